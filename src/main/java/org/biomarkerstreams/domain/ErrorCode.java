@@ -1,0 +1,26 @@
+package org.biomarkerstreams.domain;
+
+/**
+ * Why an input record was rejected. The dead-letter topic carries the code, metrics count by it, so the
+ * names are part of the contract (DESIGN.md section 5).
+ */
+public enum ErrorCode {
+    /** The bytes could not be read as a record of the expected schema. */
+    UNDESERIALIZABLE,
+    /** A required field (analyte code, value, unit, timestamp, ...) is absent or blank. */
+    MISSING_FIELD,
+    /** Neither the LOINC code nor the PARAMCD is known to the site profile. */
+    UNKNOWN_ANALYTE,
+    /** The unit is not a unit at all (not UCUM, not a known spelling). */
+    UNKNOWN_UNIT,
+    /** The unit is a unit but not one of this analyte's dimension, or the D-dimer assay type disagrees or is unknown. */
+    INCOMPATIBLE_UNIT,
+    /** The value is not a number. */
+    NON_NUMERIC,
+    /** NaN, infinite, or outside the analyte's physiological plausibility bounds. */
+    IMPLAUSIBLE_VALUE,
+    /** The record claims a time after the processing clock allows. */
+    FUTURE_TIMESTAMP,
+    /** A clinical event that is structurally wrong (e.g. an unknown event type). */
+    INVALID_EVENT
+}

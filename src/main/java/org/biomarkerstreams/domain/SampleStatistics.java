@@ -1,0 +1,122 @@
+package org.biomarkerstreams.domain;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Objects;
+
+/**
+ * The numbers of a "median [Q1–Q3]" and "mean (SD)" table cell, computed as R computes them: quantiles of R's
+ * default type 7, SD with n − 1. An empty sample is allowed and yields NaN everywhere (R's NA), and the SD of a
+ * single value is NaN, so callers can tell "no data" from 0.
+ */
+public final class SampleStatistics {
+
+    private final double[] sorted;
+
+    private SampleStatistics(double[] sorted) {
+        this.sorted = sorted;
+    }
+
+    /**
+     * Statistics of these values (copied and sorted).
+     *
+     * @throws IllegalArgumentException if a value is null or not finite
+     */
+    public static SampleStatistics of(Collection<Double> values) {
+        Objects.requireNonNull(values, "values");
+        double[] copy = new double[values.size()];
+        int i = 0;
+        for (Double value : values) {
+            if (value == null || !Double.isFinite(value)) {
+                throw new IllegalArgumentException("sample values must be finite numbers, got " + value);
+            }
+            copy[i++] = value;
+        }
+        Arrays.sort(copy);
+        return new SampleStatistics(copy);
+    }
+
+    /**
+     * R's type-7 quantile of an ascending sample: with {@code h = (n − 1)p}, {@code x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1]
+     * − x[⌊h⌋])} (0-based).
+     *
+     * @throws IllegalArgumentException if the sample is empty or {@code p} is outside [0, 1]
+     */
+    public static double quantile(double[] sortedValues, double p) {
+        Objects.requireNonNull(sortedValues, "sortedValues");
+        if (sortedValues.length == 0) {
+            throw new IllegalArgumentException("quantile of an empty sample");
+        }
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("quantile probability must be in [0, 1], got " + p);
+        }
+        double h = (sortedValues.length - 1) * p;
+        int lower = (int) Math.floor(h);
+        if (lower >= sortedValues.length - 1) {
+            return sortedValues[sortedValues.length - 1];
+        }
+        double fraction = h - lower;
+        double base = sortedValues[lower];
+        return fraction == 0 ? base : base + fraction * (sortedValues[lower + 1] - base);
+    }
+
+    public int n() {
+        return sorted.length;
+    }
+
+    /** The type-7 quantile, NaN for an empty sample. */
+    public double quantile(double p) {
+        return sorted.length == 0 ? Double.NaN : quantile(sorted, p);
+    }
+
+    public double median() {
+        return quantile(0.5);
+    }
+
+    public double q1() {
+        return quantile(0.25);
+    }
+
+    public double q3() {
+        return quantile(0.75);
+    }
+
+    public double min() {
+        return sorted.length == 0 ? Double.NaN : sorted[0];
+    }
+
+    public double max() {
+        return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
+    }
+
+    public double mean() {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (double value : sorted) {
+            sum += value;
+        }
+        double mean = sum / sorted.length;
+        // One correction pass, as R's mean() does, to recover the digits lost by summing values of mixed magnitude.
+        double residual = 0;
+        for (double value : sorted) {
+            residual += value - mean;
+        }
+        return mean + residual / sorted.length;
+    }
+
+    /** Sample standard deviation (n − 1); NaN for fewer than two values. */
+    public double sd() {
+        if (sorted.length < 2) {
+            return Double.NaN;
+        }
+        double mean = mean();
+        double squares = 0;
+        for (double value : sorted) {
+            double d = value - mean;
+            squares += d * d;
+        }
+        return Math.sqrt(squares / (sorted.length - 1));
+    }
+}

@@ -39,8 +39,7 @@ public record RawClinicalEvent(
         TreeMap<String, String> sorted = new TreeMap<>();
         if (strata != null) {
             strata.forEach((label, value) -> sorted.put(
-                    Objects.requireNonNull(label, "strata label"),
-                    Objects.requireNonNull(value, "strata value")));
+                    Objects.requireNonNull(label, "strata label"), Objects.requireNonNull(value, "strata value")));
         }
         strata = Collections.unmodifiableMap(sorted);
     }

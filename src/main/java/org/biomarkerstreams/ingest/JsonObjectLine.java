@@ -178,8 +178,7 @@ final class JsonObjectLine {
                 return candidate;
             }
         }
-        String allowed =
-                Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
+        String allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
         throw new Unreadable("field '" + name + "' must be one of " + allowed);
     }
 

@@ -192,21 +192,25 @@ public final class AvroJson {
             case NULL -> false;
             case BOOLEAN -> value instanceof Boolean;
             case INT -> value instanceof Integer || value instanceof LocalDate || value instanceof LocalTime;
-            case LONG -> value instanceof Long
-                    || value instanceof Instant
-                    || value instanceof LocalDateTime
-                    || value instanceof LocalTime;
+            case LONG ->
+                value instanceof Long
+                        || value instanceof Instant
+                        || value instanceof LocalDateTime
+                        || value instanceof LocalTime;
             case FLOAT -> value instanceof Float;
             case DOUBLE -> value instanceof Double;
             case STRING -> value instanceof CharSequence;
             case BYTES -> value instanceof ByteBuffer || value instanceof byte[];
-            case FIXED -> value instanceof GenericFixed fixed
-                    && fixed.getSchema().getFullName().equals(schema.getFullName());
-            case ENUM -> value instanceof GenericEnumSymbol<?> symbol
-                    ? symbol.getSchema().getFullName().equals(schema.getFullName())
-                    : value instanceof Enum<?> constant && schema.hasEnumSymbol(constant.name());
-            case RECORD -> value instanceof IndexedRecord record
-                    && record.getSchema().getFullName().equals(schema.getFullName());
+            case FIXED ->
+                value instanceof GenericFixed fixed
+                        && fixed.getSchema().getFullName().equals(schema.getFullName());
+            case ENUM ->
+                value instanceof GenericEnumSymbol<?> symbol
+                        ? symbol.getSchema().getFullName().equals(schema.getFullName())
+                        : value instanceof Enum<?> constant && schema.hasEnumSymbol(constant.name());
+            case RECORD ->
+                value instanceof IndexedRecord record
+                        && record.getSchema().getFullName().equals(schema.getFullName());
             case ARRAY -> value instanceof Collection<?>;
             case MAP -> value instanceof Map<?, ?>;
             case UNION -> false;

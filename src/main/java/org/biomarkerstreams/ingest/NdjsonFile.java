@@ -1,0 +1,96 @@
+package org.biomarkerstreams.ingest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Reads a newline-delimited JSON file lazily, one record line at a time, with its line number so that errors can
+ * point at it. Blank lines and comment lines (starting with {@code //} or {@code #}) are not records and are skipped.
+ */
+public final class NdjsonFile {
+
+    /**
+     * One record line of a file.
+     *
+     * @param number 1-based line number in the file, counting skipped lines
+     * @param text the line without its line terminator
+     */
+    public record Line(long number, String text) {}
+
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
+
+    private NdjsonFile() {}
+
+    /**
+     * The record lines of a UTF-8 file. Close the stream to close the file. Bytes that are not valid UTF-8 become
+     * U+FFFD instead of failing the whole file, so one damaged line cannot stop a replay.
+     */
+    public static Stream<Line> lines(Path file) throws IOException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder));
+        return lines(reader);
+    }
+
+    /** The record lines of a reader; closing the stream closes the reader. */
+    public static Stream<Line> lines(BufferedReader reader) {
+        return StreamSupport.stream(new LineSpliterator(reader), false).onClose(() -> {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** True when the line carries a record, false for blank and comment lines. */
+    public static boolean isRecord(String text) {
+        String trimmed = text.strip();
+        return !trimmed.isEmpty() && !trimmed.startsWith("//") && !trimmed.startsWith("#");
+    }
+
+    private static final class LineSpliterator extends Spliterators.AbstractSpliterator<Line> {
+        private final BufferedReader reader;
+        private long number;
+
+        LineSpliterator(BufferedReader reader) {
+            super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.IMMUTABLE);
+            this.reader = reader;
+        }
+
+        @Override
+        public boolean tryAdvance(Consumer<? super Line> action) {
+            try {
+                String text;
+                while ((text = reader.readLine()) != null) {
+                    number++;
+                    // Editors on Windows put a byte order mark in front of UTF-8 files; it is not part of the JSON.
+                    if (number == 1 && !text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK) {
+                        text = text.substring(1);
+                    }
+                    if (isRecord(text)) {
+                        action.accept(new Line(number, text));
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

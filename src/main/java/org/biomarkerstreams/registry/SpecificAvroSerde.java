@@ -1,0 +1,221 @@
+package org.biomarkerstreams.registry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka serde for a generated Avro {@link SpecificRecord} class in the Confluent wire format, with subjects named by
+ * the TopicNameStrategy ({@code <topic>-value} or {@code <topic>-key}).
+ *
+ * <p>The serializer writes with {@code T}'s schema, registering it ({@code autoRegister}) or looking it up once per
+ * topic. The deserializer resolves each writer schema id against {@code T}'s schema, so a reader of one version reads
+ * data written with another whenever Avro's resolution rules allow it. Anything it cannot read, including bytes that
+ * are not in the wire format, fails with a {@link SerializationException} that says why, so Kafka Streams' exception
+ * handlers can dead-letter it. {@code null} maps to {@code null} both ways.
+ *
+ * <p>Thread-safe: one instance can serve all stream threads. The registry is owned by the caller; {@link #close()}
+ * leaves it open.
+ *
+ * @param <T> the generated record class
+ */
+public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+    /** Encoders that grew beyond this are not kept for reuse, so one huge record does not pin memory. */
+    private static final int MAX_RETAINED_BUFFER = 1 << 20;
+
+    private final SchemaRegistry registry;
+    private final Class<T> type;
+    private final boolean isKey;
+    private final boolean autoRegister;
+    private final SpecificData model;
+    private final Schema readerSchema;
+    private final DatumWriter<T> writer;
+    private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
+    private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    private final ThreadLocal<EncodingBuffer> encodingBuffers = ThreadLocal.withInitial(EncodingBuffer::new);
+    private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
+    private final Serializer<T> serializer = new AvroSerializer();
+    private final Deserializer<T> deserializer = new AvroDeserializer();
+
+    /**
+     * @param registry where writer schemas are registered and looked up
+     * @param type the generated class; its schema is the writer schema of the serializer and the reader schema of the
+     *     deserializer
+     * @param isKey true for record keys (subject {@code <topic>-key}), false for values ({@code <topic>-value})
+     * @param autoRegister true to register {@code T}'s schema on first use; false to require it to be registered
+     */
+    public SpecificAvroSerde(SchemaRegistry registry, Class<T> type, boolean isKey, boolean autoRegister) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.type = Objects.requireNonNull(type, "type");
+        this.isKey = isKey;
+        this.autoRegister = autoRegister;
+        // The class's own model carries its logical-type conversions (timestamp-millis <-> Instant).
+        this.model = SpecificData.getForClass(type);
+        this.readerSchema = model.getSchema(type);
+        this.writer = new SpecificDatumWriter<>(readerSchema, model);
+    }
+
+    /** The subject of {@code topic} under the TopicNameStrategy. */
+    public String subject(String topic) {
+        return topic + (isKey ? "-key" : "-value");
+    }
+
+    /** The schema of {@code T}: what the serializer writes and the deserializer reads into. */
+    public Schema schema() {
+        return readerSchema;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return serializer;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return deserializer;
+    }
+
+    /** No-op: everything is fixed by the constructor. */
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {}
+
+    /** No-op: the registry belongs to the caller. */
+    @Override
+    public void close() {}
+
+    private int schemaIdFor(String topic) {
+        Integer cached = idsByTopic.get(topic);
+        if (cached != null) {
+            return cached;
+        }
+        String subject = subject(topic);
+        int id;
+        try {
+            id = autoRegister ? registry.register(subject, readerSchema) : registry.lookup(subject, readerSchema);
+        } catch (SchemaRegistryException e) {
+            String action = autoRegister ? "register" : "find (auto-registration is off)";
+            throw new SerializationException(
+                    "Cannot " + action + " schema " + readerSchema.getFullName() + " under subject '" + subject + "': "
+                            + e.getMessage(),
+                    e);
+        }
+        idsByTopic.putIfAbsent(topic, id);
+        return id;
+    }
+
+    private DatumReader<T> readerFor(int writerId, String topic) {
+        DatumReader<T> cached = readersByWriterId.get(writerId);
+        if (cached != null) {
+            return cached;
+        }
+        Schema writerSchema;
+        try {
+            writerSchema = registry.schemaById(writerId);
+        } catch (SchemaRegistryException e) {
+            String problem = e.isNotFound()
+                    ? "Unknown schema id " + writerId + " in a record from topic '" + topic
+                            + "': the registry has no such schema (written against another registry?)"
+                    : "Cannot fetch writer schema id " + writerId + " for a record from topic '" + topic + "'";
+            throw new SerializationException(problem + ": " + e.getMessage(), e);
+        }
+        SchemaPairCompatibility compatibility =
+                SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
+        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new SerializationException("Record from topic '" + topic + "' was written with schema id " + writerId
+                    + " (" + writerSchema.getFullName() + "), which cannot be read as " + readerSchema.getFullName()
+                    + ": "
+                    + compatibility.getResult().getIncompatibilities().stream()
+                            .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
+                            .collect(Collectors.joining("; ")));
+        }
+        DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, model);
+        DatumReader<T> previous = readersByWriterId.putIfAbsent(writerId, reader);
+        return previous != null ? previous : reader;
+    }
+
+    /** Per-thread output buffer and encoder, reused across records. */
+    private static final class EncodingBuffer {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder;
+    }
+
+    private final class AvroSerializer implements Serializer<T> {
+        @Override
+        public byte[] serialize(String topic, T data) {
+            if (data == null) {
+                return null;
+            }
+            int id = schemaIdFor(topic);
+            EncodingBuffer buffer = encodingBuffers.get();
+            buffer.out.reset();
+            try {
+                WireFormat.writeHeader(buffer.out, id);
+                buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
+                writer.write(data, buffer.encoder);
+                buffer.encoder.flush();
+                return buffer.out.toByteArray();
+            } catch (IOException | RuntimeException e) {
+                // The encoder may hold half a record; start the next one with a fresh one.
+                encodingBuffers.remove();
+                throw new SerializationException(
+                        "Cannot serialize " + type.getSimpleName() + " for topic '" + topic + "': " + e.getMessage(),
+                        e);
+            } finally {
+                if (buffer.out.size() > MAX_RETAINED_BUFFER) {
+                    encodingBuffers.remove();
+                }
+            }
+        }
+    }
+
+    private final class AvroDeserializer implements Deserializer<T> {
+        @Override
+        public T deserialize(String topic, byte[] data) {
+            if (data == null) {
+                return null;
+            }
+            int writerId = WireFormat.schemaId(data);
+            DatumReader<T> reader = readerFor(writerId, topic);
+            try {
+                BinaryDecoder decoder = DecoderFactory.get()
+                        .binaryDecoder(
+                                data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, decoders.get());
+                decoders.set(decoder);
+                T value = reader.read(null, decoder);
+                if (!decoder.isEnd()) {
+                    throw new SerializationException("Record from topic '" + topic + "' has bytes left after decoding"
+                            + " it with schema id " + writerId + ": the id does not match the payload");
+                }
+                return value;
+            } catch (SerializationException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new SerializationException(
+                        "Cannot decode a record from topic '" + topic + "' with writer schema id " + writerId + " as "
+                                + type.getSimpleName() + ": " + e,
+                        e);
+            }
+        }
+    }
+}

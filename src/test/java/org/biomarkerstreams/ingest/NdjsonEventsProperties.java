@@ -1,0 +1,98 @@
+package org.biomarkerstreams.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import org.biomarkerstreams.domain.EventType;
+import org.biomarkerstreams.domain.RawClinicalEvent;
+
+class NdjsonEventsProperties {
+
+    private static final List<String> FIELDS = List.of(
+            "eventId", "revision", "patientId", "type", "at", "arm", "strata", "dose", "product", "enteredInError");
+
+    @Property(tries = 2000)
+    void shouldNeverThrowWhenLineIsAnyString(@ForAll String line) {
+        assertThat(NdjsonEvents.parse(line)).isInstanceOfAny(ParsedLine.Parsed.class, ParsedLine.Malformed.class);
+    }
+
+    @Property(tries = 2000)
+    void shouldNeverThrowWhenKnownFieldsHoldAnyJson(@ForAll("objectsOfKnownFields") String line) {
+        assertThat(NdjsonEvents.parse(line)).isInstanceOfAny(ParsedLine.Parsed.class, ParsedLine.Malformed.class);
+    }
+
+    @Property(tries = 1000)
+    void shouldReadBackWhatWasWrittenWhenRoundTripped(@ForAll("events") RawClinicalEvent event) {
+        RawClinicalEvent asRead = new RawClinicalEvent(
+                event.eventId(),
+                event.revision(),
+                event.patientId(),
+                event.type(),
+                event.at(),
+                event.arm(),
+                event.strata(),
+                event.dose(),
+                event.product(),
+                event.enteredInError(),
+                NdjsonEvents.SOURCE);
+
+        assertThat(NdjsonEvents.parse(NdjsonEvents.toJson(event))).isEqualTo(new ParsedLine.Parsed<>(asRead));
+    }
+
+    @Provide
+    Arbitrary<RawClinicalEvent> events() {
+        Arbitrary<String> text = Arbitraries.strings().ofMaxLength(24).injectNull(0.2);
+        Arbitrary<Instant> instants = Combinators.combine(
+                        Arbitraries.longs().between(-5_000_000_000L, 10_000_000_000L),
+                        Arbitraries.integers().between(0, 999_999_999))
+                .as(Instant::ofEpochSecond)
+                .injectNull(0.2);
+        Arbitrary<EventType> types = Arbitraries.of(EventType.class).injectNull(0.2);
+        return Combinators.combine(
+                        text,
+                        Arbitraries.longs(),
+                        text,
+                        types,
+                        instants,
+                        text,
+                        Arbitraries.maps(
+                                        Arbitraries.strings().ofMaxLength(8),
+                                        Arbitraries.strings().ofMaxLength(8))
+                                .ofMaxSize(3),
+                        text)
+                .as(Tuple::of)
+                .flatMap(head -> Combinators.combine(text, Arbitraries.of(true, false), text)
+                        .as((product, retracted, source) -> new RawClinicalEvent(
+                                head.get1(),
+                                head.get2(),
+                                head.get3(),
+                                head.get4(),
+                                head.get5(),
+                                head.get6(),
+                                head.get7(),
+                                head.get8(),
+                                product,
+                                retracted,
+                                source)));
+    }
+
+    @Provide
+    Arbitrary<String> objectsOfKnownFields() {
+        Arbitrary<String> field = Combinators.combine(
+                        Arbitraries.of(FIELDS),
+                        Arbitraries.oneOf(
+                                NdjsonReadingsProperties.jsonValues(),
+                                Arbitraries.of("\"INFUSION\"", "{\"severity\":1}", "{\"s\":null}")))
+                .as((name, value) -> "\"" + name + "\":" + value);
+        return field.list().ofMaxSize(6).map(fields -> fields.stream().collect(Collectors.joining(",", "{", "}")));
+    }
+}

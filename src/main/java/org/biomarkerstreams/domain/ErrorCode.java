@@ -22,5 +22,9 @@ public enum ErrorCode {
     /** The record claims a time after the processing clock allows. */
     FUTURE_TIMESTAMP,
     /** A clinical event that is structurally wrong (e.g. an unknown event type). */
-    INVALID_EVENT
+    INVALID_EVENT,
+    /** The record key is not the patient id in the value: the record may sit on another patient's partition. */
+    KEY_MISMATCH,
+    /** A revision already received arrives again with different content; a correction needs a higher revision. */
+    CONFLICTING_REVISION
 }

@@ -1,0 +1,94 @@
+package org.biomarkerstreams.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The study rules that turn readings into trial numbers: time zone of study days, visit windows,
+ * baseline window, follow-up, how normalization is confirmed, and when follow-up is considered
+ * closed.
+ *
+ * @param zone site time zone in which study days are counted
+ * @param visits visit windows in protocol days (BASELINE is implicit and not listed)
+ * @param baselineWindow how far before the anchor a reading may still be the baseline
+ * @param followUp how long after the anchor readings count for normalization
+ * @param confirmation what confirms a normalization
+ * @param closeGrace how long after follow-up ends a record stays provisional (late data)
+ */
+public record Protocol(
+        ZoneId zone,
+        List<VisitWindow> visits,
+        Duration baselineWindow,
+        Duration followUp,
+        Confirmation confirmation,
+        Duration closeGrace) {
+
+    public static final String BASELINE = "BASELINE";
+
+    public Protocol {
+        Objects.requireNonNull(zone, "zone");
+        visits = List.copyOf(visits);
+        Objects.requireNonNull(baselineWindow, "baselineWindow");
+        Objects.requireNonNull(followUp, "followUp");
+        Objects.requireNonNull(confirmation, "confirmation");
+        Objects.requireNonNull(closeGrace, "closeGrace");
+    }
+
+    /** DESIGN.md defaults: UTC, D3 2-4, D7 6-8, D14 13-15, D28 25-31, 7-day baseline window, 28-day follow-up. */
+    public static Protocol defaults() {
+        return new Protocol(
+                ZoneId.of("UTC"),
+                List.of(
+                        new VisitWindow("D3", 3, 2, 4),
+                        new VisitWindow("D7", 7, 6, 8),
+                        new VisitWindow("D14", 14, 13, 15),
+                        new VisitWindow("D28", 28, 25, 31)),
+                Duration.ofDays(7),
+                Duration.ofDays(28),
+                Confirmation.consecutive(1),
+                Duration.ofDays(1));
+    }
+
+    public Protocol withZone(ZoneId newZone) {
+        return new Protocol(newZone, visits, baselineWindow, followUp, confirmation, closeGrace);
+    }
+
+    public Protocol withConfirmation(Confirmation newConfirmation) {
+        return new Protocol(zone, visits, baselineWindow, followUp, newConfirmation, closeGrace);
+    }
+
+    /** Visit names in report order: BASELINE, then the windows. */
+    public List<String> visitNames() {
+        return java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(BASELINE), visits.stream().map(VisitWindow::name))
+                .toList();
+    }
+
+    /** Earliest instant a baseline reading may have (inclusive); the latest is the anchor itself. */
+    public Instant baselineFrom(Instant anchor) {
+        return anchor.minus(baselineWindow);
+    }
+
+    /** Last instant of follow-up (inclusive). */
+    public Instant followUpEnd(Instant anchor) {
+        return anchor.plus(followUp);
+    }
+
+    /** Stream time from which the patient's records are final. */
+    public Instant closesAt(Instant anchor) {
+        return anchor.plus(followUp).plus(closeGrace);
+    }
+
+    /** True when {@code at} is within the baseline window: {@code anchor - window <= at <= anchor}. */
+    public boolean inBaselineWindow(Instant anchor, Instant at) {
+        return !at.isAfter(anchor) && !at.isBefore(baselineFrom(anchor));
+    }
+
+    /** True when {@code at} is post-anchor and within follow-up: {@code anchor < at <= anchor + followUp}. */
+    public boolean inFollowUp(Instant anchor, Instant at) {
+        return at.isAfter(anchor) && !at.isAfter(followUpEnd(anchor));
+    }
+}

@@ -1,0 +1,134 @@
+package org.biomarkerstreams.streams;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.ClinicalEvent;
+import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.avro.LabReading;
+import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.domain.UnitConverter;
+
+/**
+ * The topology, as a function of a builder and a typed config: two co-partitioned inputs merged into
+ * one stateful patient processor, whose outputs are routed by type to their topics. Everything is
+ * named so the topology description (and so state and changelog names) is stable across upgrades.
+ */
+public final class BiomarkerTopology {
+
+    private BiomarkerTopology() {}
+
+    public static Topology build(TopologyConfig config, AvroSerdes serdes, PipelineCounters counters) {
+        StreamsBuilder builder = new StreamsBuilder();
+        define(builder, config, serdes, counters);
+        return builder.build();
+    }
+
+    /** Adds the pipeline to {@code builder}. */
+    public static void define(
+            StreamsBuilder builder, TopologyConfig config, AvroSerdes serdes, PipelineCounters counters) {
+        Topics topics = config.topics();
+        UnitConverter converter = new UnitConverter();
+
+        KStream<String, PatientInput> readings = builder.stream(
+                        topics.readings(),
+                        Consumed.with(Serdes.String(), decoding(serdes.value(LabReading.class)))
+                                .withTimestampExtractor(new InputTimestampExtractor<LabReading>(
+                                        r -> r.getObservedAt(), config.clock(), config.futureTolerance()))
+                                .withName("lab-readings-source"))
+                .mapValues(d -> (PatientInput) new PatientInput.Reading(d), Named.as("as-reading-input"));
+        KStream<String, PatientInput> events = builder.stream(
+                        topics.events(),
+                        Consumed.with(Serdes.String(), decoding(serdes.value(ClinicalEvent.class)))
+                                .withTimestampExtractor(new InputTimestampExtractor<ClinicalEvent>(
+                                        e -> e.getAt(), config.clock(), config.futureTolerance()))
+                                .withName("clinical-events-source"))
+                .mapValues(d -> (PatientInput) new PatientInput.Event(d), Named.as("as-event-input"));
+
+        for (StoreBuilder<?> store : stores()) {
+            builder.addStateStore(store);
+        }
+        ProcessorSupplier<String, PatientInput, String, SpecificRecord> processor =
+                () -> new PatientProcessor(config, converter, counters);
+        KStream<String, SpecificRecord> outputs = readings.merge(events, Named.as("merge-inputs"))
+                .process(
+                        processor,
+                        Named.as("patient-processor"),
+                        PatientProcessor.READINGS_STORE,
+                        PatientProcessor.INDEX_STORE,
+                        PatientProcessor.PATIENTS_STORE,
+                        PatientProcessor.ANALYTES_STORE,
+                        PatientProcessor.CLOSE_STORE);
+
+        outputs.split(Named.as("route-"))
+                .branch(
+                        (k, v) -> v instanceof TrajectoryPoint,
+                        Branched.withConsumer(
+                                s -> to(s, topics.trajectory(), serdes.value(TrajectoryPoint.class)), "trajectory"))
+                .branch(
+                        (k, v) -> v instanceof BiomarkerSummary,
+                        Branched.withConsumer(
+                                s -> to(s, topics.summaries(), serdes.value(BiomarkerSummary.class)), "summaries"))
+                .branch(
+                        (k, v) -> v instanceof TimeToNormalization,
+                        Branched.withConsumer(
+                                s -> to(s, topics.timeToNormalization(), serdes.value(TimeToNormalization.class)),
+                                "time-to-normalization"))
+                .branch(
+                        (k, v) -> v instanceof DeadLetter,
+                        Branched.withConsumer(
+                                s -> to(s, topics.deadLetters(), serdes.value(DeadLetter.class)), "dead-letters"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends SpecificRecord> void to(
+            KStream<String, SpecificRecord> stream, String topic, Serde<T> serde) {
+        ((KStream<String, T>) (KStream<String, ?>) stream)
+                .to(topic, Produced.with(Serdes.String(), serde).withName("to-" + topic));
+    }
+
+    private static <T> Serde<Decoded<T>> decoding(Serde<T> inner) {
+        return Serdes.serdeFrom(
+                (topic, data) -> {
+                    throw new UnsupportedOperationException("decoded input values are never written");
+                },
+                new SafeDeserializer<>(inner.deserializer()));
+    }
+
+    static java.util.List<StoreBuilder<?>> stores() {
+        return java.util.List.of(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(PatientProcessor.READINGS_STORE),
+                        Serdes.Bytes(),
+                        Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(PatientProcessor.INDEX_STORE),
+                        Serdes.String(),
+                        Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(PatientProcessor.PATIENTS_STORE),
+                        Serdes.String(),
+                        Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(PatientProcessor.ANALYTES_STORE),
+                        Serdes.String(),
+                        Serdes.ByteArray()),
+                Stores.<Bytes, byte[]>keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(PatientProcessor.CLOSE_STORE),
+                        Serdes.Bytes(),
+                        Serdes.ByteArray()));
+    }
+}

@@ -1,0 +1,36 @@
+package org.biomarkerstreams.streams;
+
+import java.util.List;
+
+/** Names of the topics the topology reads and writes (all configurable). */
+public record Topics(
+        String readings,
+        String events,
+        String trajectory,
+        String summaries,
+        String timeToNormalization,
+        String deadLetters) {
+
+    public static Topics defaults() {
+        return new Topics(
+                "lab-readings",
+                "clinical-events",
+                "biomarker-trajectory-points",
+                "biomarker-summaries",
+                "time-to-normalization",
+                "lab-readings-dlq");
+    }
+
+    public List<String> inputs() {
+        return List.of(readings, events);
+    }
+
+    /** Per-patient outputs are latest-state changelogs, compacted; dead letters are not. */
+    public List<String> compactedOutputs() {
+        return List.of(trajectory, summaries, timeToNormalization);
+    }
+
+    public List<String> outputs() {
+        return List.of(trajectory, summaries, timeToNormalization, deadLetters);
+    }
+}

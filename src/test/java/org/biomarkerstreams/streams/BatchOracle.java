@@ -1,0 +1,230 @@
+package org.biomarkerstreams.streams;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.biomarkerstreams.domain.AnalyteRole;
+import org.biomarkerstreams.domain.CensoringEvent;
+import org.biomarkerstreams.domain.EventType;
+import org.biomarkerstreams.domain.NormalizationScan;
+import org.biomarkerstreams.domain.NormalizedValue;
+import org.biomarkerstreams.domain.Protocol;
+import org.biomarkerstreams.domain.RawClinicalEvent;
+import org.biomarkerstreams.domain.RawReading;
+import org.biomarkerstreams.domain.ReadingNormalizer;
+import org.biomarkerstreams.domain.ReferenceInterval;
+import org.biomarkerstreams.domain.Result;
+import org.biomarkerstreams.domain.StudyDay;
+import org.biomarkerstreams.domain.TimeToNormalization;
+import org.biomarkerstreams.domain.UnitConverter;
+import org.biomarkerstreams.domain.VisitWindow;
+
+/**
+ * The straightforward batch computation the streaming topology must agree with: take the final set
+ * of records (highest revision per reading and event id, retractions removed), sort each patient's
+ * readings, and compute every output from scratch with plain loops. No incremental state, no stores.
+ */
+final class BatchOracle {
+
+    private final TopologyConfig config;
+    private final Protocol protocol;
+    private final ReadingNormalizer normalizer;
+    private final Outputs outputs;
+
+    BatchOracle(TopologyConfig config) {
+        this.config = config;
+        this.protocol = config.protocol();
+        this.normalizer = new ReadingNormalizer(config.profile(), new UnitConverter());
+        this.outputs = new Outputs(config);
+    }
+
+    private record Live(String analyte, StoredReading reading) {}
+
+    /** Expected latest output per key; readings and events are every input that is valid. */
+    Map<String, SpecificRecord> expected(List<RawReading> readings, List<RawClinicalEvent> events, Instant streamTime) {
+        Map<String, RawReading> finalReadings = new TreeMap<>();
+        for (RawReading r : readings) {
+            finalReadings.merge(
+                    r.patientId() + '\0' + r.readingId(), r, (a, b) -> a.revision() >= b.revision() ? a : b);
+        }
+        Map<String, RawClinicalEvent> finalEvents = new TreeMap<>();
+        for (RawClinicalEvent e : events) {
+            finalEvents.merge(e.patientId() + '\0' + e.eventId(), e, (a, b) -> a.revision() >= b.revision() ? a : b);
+        }
+        Map<String, List<Live>> livePerPatient = new TreeMap<>();
+        for (RawReading r : finalReadings.values()) {
+            if (r.status().retracts()) {
+                continue;
+            }
+            livePerPatient
+                    .computeIfAbsent(r.patientId(), p -> new ArrayList<>())
+                    .add(live(r));
+        }
+        Map<String, List<RawClinicalEvent>> eventsPerPatient = new HashMap<>();
+        for (RawClinicalEvent e : finalEvents.values()) {
+            if (!e.enteredInError() && e.at() != null) {
+                eventsPerPatient
+                        .computeIfAbsent(e.patientId(), p -> new ArrayList<>())
+                        .add(e);
+            }
+        }
+
+        Map<String, SpecificRecord> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Live>> entry : livePerPatient.entrySet()) {
+            String patientId = entry.getKey();
+            PatientProcessor.PatientContext patient =
+                    patient(patientId, eventsPerPatient.getOrDefault(patientId, List.of()));
+            Map<String, List<StoredReading>> byAnalyte = new TreeMap<>();
+            for (Live l : entry.getValue()) {
+                byAnalyte.computeIfAbsent(l.analyte(), a -> new ArrayList<>()).add(l.reading());
+            }
+            for (Map.Entry<String, List<StoredReading>> a : byAnalyte.entrySet()) {
+                analyte(patient, a.getKey(), a.getValue(), streamTime, out);
+            }
+        }
+        return out;
+    }
+
+    private Live live(RawReading r) {
+        Result<NormalizedValue> n = normalizer.normalize(r.loinc(), r.analyte(), r.value(), r.unit());
+        NormalizedValue v = n.value();
+        Optional<ReferenceInterval> interval = v.interval();
+        double value = v.canonical().value();
+        return new Live(
+                v.analyte().paramcd(),
+                new StoredReading(
+                        r.readingId(),
+                        r.revision(),
+                        r.observedAt(),
+                        value,
+                        v.comparator(),
+                        v.assayType(),
+                        interval.map(i -> i.classify(value)).orElse(null),
+                        interval.map(ReferenceInterval::low).orElse(null),
+                        interval.map(ReferenceInterval::high).orElse(null),
+                        r.status(),
+                        r.receivedAt()));
+    }
+
+    private PatientProcessor.PatientContext patient(String id, List<RawClinicalEvent> events) {
+        List<RawClinicalEvent> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparing(RawClinicalEvent::at).thenComparing(RawClinicalEvent::eventId));
+        Instant firstInfusion = null;
+        Instant firstRandomization = null;
+        String randomizedArm = null;
+        String enrolledArm = null;
+        Map<String, String> strata = new TreeMap<>();
+        for (RawClinicalEvent e : sorted) {
+            if (e.type() == EventType.INFUSION && firstInfusion == null) {
+                firstInfusion = e.at();
+            }
+            if (e.type() == EventType.RANDOMIZED && firstRandomization == null) {
+                firstRandomization = e.at();
+            }
+            if (e.type() == EventType.RANDOMIZED && e.arm() != null && randomizedArm == null) {
+                randomizedArm = e.arm();
+            }
+            if (e.type() == EventType.ENROLLED && e.arm() != null && enrolledArm == null) {
+                enrolledArm = e.arm();
+            }
+        }
+        for (EventType t : List.of(EventType.ENROLLED, EventType.RANDOMIZED)) {
+            sorted.stream().filter(e -> e.type() == t).forEach(e -> strata.putAll(e.strata()));
+        }
+        Instant anchor = firstInfusion != null ? firstInfusion : firstRandomization;
+        Optional<CensoringEvent> censoring = Optional.empty();
+        if (anchor != null) {
+            for (RawClinicalEvent e : sorted) {
+                if (!e.at().isBefore(anchor) && (e.type() == EventType.DISCHARGED || e.type() == EventType.DIED)) {
+                    censoring = Optional.of(new CensoringEvent(
+                            e.type() == EventType.DIED ? CensoringEvent.Kind.DIED : CensoringEvent.Kind.DISCHARGED,
+                            e.at()));
+                    break;
+                }
+            }
+        }
+        return new PatientProcessor.PatientContext(
+                id, anchor, censoring, randomizedArm != null ? randomizedArm : enrolledArm, strata);
+    }
+
+    private void analyte(
+            PatientProcessor.PatientContext patient,
+            String analyte,
+            List<StoredReading> readings,
+            Instant streamTime,
+            Map<String, SpecificRecord> out) {
+        readings.sort(Comparator.comparing(StoredReading::observedAt).thenComparing(StoredReading::readingId));
+        AnalyteState st = new AnalyteState();
+        st.count = readings.size();
+        st.latest = AnalyteState.Pick.of(readings.get(readings.size() - 1));
+        Instant anchor = patient.anchor();
+        if (anchor != null) {
+            for (StoredReading r : readings) {
+                if (!r.observedAt().isAfter(anchor)
+                        && !r.observedAt().isBefore(anchor.minus(protocol.baselineWindow()))) {
+                    st.baseline = AnalyteState.Pick.of(r);
+                }
+            }
+            for (VisitWindow w : protocol.visits()) {
+                StoredReading best = null;
+                int bestDistance = Integer.MAX_VALUE;
+                for (StoredReading r : readings) {
+                    int pdy = StudyDay.pdy(anchor, r.observedAt(), protocol.zone());
+                    if (pdy < w.fromDay() || pdy > w.toDay()) {
+                        continue;
+                    }
+                    int distance = Math.abs(pdy - w.targetDay());
+                    // readings are in time order, so "<=" keeps the later one on a tie
+                    if (distance <= bestDistance) {
+                        best = r;
+                        bestDistance = distance;
+                    }
+                }
+                if (best != null) {
+                    st.visits.put(w.name(), AnalyteState.Pick.of(best));
+                }
+            }
+            Instant followUpEnd = anchor.plus(protocol.followUp());
+            Instant end = patient.censoring().isPresent()
+                            && patient.censoring().get().at().isBefore(followUpEnd)
+                    ? patient.censoring().get().at()
+                    : followUpEnd;
+            NormalizationScan scan = NormalizationScan.EMPTY;
+            for (StoredReading r : readings) {
+                if (r.observedAt().isAfter(anchor) && !r.observedAt().isAfter(followUpEnd)) {
+                    st.nadir = st.nadir == null ? r.value() : Math.min(st.nadir, r.value());
+                    st.peak = st.peak == null ? r.value() : Math.max(st.peak, r.value());
+                }
+                if (r.observedAt().isAfter(anchor) && !r.observedAt().isAfter(end)) {
+                    scan = scan.accept(r.observedAt(), Boolean.TRUE.equals(r.normal()), protocol.confirmation());
+                }
+            }
+            st.scan = scan;
+        }
+        TimeToNormalization ttn = null;
+        if (config.profile().analyte(analyte).orElseThrow().role() == AnalyteRole.PRIMARY) {
+            ttn = TimeToNormalization.derive(
+                    protocol,
+                    anchor,
+                    st.baseline == null ? null : st.baseline.normal(),
+                    st.scan,
+                    patient.censoring(),
+                    streamTime);
+            Outputs.Keyed t = outputs.timeToNormalization(patient, analyte, ttn);
+            out.put("ttn:" + t.key(), t.value());
+        }
+        Outputs.Keyed s = outputs.summary(patient, analyte, st, ttn);
+        out.put("summary:" + s.key(), s.value());
+        for (StoredReading r : readings) {
+            Outputs.Keyed p = outputs.point(patient, analyte, r, st.baseline);
+            out.put("point:" + p.key(), p.value());
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package org.biomarkerstreams.streams;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.ClinicalEvent;
+import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.avro.LabReading;
+import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.domain.RawClinicalEvent;
+import org.biomarkerstreams.domain.RawReading;
+import org.biomarkerstreams.registry.InMemorySchemaRegistry;
+
+/**
+ * The whole topology under TopologyTestDriver with an in-memory schema registry: send domain input
+ * records (or raw bytes), read every output topic, and keep the latest value per key as a consumer
+ * of the compacted topics would.
+ */
+final class TopologyHarness implements AutoCloseable {
+
+    static final Instant WALL_CLOCK = Instant.parse("2030-01-01T00:00:00Z");
+
+    final TopologyConfig config;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final String registryScope = "harness-" + UUID.randomUUID();
+    private final AvroSerdes serdes = new AvroSerdes(InMemorySchemaRegistry.scope(registryScope), true);
+    private final Path stateDir;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, LabReading> readings;
+    private final TestInputTopic<String, ClinicalEvent> events;
+    private final TestInputTopic<String, byte[]> rawReadings;
+    private final TestInputTopic<String, byte[]> rawEvents;
+    private final TestOutputTopic<String, TrajectoryPoint> trajectory;
+    private final TestOutputTopic<String, BiomarkerSummary> summaries;
+    private final TestOutputTopic<String, TimeToNormalization> ttn;
+    private final TestOutputTopic<String, DeadLetter> deadLetters;
+
+    final Map<String, TrajectoryPoint> points = new LinkedHashMap<>();
+    final Map<String, BiomarkerSummary> summaryByKey = new LinkedHashMap<>();
+    final Map<String, TimeToNormalization> ttnByKey = new LinkedHashMap<>();
+    final List<DeadLetter> deadLetterList = new ArrayList<>();
+    final List<TrajectoryPoint> pointHistory = new ArrayList<>();
+
+    TopologyHarness() {
+        this(TopologyConfig.defaults(Clock.fixed(WALL_CLOCK, ZoneOffset.UTC)));
+    }
+
+    TopologyHarness(TopologyConfig config) {
+        this.config = config;
+        try {
+            stateDir = Files.createTempDirectory("topology-test");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "biomarker-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(
+                BiomarkerTopology.build(config, serdes, new PipelineCounters(meters)), props, WALL_CLOCK);
+        Topics t = config.topics();
+        readings = driver.createInputTopic(
+                t.readings(),
+                Serdes.String().serializer(),
+                serdes.value(LabReading.class).serializer());
+        events = driver.createInputTopic(
+                t.events(),
+                Serdes.String().serializer(),
+                serdes.value(ClinicalEvent.class).serializer());
+        rawReadings = driver.createInputTopic(
+                t.readings(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        rawEvents = driver.createInputTopic(
+                t.events(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        trajectory = driver.createOutputTopic(
+                t.trajectory(),
+                Serdes.String().deserializer(),
+                serdes.value(TrajectoryPoint.class).deserializer());
+        summaries = driver.createOutputTopic(
+                t.summaries(),
+                Serdes.String().deserializer(),
+                serdes.value(BiomarkerSummary.class).deserializer());
+        ttn = driver.createOutputTopic(
+                t.timeToNormalization(),
+                Serdes.String().deserializer(),
+                serdes.value(TimeToNormalization.class).deserializer());
+        deadLetters = driver.createOutputTopic(
+                t.deadLetters(),
+                Serdes.String().deserializer(),
+                serdes.value(DeadLetter.class).deserializer());
+    }
+
+    TopologyHarness send(RawReading reading) {
+        return send(reading, reading.patientId());
+    }
+
+    TopologyHarness send(RawReading reading, String key) {
+        LabReading avro = InputMapping.toAvro(reading);
+        long ts = reading.observedAt() == null
+                ? WALL_CLOCK.toEpochMilli()
+                : reading.observedAt().toEpochMilli();
+        readings.pipeInput(new TestRecord<>(key, avro, Instant.ofEpochMilli(Math.max(0, ts))));
+        return drain();
+    }
+
+    TopologyHarness send(RawClinicalEvent event) {
+        ClinicalEvent avro = InputMapping.toAvro(event);
+        long ts = event.at() == null ? WALL_CLOCK.toEpochMilli() : event.at().toEpochMilli();
+        events.pipeInput(new TestRecord<>(event.patientId(), avro, Instant.ofEpochMilli(Math.max(0, ts))));
+        return drain();
+    }
+
+    TopologyHarness sendRawReading(String key, byte[] bytes) {
+        rawReadings.pipeInput(key, bytes, WALL_CLOCK);
+        return drain();
+    }
+
+    TopologyHarness sendRawEvent(String key, byte[] bytes) {
+        rawEvents.pipeInput(key, bytes, WALL_CLOCK);
+        return drain();
+    }
+
+    private TopologyHarness drain() {
+        for (TestRecord<String, TrajectoryPoint> r : trajectory.readRecordsToList()) {
+            points.put(r.key(), r.value());
+            pointHistory.add(r.value());
+        }
+        summaries.readRecordsToList().forEach(r -> summaryByKey.put(r.key(), r.value()));
+        ttn.readRecordsToList().forEach(r -> ttnByKey.put(r.key(), r.value()));
+        deadLetters.readRecordsToList().forEach(r -> deadLetterList.add(r.value()));
+        return this;
+    }
+
+    TrajectoryPoint point(String patientId, String readingId) {
+        return points.get(patientId + '|' + readingId);
+    }
+
+    BiomarkerSummary summary(String patientId, String analyte) {
+        return summaryByKey.get(patientId + '|' + analyte);
+    }
+
+    TimeToNormalization ttn(String patientId, String analyte) {
+        return ttnByKey.get(patientId + '|' + analyte);
+    }
+
+    double counter(String name) {
+        return PipelineCounters.total(meters, name);
+    }
+
+    /** The outputs as a consumer of the compacted topics ends up seeing them. */
+    Map<String, SpecificRecord> finalState() {
+        Map<String, SpecificRecord> all = new LinkedHashMap<>();
+        points.forEach((k, v) -> all.put("point:" + k, v));
+        summaryByKey.forEach((k, v) -> all.put("summary:" + k, v));
+        ttnByKey.forEach((k, v) -> all.put("ttn:" + k, v));
+        return all;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        InMemorySchemaRegistry.dropScope(registryScope);
+        try (var paths = Files.walk(stateDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // best effort: a temp dir
+        }
+    }
+}

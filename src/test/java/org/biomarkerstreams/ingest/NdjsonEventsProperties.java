@@ -20,17 +20,17 @@ class NdjsonEventsProperties {
     private static final List<String> FIELDS = List.of(
             "eventId", "revision", "patientId", "type", "at", "arm", "strata", "dose", "product", "enteredInError");
 
-    @Property(tries = 2000)
+    @Property(tries = 500)
     void shouldNeverThrowWhenLineIsAnyString(@ForAll String line) {
         assertThat(NdjsonEvents.parse(line)).isInstanceOfAny(ParsedLine.Parsed.class, ParsedLine.Malformed.class);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 500)
     void shouldNeverThrowWhenKnownFieldsHoldAnyJson(@ForAll("objectsOfKnownFields") String line) {
         assertThat(NdjsonEvents.parse(line)).isInstanceOfAny(ParsedLine.Parsed.class, ParsedLine.Malformed.class);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void shouldReadBackWhatWasWrittenWhenRoundTripped(@ForAll("events") RawClinicalEvent event) {
         RawClinicalEvent asRead = new RawClinicalEvent(
                 event.eventId(),

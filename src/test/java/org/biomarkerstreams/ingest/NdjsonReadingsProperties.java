@@ -39,17 +39,17 @@ class NdjsonReadingsProperties {
 
     private final NdjsonReadings readings = new NdjsonReadings(Clock.fixed(RECEIVED, ZoneOffset.UTC));
 
-    @Property(tries = 2000)
+    @Property(tries = 500)
     void shouldNeverThrowWhenLineIsAnyString(@ForAll String line) {
         assertThat(readings.parse(line)).isInstanceOfAny(ParsedLine.Parsed.class, ParsedLine.Malformed.class);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 500)
     void shouldNeverThrowWhenKnownFieldsHoldAnyJson(@ForAll("objectsOfKnownFields") String line) {
         assertThat(readings.parse(line)).isInstanceOfAny(ParsedLine.Parsed.class, ParsedLine.Malformed.class);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void shouldNeverNameThePatientWhenALineIsMalformed(
             @ForAll("patientIds") String patientId, @ForAll("objectsOfKnownFields") String rest) {
         String line = "{\"patientId\":\"" + patientId + "\"," + rest.substring(1);
@@ -59,7 +59,7 @@ class NdjsonReadingsProperties {
         }
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void shouldReadBackWhatWasWrittenWhenRoundTripped(@ForAll("readings") RawReading reading) {
         ParsedLine<RawReading> parsed = readings.parse(NdjsonReadings.toJson(reading));
 

@@ -51,7 +51,6 @@ class AvroJsonTest {
                 .setChg(-30.0)
                 .setPchg(-70.58823529411765)
                 .setBaselineFlag(false)
-                .setVisit("D3")
                 .setStatus(ResultStatus.CORRECTED)
                 .setRetracted(false)
                 .setReceivedAt(null)
@@ -62,7 +61,7 @@ class AvroJsonTest {
                         + "\"observedAt\":\"2020-02-05T00:15:00.250Z\",\"value\":12.5,\"comparator\":null,"
                         + "\"unit\":\"mg/L\",\"assayType\":null,\"ady\":3,\"pdy\":2,\"hoursSinceAnchor\":57.25,"
                         + "\"anrind\":\"HIGH\",\"rangeLow\":null,\"rangeHigh\":10.0,\"chg\":-30.0,"
-                        + "\"pchg\":-70.58823529411765,\"baselineFlag\":false,\"visit\":\"D3\",\"status\":\"CORRECTED\","
+                        + "\"pchg\":-70.58823529411765,\"baselineFlag\":false,\"status\":\"CORRECTED\","
                         + "\"retracted\":false,\"receivedAt\":null}");
     }
 

@@ -42,6 +42,7 @@ public final class UnitConverter {
     private static final Pattern POWER_OF_TEN_COUNT = Pattern.compile(
             "^(?:x|\u00d7|\\*)?10(?:\\^|\\*\\*|\\*|e)(\\d{1,2})/(l|ml|ul|mm3)$", Pattern.CASE_INSENSITIVE);
     private static final Pattern MCG = Pattern.compile("mcg");
+    private static final Pattern BARE_NUMBER = Pattern.compile("^[0-9.]+$");
     private static final Map<String, String> ALIASES = Map.ofEntries(
             Map.entry("mmhg", "mm[Hg]"),
             Map.entry("mm[hg]", "mm[Hg]"),
@@ -152,6 +153,10 @@ public final class UnitConverter {
                     : Result.rejected(ErrorCode.UNKNOWN_UNIT, "unit '" + unit + "' names an assay type but no unit");
         }
         String ucumCode = toUcum(compact);
+        if (BARE_NUMBER.matcher(ucumCode).matches() && !ucumCode.equals("1")) {
+            // UCUM reads "12" as the number twelve; in a unit field it is a value typed into the wrong column.
+            return Result.rejected(ErrorCode.UNKNOWN_UNIT, "unit '" + unit + "' is a number, not a unit");
+        }
         String problem;
         synchronized (ucum) {
             problem = ucum.validate(ucumCode);
@@ -174,12 +179,22 @@ public final class UnitConverter {
     }
 
     private static String compact(String text) {
-        StringBuilder out = new StringBuilder(text.length());
+        StringBuilder out = new StringBuilder(text.length() + 1);
+        boolean previousSuperscript = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isWhitespace(c)) {
                 continue;
             }
+            boolean superscript = isSuperscriptDigit(c);
+            // "10⁹" is ten to the ninth, not one hundred and nine.
+            if (superscript
+                    && !previousSuperscript
+                    && out.length() > 0
+                    && Character.isDigit(out.charAt(out.length() - 1))) {
+                out.append('*');
+            }
+            previousSuperscript = superscript;
             out.append(
                     switch (c) {
                         case '\u00b5', '\u03bc' -> 'u'; // micro sign and Greek mu both mean micro
@@ -193,6 +208,10 @@ public final class UnitConverter {
                     });
         }
         return MCG.matcher(out).replaceAll("ug");
+    }
+
+    private static boolean isSuperscriptDigit(char c) {
+        return c == '\u2070' || c == '\u00b9' || c == '\u00b2' || c == '\u00b3' || (c >= '\u2074' && c <= '\u2079');
     }
 
     private static String toUcum(String compact) {

@@ -120,6 +120,25 @@ class SpecificAvroSerdeTest {
     }
 
     @Test
+    void shouldFillTheDefaultWhenDataWasWrittenWithAnOlderSchemaLackingAField() throws IOException {
+        Schema v0 = labReadingWithout("receivedAt");
+        int v0Id = registry.register("lab-readings-value", v0);
+        GenericRecord written = new GenericData.Record(v0);
+        written.put("readingId", "ORD-3|1988-5|1");
+        written.put("revision", 0L);
+        written.put("value", "88");
+        written.put("unit", "mg/L");
+        written.put("observedAt", DRAWN.toEpochMilli());
+        written.put("status", new GenericData.EnumSymbol(v0.getField("status").schema(), "FINAL"));
+
+        LabReading read = serde.deserializer().deserialize(TOPIC, WireFormat.frame(v0Id, avroBinary(v0, written)));
+
+        assertThat(read.getValue()).isEqualTo("88");
+        assertThat(read.getObservedAt()).isEqualTo(DRAWN);
+        assertThat(read.getReceivedAt()).isNull();
+    }
+
+    @Test
     void shouldFailNamingSubjectWhenAutoRegisterIsOffAndSchemaIsNotRegistered() {
         SpecificAvroSerde<LabReading> strict = new SpecificAvroSerde<>(registry, LabReading.class, false, false);
 
@@ -246,6 +265,21 @@ class SpecificAvroSerdeTest {
         extra.putNull("default");
         fields.insert(5, extra);
         return new Schema.Parser().parse(schema.toString());
+    }
+
+    /** LabReading as an older producer knew it, without {@code field}. */
+    static Schema labReadingWithout(String field) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode schema =
+                (ObjectNode) json.readTree(LabReading.getClassSchema().toString());
+        ArrayNode fields = (ArrayNode) schema.get("fields");
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).get("name").asText().equals(field)) {
+                fields.remove(i);
+                return new Schema.Parser().parse(schema.toString());
+            }
+        }
+        throw new IllegalArgumentException("LabReading has no field " + field);
     }
 
     static byte[] avroBinary(Schema schema, GenericRecord record) throws IOException {

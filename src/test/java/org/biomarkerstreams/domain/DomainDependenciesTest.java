@@ -1,0 +1,24 @@
+package org.biomarkerstreams.domain;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+class DomainDependenciesTest {
+
+    @Test
+    void shouldDependOnlyOnJdkUcumAndSlf4jWhenCompiled() {
+        classes()
+                .that()
+                .resideInAPackage("org.biomarkerstreams.domain..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "org.biomarkerstreams.domain..", "org.fhir.ucum..", "org.slf4j..")
+                .because("domain is plain Java: no Kafka, Avro or HTTP (STYLE.md)")
+                .check(new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("org.biomarkerstreams.domain"));
+    }
+}

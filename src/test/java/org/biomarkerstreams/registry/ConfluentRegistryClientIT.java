@@ -1,0 +1,196 @@
+package org.biomarkerstreams.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.biomarkerstreams.registry.LabReadings.DRAWN;
+import static org.biomarkerstreams.registry.LabReadings.aCrpReading;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.biomarkerstreams.avro.LabReading;
+import org.biomarkerstreams.avro.ResultStatus;
+import org.biomarkerstreams.testing.ApicurioRegistryExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The client and serde against a real Confluent-compatible registry (Apicurio 2.6, ccompat API v7). */
+class ConfluentRegistryClientIT {
+
+    @RegisterExtension
+    static final ApicurioRegistryExtension APICURIO = new ApicurioRegistryExtension();
+
+    private static final Schema V1 = LabReading.getClassSchema();
+
+    private final ConfluentRegistryClient client = new ConfluentRegistryClient(config());
+    private String topic;
+
+    ConfluentRegistryClientIT(TestInfo test) {
+        // One registry serves the whole JVM: each test gets its own topic, hence its own subjects.
+        topic = "it-" + test.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    private static RegistryConfig config() {
+        return RegistryConfig.of(APICURIO.confluentUrl());
+    }
+
+    @Test
+    void shouldFetchTheRegisteredSchemaByIdWhenRegistered() {
+        int id = client.register(topic + "-value", V1);
+
+        try (ConfluentRegistryClient fresh = new ConfluentRegistryClient(config())) {
+            assertThat(fresh.schemaById(id)).isEqualTo(V1);
+        }
+    }
+
+    @Test
+    void shouldFindTheIdWhenLookingUpARegisteredSchema() {
+        int id = client.register(topic + "-value", V1);
+
+        try (ConfluentRegistryClient fresh = new ConfluentRegistryClient(config())) {
+            assertThat(fresh.lookup(topic + "-value", V1)).isEqualTo(id);
+            assertThatThrownBy(() -> fresh.lookup(topic + "-missing", V1))
+                    .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode())
+                            .isEqualTo(40401))
+                    .hasMessageContaining("subject not found (HTTP 404)");
+        }
+    }
+
+    @Test
+    void shouldGetTheSameIdWhenTheSameSchemaIsRegisteredTwice() {
+        int first = client.register(topic + "-value", V1);
+
+        try (ConfluentRegistryClient fresh = new ConfluentRegistryClient(config())) {
+            assertThat(fresh.register(topic + "-value", V1)).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void shouldRejectWith409WhenANewRequiredFieldHasNoDefaultUnderBackward() {
+        String subject = topic + "-value";
+        client.setCompatibility(subject, "BACKWARD");
+        client.register(subject, V1);
+        Schema withRequiredField = withExtraField(false);
+
+        assertThat(client.testCompatibility(subject, withRequiredField)).isFalse();
+        assertThatThrownBy(() -> client.register(subject, withRequiredField))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(409);
+                    assertThat(e.errorCode()).isEqualTo(409);
+                })
+                .hasMessageContaining("under subject '" + subject + "'")
+                .hasMessageContaining("incompatible with earlier versions")
+                .hasMessageContaining("performingLab");
+        assertThat(client.testCompatibility(subject, withExtraField(true))).isTrue();
+    }
+
+    @Test
+    void shouldWriteMagicThenBigEndianIdThenPlainAvroBinaryWhenSerializing() throws IOException {
+        SpecificAvroSerde<LabReading> serde = new SpecificAvroSerde<>(client, LabReading.class, false, true);
+        LabReading reading = aCrpReading();
+
+        byte[] bytes = serde.serializer().serialize(topic, reading);
+
+        int id = client.lookup(topic + "-value", V1);
+        assertThat(bytes[0]).isZero();
+        assertThat(Arrays.copyOfRange(bytes, 1, 5))
+                .containsExactly(ByteBuffer.allocate(4).putInt(id).array());
+        byte[] tail = Arrays.copyOfRange(bytes, 5, bytes.length);
+        assertThat(tail).containsExactly(plainAvro(reading));
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(tail, null);
+        GenericRecord decoded = new GenericDatumReader<GenericRecord>(client.schemaById(id)).read(null, decoder);
+        assertThat(decoder.isEnd()).isTrue();
+        assertThat(decoded.get("readingId")).hasToString(reading.getReadingId());
+        assertThat(decoded.get("revision")).isEqualTo(reading.getRevision());
+        assertThat(decoded.get("value")).hasToString("<0.5");
+        assertThat(decoded.get("observedAt")).isEqualTo(DRAWN.toEpochMilli());
+        assertThat(decoded.get("status")).hasToString("CORRECTED");
+    }
+
+    @Test
+    void shouldRoundTripThroughTheRealRegistryWhenProducerAndConsumerAreSeparate() {
+        SpecificAvroSerde<LabReading> producer = new SpecificAvroSerde<>(client, LabReading.class, false, true);
+        byte[] bytes = producer.serializer().serialize(topic, aCrpReading());
+
+        try (ConfluentRegistryClient consumerClient = new ConfluentRegistryClient(config())) {
+            SpecificAvroSerde<LabReading> consumer =
+                    new SpecificAvroSerde<>(consumerClient, LabReading.class, false, false);
+
+            assertThat(consumer.deserializer().deserialize(topic, bytes)).isEqualTo(aCrpReading());
+            assertThat(WireFormat.schemaId(consumer.serializer().serialize(topic, aCrpReading())))
+                    .isEqualTo(WireFormat.schemaId(bytes));
+        }
+    }
+
+    @Test
+    void shouldReadNewerDataAsLabReadingWhenTheNewVersionAddsAnOptionalField() throws IOException {
+        String subject = topic + "-value";
+        client.setCompatibility(subject, "BACKWARD");
+        client.register(subject, V1);
+        Schema v2 = withExtraField(true);
+        int v2Id = client.register(subject, v2);
+        GenericRecord written = new GenericData.Record(v2);
+        written.put("readingId", "ORD-7|731-0|1");
+        written.put("revision", 1L);
+        written.put("analyte", "LYMPH");
+        written.put("value", "0.6");
+        written.put("unit", "10*9/L");
+        written.put("performingLab", "Central lab");
+        written.put("observedAt", DRAWN.toEpochMilli());
+        written.put("status", new GenericData.EnumSymbol(v2.getField("status").schema(), "PRELIMINARY"));
+        byte[] bytes = WireFormat.frame(v2Id, SpecificAvroSerdeTest.avroBinary(v2, written));
+
+        LabReading read = new SpecificAvroSerde<>(client, LabReading.class, false, false)
+                .deserializer()
+                .deserialize(topic, bytes);
+
+        assertThat(read.getAnalyte()).isEqualTo("LYMPH");
+        assertThat(read.getValue()).isEqualTo("0.6");
+        assertThat(read.getObservedAt()).isEqualTo(DRAWN);
+        assertThat(read.getStatus()).isEqualTo(ResultStatus.PRELIMINARY);
+    }
+
+    /** LabReading plus {@code performingLab}, optional (with a default) or required (without). */
+    private static Schema withExtraField(boolean optional) {
+        Schema base;
+        try {
+            base = SpecificAvroSerdeTest.labReadingWithExtraField();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        if (optional) {
+            return base;
+        }
+        String json = base.toString()
+                .replace(
+                        "{\"name\":\"performingLab\",\"type\":[\"null\",\"string\"],\"default\":null}",
+                        "{\"name\":\"performingLab\",\"type\":\"string\"}");
+        assertThat(json).contains("{\"name\":\"performingLab\",\"type\":\"string\"}");
+        return new Schema.Parser().parse(json);
+    }
+
+    private static byte[] plainAvro(LabReading reading) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<LabReading>(LabReading.class).write(reading, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+}

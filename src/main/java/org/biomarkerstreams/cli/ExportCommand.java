@@ -1,0 +1,48 @@
+package org.biomarkerstreams.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reads the output topics of a cluster (all of them by default) to DIR/<topic>.ndjson, one JSON object",
+            "per record with the Avro fields under their schema names, as 'replay' writes them; stops at the end."
+        })
+final class ExportCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the NDJSON files.")
+    Path out;
+
+    @Option(
+            names = "--topics",
+            split = ",",
+            paramLabel = "TOPIC",
+            description = "Only these output topics (default: all outputs).")
+    List<String> topics;
+
+    @Override
+    public Integer call() throws Exception {
+        String bootstrap = kafka.requireBootstrapServers();
+        OutputFiles.write(
+                kafka.clientProperties(),
+                bootstrap,
+                new org.biomarkerstreams.streams.AvroSerdes(kafka.registry(), false),
+                pipeline.topics(),
+                topics,
+                out,
+                System.out);
+        return 0;
+    }
+}

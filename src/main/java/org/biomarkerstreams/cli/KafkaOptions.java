@@ -1,0 +1,83 @@
+package org.biomarkerstreams.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.biomarkerstreams.registry.RegistryConfig;
+import org.biomarkerstreams.registry.SchemaRegistries;
+import org.biomarkerstreams.registry.SchemaRegistry;
+import picocli.CommandLine.Option;
+
+/** Where the Kafka cluster and the schema registry are, and any client property for them. */
+final class KafkaOptions {
+
+    static final String KAFKA_ENV_PREFIX = "BIOMARKER_KAFKA_";
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka cluster to use. Env: BIOMARKER_BOOTSTRAP_SERVERS.")
+    String bootstrapServers;
+
+    @Option(
+            names = "--schema-registry-url",
+            paramLabel = "URL",
+            description = "Confluent-compatible schema registry (http(s)://..., or mock://NAME for an in-process one)."
+                    + " Env: BIOMARKER_SCHEMA_REGISTRY_URL.")
+    String schemaRegistryUrl;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Properties file with any Kafka client/Streams property (security.protocol, sasl.*, ssl.*,"
+                    + " ...) and registry settings (basic.auth.user.info, schema.registry.ssl.*). Also from env vars"
+                    + " BIOMARKER_KAFKA_<PROPERTY> (dots as underscores, e.g. BIOMARKER_KAFKA_SECURITY_PROTOCOL)."
+                    + " Env: BIOMARKER_CONFIG.")
+    Path config;
+
+    /** Client properties: the file first, then BIOMARKER_KAFKA_* variables on top. */
+    Map<String, String> clientProperties() {
+        Map<String, String> props = new TreeMap<>();
+        if (config != null) {
+            Properties file = new Properties();
+            try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+                file.load(in);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--config " + config + ": cannot read the file: " + e.getMessage(), e);
+            }
+            file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k)));
+        }
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith(KAFKA_ENV_PREFIX) && k.length() > KAFKA_ENV_PREFIX.length()) {
+                props.put(k.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        return props;
+    }
+
+    boolean hasCluster() {
+        return bootstrapServers != null && !bootstrapServers.isBlank();
+    }
+
+    String requireBootstrapServers() {
+        if (!hasCluster()) {
+            throw new IllegalArgumentException("--bootstrap-servers is required (or BIOMARKER_BOOTSTRAP_SERVERS)");
+        }
+        return bootstrapServers;
+    }
+
+    SchemaRegistry registry() {
+        if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
+            throw new IllegalArgumentException("--schema-registry-url is required (or BIOMARKER_SCHEMA_REGISTRY_URL)");
+        }
+        Map<String, Object> props = new TreeMap<>(clientProperties());
+        props.put("schema.registry.url", schemaRegistryUrl);
+        return SchemaRegistries.forConfig(RegistryConfig.fromProperties(props));
+    }
+}

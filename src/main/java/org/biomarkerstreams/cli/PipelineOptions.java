@@ -1,0 +1,100 @@
+package org.biomarkerstreams.cli;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import org.biomarkerstreams.domain.Confirmation;
+import org.biomarkerstreams.domain.Protocol;
+import org.biomarkerstreams.domain.SiteProfile;
+import org.biomarkerstreams.streams.Topics;
+import org.biomarkerstreams.streams.TopologyConfig;
+import picocli.CommandLine.Option;
+
+/** The study rules and topic names the topology runs with. */
+final class PipelineOptions {
+
+    @Option(
+            names = "--time-zone",
+            paramLabel = "ZONE",
+            defaultValue = "UTC",
+            description = "Site time zone in which study days are counted (default: ${DEFAULT-VALUE}).")
+    String timeZone;
+
+    @Option(
+            names = "--confirmations",
+            paramLabel = "N|Hh",
+            defaultValue = "1",
+            description = "What confirms a normalization: N consecutive normal readings, or normal for H hours"
+                    + " (e.g. 48h). Default: ${DEFAULT-VALUE}.")
+    String confirmations;
+
+    @Option(
+            names = "--follow-up-days",
+            paramLabel = "DAYS",
+            defaultValue = "28",
+            description = "Follow-up after the anchor for time to normalization (default: ${DEFAULT-VALUE}).")
+    int followUpDays;
+
+    @Option(
+            names = "--future-tolerance",
+            paramLabel = "DURATION",
+            defaultValue = "PT5M",
+            description = "How far past the wall clock a timestamp may be before it is FUTURE_TIMESTAMP (ISO-8601,"
+                    + " default: ${DEFAULT-VALUE}).")
+    Duration futureTolerance;
+
+    @Option(names = "--readings-topic", defaultValue = "lab-readings", description = "Default: ${DEFAULT-VALUE}.")
+    String readingsTopic;
+
+    @Option(names = "--events-topic", defaultValue = "clinical-events", description = "Default: ${DEFAULT-VALUE}.")
+    String eventsTopic;
+
+    @Option(
+            names = "--trajectory-topic",
+            defaultValue = "biomarker-trajectory-points",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String trajectoryTopic;
+
+    @Option(names = "--summaries-topic", defaultValue = "biomarker-summaries", description = "Default: ${DEFAULT-VALUE}.")
+    String summariesTopic;
+
+    @Option(
+            names = "--time-to-normalization-topic",
+            defaultValue = "time-to-normalization",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String ttnTopic;
+
+    @Option(names = "--dead-letter-topic", defaultValue = "lab-readings-dlq", description = "Default: ${DEFAULT-VALUE}.")
+    String deadLetterTopic;
+
+    Topics topics() {
+        return new Topics(readingsTopic, eventsTopic, trajectoryTopic, summariesTopic, ttnTopic, deadLetterTopic);
+    }
+
+    TopologyConfig topologyConfig(Clock clock) {
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(timeZone);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--time-zone " + timeZone + ": not a time zone id (e.g. Asia/Shanghai)");
+        }
+        Confirmation confirmation;
+        try {
+            confirmation = Confirmation.parse(confirmations);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--confirmations " + confirmations + ": expected a count like 2 or hours like 48h");
+        }
+        if (followUpDays < 1) {
+            throw new IllegalArgumentException("--follow-up-days must be >= 1, got " + followUpDays);
+        }
+        Protocol defaults = Protocol.defaults();
+        Protocol protocol = new Protocol(
+                zone,
+                defaults.visits(),
+                defaults.baselineWindow(),
+                Duration.ofDays(followUpDays),
+                confirmation,
+                defaults.closeGrace());
+        return new TopologyConfig(topics(), protocol, SiteProfile.defaults(), clock, futureTolerance);
+    }
+}

@@ -1,0 +1,71 @@
+package org.biomarkerstreams.ops;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Tells when a consumer group has processed everything that was on its input topics: its committed
+ * offsets reached the end offsets taken now. With exactly-once the offsets commit in the same
+ * transaction as the outputs, so a caught-up group means its outputs are visible to read_committed
+ * readers.
+ */
+public final class CatchUp {
+
+    private CatchUp() {}
+
+    public static Map<TopicPartition, Long> endOffsets(Admin admin, Collection<String> topics)
+            throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get().values()) {
+            d.partitions().forEach(p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e :
+                admin.listOffsets(request).all().get().entrySet()) {
+            ends.put(e.getKey(), e.getValue().offset());
+        }
+        return ends;
+    }
+
+    /**
+     * Blocks until group {@code groupId} committed at least {@code ends} on every partition.
+     *
+     * @param stillAlive checked between polls; waiting stops with an exception when it turns false
+     */
+    public static void await(
+            Admin admin, String groupId, Map<TopicPartition, Long> ends, Duration timeout, BooleanSupplier stillAlive)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            long behind = 0;
+            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                OffsetAndMetadata c = committed.get(end.getKey());
+                long position = c == null ? 0 : c.offset();
+                behind += Math.max(0, end.getValue() - position);
+            }
+            if (behind == 0) {
+                return;
+            }
+            if (!stillAlive.getAsBoolean()) {
+                throw new IllegalStateException("the application stopped with " + behind + " record(s) unprocessed");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "group " + groupId + " still " + behind + " record(s) behind after " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

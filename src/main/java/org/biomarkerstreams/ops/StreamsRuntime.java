@@ -1,0 +1,118 @@
+package org.biomarkerstreams.ops;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a topology with KafkaStreams: our defaults, then the operator's client properties on top. */
+public final class StreamsRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsRuntime.class);
+
+    /**
+     * How to run.
+     *
+     * @param clientProperties any Kafka Streams / client property (security, tuning); wins over ours
+     */
+    public record Settings(
+            String bootstrapServers,
+            String applicationId,
+            Path stateDir,
+            String processingGuarantee,
+            int threads,
+            Map<String, String> clientProperties) {
+
+        public Properties toProperties() {
+            Properties p = new Properties();
+            p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+            p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+            p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+            p.putAll(clientProperties);
+            return p;
+        }
+    }
+
+    private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Throwable fatal;
+
+    private StreamsRuntime(Topology topology, Settings settings) {
+        this.streams = new KafkaStreams(topology, settings.toProperties());
+        streams.setStateListener((now, before) -> {
+            log.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            if (now == KafkaStreams.State.ERROR
+                    || now == KafkaStreams.State.PENDING_ERROR
+                    || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            // Expected bad input never gets here (it is dead-lettered); this is a bug or an
+            // unrecoverable client error, and a crash-looping thread would hide it.
+            log.error("Stream thread failed; shutting the client down", e);
+            fatal = e;
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    public static StreamsRuntime start(Topology topology, Settings settings) {
+        StreamsRuntime runtime = new StreamsRuntime(topology, settings);
+        log.info(
+                "Starting Kafka Streams application {} ({}, {} thread(s))",
+                settings.applicationId(),
+                settings.processingGuarantee(),
+                settings.threads());
+        runtime.streams.start();
+        return runtime;
+    }
+
+    /** Waits for the first RUNNING state. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout + "; state "
+                    + streams.state());
+        }
+    }
+
+    /** Blocks until the client stops: closed, or failed. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** The error that stopped the client, if one did. */
+    public Throwable fatalError() {
+        return fatal;
+    }
+
+    public void close(Duration timeout) {
+        streams.close(timeout);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+}

@@ -160,6 +160,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            awaitCloseUninterruptibly();
             return;
         }
         try {
@@ -172,6 +173,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } finally {
             stopped.countDown();
             removeShutdownHook();
+        }
+    }
+
+    /** A second closer (say the shutdown hook racing the application) returns only once the broker is down. */
+    private void awaitCloseUninterruptibly() {
+        boolean interrupted = false;
+        while (stopped.getCount() > 0) {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

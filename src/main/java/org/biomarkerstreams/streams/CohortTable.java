@@ -1,0 +1,320 @@
+package org.biomarkerstreams.streams;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.domain.KaplanMeier;
+import org.biomarkerstreams.domain.SampleStatistics;
+
+/**
+ * The demo's terminal table, the shape of the seeds' tables: per arm × analyte × visit {@code median [Q1-Q3] (n)}
+ * (R type-7 quantiles) with the number of patients missing the visit, and per arm × analyte the time to
+ * normalization as {@code events/at risk} with the Kaplan–Meier median in days.
+ *
+ * <p>Built from the latest record per key of the {@code BiomarkerSummary} and {@code TimeToNormalization} outputs
+ * (if a key appears more than once, the last one in iteration order wins). A patient without an arm is counted in
+ * {@value #UNASSIGNED}. {@code nMissing} counts the patients of the arm that have a summary for the analyte but no
+ * value at that visit. Time to normalization uses the records with {@code atRisk}: event = {@code cnsr} 0, time =
+ * {@code aval}.
+ *
+ * <p>The text puts arms side by side, one block per analyte with a line per visit, because five visits of
+ * {@code median [Q1-Q3] (n)} plus time to normalization do not fit a 120-column terminal as one row; two or three
+ * arms do fit this way, and side by side is how the papers compare arms.
+ */
+public final class CohortTable {
+
+    public static final String UNASSIGNED = "UNASSIGNED";
+
+    /**
+     * One visit of one analyte in one arm.
+     *
+     * @param n patients with a value at the visit
+     * @param nMissing patients with a summary for the analyte but no value at the visit
+     * @param median median, NaN when {@code n} is 0
+     * @param q1 first quartile (type 7), NaN when {@code n} is 0
+     * @param q3 third quartile (type 7), NaN when {@code n} is 0
+     */
+    public record Cell(int n, int nMissing, double median, double q1, double q3) {}
+
+    /**
+     * Time to normalization of one analyte in one arm.
+     *
+     * @param events patients at risk who normalized
+     * @param atRisk patients abnormal at baseline
+     * @param medianDays Kaplan–Meier median in days from the anchor, empty when not reached
+     */
+    public record Normalization(int events, int atRisk, OptionalDouble medianDays) {}
+
+    private record Key(String arm, String analyte) {}
+
+    private static final int LABEL_INDENT = 2;
+    private static final String TTN_LABEL = "time to normal";
+
+    private final List<String> arms;
+    private final List<String> analytes;
+    private final List<String> visits;
+    private final Map<String, Integer> armPatients;
+    private final Map<String, String> units;
+    private final Map<Key, Map<String, Cell>> cells;
+    private final Map<Key, Normalization> normalizations;
+    private final int provisional;
+
+    private CohortTable(
+            List<String> arms,
+            List<String> analytes,
+            List<String> visits,
+            Map<String, Integer> armPatients,
+            Map<String, String> units,
+            Map<Key, Map<String, Cell>> cells,
+            Map<Key, Normalization> normalizations,
+            int provisional) {
+        this.arms = arms;
+        this.analytes = analytes;
+        this.visits = visits;
+        this.armPatients = armPatients;
+        this.units = units;
+        this.cells = cells;
+        this.normalizations = normalizations;
+        this.provisional = provisional;
+    }
+
+    /**
+     * The table of these records, for these analytes and visits in this order. Records of other analytes are
+     * ignored.
+     */
+    public static CohortTable from(
+            Collection<BiomarkerSummary> summaries,
+            Collection<TimeToNormalization> ttn,
+            List<String> analytes,
+            List<String> visits) {
+        Objects.requireNonNull(summaries, "summaries");
+        Objects.requireNonNull(ttn, "ttn");
+        List<String> analyteOrder = List.copyOf(new LinkedHashSet<>(analytes));
+        List<String> visitOrder = List.copyOf(new LinkedHashSet<>(visits));
+
+        Map<String, BiomarkerSummary> latestSummaries = new LinkedHashMap<>();
+        for (BiomarkerSummary summary : summaries) {
+            if (analyteOrder.contains(summary.getAnalyte())) {
+                latestSummaries.put(summary.getPatientId() + "|" + summary.getAnalyte(), summary);
+            }
+        }
+        Map<String, TimeToNormalization> latestTtn = new LinkedHashMap<>();
+        for (TimeToNormalization record : ttn) {
+            if (analyteOrder.contains(record.getAnalyte())) {
+                latestTtn.put(record.getPatientId() + "|" + record.getAnalyte(), record);
+            }
+        }
+
+        Set<String> armSet = new TreeSet<>();
+        Map<String, Set<String>> patientsByArm = new TreeMap<>();
+        Map<String, Set<String>> unitsByAnalyte = new LinkedHashMap<>();
+        Map<Key, List<BiomarkerSummary>> summariesByKey = new LinkedHashMap<>();
+        for (BiomarkerSummary summary : latestSummaries.values()) {
+            String arm = armOf(summary.getArm());
+            armSet.add(arm);
+            patientsByArm.computeIfAbsent(arm, a -> new TreeSet<>()).add(summary.getPatientId());
+            unitsByAnalyte
+                    .computeIfAbsent(summary.getAnalyte(), a -> new TreeSet<>())
+                    .add(summary.getUnit());
+            summariesByKey
+                    .computeIfAbsent(new Key(arm, summary.getAnalyte()), k -> new ArrayList<>())
+                    .add(summary);
+        }
+        Map<Key, List<KaplanMeier.Observation>> observations = new LinkedHashMap<>();
+        int provisional = 0;
+        for (TimeToNormalization record : latestTtn.values()) {
+            String arm = armOf(record.getArm());
+            armSet.add(arm);
+            patientsByArm.computeIfAbsent(arm, a -> new TreeSet<>()).add(record.getPatientId());
+            if (record.getProvisional()) {
+                provisional++;
+            }
+            List<KaplanMeier.Observation> list =
+                    observations.computeIfAbsent(new Key(arm, record.getAnalyte()), k -> new ArrayList<>());
+            if (record.getAtRisk() && record.getAval() != null && record.getCnsr() != null) {
+                list.add(new KaplanMeier.Observation(Math.max(0, record.getAval()), record.getCnsr() == 0));
+            }
+        }
+
+        List<String> armOrder = List.copyOf(armSet);
+        Map<Key, Map<String, Cell>> cells = new LinkedHashMap<>();
+        Map<Key, Normalization> normalizations = new LinkedHashMap<>();
+        for (String arm : armOrder) {
+            for (String analyte : analyteOrder) {
+                Key key = new Key(arm, analyte);
+                List<BiomarkerSummary> ofKey = summariesByKey.getOrDefault(key, List.of());
+                Map<String, Cell> byVisit = new LinkedHashMap<>();
+                for (String visit : visitOrder) {
+                    byVisit.put(visit, cell(ofKey, visit));
+                }
+                cells.put(key, byVisit);
+                KaplanMeier km = KaplanMeier.estimate(observations.getOrDefault(key, List.of()));
+                normalizations.put(key, new Normalization(km.events(), km.size(), km.median()));
+            }
+        }
+        Map<String, Integer> armPatients = new LinkedHashMap<>();
+        patientsByArm.forEach((arm, patients) -> armPatients.put(arm, patients.size()));
+        Map<String, String> units = new LinkedHashMap<>();
+        unitsByAnalyte.forEach((analyte, unitSet) -> units.put(analyte, String.join(", ", unitSet)));
+        return new CohortTable(
+                armOrder, analyteOrder, visitOrder, armPatients, units, cells, normalizations, provisional);
+    }
+
+    private static String armOf(String arm) {
+        return arm == null || arm.isBlank() ? UNASSIGNED : arm;
+    }
+
+    private static Cell cell(List<BiomarkerSummary> summaries, String visit) {
+        List<Double> values = new ArrayList<>();
+        int missing = 0;
+        for (BiomarkerSummary summary : summaries) {
+            Double value =
+                    summary.getVisits() == null ? null : summary.getVisits().get(visit);
+            if (value == null || !Double.isFinite(value)) {
+                missing++;
+            } else {
+                values.add(value);
+            }
+        }
+        SampleStatistics stats = SampleStatistics.of(values);
+        return new Cell(stats.n(), missing, stats.median(), stats.q1(), stats.q3());
+    }
+
+    /** The arms, sorted. */
+    public List<String> arms() {
+        return arms;
+    }
+
+    /** Patients of an arm with any record in the table. */
+    public int patients(String arm) {
+        return armPatients.getOrDefault(arm, 0);
+    }
+
+    /** The unit of an analyte as the summaries give it; several are joined by a comma. */
+    public Optional<String> unit(String analyte) {
+        return Optional.ofNullable(units.get(analyte));
+    }
+
+    /** The cell of an arm, analyte and visit; empty when one of them is not in the table. */
+    public Optional<Cell> visit(String arm, String analyte, String visit) {
+        return Optional.ofNullable(cells.get(new Key(arm, analyte))).map(byVisit -> byVisit.get(visit));
+    }
+
+    /** Time to normalization of an arm and analyte; empty when either is not in the table. */
+    public Optional<Normalization> normalization(String arm, String analyte) {
+        return Optional.ofNullable(normalizations.get(new Key(arm, analyte)));
+    }
+
+    /** Time-to-normalization records that were still provisional. */
+    public int provisionalRecords() {
+        return provisional;
+    }
+
+    /** Plain text: a header, then one block per analyte with the arms side by side. */
+    public String render() {
+        List<String> labels = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>(); // one list of arm columns per label
+        List<Integer> blockStarts = new ArrayList<>();
+        for (String analyte : analytes) {
+            blockStarts.add(labels.size());
+            labels.add(unit(analyte).map(u -> analyte + " (" + u + ")").orElse(analyte));
+            List<String> header = new ArrayList<>();
+            arms.forEach(arm -> header.add(arm + " (n=" + patients(arm) + ")"));
+            rows.add(header);
+            int decimals = decimals(analyte);
+            for (String visit : visits) {
+                labels.add(" ".repeat(LABEL_INDENT) + visit);
+                List<String> row = new ArrayList<>();
+                for (String arm : arms) {
+                    row.add(format(visit(arm, analyte, visit).orElseThrow(), decimals));
+                }
+                rows.add(row);
+            }
+            labels.add(" ".repeat(LABEL_INDENT) + TTN_LABEL);
+            List<String> row = new ArrayList<>();
+            for (String arm : arms) {
+                row.add(format(normalization(arm, analyte).orElseThrow()));
+            }
+            rows.add(row);
+        }
+
+        int labelWidth = labels.stream().mapToInt(String::length).max().orElse(0) + 2;
+        int[] widths = new int[arms.size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length() + 2);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("Visit values: median [Q1-Q3] (n; missing). Time to normal: events/at risk, Kaplan-Meier median.\n");
+        for (int r = 0; r < rows.size(); r++) {
+            if (blockStarts.contains(r)) {
+                out.append('\n');
+            }
+            StringBuilder line = new StringBuilder(pad(labels.get(r), labelWidth));
+            List<String> row = rows.get(r);
+            for (int i = 0; i < row.size(); i++) {
+                line.append(pad(row.get(i), widths[i]));
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        if (provisional > 0) {
+            out.append('\n')
+                    .append(provisional)
+                    .append(" time-to-normalization record(s) still provisional (follow-up not closed).\n");
+        }
+        return out.toString();
+    }
+
+    /** Decimals that suit the analyte's magnitude: 0 from 100 up, 1 from 10 up, else 2. */
+    private int decimals(String analyte) {
+        double largest = 0;
+        for (String arm : arms) {
+            for (Cell cell : cells.get(new Key(arm, analyte)).values()) {
+                if (cell.n() > 0) {
+                    largest = Math.max(largest, Math.abs(cell.median()));
+                }
+            }
+        }
+        return largest >= 100 ? 0 : largest >= 10 ? 1 : 2;
+    }
+
+    private static String format(Cell cell, int decimals) {
+        String missing = cell.nMissing() > 0 ? "; " + cell.nMissing() + " missing" : "";
+        if (cell.n() == 0) {
+            return cell.nMissing() > 0 ? "- (" + cell.nMissing() + " missing)" : "-";
+        }
+        String pattern = "%." + decimals + "f";
+        return String.format(Locale.ROOT, pattern, cell.median())
+                + " [" + String.format(Locale.ROOT, pattern, cell.q1())
+                + "-" + String.format(Locale.ROOT, pattern, cell.q3())
+                + "] (" + cell.n() + missing + ")";
+    }
+
+    private static String format(Normalization normalization) {
+        if (normalization.atRisk() == 0) {
+            return "- (none at risk)";
+        }
+        String median = normalization.medianDays().isPresent()
+                ? String.format(
+                        Locale.ROOT, "median %.1f d", normalization.medianDays().getAsDouble())
+                : "median not reached";
+        return normalization.events() + "/" + normalization.atRisk() + ", " + median;
+    }
+
+    private static String pad(String text, int width) {
+        return text.length() >= width ? text + " " : text + " ".repeat(width - text.length());
+    }
+}

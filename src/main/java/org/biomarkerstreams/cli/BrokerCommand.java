@@ -17,13 +17,17 @@ import picocli.CommandLine.Option;
         })
 final class BrokerCommand implements Callable<Integer> {
 
-    @Option(names = "--port", defaultValue = "9092", description = "Client port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    @Option(
+            names = "--port",
+            defaultValue = "9092",
+            description = "Client port (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
-            description = "Keep the broker's data here across restarts (default: a temporary directory removed on exit).")
+            description =
+                    "Keep the broker's data here across restarts (default: a temporary directory removed on exit).")
     Path dataDir;
 
     @Override

@@ -1,7 +1,7 @@
 package org.biomarkerstreams.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +40,14 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final List<String> ANALYTES = List.of("CRP", "IL6", "LYMPH", "DDIMER", "PFRATIO");
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     PipelineOptions pipeline;
+
+    /** The table the demo printed last, for tests. */
+    CohortTable lastTable;
 
     @Option(
             names = "--patients",
@@ -49,10 +55,16 @@ final class DemoCommand implements Callable<Integer> {
             description = "Cohort size; the 12:29 MSC:control ratio of seed 000 is kept (default: ${DEFAULT-VALUE}).")
     int patients;
 
-    @Option(names = "--seed", defaultValue = "20200214", description = "Random seed of the cohort (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "20200214",
+            description = "Random seed of the cohort (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            defaultValue = "2",
+            description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--exit-when-done", description = "Exit 0 once the table is printed instead of running on.")
@@ -72,21 +84,19 @@ final class DemoCommand implements Callable<Integer> {
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
         }
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         SyntheticCohort cohort = SyntheticCohort.generate(CohortSpec.scaled(patients, seed));
         out.printf(
                 "Synthetic cohort: %d patients, %d clinical events, %d lab readings (seed %d)%n",
-                patients,
-                cohort.events().size(),
-                cohort.readings().size(),
-                seed);
+                patients, cohort.events().size(), cohort.readings().size(), seed);
         Pipeline p = Pipeline.embedded(pipeline.topologyConfig(Clock.systemUTC()), partitions, meters);
         try {
             out.printf("Embedded Kafka broker at %s; pipeline running%n", p.bootstrapServers());
-            try (InputPublisher publisher =
-                    new InputPublisher(Map.of(), p.bootstrapServers(), p.config().topics(), p.serdes())) {
+            out.flush();
+            try (InputPublisher publisher = new InputPublisher(
+                    Map.of(), p.bootstrapServers(), p.config().topics(), p.serdes())) {
                 for (RawClinicalEvent e : cohort.events()) {
                     publisher.event(e);
                 }
@@ -97,6 +107,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             p.awaitProcessed(Duration.ofMinutes(10));
             CohortTable table = table(p);
+            lastTable = table;
             out.println();
             out.println(table.render());
             out.printf(
@@ -106,13 +117,14 @@ final class DemoCommand implements Callable<Integer> {
                     PipelineCounters.total(meters, PipelineCounters.DEAD_LETTERED),
                     PipelineCounters.total(meters, PipelineCounters.DUPLICATES),
                     (System.nanoTime() - started) / 1e9);
+            out.flush();
             if (exitWhenDone) {
                 return 0;
             }
             out.printf(
                     "The pipeline keeps running on %s (topics: %s). Press Ctrl-C to stop.%n",
-                    p.bootstrapServers(),
-                    String.join(", ", p.config().topics().outputs()));
+                    p.bootstrapServers(), String.join(", ", p.config().topics().outputs()));
+            out.flush();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 p.close();

@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
         })
 final class ExportCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -42,7 +45,7 @@ final class ExportCommand implements Callable<Integer> {
                 pipeline.topics(),
                 topics,
                 out,
-                System.out);
+                spec.commandLine().getOut());
         return 0;
     }
 }

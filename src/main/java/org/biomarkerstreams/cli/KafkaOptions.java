@@ -49,13 +49,18 @@ final class KafkaOptions {
             try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
                 file.load(in);
             } catch (IOException e) {
-                throw new IllegalArgumentException("--config " + config + ": cannot read the file: " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "--config " + config + ": cannot read the file: " + e.getMessage(), e);
             }
             file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k)));
         }
         System.getenv().forEach((k, v) -> {
             if (k.startsWith(KAFKA_ENV_PREFIX) && k.length() > KAFKA_ENV_PREFIX.length()) {
-                props.put(k.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+                props.put(
+                        k.substring(KAFKA_ENV_PREFIX.length())
+                                .toLowerCase(Locale.ROOT)
+                                .replace('_', '.'),
+                        v);
             }
         });
         return props;

@@ -37,13 +37,16 @@ public final class Main {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The configured command line, for embedding and tests. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("error: " + e.getMessage());
-                commandLine.getErr().println("Run '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
+                commandLine
+                        .getErr()
+                        .println("Run '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
                 return CommandLine.ExitCode.USAGE;
             }
             commandLine.getErr().println("error: " + e);

@@ -1,6 +1,6 @@
 package org.biomarkerstreams.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +24,9 @@ final class OutputFiles {
         Map<String, Deserializer<? extends SpecificRecord>> out = new LinkedHashMap<>();
         out.put(topics.trajectory(), serdes.value(TrajectoryPoint.class).deserializer());
         out.put(topics.summaries(), serdes.value(BiomarkerSummary.class).deserializer());
-        out.put(topics.timeToNormalization(), serdes.value(TimeToNormalization.class).deserializer());
+        out.put(
+                topics.timeToNormalization(),
+                serdes.value(TimeToNormalization.class).deserializer());
         out.put(topics.deadLetters(), serdes.value(DeadLetter.class).deserializer());
         return out;
     }
@@ -36,10 +38,11 @@ final class OutputFiles {
             Topics topics,
             List<String> only,
             Path dir,
-            PrintStream report)
+            PrintWriter report)
             throws Exception {
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (Map.Entry<String, Deserializer<? extends SpecificRecord>> e : outputs(topics, serdes).entrySet()) {
+        for (Map.Entry<String, Deserializer<? extends SpecificRecord>> e :
+                outputs(topics, serdes).entrySet()) {
             if (only != null && !only.isEmpty() && !only.contains(e.getKey())) {
                 continue;
             }
@@ -51,7 +54,8 @@ final class OutputFiles {
         if (only != null) {
             for (String t : only) {
                 if (!counts.containsKey(t)) {
-                    throw new IllegalArgumentException("--topics: " + t + " is not an output topic (" + outputs(topics, serdes).keySet() + ")");
+                    throw new IllegalArgumentException("--topics: " + t + " is not an output topic ("
+                            + outputs(topics, serdes).keySet() + ")");
                 }
             }
         }

@@ -163,7 +163,8 @@ final class Pipeline implements AutoCloseable {
 
     /** Blocks until everything now on the input topics has been processed and committed. */
     void awaitProcessed(Duration timeout) throws Exception {
-        Map<TopicPartition, Long> ends = CatchUp.endOffsets(admin, config.topics().inputs());
+        Map<TopicPartition, Long> ends =
+                CatchUp.endOffsets(admin, config.topics().inputs());
         CatchUp.await(admin, applicationId, ends, timeout, () -> {
             KafkaStreams.State s = runtime.state();
             return s != KafkaStreams.State.ERROR

@@ -55,7 +55,10 @@ final class PipelineOptions {
             description = "Default: ${DEFAULT-VALUE}.")
     String trajectoryTopic;
 
-    @Option(names = "--summaries-topic", defaultValue = "biomarker-summaries", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--summaries-topic",
+            defaultValue = "biomarker-summaries",
+            description = "Default: ${DEFAULT-VALUE}.")
     String summariesTopic;
 
     @Option(
@@ -64,7 +67,10 @@ final class PipelineOptions {
             description = "Default: ${DEFAULT-VALUE}.")
     String ttnTopic;
 
-    @Option(names = "--dead-letter-topic", defaultValue = "lab-readings-dlq", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--dead-letter-topic",
+            defaultValue = "lab-readings-dlq",
+            description = "Default: ${DEFAULT-VALUE}.")
     String deadLetterTopic;
 
     Topics topics() {
@@ -82,7 +88,8 @@ final class PipelineOptions {
         try {
             confirmation = Confirmation.parse(confirmations);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--confirmations " + confirmations + ": expected a count like 2 or hours like 48h");
+            throw new IllegalArgumentException(
+                    "--confirmations " + confirmations + ": expected a count like 2 or hours like 48h");
         }
         if (followUpDays < 1) {
             throw new IllegalArgumentException("--follow-up-days must be >= 1, got " + followUpDays);

@@ -1,7 +1,7 @@
 package org.biomarkerstreams.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
             "With --bootstrap-servers and --schema-registry-url: only writes the files to that cluster's input topics."
         })
 final class ReplayCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
     KafkaOptions kafka;
@@ -66,7 +69,7 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read " + f);
             }
         }
-        PrintStream report = System.out;
+        PrintWriter report = spec.commandLine().getOut();
         if (kafka.hasCluster()) {
             AvroSerdes serdes = new AvroSerdes(kafka.registry(), true);
             try (InputPublisher publisher =
@@ -79,7 +82,8 @@ final class ReplayCommand implements Callable<Integer> {
         try (Pipeline p = Pipeline.embedded(pipeline.topologyConfig(Clock.systemUTC()), 1, meters)) {
             long started = System.nanoTime();
             long sent;
-            try (InputPublisher publisher = new InputPublisher(Map.of(), p.bootstrapServers(), p.config().topics(), p.serdes())) {
+            try (InputPublisher publisher = new InputPublisher(
+                    Map.of(), p.bootstrapServers(), p.config().topics(), p.serdes())) {
                 publish(publisher, report);
                 sent = publisher.sent();
             }
@@ -94,12 +98,14 @@ final class ReplayCommand implements Callable<Integer> {
                     PipelineCounters.total(meters, PipelineCounters.DEAD_LETTERED),
                     PipelineCounters.total(meters, PipelineCounters.DUPLICATES));
             report.println("Outputs:");
-            OutputFiles.write(Map.of(), p.bootstrapServers(), p.serdes(), p.config().topics(), null, out, report);
+            report.flush();
+            OutputFiles.write(
+                    Map.of(), p.bootstrapServers(), p.serdes(), p.config().topics(), null, out, report);
         }
         return 0;
     }
 
-    private void publish(InputPublisher publisher, PrintStream report) throws Exception {
+    private void publish(InputPublisher publisher, PrintWriter report) throws Exception {
         Topics topics = pipeline.topics();
         if (events != null) {
             FileReplay.Counts c = FileReplay.events(events, publisher::event, publisher::malformedEvent);
@@ -108,7 +114,8 @@ final class ReplayCommand implements Callable<Integer> {
         if (readings != null) {
             FileReplay.Counts c = FileReplay.readings(
                     readings, new NdjsonReadings(Clock.systemUTC()), publisher::reading, publisher::malformedReading);
-            report.printf("Sent %d readings (%d malformed lines) to %s%n", c.records(), c.malformed(), topics.readings());
+            report.printf(
+                    "Sent %d readings (%d malformed lines) to %s%n", c.records(), c.malformed(), topics.readings());
         }
         publisher.flush();
     }

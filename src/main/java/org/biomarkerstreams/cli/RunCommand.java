@@ -29,7 +29,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--application-id",
             defaultValue = "biomarker-streams",
-            description = "Kafka Streams application.id: consumer group and prefix of internal topics (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Kafka Streams application.id: consumer group and prefix of internal topics (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
     @Option(

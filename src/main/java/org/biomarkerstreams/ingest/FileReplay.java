@@ -20,7 +20,8 @@ public final class FileReplay {
     private FileReplay() {}
 
     public static Counts readings(
-            Path file, NdjsonReadings parser, Consumer<RawReading> sink, Consumer<String> malformed) throws IOException {
+            Path file, NdjsonReadings parser, Consumer<RawReading> sink, Consumer<String> malformed)
+            throws IOException {
         long ok = 0;
         long bad = 0;
         try (Stream<NdjsonFile.Line> lines = NdjsonFile.lines(file)) {

@@ -30,7 +30,8 @@ import org.biomarkerstreams.domain.ResultStatus;
  * no infusion, so their anchor is the randomization (DESIGN.md §2); it is placed on day 0 at 10:00 so that a draw
  * on protocol day {@code d} is protocol day {@code d} in both arms and the arms compare visit for visit. Follow-up
  * draws on days 1, 3, 5, 7, 10, 14, 21, 28, 06:00–09:00; about 10% of follow-up draws and 2% of baselines are
- * missing at random, and there are none after discharge or death. A result reaches the feed 1–3 hours after the
+ * missing at random. After death there are none; after discharge only the outpatient visits on days 14 and 28
+ * (venous blood: no PaO2/FiO2), as a trial's follow-up schedule would have them. A result reaches the feed 1–3 hours after the
  * draw ({@code receivedAt}).
  *
  * <p><b>Trajectories.</b> Each patient has, per marker, an abnormal baseline {@code b} (about 4% of baselines are
@@ -78,6 +79,8 @@ public final class SyntheticCohort {
 
     /** Protocol days of the draws; −1 is the baseline. */
     public static final List<Integer> DRAW_DAYS = List.of(-1, 1, 3, 5, 7, 10, 14, 21, 28);
+    /** Follow-up visits that still happen after discharge, as outpatient draws. */
+    public static final List<Integer> OUTPATIENT_DAYS = List.of(14, 28);
 
     private static final int ENROLLMENT_DAYS = 30;
     private static final double PROGRESSOR_SHARE = 4.0 / 29;
@@ -380,8 +383,12 @@ public final class SyntheticCohort {
 
             for (int day : DRAW_DAYS) {
                 Instant drawn = at(day, LocalTime.of(6, 0).plusMinutes(random.nextInt(180)));
+                boolean outpatient = false;
                 if (leaves != null && !drawn.isBefore(leaves)) {
-                    break;
+                    if (leaving != EventType.DISCHARGED || !OUTPATIENT_DAYS.contains(day)) {
+                        continue;
+                    }
+                    outpatient = true;
                 }
                 double t = Duration.between(anchor, drawn).toMillis() / MILLIS_PER_DAY;
                 Instant received = drawn.plus(Duration.ofMinutes(random.nextInt(60, 181)));
@@ -391,6 +398,9 @@ public final class SyntheticCohort {
                         continue;
                     }
                     Marker marker = trajectory.marker();
+                    if (outpatient && marker == Marker.PFRATIO) {
+                        continue;
+                    }
                     double value = trajectory.at(t) * Math.exp(marker.noise * random.nextGaussian());
                     String[] spelled = marker.spell(value, random);
                     readings.add(new RawReading(

@@ -26,7 +26,8 @@ public final class CatchUp {
     public static Map<TopicPartition, Long> endOffsets(Admin admin, Collection<String> topics)
             throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get().values()) {
+        for (TopicDescription d :
+                admin.describeTopics(topics).allTopicNames().get().values()) {
             d.partitions().forEach(p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
         }
         Map<TopicPartition, Long> ends = new HashMap<>();
@@ -47,8 +48,9 @@ public final class CatchUp {
             throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             long behind = 0;
             for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
                 OffsetAndMetadata c = committed.get(end.getKey());

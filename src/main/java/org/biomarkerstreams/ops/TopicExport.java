@@ -50,8 +50,9 @@ public final class TopicExport {
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " does not exist");
             }
-            List<TopicPartition> partitions =
-                    infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> partitions = infos.stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
@@ -67,7 +68,11 @@ public final class TopicExport {
 
     /** Writes every committed record of {@code topic} as one JSON object per line to {@code file}. */
     public static <V extends IndexedRecord> long toNdjson(
-            Map<String, String> clientProperties, String bootstrapServers, String topic, Deserializer<V> values, Path file)
+            Map<String, String> clientProperties,
+            String bootstrapServers,
+            String topic,
+            Deserializer<V> values,
+            Path file)
             throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {

@@ -30,7 +30,8 @@ public final class InputPublisher implements AutoCloseable {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final AtomicLong sent = new AtomicLong();
 
-    public InputPublisher(Map<String, String> clientProperties, String bootstrapServers, Topics topics, AvroSerdes serdes) {
+    public InputPublisher(
+            Map<String, String> clientProperties, String bootstrapServers, Topics topics, AvroSerdes serdes) {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

@@ -107,15 +107,21 @@ class SyntheticCohortTest {
     }
 
     @Test
-    void shouldDrawNothingAfterDischargeOrDeathWhenPatientLeaves() {
-        Map<String, Instant> leaves = new HashMap<>();
+    void shouldDrawOnlyOutpatientVisitsAfterDischargeAndNothingAfterDeath() {
+        Map<String, RawClinicalEvent> leaves = new HashMap<>();
         SEED_000.events().stream()
                 .filter(e -> e.type() == EventType.DISCHARGED || e.type() == EventType.DIED)
-                .forEach(e -> leaves.put(e.patientId(), e.at()));
+                .forEach(e -> leaves.put(e.patientId(), e));
 
-        assertThat(SEED_000.readings())
-                .filteredOn(r -> leaves.containsKey(r.patientId()))
-                .allSatisfy(r -> assertThat(r.observedAt()).isBefore(leaves.get(r.patientId())));
+        List<RawReading> afterLeaving = SEED_000.readings().stream()
+                .filter(r -> leaves.containsKey(r.patientId()))
+                .filter(r -> !r.observedAt().isBefore(leaves.get(r.patientId()).at()))
+                .toList();
+        assertThat(afterLeaving).isNotEmpty().allSatisfy(r -> {
+            assertThat(leaves.get(r.patientId()).type()).isEqualTo(EventType.DISCHARGED);
+            assertThat(r.readingId()).matches(".*-D(14|28)");
+            assertThat(r.analyte()).isNotEqualTo("PFRATIO");
+        });
     }
 
     @Test

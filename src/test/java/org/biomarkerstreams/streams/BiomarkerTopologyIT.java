@@ -110,10 +110,27 @@ class BiomarkerTopologyIT {
     @Test
     void shouldEmitTimeToNormalizationInConfluentWireFormatWhenPatientNormalizes() {
         try (InputPublisher publisher = new InputPublisher(Map.of(), KAFKA.bootstrapServers(), topics, serdes)) {
-            publisher.event(anEvent(EventType.RANDOMIZED).patient("IT-1").arm("MSC").at(INFUSION.minusSeconds(3600)).build());
-            publisher.event(anEvent(EventType.INFUSION).patient("IT-1").at(INFUSION).build());
-            publisher.reading(aReading().patient("IT-1").id("b").of("LYMPH").value(0.6, "10^9/L").at(DAY_MINUS_1).build());
-            publisher.reading(aReading().patient("IT-1").id("d3").of("LYMPH").value(1250, "cells/uL").at(DAY_3).build());
+            publisher.event(anEvent(EventType.RANDOMIZED)
+                    .patient("IT-1")
+                    .arm("MSC")
+                    .at(INFUSION.minusSeconds(3600))
+                    .build());
+            publisher.event(
+                    anEvent(EventType.INFUSION).patient("IT-1").at(INFUSION).build());
+            publisher.reading(aReading()
+                    .patient("IT-1")
+                    .id("b")
+                    .of("LYMPH")
+                    .value(0.6, "10^9/L")
+                    .at(DAY_MINUS_1)
+                    .build());
+            publisher.reading(aReading()
+                    .patient("IT-1")
+                    .id("d3")
+                    .of("LYMPH")
+                    .value(1250, "cells/uL")
+                    .at(DAY_3)
+                    .build());
             publisher.flush();
         }
 
@@ -125,7 +142,12 @@ class BiomarkerTopologyIT {
                         .isEqualTo(NormalizationStatus.NORMALIZED));
 
         List<byte[]> raw = new ArrayList<>();
-        TopicExport.read(Map.of(), KAFKA.bootstrapServers(), topics.timeToNormalization(), new ByteArrayDeserializer(), (k, v) -> raw.add(v));
+        TopicExport.read(
+                Map.of(),
+                KAFKA.bootstrapServers(),
+                topics.timeToNormalization(),
+                new ByteArrayDeserializer(),
+                (k, v) -> raw.add(v));
         byte[] last = raw.get(raw.size() - 1);
         assertThat(last[0]).isEqualTo(WireFormat.MAGIC);
         int id = ByteBuffer.wrap(last, 1, 4).getInt();
@@ -144,19 +166,28 @@ class BiomarkerTopologyIT {
             producer.flush();
         }
         try (InputPublisher publisher = new InputPublisher(Map.of(), KAFKA.bootstrapServers(), topics, serdes)) {
-            publisher.reading(aReading().patient("IT-2").id("u").value("12", "furlongs").build());
-            publisher.reading(aReading().patient("IT-2").id("ok").value(12, "mg/L").at(DAY_3).build());
+            publisher.reading(
+                    aReading().patient("IT-2").id("u").value("12", "furlongs").build());
+            publisher.reading(aReading()
+                    .patient("IT-2")
+                    .id("ok")
+                    .value(12, "mg/L")
+                    .at(DAY_3)
+                    .build());
             publisher.flush();
         }
 
         await("dead letters and the good reading committed")
                 .atMost(Duration.ofSeconds(90))
                 .untilAsserted(() -> {
-                    assertThat(deadLetters()).extracting(DeadLetter::getErrorCode)
-                            .containsExactlyInAnyOrder("UNDESERIALIZABLE", "UNDESERIALIZABLE", "UNDESERIALIZABLE", "UNKNOWN_UNIT");
+                    assertThat(deadLetters())
+                            .extracting(DeadLetter::getErrorCode)
+                            .containsExactlyInAnyOrder(
+                                    "UNDESERIALIZABLE", "UNDESERIALIZABLE", "UNDESERIALIZABLE", "UNKNOWN_UNIT");
                     assertThat(latestSummaries()).containsKey("IT-2|CRP");
                 });
-        assertThat(deadLetters()).filteredOn(d -> d.getSourceTopic().equals(topics.readings()))
+        assertThat(deadLetters())
+                .filteredOn(d -> d.getSourceTopic().equals(topics.readings()))
                 .extracting(d -> d.getPartition() >= 0 && d.getOffset() >= 0)
                 .containsOnly(true);
         assertThat(PipelineCounters.total(meters, PipelineCounters.IN))

@@ -42,7 +42,12 @@ class PatientTopologyTest {
     @Test
     void shouldPlaceReadingOnStudyTimelineWhenAnchorIsKnown() {
         harness.send(randomizedTo("MSC")).send(infusionAt(INFUSION));
-        harness.send(aReading().id("base").of("CRP").value(48, "mg/L").at(DAY_MINUS_1).build());
+        harness.send(aReading()
+                .id("base")
+                .of("CRP")
+                .value(48, "mg/L")
+                .at(DAY_MINUS_1)
+                .build());
         harness.send(aReading().id("d3").of("CRP").value(1.5, "mg/dL").at(DAY_3).build());
 
         TrajectoryPoint p = harness.point(PATIENT, "d3");
@@ -60,8 +65,14 @@ class PatientTopologyTest {
 
     @Test
     void shouldRecomputeEverythingWhenAnchorArrivesAfterReadings() {
-        harness.send(aReading().id("base").of("LYMPH").value(0.6, "10^9/L").at(DAY_MINUS_1).build());
-        harness.send(aReading().id("d3").of("LYMPH").value(1.4, "10^9/L").at(DAY_3).build());
+        harness.send(aReading()
+                .id("base")
+                .of("LYMPH")
+                .value(0.6, "10^9/L")
+                .at(DAY_MINUS_1)
+                .build());
+        harness.send(
+                aReading().id("d3").of("LYMPH").value(1.4, "10^9/L").at(DAY_3).build());
         assertThat(harness.point(PATIENT, "d3").getPdy()).isNull();
         assertThat(harness.ttn(PATIENT, "LYMPH").getStatus()).isEqualTo(NormalizationStatus.NO_ANCHOR);
 
@@ -84,16 +95,30 @@ class PatientTopologyTest {
         assertThat(harness.summary(PATIENT, "CRP").getVisits()).containsEntry("D3", 20.0);
 
         harness.send(aReading().id("d3").value(25, "mg/L").at(DAY_3).build());
-        assertThat(harness.summary(PATIENT, "CRP").getVisits()).containsEntry("D3", 25.0).containsEntry("D7", null);
+        assertThat(harness.summary(PATIENT, "CRP").getVisits())
+                .containsEntry("D3", 25.0)
+                .containsEntry("D7", null);
     }
 
     @Test
     void shouldTakeLastReadingWithinSevenDaysBeforeAnchorAsBaseline() {
         harness.send(infusionAt(INFUSION));
-        harness.send(aReading().id("old").value(90, "mg/L").at(INFUSION.minus(Duration.ofDays(8))).build());
-        harness.send(aReading().id("b2").value(60, "mg/L").at(INFUSION.minus(Duration.ofDays(3))).build());
+        harness.send(aReading()
+                .id("old")
+                .value(90, "mg/L")
+                .at(INFUSION.minus(Duration.ofDays(8)))
+                .build());
+        harness.send(aReading()
+                .id("b2")
+                .value(60, "mg/L")
+                .at(INFUSION.minus(Duration.ofDays(3)))
+                .build());
         harness.send(aReading().id("b1").value(50, "mg/L").at(INFUSION).build());
-        harness.send(aReading().id("after").value(5, "mg/L").at(INFUSION.plusSeconds(1)).build());
+        harness.send(aReading()
+                .id("after")
+                .value(5, "mg/L")
+                .at(INFUSION.plusSeconds(1))
+                .build());
 
         BiomarkerSummary s = harness.summary(PATIENT, "CRP");
         assertThat(s.getBaseline()).isEqualTo(50.0);
@@ -108,7 +133,13 @@ class PatientTopologyTest {
         harness.send(aReading().id("x").value(8, "mg/L").at(DAY_3).build());
         assertThat(harness.ttn(PATIENT, "CRP").getStatus()).isEqualTo(NormalizationStatus.NORMALIZED);
 
-        harness.send(aReading().id("x").revision(1).status(ResultStatus.CORRECTED).value(18, "mg/L").at(DAY_3).build());
+        harness.send(aReading()
+                .id("x")
+                .revision(1)
+                .status(ResultStatus.CORRECTED)
+                .value(18, "mg/L")
+                .at(DAY_3)
+                .build());
 
         assertThat(harness.point(PATIENT, "x").getValue()).isEqualTo(18.0);
         assertThat(harness.ttn(PATIENT, "CRP").getStatus()).isEqualTo(NormalizationStatus.NOT_YET_NORMALIZED);
@@ -120,7 +151,13 @@ class PatientTopologyTest {
     void shouldRetractReadingWhenDeletionArrives() {
         harness.send(infusionAt(INFUSION));
         harness.send(aReading().id("r").value(40, "mg/L").at(DAY_3).build());
-        harness.send(aReading().id("r").revision(1).status(ResultStatus.DELETED).value(null, null).at(null).build());
+        harness.send(aReading()
+                .id("r")
+                .revision(1)
+                .status(ResultStatus.DELETED)
+                .value(null, null)
+                .at(null)
+                .build());
 
         assertThat(harness.point(PATIENT, "r").getRetracted()).isTrue();
         assertThat(harness.summary(PATIENT, "CRP").getReadingCount()).isZero();
@@ -129,7 +166,13 @@ class PatientTopologyTest {
 
     @Test
     void shouldKeepDeletionWhenOriginalArrivesAfterIt() {
-        harness.send(aReading().id("r").revision(1).status(ResultStatus.DELETED).value(null, null).at(null).build());
+        harness.send(aReading()
+                .id("r")
+                .revision(1)
+                .status(ResultStatus.DELETED)
+                .value(null, null)
+                .at(null)
+                .build());
         harness.send(aReading().id("r").value(40, "mg/L").at(DAY_3).build());
 
         assertThat(harness.point(PATIENT, "r")).isNull();
@@ -163,7 +206,11 @@ class PatientTopologyTest {
         harness.send(aReading().id("r").value(40, "mg/L").at(DAY_3).build());
         assertThat(harness.point(PATIENT, "r").getPdy()).isEqualTo(3);
 
-        harness.send(anEvent(EventType.INFUSION).id("inf").revision(1).at(DAY_1.plus(Duration.ofHours(2))).build());
+        harness.send(anEvent(EventType.INFUSION)
+                .id("inf")
+                .revision(1)
+                .at(DAY_1.plus(Duration.ofHours(2)))
+                .build());
 
         assertThat(harness.point(PATIENT, "r").getPdy()).isEqualTo(2);
         assertThat(harness.summary(PATIENT, "CRP").getAnchorAt()).isEqualTo(DAY_1.plus(Duration.ofHours(2)));
@@ -220,7 +267,12 @@ class PatientTopologyTest {
         assertThat(harness.ttn(PATIENT, "CRP").getStatus()).isEqualTo(NormalizationStatus.NOT_YET_NORMALIZED);
 
         // another patient's reading moves stream time past this patient's follow-up + grace
-        harness.send(aReading().patient("P-002").id("late").value(5, "mg/L").at(INFUSION.plus(Duration.ofDays(30))).build());
+        harness.send(aReading()
+                .patient("P-002")
+                .id("late")
+                .value(5, "mg/L")
+                .at(INFUSION.plus(Duration.ofDays(30)))
+                .build());
 
         TimeToNormalization ttn = harness.ttn(PATIENT, "CRP");
         assertThat(ttn.getProvisional()).isFalse();
@@ -236,7 +288,10 @@ class PatientTopologyTest {
         harness.send(aReading().id("c").value("lots", "mg/L").build());
         harness.send(aReading().id("d").value("-5", "mg/L").build());
         harness.send(aReading().id("e").of("LYMPH").value("1.2", "mg/L").build());
-        harness.send(aReading().id("f").at(TopologyHarness.WALL_CLOCK.plus(Duration.ofDays(1))).build());
+        harness.send(aReading()
+                .id("f")
+                .at(TopologyHarness.WALL_CLOCK.plus(Duration.ofDays(1)))
+                .build());
         harness.send(aReading().id("g").at(null).build());
         harness.send(aReading().id("h").build(), "someone-else");
         harness.sendRawReading(PATIENT, "garbage".getBytes(StandardCharsets.UTF_8));
@@ -256,8 +311,10 @@ class PatientTopologyTest {
         DeadLetter garbage = harness.deadLetterList.get(8);
         assertThat(garbage.getSourceTopic()).isEqualTo("lab-readings");
         assertThat(garbage.getOffset()).isEqualTo(8L);
-        assertThat(StandardCharsets.UTF_8.decode(garbage.getPayload()).toString()).isEqualTo("garbage");
-        assertThat(harness.deadLetterList).allSatisfy(d -> assertThat(d.getMessage()).doesNotContain(PATIENT));
+        assertThat(StandardCharsets.UTF_8.decode(garbage.getPayload()).toString())
+                .isEqualTo("garbage");
+        assertThat(harness.deadLetterList)
+                .allSatisfy(d -> assertThat(d.getMessage()).doesNotContain(PATIENT));
         assertThat(harness.counter(PipelineCounters.DEAD_LETTERED)).isEqualTo(9.0);
         assertThat(harness.points).isEmpty();
     }
@@ -266,7 +323,10 @@ class PatientTopologyTest {
     void shouldNotAdvanceStreamTimeWithFutureReading() {
         harness.send(infusionAt(INFUSION));
         harness.send(aReading().id("b").value(40, "mg/L").at(DAY_MINUS_1).build());
-        harness.send(aReading().id("future").at(TopologyHarness.WALL_CLOCK.plus(Duration.ofDays(400))).build());
+        harness.send(aReading()
+                .id("future")
+                .at(TopologyHarness.WALL_CLOCK.plus(Duration.ofDays(400)))
+                .build());
 
         assertThat(harness.ttn(PATIENT, "CRP").getProvisional()).isTrue();
     }
@@ -275,7 +335,9 @@ class PatientTopologyTest {
     void shouldDeadLetterUndecodableAndInvalidEvents() {
         harness.sendRawEvent(PATIENT, new byte[] {0, 0, 0, 0, 99, 1});
         harness.send(anEvent(EventType.INFUSION).at(null).build());
-        harness.send(anEvent(EventType.INFUSION).at(Instant.parse("2031-01-01T00:00:00Z")).build());
+        harness.send(anEvent(EventType.INFUSION)
+                .at(Instant.parse("2031-01-01T00:00:00Z"))
+                .build());
 
         assertThat(harness.deadLetterList)
                 .extracting(DeadLetter::getErrorCode)
@@ -286,7 +348,10 @@ class PatientTopologyTest {
     @Test
     void shouldCountEveryRecordOnceAsAcceptedDeadLetteredOrDuplicate() {
         var r = aReading().id("r").value(40, "mg/L").at(DAY_3).build();
-        harness.send(infusionAt(INFUSION)).send(r).send(r).send(aReading().id("bad").value("x", "mg/L").build());
+        harness.send(infusionAt(INFUSION))
+                .send(r)
+                .send(r)
+                .send(aReading().id("bad").value("x", "mg/L").build());
 
         assertThat(harness.counter(PipelineCounters.IN)).isEqualTo(4.0);
         assertThat(harness.counter(PipelineCounters.ACCEPTED)).isEqualTo(2.0);

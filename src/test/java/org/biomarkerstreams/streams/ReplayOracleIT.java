@@ -56,7 +56,8 @@ class ReplayOracleIT {
                 if (r.valid()) {
                     valid.add(r.r());
                 } else {
-                    String code = r.r().observedAt().isAfter(Instant.now()) ? "FUTURE_TIMESTAMP"
+                    String code = r.r().observedAt().isAfter(Instant.now())
+                            ? "FUTURE_TIMESTAMP"
                             : r.r().unit().equals("furlongs") ? "UNKNOWN_UNIT" : "NON_NUMERIC";
                     expectedCodes.merge(code, 1, Integer::sum);
                 }
@@ -77,7 +78,14 @@ class ReplayOracleIT {
         Path out = dir.resolve("out");
 
         int exit = Main.commandLine()
-                .execute("replay", "--readings", readings.toString(), "--events", eventsFile.toString(), "--out", out.toString());
+                .execute(
+                        "replay",
+                        "--readings",
+                        readings.toString(),
+                        "--events",
+                        eventsFile.toString(),
+                        "--out",
+                        out.toString());
 
         assertThat(exit).isZero();
         TopologyConfig config = TopologyConfig.defaults(Clock.fixed(Instant.now(), ZoneOffset.UTC));
@@ -134,16 +142,36 @@ class ReplayOracleIT {
         if (in instanceof ArrivalOrderProperties.Input.Reading r) {
             RawReading x = r.r();
             return new ArrivalOrderProperties.Input.Reading(
-                    new RawReading(prefix + x.readingId(), x.revision(), prefix + x.patientId(), x.loinc(), x.analyte(),
-                            x.value(), x.unit(), x.observedAt(), x.status(), x.referenceRange(), x.abnormalFlags(),
-                            x.source(), x.receivedAt()),
+                    new RawReading(
+                            prefix + x.readingId(),
+                            x.revision(),
+                            prefix + x.patientId(),
+                            x.loinc(),
+                            x.analyte(),
+                            x.value(),
+                            x.unit(),
+                            x.observedAt(),
+                            x.status(),
+                            x.referenceRange(),
+                            x.abnormalFlags(),
+                            x.source(),
+                            x.receivedAt()),
                     r.valid());
         }
         if (in instanceof ArrivalOrderProperties.Input.Event e) {
             RawClinicalEvent x = e.e();
-            return new ArrivalOrderProperties.Input.Event(new RawClinicalEvent(prefix + x.eventId(), x.revision(),
-                    prefix + x.patientId(), x.type(), x.at(), x.arm(), x.strata(), x.dose(), x.product(),
-                    x.enteredInError(), x.source()));
+            return new ArrivalOrderProperties.Input.Event(new RawClinicalEvent(
+                    prefix + x.eventId(),
+                    x.revision(),
+                    prefix + x.patientId(),
+                    x.type(),
+                    x.at(),
+                    x.arm(),
+                    x.strata(),
+                    x.dose(),
+                    x.product(),
+                    x.enteredInError(),
+                    x.source()));
         }
         ArrivalOrderProperties.Input.Garbage g = (ArrivalOrderProperties.Input.Garbage) in;
         return new ArrivalOrderProperties.Input.Garbage(prefix + g.patientId(), g.onReadings());

@@ -1,0 +1,82 @@
+package org.biomarkerstreams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class MainTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void shouldListEveryCommandWithAStartHereLineInHelp() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString())
+                .contains("demo", "replay", "run", "export", "broker")
+                .contains("Start here:")
+                .contains("BIOMARKER_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void shouldExplainEveryReplayOptionInItsHelp() {
+        assertThat(run("replay", "--help")).isZero();
+        assertThat(out.toString()).contains("--readings", "--events", "--out", "--bootstrap-servers", "dead-letter");
+    }
+
+    @Test
+    void shouldNameTheMissingInputWhenReplayHasNoFiles() {
+        assertThat(run("replay")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--readings FILE and/or --events FILE");
+    }
+
+    @Test
+    void shouldRequireBootstrapServersForRun() {
+        assertThat(run("run", "--schema-registry-url", "mock://x")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--bootstrap-servers is required");
+    }
+
+    @Test
+    void shouldRejectInvalidTimeZoneNamingTheOption() {
+        assertThat(run(
+                        "run",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--schema-registry-url",
+                        "mock://x",
+                        "--time-zone",
+                        "Mars/Olympus"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--time-zone Mars/Olympus");
+    }
+
+    @Test
+    void shouldReadOptionDefaultsFromBiomarkerEnvironmentVariables() {
+        ReplayCommand replay = new ReplayCommand();
+        CommandLine cli = new CommandLine(replay);
+        cli.setDefaultValueProvider(new EnvironmentDefaults(
+                Map.of("BIOMARKER_FOLLOW_UP_DAYS", "14", "BIOMARKER_BOOTSTRAP_SERVERS", "broker:9092")));
+        cli.parseArgs("--readings", "r.ndjson");
+        assertThat(replay.pipeline.followUpDays).isEqualTo(14);
+        assertThat(replay.kafka.bootstrapServers).isEqualTo("broker:9092");
+
+        cli.parseArgs("--readings", "r.ndjson", "--follow-up-days", "21");
+        assertThat(replay.pipeline.followUpDays).isEqualTo(21);
+    }
+
+    @Test
+    void shouldMapLongOptionNamesToEnvironmentVariables() {
+        assertThat(EnvironmentDefaults.variableFor("--schema-registry-url")).isEqualTo("BIOMARKER_SCHEMA_REGISTRY_URL");
+    }
+}

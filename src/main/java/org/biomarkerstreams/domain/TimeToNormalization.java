@@ -42,7 +42,8 @@ public record TimeToNormalization(
      * @param anchor the patient's anchor, or null
      * @param baselineNormal whether the baseline is normal, or null when there is no baseline
      * @param scan the scan of post-anchor readings up to the end of observation
-     * @param censoring the first discharge or death after the anchor, if any
+     * @param censoring the first discharge or death after the anchor, if any; ignored when after
+     *     follow-up ends
      * @param streamTime current stream time, to tell provisional from final
      */
     public static TimeToNormalization derive(
@@ -65,7 +66,9 @@ public record TimeToNormalization(
         if (scan.eventFound()) {
             return at(protocol, anchor, Status.NORMALIZED, 0, scan.eventAt(), NORMALIZED, provisional);
         }
-        if (censoring.isPresent()) {
+        // a discharge or death after follow-up ended happened outside observation: it must not push
+        // the censoring time past the follow-up, nor revise a record already final
+        if (censoring.isPresent() && !censoring.get().at().isAfter(protocol.followUpEnd(anchor))) {
             CensoringEvent c = censoring.get();
             Instant when = c.at().isBefore(anchor) ? anchor : c.at();
             return at(

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             RunCommand.class,
             ExportCommand.class,
+            GenerateCommand.class,
             BrokerCommand.class,
             CommandLine.HelpCommand.class
         },

@@ -65,6 +65,15 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
 
     private ProcessorContext<String, SpecificRecord> context;
     private long inputTimestamp;
+
+    /*
+     * A cache of the close schedule, so that a record with nothing due costs no store seek: the
+     * earliest due time that may be in the store (MIN_VALUE = unknown, MAX_VALUE = empty), and the
+     * time before which every entry has been processed. Processed entries are deletes, and a RocksDB
+     * seek from the start of the key space would step over all their tombstones on every record.
+     */
+    private long nextDue = Long.MIN_VALUE;
+    private long scannedFrom = Long.MIN_VALUE;
     private KeyValueStore<Bytes, byte[]> readings;
     private KeyValueStore<String, byte[]> index;
     private KeyValueStore<String, byte[]> patients;
@@ -387,8 +396,10 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
                         StoreKeys.closeAt(protocol.closesAt(oldAnchor).toEpochMilli(), raw.patientId()));
             }
             if (newAnchor != null) {
-                closeSchedule.put(
-                        StoreKeys.closeAt(protocol.closesAt(newAnchor).toEpochMilli(), raw.patientId()), EMPTY);
+                long due = protocol.closesAt(newAnchor).toEpochMilli();
+                closeSchedule.put(StoreKeys.closeAt(due, raw.patientId()), EMPTY);
+                nextDue = Math.min(nextDue, due);
+                scannedFrom = Math.min(scannedFrom, due);
             }
         }
         boolean anchorChanged = !Objects.equals(oldAnchor, newAnchor);
@@ -476,12 +487,20 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
     /** Emits final records for patients whose follow-up closed at the current stream time. */
     private void closeDueFollowUps(long recordTimestamp) {
         long streamTime = Math.max(context.currentStreamTimeMs(), recordTimestamp);
+        if (streamTime < nextDue) {
+            return;
+        }
         List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it =
-                closeSchedule.range(StoreKeys.closeScheduleStart(), StoreKeys.closeScheduleUpTo(streamTime))) {
+        try (KeyValueIterator<Bytes, byte[]> it = closeSchedule.range(
+                StoreKeys.closeScheduleFrom(scannedFrom), StoreKeys.closeScheduleUpTo(streamTime))) {
             while (it.hasNext()) {
                 due.add(it.next().key);
             }
+        }
+        scannedFrom = streamTime + 1;
+        try (KeyValueIterator<Bytes, byte[]> it =
+                closeSchedule.range(StoreKeys.closeScheduleFrom(scannedFrom), StoreKeys.closeScheduleEnd())) {
+            nextDue = it.hasNext() ? StoreKeys.closeTime(it.next().key) : Long.MAX_VALUE;
         }
         for (Bytes key : due) {
             closeSchedule.delete(key);

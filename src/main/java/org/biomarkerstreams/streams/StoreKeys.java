@@ -100,10 +100,18 @@ final class StoreKeys {
                 .array());
     }
 
-    static Bytes closeScheduleStart() {
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES)
-                .putLong(sortable(Long.MIN_VALUE))
-                .array());
+    /** Lower bound of the close-schedule entries due at or after {@code dueMillis}. */
+    static Bytes closeScheduleFrom(long dueMillis) {
+        return Bytes.wrap(
+                ByteBuffer.allocate(Long.BYTES).putLong(sortable(dueMillis)).array());
+    }
+
+    static Bytes closeScheduleEnd() {
+        return closeScheduleUpTo(Long.MAX_VALUE);
+    }
+
+    static long closeTime(Bytes key) {
+        return ByteBuffer.wrap(key.get(), 0, Long.BYTES).getLong() ^ Long.MIN_VALUE;
     }
 
     static String closePatient(Bytes key) {

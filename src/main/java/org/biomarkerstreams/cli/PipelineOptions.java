@@ -43,6 +43,15 @@ final class PipelineOptions {
                     + " default: ${DEFAULT-VALUE}).")
     Duration futureTolerance;
 
+    @Option(
+            names = "--state-retention-days",
+            paramLabel = "DAYS",
+            defaultValue = "180",
+            description = "How long after a patient's follow-up closes its readings stay in state for late corrections;"
+                    + " then they are purged and later input for the patient is dead-lettered as PATIENT_ARCHIVED."
+                    + " 0 keeps state forever (default: ${DEFAULT-VALUE}).")
+    int stateRetentionDays;
+
     @Option(names = "--readings-topic", defaultValue = "lab-readings", description = "Default: ${DEFAULT-VALUE}.")
     String readingsTopic;
 
@@ -102,6 +111,15 @@ final class PipelineOptions {
                 Duration.ofDays(followUpDays),
                 confirmation,
                 defaults.closeGrace());
-        return new TopologyConfig(topics(), protocol, SiteProfile.defaults(), clock, futureTolerance);
+        if (stateRetentionDays < 0) {
+            throw new IllegalArgumentException("--state-retention-days must be >= 0, got " + stateRetentionDays);
+        }
+        return new TopologyConfig(
+                topics(),
+                protocol,
+                SiteProfile.defaults(),
+                clock,
+                futureTolerance,
+                Duration.ofDays(stateRetentionDays));
     }
 }

@@ -26,5 +26,7 @@ public enum ErrorCode {
     /** The record key is not the patient id in the value: the record may sit on another patient's partition. */
     KEY_MISMATCH,
     /** A revision already received arrives again with different content; a correction needs a higher revision. */
-    CONFLICTING_REVISION
+    CONFLICTING_REVISION,
+    /** The patient's follow-up closed long ago and its state was purged after the retention period. */
+    PATIENT_ARCHIVED
 }

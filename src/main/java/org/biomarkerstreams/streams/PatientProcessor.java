@@ -56,6 +56,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
 
     private static final Logger log = LoggerFactory.getLogger(PatientProcessor.class);
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[] PURGE = {1};
 
     private final TopologyConfig config;
     private final Protocol protocol;
@@ -128,7 +129,24 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
                     valid.rejection().message());
             return;
         }
+        if (rejectIfArchived(record, decoded.raw(), raw.patientId())) {
+            return;
+        }
         apply(record, valid.value(), decoded.raw());
+    }
+
+    private boolean rejectIfArchived(Record<String, PatientInput> record, byte[] raw, String patientId) {
+        if (!loadPatient(patientId).archived()) {
+            return false;
+        }
+        deadLetter(
+                record,
+                raw,
+                ErrorCode.PATIENT_ARCHIVED.name(),
+                "the patient's follow-up closed and its state was purged after the retention period ("
+                        + config.stateRetention().toDays()
+                        + " days); late data needs a reprocessing run");
+        return true;
     }
 
     /** A reading that passed validation; {@code stored} is null for a retraction. */
@@ -357,6 +375,9 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
             deadLetter(record, decoded.raw(), rejection.code().name(), rejection.message());
             return;
         }
+        if (rejectIfArchived(record, decoded.raw(), raw.patientId())) {
+            return;
+        }
         PatientState before = loadPatient(raw.patientId());
         PatientState.EventRecord previous = before.events().get(raw.eventId());
         long hash = ContentHash.of(raw);
@@ -490,11 +511,11 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         if (streamTime < nextDue) {
             return;
         }
-        List<Bytes> due = new ArrayList<>();
+        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = closeSchedule.range(
                 StoreKeys.closeScheduleFrom(scannedFrom), StoreKeys.closeScheduleUpTo(streamTime))) {
             while (it.hasNext()) {
-                due.add(it.next().key);
+                due.add(it.next());
             }
         }
         scannedFrom = streamTime + 1;
@@ -502,18 +523,68 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
                 closeSchedule.range(StoreKeys.closeScheduleFrom(scannedFrom), StoreKeys.closeScheduleEnd())) {
             nextDue = it.hasNext() ? StoreKeys.closeTime(it.next().key) : Long.MAX_VALUE;
         }
-        for (Bytes key : due) {
-            closeSchedule.delete(key);
-            PatientContext patient = patientContext(StoreKeys.closePatient(key));
-            for (AnalyteDefinition def : config.profile().analytes()) {
-                byte[] bytes = analytes.get(StoreKeys.patientAnalyte(patient.id(), def.paramcd()));
-                if (bytes != null) {
-                    AnalyteState st = AnalyteState.decode(bytes);
-                    emitDerived(patient, def.paramcd(), st);
-                    saveAnalyte(patient.id(), def.paramcd(), st);
-                }
+        for (KeyValue<Bytes, byte[]> entry : due) {
+            closeSchedule.delete(entry.key);
+            String patientId = StoreKeys.closePatient(entry.key);
+            if (entry.value.length > 0 && entry.value[0] == PURGE[0]) {
+                purgeIfStillDue(patientId, streamTime);
+            } else {
+                closeFollowUp(patientContext(patientId));
             }
         }
+    }
+
+    /** Re-derives the patient's records at a stream time past the close (final) and schedules the purge. */
+    private void closeFollowUp(PatientContext patient) {
+        for (AnalyteDefinition def : config.profile().analytes()) {
+            byte[] bytes = analytes.get(StoreKeys.patientAnalyte(patient.id(), def.paramcd()));
+            if (bytes != null) {
+                AnalyteState st = AnalyteState.decode(bytes);
+                emitDerived(patient, def.paramcd(), st);
+                saveAnalyte(patient.id(), def.paramcd(), st);
+            }
+        }
+        if (!config.stateRetention().isZero() && patient.anchor() != null) {
+            long purgeAt = purgeAt(patient.anchor());
+            closeSchedule.put(StoreKeys.closeAt(purgeAt, patient.id()), PURGE);
+            nextDue = Math.min(nextDue, purgeAt);
+            scannedFrom = Math.min(scannedFrom, purgeAt);
+        }
+    }
+
+    private long purgeAt(Instant anchor) {
+        return protocol.closesAt(anchor).plus(config.stateRetention()).toEpochMilli();
+    }
+
+    /**
+     * Removes everything kept for a patient once the retention after its close has passed, leaving
+     * only the archived marker. A purge entry is stale when the anchor moved since it was scheduled;
+     * the close of the new anchor schedules another.
+     */
+    private void purgeIfStillDue(String patientId, long streamTime) {
+        Instant anchor = loadPatient(patientId).anchor();
+        if (anchor == null || purgeAt(anchor) > streamTime) {
+            return;
+        }
+        deleteAll(readings, StoreKeys.patientFrom(patientId), StoreKeys.patientTo(patientId));
+        String from = patientId + '\0';
+        String to = patientId + '\1';
+        deleteAll(index, from, to);
+        deleteAll(analytes, from, to);
+        patients.put(patientId, PatientState.ARCHIVED.encode());
+        log.info(
+                "Purged the state of a patient whose follow-up closed {} days ago",
+                config.stateRetention().toDays());
+    }
+
+    private static <K> void deleteAll(KeyValueStore<K, byte[]> store, K from, K to) {
+        List<K> keys = new ArrayList<>();
+        try (KeyValueIterator<K, byte[]> it = store.range(from, to)) {
+            while (it.hasNext()) {
+                keys.add(it.next().key);
+            }
+        }
+        keys.forEach(store::delete);
     }
 
     // ---------------------------------------------------------------- scans

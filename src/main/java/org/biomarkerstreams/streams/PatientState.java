@@ -16,11 +16,18 @@ import org.biomarkerstreams.domain.EventType;
  * arm, strata, discharge or death. Everything derived is computed from the events sorted by time and
  * id, so the result does not depend on the order they arrived in.
  */
-record PatientState(Map<String, EventRecord> events) {
+record PatientState(Map<String, EventRecord> events, boolean archived) {
 
     private static final int VERSION = 1;
 
-    static final PatientState EMPTY = new PatientState(Map.of());
+    static final PatientState EMPTY = new PatientState(Map.of(), false);
+
+    /**
+     * What remains of a patient whose state was purged after the retention period: a marker, so late
+     * input is dead-lettered instead of starting an anchorless patient that would overwrite the final
+     * results.
+     */
+    static final PatientState ARCHIVED = new PatientState(Map.of(), true);
 
     /** One event as last applied; a retracted event keeps its revision so older resends stay retracted. */
     record EventRecord(
@@ -38,7 +45,7 @@ record PatientState(Map<String, EventRecord> events) {
     PatientState with(EventRecord event) {
         Map<String, EventRecord> copy = new TreeMap<>(events);
         copy.put(event.eventId(), event);
-        return new PatientState(copy);
+        return new PatientState(copy, archived);
     }
 
     private List<EventRecord> active() {
@@ -123,7 +130,8 @@ record PatientState(Map<String, EventRecord> events) {
     }
 
     byte[] encode() {
-        StateCodec.Writer out = new StateCodec.Writer(VERSION).writeInt(events.size());
+        StateCodec.Writer out =
+                new StateCodec.Writer(VERSION).writeBoolean(archived).writeInt(events.size());
         for (EventRecord e : events.values()) {
             out.writeString(e.eventId())
                     .writeLong(e.revision())
@@ -140,6 +148,7 @@ record PatientState(Map<String, EventRecord> events) {
 
     static PatientState decode(byte[] data) {
         StateCodec.Reader in = new StateCodec.Reader(data, VERSION, "patient");
+        boolean archived = in.readBoolean();
         int n = in.readInt();
         Map<String, EventRecord> events = new TreeMap<>();
         for (int i = 0; i < n; i++) {
@@ -168,6 +177,6 @@ record PatientState(Map<String, EventRecord> events) {
                             in.readString(),
                             in.readBoolean()));
         }
-        return new PatientState(events);
+        return new PatientState(events, archived);
     }
 }

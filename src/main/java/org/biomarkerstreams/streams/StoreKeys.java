@@ -68,6 +68,18 @@ final class StoreKeys {
         return Bytes.wrap(b.array());
     }
 
+    /** Bounds of every reading of one patient, all analytes. */
+    static Bytes patientFrom(String patientId) {
+        byte[] p = patientId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(
+                ByteBuffer.allocate(p.length + 1).put(p).put(SEPARATOR).array());
+    }
+
+    static Bytes patientTo(String patientId) {
+        byte[] p = patientId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(p.length + 1).put(p).put((byte) 1).array());
+    }
+
     static long readingTime(Bytes key, int prefixLength) {
         return ByteBuffer.wrap(key.get(), prefixLength, Long.BYTES).getLong() ^ Long.MIN_VALUE;
     }

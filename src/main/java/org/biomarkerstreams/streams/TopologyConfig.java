@@ -11,9 +11,19 @@ import org.biomarkerstreams.domain.SiteProfile;
  *
  * @param futureTolerance how far past the wall clock a timestamp may be before it counts as future
  *     (clock skew between the lab system and us)
+ * @param stateRetention how long after a patient's follow-up closes its readings stay in state for
+ *     late corrections; then they are purged and later input for the patient is dead-lettered.
+ *     Zero keeps state forever.
  */
 public record TopologyConfig(
-        Topics topics, Protocol protocol, SiteProfile profile, Clock clock, Duration futureTolerance) {
+        Topics topics,
+        Protocol protocol,
+        SiteProfile profile,
+        Clock clock,
+        Duration futureTolerance,
+        Duration stateRetention) {
+
+    public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(180);
 
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
@@ -21,6 +31,19 @@ public record TopologyConfig(
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(futureTolerance, "futureTolerance");
+        Objects.requireNonNull(stateRetention, "stateRetention");
+        if (stateRetention.isNegative()) {
+            throw new IllegalArgumentException("state retention must be >= 0, got " + stateRetention);
+        }
+    }
+
+    public TopologyConfig(
+            Topics topics, Protocol protocol, SiteProfile profile, Clock clock, Duration futureTolerance) {
+        this(topics, protocol, profile, clock, futureTolerance, DEFAULT_STATE_RETENTION);
+    }
+
+    public TopologyConfig withStateRetention(Duration retention) {
+        return new TopologyConfig(topics, protocol, profile, clock, futureTolerance, retention);
     }
 
     public static TopologyConfig defaults(Clock clock) {

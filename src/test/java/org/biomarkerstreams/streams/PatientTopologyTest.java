@@ -282,6 +282,64 @@ class PatientTopologyTest {
     }
 
     @Test
+    void shouldPurgePatientStateWhenRetentionAfterFollowUpCloseHasPassed() {
+        try (TopologyHarness h = new TopologyHarness(
+                TopologyConfig.defaults(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
+                        .withStateRetention(Duration.ofDays(1)))) {
+            h.send(infusionAt(INFUSION));
+            h.send(aReading().id("b").value(40, "mg/L").at(DAY_MINUS_1).build());
+            h.send(aReading().id("d3").value(8, "mg/L").at(DAY_3).build());
+            h.send(aReading()
+                    .patient("P-002")
+                    .id("other")
+                    .value(5, "mg/L")
+                    .at(INFUSION.plus(Duration.ofDays(30)))
+                    .build());
+            assertThat(h.ttn(PATIENT, "CRP").getProvisional()).isFalse();
+            assertThat(h.storeKeys(PatientProcessor.READINGS_STORE)).anyMatch(k -> k.startsWith(PATIENT));
+
+            // stream time passes close (anchor + 28 d + 1 d grace) + 1 day retention
+            h.send(aReading()
+                    .patient("P-002")
+                    .id("later")
+                    .value(5, "mg/L")
+                    .at(INFUSION.plus(Duration.ofDays(31)))
+                    .build());
+
+            for (String store : new String[] {
+                PatientProcessor.READINGS_STORE, PatientProcessor.INDEX_STORE, PatientProcessor.ANALYTES_STORE
+            }) {
+                assertThat(h.storeKeys(store)).as(store).noneMatch(k -> k.startsWith(PATIENT));
+            }
+            assertThat(h.ttn(PATIENT, "CRP").getStatus()).isEqualTo(NormalizationStatus.NORMALIZED);
+
+            h.send(aReading().id("late").value(50, "mg/L").at(DAY_7).build());
+            assertThat(h.deadLetterList).extracting(DeadLetter::getErrorCode).containsExactly("PATIENT_ARCHIVED");
+            assertThat(h.point(PATIENT, "late")).isNull();
+        }
+    }
+
+    @Test
+    void shouldKeepPatientStateWhenRetentionIsZero() {
+        try (TopologyHarness h = new TopologyHarness(
+                TopologyConfig.defaults(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
+                        .withStateRetention(Duration.ZERO))) {
+            h.send(infusionAt(INFUSION));
+            h.send(aReading().id("d3").value(8, "mg/L").at(DAY_3).build());
+            h.send(aReading()
+                    .patient("P-002")
+                    .id("later")
+                    .value(5, "mg/L")
+                    .at(INFUSION.plus(Duration.ofDays(400)))
+                    .build());
+
+            assertThat(h.storeKeys(PatientProcessor.READINGS_STORE)).anyMatch(k -> k.startsWith(PATIENT));
+            h.send(aReading().id("late").value(50, "mg/L").at(DAY_7).build());
+            assertThat(h.deadLetterList).isEmpty();
+        }
+    }
+
+    @Test
     void shouldDeadLetterEachKindOfBadReadingWithItsCode() {
         harness.send(aReading().id("a").value("12", "furlongs").build());
         harness.send(aReading().id("b").of("NOPE").build());

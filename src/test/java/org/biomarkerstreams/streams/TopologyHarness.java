@@ -160,6 +160,21 @@ final class TopologyHarness implements AutoCloseable {
         return ttnByKey.get(patientId + '|' + analyte);
     }
 
+    /** Every key currently in a state store, decoded as UTF-8 (binary parts included). */
+    List<String> storeKeys(String store) {
+        List<String> keys = new ArrayList<>();
+        try (var it = driver.getKeyValueStore(store).all()) {
+            while (it.hasNext()) {
+                Object key = it.next().key;
+                keys.add(
+                        key instanceof org.apache.kafka.common.utils.Bytes b
+                                ? new String(b.get(), java.nio.charset.StandardCharsets.UTF_8)
+                                : String.valueOf(key));
+            }
+        }
+        return keys;
+    }
+
     double counter(String name) {
         return PipelineCounters.total(meters, name);
     }

@@ -40,9 +40,18 @@ final class OutputFiles {
             Path dir,
             PrintWriter report)
             throws Exception {
+        Map<String, Deserializer<? extends SpecificRecord>> outputs = outputs(topics, serdes);
+        // Checked before reading anything, so that a typo does not leave some files rewritten and others not.
+        if (only != null) {
+            for (String t : only) {
+                if (!outputs.containsKey(t)) {
+                    throw new IllegalArgumentException(
+                            "--topics: " + t + " is not an output topic (" + outputs.keySet() + ")");
+                }
+            }
+        }
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (Map.Entry<String, Deserializer<? extends SpecificRecord>> e :
-                outputs(topics, serdes).entrySet()) {
+        for (Map.Entry<String, Deserializer<? extends SpecificRecord>> e : outputs.entrySet()) {
             if (only != null && !only.isEmpty() && !only.contains(e.getKey())) {
                 continue;
             }
@@ -50,14 +59,6 @@ final class OutputFiles {
             long n = TopicExport.toNdjson(clientProperties, bootstrap, e.getKey(), e.getValue(), file);
             counts.put(e.getKey(), n);
             report.printf("  %-32s %8d records -> %s%n", e.getKey(), n, file);
-        }
-        if (only != null) {
-            for (String t : only) {
-                if (!counts.containsKey(t)) {
-                    throw new IllegalArgumentException("--topics: " + t + " is not an output topic ("
-                            + outputs(topics, serdes).keySet() + ")");
-                }
-            }
         }
         return counts;
     }

@@ -3,7 +3,10 @@ package org.biomarkerstreams.cli;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.biomarkerstreams.ops.StreamsRuntime;
 import org.biomarkerstreams.streams.AvroSerdes;
@@ -19,6 +22,8 @@ import picocli.CommandLine.Option;
             "Missing topics are created with the broker's default partitions and replication."
         })
 final class RunCommand implements Callable<Integer> {
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     @Mixin
     KafkaOptions kafka;
@@ -55,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Port for health, metrics and queries (reserved; default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    /** The topology while {@link #call()} runs, so that an embedding caller can stop it like SIGTERM does. */
+    private volatile StreamsRuntime runtime;
+
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
@@ -74,9 +82,40 @@ final class RunCommand implements Callable<Integer> {
                 pipeline.topologyConfig(Clock.systemUTC()),
                 new SimpleMeterRegistry())) {
             // SIGTERM / Ctrl-C: close Streams cleanly (commit, flush state) before the JVM exits.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> p.runtime().close(java.time.Duration.ofSeconds(30))));
-            p.runtime().awaitStopped();
+            Thread closeOnShutdown = new Thread(() -> p.runtime().close(CLOSE_TIMEOUT), "biomarker-streams-shutdown");
+            Runtime.getRuntime().addShutdownHook(closeOnShutdown);
+            runtime = p.runtime();
+            try {
+                p.runtime().awaitStopped();
+            } finally {
+                runtime = null;
+                removeShutdownHook(closeOnShutdown);
+            }
             return p.runtime().fatalError() == null ? 0 : 1;
+        }
+    }
+
+    /** The Streams state while running, empty before the topology started and after it stopped. */
+    Optional<KafkaStreams.State> state() {
+        StreamsRuntime current = runtime;
+        return current == null ? Optional.empty() : Optional.of(current.state());
+    }
+
+    /** Closes the running topology as SIGTERM does; {@link #call()} then returns. */
+    void stop() {
+        StreamsRuntime current = runtime;
+        if (current != null) {
+            current.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    // Stopped without the JVM exiting (embedded, tests): a hook left behind would keep the closed
+    // topology reachable and close it again at exit.
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is what stopped us
         }
     }
 }

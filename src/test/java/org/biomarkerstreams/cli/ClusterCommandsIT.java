@@ -1,0 +1,385 @@
+package org.biomarkerstreams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.ClinicalEvent;
+import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.avro.LabReading;
+import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.ops.TopicExport;
+import org.biomarkerstreams.registry.ConfluentRegistryClient;
+import org.biomarkerstreams.registry.RegistryConfig;
+import org.biomarkerstreams.registry.WireFormat;
+import org.biomarkerstreams.streams.AvroJson;
+import org.biomarkerstreams.testing.ApicurioRegistryExtension;
+import org.biomarkerstreams.testing.KafkaClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The cluster-facing commands as an operator runs them, against a real KRaft broker and a real Apicurio registry:
+ * {@code run} on a background thread, {@code replay --bootstrap-servers} to feed it, {@code export} to read what it
+ * wrote.
+ */
+class ClusterCommandsIT {
+
+    @RegisterExtension
+    static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
+
+    @RegisterExtension
+    static final ApicurioRegistryExtension REGISTRY = new ApicurioRegistryExtension();
+
+    private static final Duration PROCESSING_LIMIT = Duration.ofSeconds(120);
+    private static final String MALFORMED_LINE = "{\"patientId\": \"CIT-C\", oops";
+
+    @TempDir
+    Path dir;
+
+    private String suffix;
+    private String readingsTopic;
+    private String eventsTopic;
+    private String trajectoryTopic;
+    private String summariesTopic;
+    private String ttnTopic;
+    private String deadLetterTopic;
+    private RunCommand run;
+    private CompletableFuture<Integer> runExit;
+
+    @BeforeEach
+    void names() {
+        suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
+        readingsTopic = "lab-readings" + suffix;
+        eventsTopic = "clinical-events" + suffix;
+        trajectoryTopic = "biomarker-trajectory-points" + suffix;
+        summariesTopic = "biomarker-summaries" + suffix;
+        ttnTopic = "time-to-normalization" + suffix;
+        deadLetterTopic = "lab-readings-dlq" + suffix;
+    }
+
+    @AfterEach
+    void stopRunIfStillRunning() throws Exception {
+        if (run != null && !runExit.isDone()) {
+            run.stop();
+            runExit.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shouldProcessReplayedFilesAndExportResultsWhenRunAgainstCluster() throws Exception {
+        String applicationId = "cluster-commands-it" + suffix;
+        String clientIdPrefix = "cit-client" + suffix;
+        Path config = Files.writeString(
+                dir.resolve("client.properties"),
+                "# harmless client properties, to show that --config reaches the Streams clients\n"
+                        + "client.id=" + clientIdPrefix + "\n"
+                        + "request.timeout.ms=30000\n"
+                        + "commit.interval.ms=200\n");
+
+        startRun(
+                "--application-id",
+                applicationId,
+                "--state-dir",
+                dir.resolve("state").toString(),
+                "--config",
+                config.toString());
+
+        Path readings = Files.write(dir.resolve("readings.ndjson"), readingLines(), StandardCharsets.UTF_8);
+        Path events = Files.write(dir.resolve("events.ndjson"), eventLines(), StandardCharsets.UTF_8);
+        Result replay =
+                execute(withCluster("replay", "--readings", readings.toString(), "--events", events.toString()));
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        assertThat(replay.out())
+                .contains("Sent 4 events (0 malformed lines) to " + eventsTopic)
+                .contains("Sent 9 readings (1 malformed lines) to " + readingsTopic);
+
+        Path all = dir.resolve("export-all");
+        await("export to show both patients' results and both dead letters")
+                .atMost(PROCESSING_LIMIT)
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    Result export = execute(withCluster("export", "--out", all.toString()));
+                    assertThat(export.exit()).as(export.err()).isZero();
+                    assertThat(latestByPatientAnalyte(all.resolve(ttnTopic + ".ndjson")))
+                            .containsKeys("CIT-A|CRP", "CIT-A|LYMPH", "CIT-B|CRP");
+                    assertThat(latestByPatientAnalyte(all.resolve(summariesTopic + ".ndjson")))
+                            .containsKeys("CIT-A|CRP", "CIT-A|LYMPH", "CIT-B|CRP", "CIT-C|CRP");
+                    assertThat(records(all.resolve(deadLetterTopic + ".ndjson")))
+                            .hasSize(2);
+                });
+
+        Map<String, Map<String, Object>> ttn = latestByPatientAnalyte(all.resolve(ttnTopic + ".ndjson"));
+        assertThat(ttn.get("CIT-A|CRP")).containsEntry("status", "NORMALIZED").containsEntry("arm", "MSC");
+        assertThat(ttn.get("CIT-A|LYMPH")).containsEntry("status", "NORMALIZED");
+        assertThat(ttn.get("CIT-B|CRP"))
+                .containsEntry("status", "NOT_YET_NORMALIZED")
+                .containsEntry("arm", "CONTROL");
+        Map<String, Map<String, Object>> summaries = latestByPatientAnalyte(all.resolve(summariesTopic + ".ndjson"));
+        assertThat(summaries.get("CIT-A|CRP")).containsEntry("unit", "mg/L");
+        assertThat(number(summaries.get("CIT-A|CRP"), "readingCount")).isEqualTo(3);
+        assertThat(number(summaries.get("CIT-A|CRP"), "baseline")).isEqualTo(85);
+        // 1.2 mg/dL sent, 12 mg/L kept: the canonical unit.
+        assertThat(number(summaries.get("CIT-B|CRP"), "latest")).isEqualTo(12);
+        assertThat(summaries.get("CIT-C|CRP")).containsEntry("normalizationStatus", "NO_ANCHOR");
+        assertThat(records(all.resolve(trajectoryTopic + ".ndjson")))
+                .extracting(p -> p.get("readingId"))
+                .contains("CIT-A-CRP-B", "CIT-A-CRP-3", "CIT-A-CRP-7", "CIT-A-LY-B", "CIT-A-LY-3")
+                .doesNotContain("CIT-C-CRP-X");
+
+        List<Map<String, Object>> deadLetters = records(all.resolve(deadLetterTopic + ".ndjson"));
+        assertThat(deadLetters)
+                .extracting(d -> d.get("errorCode"))
+                .containsExactlyInAnyOrder("UNDESERIALIZABLE", "UNKNOWN_UNIT");
+        assertThat(deadLetters).allSatisfy(d -> {
+            assertThat(d).containsEntry("sourceTopic", readingsTopic);
+            assertThat((String) d.get("message")).doesNotContain("CIT-");
+        });
+        Map<String, Object> malformed = deadLetters.stream()
+                .filter(d -> d.get("errorCode").equals("UNDESERIALIZABLE"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(malformed).containsEntry("payload", MALFORMED_LINE);
+
+        Path one = dir.resolve("export-one");
+        Result only = execute(withCluster("export", "--out", one.toString(), "--topics", ttnTopic));
+        assertThat(only.exit()).as(only.err()).isZero();
+        assertThat(fileNames(one)).containsExactly(ttnTopic + ".ndjson");
+        assertThat(latestByPatientAnalyte(one.resolve(ttnTopic + ".ndjson"))).isEqualTo(ttn);
+
+        assertWireFormatWithRegisteredSchemas();
+        assertThat(consumerClientIds(applicationId)).isNotEmpty().allMatch(id -> id.startsWith(clientIdPrefix));
+
+        run.stop();
+        assertThat(runExit.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(run.state()).isEmpty();
+    }
+
+    @Test
+    void shouldFailWithUsageExitCodeNamingTheOptionWhenExportTopicIsUnknown() throws Exception {
+        Path out = dir.resolve("export-nope");
+
+        Result export = execute(withCluster("export", "--out", out.toString(), "--topics", "nope"));
+
+        assertThat(export.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(export.err()).contains("--topics").contains("nope").contains(ttnTopic);
+        assertThat(out).doesNotExist();
+    }
+
+    private void startRun(String... extra) {
+        CommandLine cli = Main.commandLine();
+        run = (RunCommand) cli.getSubcommands().get("run").getCommand();
+        List<String> args = new ArrayList<>(List.of(withCluster("run")));
+        args.addAll(List.of(extra));
+        runExit = CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
+        await("run to reach RUNNING").atMost(PROCESSING_LIMIT).until(() -> {
+            if (runExit.isDone()) {
+                throw new AssertionError("run exited early with code " + runExit.get());
+            }
+            return run.state().filter(s -> s == KafkaStreams.State.RUNNING).isPresent();
+        });
+    }
+
+    /** The command with the cluster, the registry and this test's topic names. */
+    private String[] withCluster(String command, String... rest) {
+        List<String> args = new ArrayList<>(List.of(
+                command,
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--schema-registry-url",
+                REGISTRY.confluentUrl(),
+                "--readings-topic",
+                readingsTopic,
+                "--events-topic",
+                eventsTopic,
+                "--trajectory-topic",
+                trajectoryTopic,
+                "--summaries-topic",
+                summariesTopic,
+                "--time-to-normalization-topic",
+                ttnTopic,
+                "--dead-letter-topic",
+                deadLetterTopic));
+        args.addAll(List.of(rest));
+        return args.toArray(String[]::new);
+    }
+
+    private static Result execute(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private record Result(int exit, String out, String err) {}
+
+    private static List<String> eventLines() {
+        return List.of(
+                "{\"eventId\":\"CIT-A-R\",\"patientId\":\"CIT-A\",\"type\":\"RANDOMIZED\","
+                        + "\"at\":\"2020-02-02T09:00:00+08:00\",\"arm\":\"MSC\",\"strata\":{\"severity\":\"severe\"}}",
+                "{\"eventId\":\"CIT-A-I\",\"patientId\":\"CIT-A\",\"type\":\"INFUSION\","
+                        + "\"at\":\"2020-02-03T10:00:00+08:00\",\"dose\":\"2x10^6 cells/kg\",\"product\":\"UC-MSC\"}",
+                "# the control arm is anchored on randomization",
+                "{\"eventId\":\"CIT-B-R\",\"patientId\":\"CIT-B\",\"type\":\"RANDOMIZED\","
+                        + "\"at\":\"2020-02-03T10:00:00+08:00\",\"arm\":\"CONTROL\"}",
+                "{\"eventId\":\"CIT-B-E\",\"patientId\":\"CIT-B\",\"type\":\"ENROLLED\","
+                        + "\"at\":\"2020-02-01T10:00:00+08:00\"}");
+    }
+
+    private static List<String> readingLines() {
+        return List.of(
+                reading("CIT-A-CRP-B", "CIT-A", "1988-5", "85", "mg/L", "2020-02-02T08:00:00+08:00"),
+                reading("CIT-A-CRP-3", "CIT-A", "1988-5", "40", "mg/L", "2020-02-06T08:00:00+08:00"),
+                reading("CIT-A-CRP-7", "CIT-A", "1988-5", "<0.5", "mg/dL", "2020-02-10T08:00:00+08:00"),
+                reading("CIT-A-LY-B", "CIT-A", "731-0", "600", "cells/uL", "2020-02-02T08:00:00+08:00"),
+                reading("CIT-A-LY-3", "CIT-A", "731-0", "1.5", "10^9/L", "2020-02-06T08:00:00+08:00"),
+                reading("CIT-B-CRP-B", "CIT-B", "1988-5", "90", "mg/L", "2020-02-03T08:00:00+08:00"),
+                "",
+                reading("CIT-B-CRP-3", "CIT-B", "1988-5", "1.2", "mg/dL", "2020-02-06T08:00:00+08:00"),
+                MALFORMED_LINE,
+                reading("CIT-C-CRP-X", "CIT-C", "1988-5", "12", "furlongs", "2020-02-06T08:00:00+08:00"),
+                reading("CIT-C-CRP-1", "CIT-C", "1988-5", "30", "mg/L", "2020-02-06T08:00:00+08:00"));
+    }
+
+    private static String reading(
+            String readingId, String patientId, String loinc, String value, String unit, String observedAt) {
+        return "{\"readingId\":\"" + readingId + "\",\"patientId\":\"" + patientId + "\",\"loinc\":\"" + loinc
+                + "\",\"value\":\"" + value + "\",\"unit\":\"" + unit + "\",\"observedAt\":\"" + observedAt
+                + "\",\"status\":\"FINAL\",\"revision\":0}";
+    }
+
+    private static List<Map<String, Object>> records(Path file) throws IOException {
+        List<Map<String, Object>> records = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                records.add(AvroJson.parse(line));
+            }
+        }
+        return records;
+    }
+
+    /** The last record per patient and analyte: what a compacted topic keeps. */
+    private static Map<String, Map<String, Object>> latestByPatientAnalyte(Path file) throws IOException {
+        Map<String, Map<String, Object>> latest = new LinkedHashMap<>();
+        for (Map<String, Object> r : records(file)) {
+            latest.put(r.get("patientId") + "|" + r.get("analyte"), r);
+        }
+        return latest;
+    }
+
+    private static double number(Map<String, Object> record, String field) {
+        assertThat(record).containsKey(field);
+        return ((Number) record.get(field)).doubleValue();
+    }
+
+    private static List<String> fileNames(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    /**
+     * Every value on the output topics is magic byte, schema id, Avro binary, and the id is the registered schema
+     * of the topic's {@code <topic>-value} subject in the real registry.
+     */
+    private void assertWireFormatWithRegisteredSchemas() throws Exception {
+        Map<String, Schema> expected = Map.of(
+                readingsTopic, LabReading.getClassSchema(),
+                eventsTopic, ClinicalEvent.getClassSchema(),
+                trajectoryTopic, TrajectoryPoint.getClassSchema(),
+                summariesTopic, BiomarkerSummary.getClassSchema(),
+                ttnTopic, TimeToNormalization.getClassSchema(),
+                deadLetterTopic, DeadLetter.getClassSchema());
+        assertThat(subjects())
+                .containsAll(expected.keySet().stream().map(t -> t + "-value").toList());
+        try (ConfluentRegistryClient registry =
+                new ConfluentRegistryClient(RegistryConfig.of(REGISTRY.confluentUrl()))) {
+            for (String topic : List.of(trajectoryTopic, summariesTopic, ttnTopic, deadLetterTopic)) {
+                List<byte[]> values = new ArrayList<>();
+                TopicExport.read(Map.of(), KAFKA.bootstrapServers(), topic, new ByteArrayDeserializer(), (k, v) -> {
+                    if (v != null) {
+                        values.add(v);
+                    }
+                });
+                assertThat(values).as(topic).isNotEmpty();
+                for (byte[] value : values) {
+                    assertThat(value[0]).as(topic + " magic byte").isEqualTo(WireFormat.MAGIC);
+                    int id = ByteBuffer.wrap(value, 1, 4).getInt();
+                    assertThat(registry.schemaById(id))
+                            .as(topic + " schema " + id)
+                            .isEqualTo(expected.get(topic));
+                    assertThat(registry.lookup(topic + "-value", expected.get(topic)))
+                            .as(topic + "-value")
+                            .isEqualTo(id);
+                }
+            }
+        }
+    }
+
+    private static Set<String> subjects() throws Exception {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create(REGISTRY.confluentUrl() + "/subjects"))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode list = new ObjectMapper().readTree(answer.body());
+        Set<String> subjects = new HashSet<>();
+        list.forEach(n -> subjects.add(n.asText()));
+        return subjects;
+    }
+
+    /** The client ids of the Streams consumers in the application's group. */
+    private static List<String> consumerClientIds(String applicationId) throws Exception {
+        try (Admin admin = KAFKA.admin()) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(applicationId);
+            return group.members().stream().map(MemberDescription::clientId).toList();
+        }
+    }
+}

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.biomarkerstreams.ingest.FileReplay;
-import org.biomarkerstreams.ingest.NdjsonReadings;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.PipelineCounters;
@@ -112,8 +111,8 @@ final class ReplayCommand implements Callable<Integer> {
             report.printf("Sent %d events (%d malformed lines) to %s%n", c.records(), c.malformed(), topics.events());
         }
         if (readings != null) {
-            FileReplay.Counts c = FileReplay.readings(
-                    readings, new NdjsonReadings(Clock.systemUTC()), publisher::reading, publisher::malformedReading);
+            FileReplay.Counts c =
+                    FileReplay.readings(readings, Clock.systemUTC(), publisher::reading, publisher::malformedReading);
             report.printf(
                     "Sent %d readings (%d malformed lines) to %s%n", c.records(), c.malformed(), topics.readings());
         }

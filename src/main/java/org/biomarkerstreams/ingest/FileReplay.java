@@ -2,7 +2,9 @@ package org.biomarkerstreams.ingest;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
@@ -19,38 +21,33 @@ public final class FileReplay {
 
     private FileReplay() {}
 
-    public static Counts readings(
-            Path file, NdjsonReadings parser, Consumer<RawReading> sink, Consumer<String> malformed)
+    public static Counts readings(Path file, Clock clock, Consumer<RawReading> sink, Consumer<String> malformed)
             throws IOException {
-        long ok = 0;
-        long bad = 0;
-        try (Stream<NdjsonFile.Line> lines = NdjsonFile.lines(file)) {
-            for (NdjsonFile.Line line : (Iterable<NdjsonFile.Line>) lines::iterator) {
-                ParsedLine<RawReading> parsed = parser.parse(line);
-                if (parsed instanceof ParsedLine.Parsed<RawReading> p) {
-                    sink.accept(p.value());
-                    ok++;
-                } else if (parsed instanceof ParsedLine.Malformed<RawReading> m) {
-                    log.warn("{}: {}; it goes to the dead-letter topic", file.getFileName(), m.reason());
-                    malformed.accept(line.text());
-                    bad++;
-                }
-            }
-        }
-        return new Counts(ok, bad);
+        NdjsonReadings parser = new NdjsonReadings(clock);
+        return replay(file, parser::parse, sink, malformed);
     }
 
     public static Counts events(Path file, Consumer<RawClinicalEvent> sink, Consumer<String> malformed)
             throws IOException {
+        return replay(file, NdjsonEvents::parse, sink, malformed);
+    }
+
+    /**
+     * Parses every record line; a malformed one goes to {@code malformed} as its raw text so the
+     * pipeline can dead-letter it (the reason is logged with the line number, never the content).
+     */
+    private static <T> Counts replay(
+            Path file, Function<NdjsonFile.Line, ParsedLine<T>> parser, Consumer<T> sink, Consumer<String> malformed)
+            throws IOException {
         long ok = 0;
         long bad = 0;
         try (Stream<NdjsonFile.Line> lines = NdjsonFile.lines(file)) {
             for (NdjsonFile.Line line : (Iterable<NdjsonFile.Line>) lines::iterator) {
-                ParsedLine<RawClinicalEvent> parsed = NdjsonEvents.parse(line);
-                if (parsed instanceof ParsedLine.Parsed<RawClinicalEvent> p) {
+                ParsedLine<T> parsed = parser.apply(line);
+                if (parsed instanceof ParsedLine.Parsed<T> p) {
                     sink.accept(p.value());
                     ok++;
-                } else if (parsed instanceof ParsedLine.Malformed<RawClinicalEvent> m) {
+                } else if (parsed instanceof ParsedLine.Malformed<T> m) {
                     log.warn("{}: {}; it goes to the dead-letter topic", file.getFileName(), m.reason());
                     malformed.accept(line.text());
                     bad++;

@@ -11,9 +11,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.domain.RawClinicalEvent;
+import org.biomarkerstreams.testing.RawRecords;
 
 class NdjsonEventsProperties {
 
@@ -56,33 +55,7 @@ class NdjsonEventsProperties {
                         Arbitraries.integers().between(0, 999_999_999))
                 .as(Instant::ofEpochSecond)
                 .injectNull(0.2);
-        Arbitrary<EventType> types = Arbitraries.of(EventType.class).injectNull(0.2);
-        return Combinators.combine(
-                        text,
-                        Arbitraries.longs(),
-                        text,
-                        types,
-                        instants,
-                        text,
-                        Arbitraries.maps(
-                                        Arbitraries.strings().ofMaxLength(8),
-                                        Arbitraries.strings().ofMaxLength(8))
-                                .ofMaxSize(3),
-                        text)
-                .as(Tuple::of)
-                .flatMap(head -> Combinators.combine(text, Arbitraries.of(true, false), text)
-                        .as((product, retracted, source) -> new RawClinicalEvent(
-                                head.get1(),
-                                head.get2(),
-                                head.get3(),
-                                head.get4(),
-                                head.get5(),
-                                head.get6(),
-                                head.get7(),
-                                head.get8(),
-                                product,
-                                retracted,
-                                source)));
+        return RawRecords.events(text, instants);
     }
 
     @Provide

@@ -16,9 +16,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
 import org.biomarkerstreams.domain.RawReading;
-import org.biomarkerstreams.domain.ResultStatus;
+import org.biomarkerstreams.testing.RawRecords;
 
 class NdjsonReadingsProperties {
 
@@ -94,24 +93,7 @@ class NdjsonReadingsProperties {
                         Arbitraries.integers().between(0, 999_999_999))
                 .as(Instant::ofEpochSecond)
                 .injectNull(0.2);
-        Arbitrary<ResultStatus> statuses = Arbitraries.of(ResultStatus.class);
-        return Combinators.combine(text, revisions, text, text, text, text, text, instants)
-                .as(Tuple::of)
-                .flatMap(head -> Combinators.combine(statuses, text, text, text, instants)
-                        .as((status, range, flags, source, received) -> new RawReading(
-                                head.get1(),
-                                head.get2(),
-                                head.get3(),
-                                head.get4(),
-                                head.get5(),
-                                head.get6(),
-                                head.get7(),
-                                head.get8(),
-                                status,
-                                range,
-                                flags,
-                                source,
-                                received)));
+        return RawRecords.readings(text, instants);
     }
 
     @Provide

@@ -6,17 +6,14 @@ import java.io.IOException;
 import java.time.Instant;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
 import org.biomarkerstreams.avro.ClinicalEvent;
 import org.biomarkerstreams.avro.LabReading;
-import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
-import org.biomarkerstreams.domain.ResultStatus;
+import org.biomarkerstreams.testing.RawRecords;
 
 class InputMappingProperties {
 
@@ -52,53 +49,11 @@ class InputMappingProperties {
 
     @Provide
     Arbitrary<RawReading> readings() {
-        return Combinators.combine(text(), Arbitraries.longs(), text(), text(), text(), text(), text(), instants())
-                .as(Tuple::of)
-                .flatMap(head -> Combinators.combine(
-                                Arbitraries.of(ResultStatus.class), text(), text(), text(), instants())
-                        .as((status, range, flags, source, received) -> new RawReading(
-                                head.get1(),
-                                head.get2(),
-                                head.get3(),
-                                head.get4(),
-                                head.get5(),
-                                head.get6(),
-                                head.get7(),
-                                head.get8(),
-                                status,
-                                range,
-                                flags,
-                                source,
-                                received)));
+        return RawRecords.readings(text(), instants());
     }
 
     @Provide
     Arbitrary<RawClinicalEvent> events() {
-        return Combinators.combine(
-                        text(),
-                        Arbitraries.longs(),
-                        text(),
-                        Arbitraries.of(EventType.class).injectNull(0.2),
-                        instants(),
-                        text(),
-                        Arbitraries.maps(
-                                        Arbitraries.strings().ofMaxLength(8),
-                                        Arbitraries.strings().ofMaxLength(8))
-                                .ofMaxSize(3),
-                        text())
-                .as(Tuple::of)
-                .flatMap(head -> Combinators.combine(text(), Arbitraries.of(true, false), text())
-                        .as((product, retracted, source) -> new RawClinicalEvent(
-                                head.get1(),
-                                head.get2(),
-                                head.get3(),
-                                head.get4(),
-                                head.get5(),
-                                head.get6(),
-                                head.get7(),
-                                head.get8(),
-                                product,
-                                retracted,
-                                source)));
+        return RawRecords.events(text(), instants());
     }
 }

@@ -3,6 +3,7 @@ package org.biomarkerstreams.ingest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -33,17 +34,25 @@ public final class FileReplay {
     }
 
     /**
-     * Parses every record line; a malformed one goes to {@code malformed} as its raw text so the
-     * pipeline can dead-letter it (the reason is logged with the line number, never the content).
+     * Parses every record line (of NDJSON, or of CSV when the file name ends in {@code .csv}); a
+     * malformed one goes to {@code malformed} as its raw text so the pipeline can dead-letter it (the
+     * reason is logged with the line number, never the content).
      */
     private static <T> Counts replay(
             Path file, Function<NdjsonFile.Line, ParsedLine<T>> parser, Consumer<T> sink, Consumer<String> malformed)
             throws IOException {
+        boolean csv =
+                file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+        List<String> header = null;
         long ok = 0;
         long bad = 0;
         try (Stream<NdjsonFile.Line> lines = NdjsonFile.lines(file)) {
             for (NdjsonFile.Line line : (Iterable<NdjsonFile.Line>) lines::iterator) {
-                ParsedLine<T> parsed = parser.apply(line);
+                if (csv && header == null) {
+                    header = CsvRecords.header(line.text());
+                    continue;
+                }
+                ParsedLine<T> parsed = csv ? parseCsv(header, line, parser) : parser.apply(line);
                 if (parsed instanceof ParsedLine.Parsed<T> p) {
                     sink.accept(p.value());
                     ok++;
@@ -55,5 +64,14 @@ public final class FileReplay {
             }
         }
         return new Counts(ok, bad);
+    }
+
+    private static <T> ParsedLine<T> parseCsv(
+            List<String> header, NdjsonFile.Line line, Function<NdjsonFile.Line, ParsedLine<T>> parser) {
+        try {
+            return parser.apply(new NdjsonFile.Line(line.number(), CsvRecords.toJson(header, line.text())));
+        } catch (IllegalArgumentException e) {
+            return new ParsedLine.Malformed<>("line " + line.number() + ": " + e.getMessage());
+        }
     }
 }

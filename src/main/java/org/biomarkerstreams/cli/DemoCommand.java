@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.domain.Protocol;
@@ -125,13 +124,8 @@ final class DemoCommand implements Callable<Integer> {
                     "The pipeline keeps running on %s (topics: %s). Press Ctrl-C to stop.%n",
                     p.bootstrapServers(), String.join(", ", p.config().topics().outputs()));
             out.flush();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                p.close();
-                stopped.countDown();
-            }));
+            // Ctrl-C / SIGTERM: the pipeline's shutdown hook closes Streams, then the broker.
             p.runtime().awaitStopped();
-            stopped.await();
             return 0;
         } finally {
             if (exitWhenDone) {

@@ -43,6 +43,8 @@ final class Pipeline implements AutoCloseable {
     private final Admin admin;
     private final Path tempStateDir;
     private final String registryScope;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Thread shutdownHook = new Thread(this::close, "pipeline-shutdown");
 
     private Pipeline(
             EmbeddedKafkaBroker broker,
@@ -65,6 +67,11 @@ final class Pipeline implements AutoCloseable {
         this.admin = admin;
         this.tempStateDir = tempStateDir;
         this.registryScope = registryScope;
+        if (broker != null) {
+            // SIGTERM / Ctrl-C: Streams first (commit, flush state), then the broker it runs on.
+            broker.removeShutdownHook();
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
     }
 
     /** A fresh embedded broker, an in-process registry, the topics, and the topology running on them. */
@@ -176,6 +183,16 @@ final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (broker != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook finds the pipeline closed
+            }
+        }
         runtime.close(Duration.ofSeconds(30));
         admin.close(Duration.ofSeconds(5));
         if (broker != null) {

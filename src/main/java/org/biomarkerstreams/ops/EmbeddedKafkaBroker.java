@@ -191,7 +191,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private void removeShutdownHook() {
+    /**
+     * Hands the JVM-shutdown close of this broker to its owner, which must then close it after the
+     * clients that use it (otherwise both hooks run at once and the clients lose the broker mid-close).
+     */
+    public void removeShutdownHook() {
         if (Thread.currentThread() == shutdownHook) {
             return;
         }

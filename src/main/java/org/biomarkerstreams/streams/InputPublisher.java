@@ -1,17 +1,28 @@
 package org.biomarkerstreams.streams;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.biomarkerstreams.avro.ClinicalEvent;
+import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
@@ -27,6 +38,7 @@ public final class InputPublisher implements AutoCloseable {
     private final Topics topics;
     private final Serializer<LabReading> readings;
     private final Serializer<ClinicalEvent> events;
+    private final Serializer<DeadLetter> deadLetters;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final AtomicLong sent = new AtomicLong();
 
@@ -43,6 +55,7 @@ public final class InputPublisher implements AutoCloseable {
         this.topics = topics;
         this.readings = serdes.value(LabReading.class).serializer();
         this.events = serdes.value(ClinicalEvent.class).serializer();
+        this.deadLetters = serdes.value(DeadLetter.class).serializer();
     }
 
     public void reading(RawReading r) {
@@ -51,6 +64,57 @@ public final class InputPublisher implements AutoCloseable {
 
     public void event(RawClinicalEvent e) {
         send(topics.events(), e.patientId(), events.serialize(topics.events(), InputMapping.toAvro(e)));
+    }
+
+    /**
+     * Writes a whole message's records and returns only when the broker has acknowledged every one
+     * (acks=all): what an HL7 AA may promise. Throws when a write fails or does not complete within
+     * {@code timeout}; some records may then be written, and the sender's resend is deduplicated
+     * downstream by reading id and revision.
+     */
+    public void writeDurably(
+            List<RawReading> readingsOfMessage, List<RawClinicalEvent> eventsOfMessage, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        for (RawClinicalEvent e : eventsOfMessage) {
+            sends.add(producer.send(new ProducerRecord<>(
+                    topics.events(), e.patientId(), events.serialize(topics.events(), InputMapping.toAvro(e)))));
+        }
+        for (RawReading r : readingsOfMessage) {
+            sends.add(producer.send(new ProducerRecord<>(
+                    topics.readings(), r.patientId(), readings.serialize(topics.readings(), InputMapping.toAvro(r)))));
+        }
+        awaitAll(sends, timeout);
+        sent.addAndGet(sends.size());
+    }
+
+    /** Writes a dead letter for input that never reached an input topic (e.g. an HL7 content error), durably. */
+    public void deadLetterDurably(String source, String code, String message, byte[] payload, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Instant now = Instant.now();
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setSourceTopic(source)
+                .setPartition(-1)
+                .setOffset(-1L)
+                .setErrorCode(code)
+                .setMessage(message)
+                .setKey(null)
+                .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
+                .setTimestamp(now)
+                .setDeadLetteredAt(now)
+                .build();
+        awaitAll(
+                List.of(producer.send(new ProducerRecord<>(
+                        topics.deadLetters(), null, deadLetters.serialize(topics.deadLetters(), letter)))),
+                timeout);
+    }
+
+    private static void awaitAll(List<Future<RecordMetadata>> sends, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Future<RecordMetadata> f : sends) {
+            f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
     }
 
     public void malformedReading(String line) {

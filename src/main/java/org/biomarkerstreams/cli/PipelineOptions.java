@@ -82,17 +82,20 @@ final class PipelineOptions {
             description = "Default: ${DEFAULT-VALUE}.")
     String deadLetterTopic;
 
+    ZoneId zone() {
+        try {
+            return ZoneId.of(timeZone);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--time-zone " + timeZone + ": not a time zone id (e.g. Asia/Shanghai)");
+        }
+    }
+
     Topics topics() {
         return new Topics(readingsTopic, eventsTopic, trajectoryTopic, summariesTopic, ttnTopic, deadLetterTopic);
     }
 
     TopologyConfig topologyConfig(Clock clock) {
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(timeZone);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--time-zone " + timeZone + ": not a time zone id (e.g. Asia/Shanghai)");
-        }
+        ZoneId zone = zone();
         Confirmation confirmation;
         try {
             confirmation = Confirmation.parse(confirmations);

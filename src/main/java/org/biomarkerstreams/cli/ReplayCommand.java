@@ -2,6 +2,7 @@ package org.biomarkerstreams.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.biomarkerstreams.ingest.FileReplay;
+import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
+import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.PipelineCounters;
@@ -45,6 +48,13 @@ final class ReplayCommand implements Callable<Integer> {
     Path events;
 
     @Option(
+            names = "--hl7",
+            paramLabel = "FILE",
+            description = "HL7 v2 messages (ORU^R01 results, RAS^O17 infusions, ADT^A01/A03/A04), MLLP-framed or"
+                    + " separated by blank lines. A message that cannot be used is dead-lettered with its code.")
+    Path hl7;
+
+    @Option(
             names = "--out",
             paramLabel = "DIR",
             description = "Where to write the output topics (embedded mode; default: ./replay-out).",
@@ -60,10 +70,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (readings == null && events == null) {
-            throw new IllegalArgumentException("give --readings FILE and/or --events FILE");
+        if (readings == null && events == null && hl7 == null) {
+            throw new IllegalArgumentException("give --readings FILE and/or --events FILE and/or --hl7 FILE");
         }
-        for (Path f : new Path[] {readings, events}) {
+        for (Path f : new Path[] {readings, events, hl7}) {
             if (f != null && !Files.isReadable(f)) {
                 throw new IllegalArgumentException("cannot read " + f);
             }
@@ -115,6 +125,21 @@ final class ReplayCommand implements Callable<Integer> {
                     FileReplay.readings(readings, Clock.systemUTC(), publisher::reading, publisher::malformedReading);
             report.printf(
                     "Sent %d readings (%d malformed lines) to %s%n", c.records(), c.malformed(), topics.readings());
+        }
+        if (hl7 != null) {
+            FileReplay.Hl7Counts c = FileReplay.hl7(
+                    hl7,
+                    new Hl7Mapper(Hl7Settings.defaults(Clock.systemUTC()).withSiteZone(pipeline.zone())),
+                    publisher::reading,
+                    publisher::event,
+                    r -> publisher.deadLetter(
+                            "hl7:" + hl7.getFileName(),
+                            r.code(),
+                            r.message(),
+                            r.er7().getBytes(StandardCharsets.UTF_8)));
+            report.printf(
+                    "Sent %d readings and %d events from %d HL7 messages (%d rejected and dead-lettered, %d results not done)%n",
+                    c.readings(), c.events(), c.messages(), c.rejected(), c.notDone());
         }
         publisher.flush();
     }

@@ -9,6 +9,9 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
+import org.biomarkerstreams.ingest.hl7.Hl7File;
+import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
+import org.biomarkerstreams.ingest.hl7.Hl7Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,53 @@ public final class FileReplay {
             }
         }
         return new Counts(ok, bad);
+    }
+
+    /** What an HL7 file replay did. */
+    public record Hl7Counts(long messages, long readings, long events, long notDone, long rejected) {}
+
+    /** A message the mapper refused: its code, readable reason and original text. */
+    public record Hl7Rejection(String code, String message, String er7) {}
+
+    /**
+     * Maps every message of an HL7 file (MLLP-framed, or separated by blank lines) to readings and
+     * events; a message that cannot be used goes to {@code rejected}, to be dead-lettered.
+     */
+    public static Hl7Counts hl7(
+            Path file,
+            Hl7Mapper mapper,
+            Consumer<RawReading> readings,
+            Consumer<RawClinicalEvent> events,
+            Consumer<Hl7Rejection> rejected)
+            throws IOException {
+        long messages = 0;
+        long readingCount = 0;
+        long eventCount = 0;
+        long notDone = 0;
+        long bad = 0;
+        try (Stream<String> all = Hl7File.messages(file)) {
+            for (String er7 : (Iterable<String>) all::iterator) {
+                messages++;
+                Hl7Outcome outcome = mapper.map(er7);
+                if (outcome instanceof Hl7Outcome.Accepted a) {
+                    a.readings().forEach(readings);
+                    a.events().forEach(events);
+                    readingCount += a.readings().size();
+                    eventCount += a.events().size();
+                    notDone += a.notDone();
+                } else if (outcome instanceof Hl7Outcome.Rejected r) {
+                    log.warn(
+                            "{}: message {} rejected: {} ({})",
+                            file.getFileName(),
+                            messages,
+                            r.errorCode(),
+                            r.message());
+                    rejected.accept(new Hl7Rejection(r.errorCode(), r.message(), er7));
+                    bad++;
+                }
+            }
+        }
+        return new Hl7Counts(messages, readingCount, eventCount, notDone, bad);
     }
 
     private static <T> ParsedLine<T> parseCsv(

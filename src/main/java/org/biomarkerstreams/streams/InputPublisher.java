@@ -91,6 +91,15 @@ public final class InputPublisher implements AutoCloseable {
     /** Writes a dead letter for input that never reached an input topic (e.g. an HL7 content error), durably. */
     public void deadLetterDurably(String source, String code, String message, byte[] payload, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
+        awaitAll(List.of(deadLetter(source, code, message, payload)), timeout);
+    }
+
+    /**
+     * Writes a dead letter for input that never reached an input topic (e.g. an HL7 content error);
+     * {@link #flush()} waits for it.
+     */
+    public Future<RecordMetadata> deadLetter(String source, String code, String message, byte[] payload) {
+        throwIfFailed();
         Instant now = Instant.now();
         DeadLetter letter = DeadLetter.newBuilder()
                 .setSourceTopic(source)
@@ -103,10 +112,13 @@ public final class InputPublisher implements AutoCloseable {
                 .setTimestamp(now)
                 .setDeadLetteredAt(now)
                 .build();
-        awaitAll(
-                List.of(producer.send(new ProducerRecord<>(
-                        topics.deadLetters(), null, deadLetters.serialize(topics.deadLetters(), letter)))),
-                timeout);
+        return producer.send(
+                new ProducerRecord<>(topics.deadLetters(), null, deadLetters.serialize(topics.deadLetters(), letter)),
+                (meta, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
     }
 
     private static void awaitAll(List<Future<RecordMetadata>> sends, Duration timeout)

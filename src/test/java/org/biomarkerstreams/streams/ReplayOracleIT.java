@@ -103,7 +103,7 @@ class ReplayOracleIT {
     }
 
     /** Latest record per key from the output files, without retracted points and empty summaries. */
-    private static Map<String, Map<String, Object>> actual(Path out) throws Exception {
+    static Map<String, Map<String, Object>> actual(Path out) throws Exception {
         Map<String, Map<String, Object>> latest = new LinkedHashMap<>();
         for (String line : Files.readAllLines(out.resolve("biomarker-trajectory-points.ndjson"))) {
             Map<String, Object> p = withoutReceivedAt(AvroJson.parse(line));
@@ -132,7 +132,7 @@ class ReplayOracleIT {
     }
 
     /** When the ingest received a reading is wall-clock time, not something the oracle can know. */
-    private static Map<String, Object> withoutReceivedAt(Map<String, Object> record) {
+    static Map<String, Object> withoutReceivedAt(Map<String, Object> record) {
         Map<String, Object> copy = new LinkedHashMap<>(record);
         copy.remove("receivedAt");
         return copy;

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ExportCommand.class,
             GenerateCommand.class,
+            IngestHl7Command.class,
             BrokerCommand.class,
             CommandLine.HelpCommand.class
         },

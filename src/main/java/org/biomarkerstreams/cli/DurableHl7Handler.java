@@ -1,0 +1,66 @@
+package org.biomarkerstreams.cli;
+
+import ca.uhn.hl7v2.model.Message;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.biomarkerstreams.ingest.hl7.Disposition;
+import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
+import org.biomarkerstreams.ingest.hl7.Hl7Outcome;
+import org.biomarkerstreams.ingest.hl7.Hl7Settings;
+import org.biomarkerstreams.ingest.hl7.MessageHandler;
+import org.biomarkerstreams.streams.InputPublisher;
+
+/**
+ * The MLLP listener's handler: maps a message to readings and events and acknowledges AA only after
+ * every record of the message is acknowledged by Kafka (acks=all, idempotent producer). A content
+ * error is written to the dead-letter topic and answered AE; when Kafka cannot take the data in time
+ * the answer is AR, so the sender resends — the resend carries the same reading ids and revisions,
+ * and the topology counts it as a duplicate instead of doubling anything.
+ */
+final class DurableHl7Handler implements MessageHandler {
+
+    private final ThreadLocal<Hl7Mapper> mappers;
+    private final InputPublisher publisher;
+    private final Duration timeout;
+
+    DurableHl7Handler(Hl7Settings settings, InputPublisher publisher, Duration timeout) {
+        // HAPI's parser is not documented as thread-safe; connections run on their own threads.
+        this.mappers = ThreadLocal.withInitial(() -> new Hl7Mapper(settings));
+        this.publisher = publisher;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Disposition handle(Message message, String er7) {
+        Hl7Outcome outcome = mappers.get().map(er7);
+        try {
+            if (outcome instanceof Hl7Outcome.Rejected r) {
+                publisher.deadLetterDurably(
+                        "hl7:mllp", r.errorCode(), r.message(), er7.getBytes(StandardCharsets.UTF_8), timeout);
+                return new Disposition.Error(
+                        hl7ErrorCode(r.errorCode()), r.errorCode() + ": " + r.message(), r.errSegmentLocation());
+            }
+            Hl7Outcome.Accepted a = (Hl7Outcome.Accepted) outcome;
+            publisher.writeDurably(a.readings(), a.events(), timeout);
+            return new Disposition.Accept();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Disposition.Reject("shutting down; send the message again");
+        } catch (ExecutionException | TimeoutException e) {
+            return new Disposition.Reject(
+                    "could not store the message durably within " + timeout.toSeconds() + " s; send it again");
+        }
+    }
+
+    /** HL7 table 0357 code for our rejection codes. */
+    static String hl7ErrorCode(String code) {
+        return switch (code) {
+            case "MISSING_FIELD" -> "101";
+            case "UNSUPPORTED_MESSAGE" -> "200";
+            case "UNDESERIALIZABLE" -> "102";
+            default -> "207";
+        };
+    }
+}

@@ -16,6 +16,8 @@ import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.ingest.CohortSpec;
 import org.biomarkerstreams.ingest.SyntheticCohort;
+import org.biomarkerstreams.ingest.hl7.Hl7FeedWriter;
+import org.biomarkerstreams.ingest.hl7.MllpSender;
 import org.biomarkerstreams.ops.TopicExport;
 import org.biomarkerstreams.streams.CohortTable;
 import org.biomarkerstreams.streams.InputPublisher;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Option;
         description = {
             "Runs everything in this process, with no external services: an embedded Kafka broker, an in-memory",
             "schema registry, and the topology. A seeded synthetic cohort shaped like the UC-MSC trial of seed 000",
-            "(12 MSC-infused patients, 29 controls) is streamed through it, and the trial table is printed: per arm",
+            "(12 MSC-infused patients, 29 controls) is streamed through it — its lab results as HL7 v2 ORU^R01 over MLLP",
+            "to the built-in listener, in two LIS styles — and the trial table is printed: per arm",
             "and analyte, median [Q1-Q3] (n) at baseline, D3, D7, D14 and D28, and time to normalization.",
             "Keeps running until Ctrl-C, or exits 0 after printing with --exit-when-done."
         })
@@ -66,6 +69,16 @@ final class DemoCommand implements Callable<Integer> {
             description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(
+            names = "--mllp-port",
+            defaultValue = "0",
+            description = "Port of the HL7 MLLP listener the cohort's lab results are sent to; it keeps listening"
+                    + " while the demo runs (default: ${DEFAULT-VALUE} = any free port).")
+    int mllpPort;
+
+    @Mixin
+    Hl7Options hl7;
+
     @Option(names = "--exit-when-done", description = "Exit 0 once the table is printed instead of running on.")
     boolean exitWhenDone;
 
@@ -91,19 +104,21 @@ final class DemoCommand implements Callable<Integer> {
                 "Synthetic cohort: %d patients, %d clinical events, %d lab readings (seed %d)%n",
                 patients, cohort.events().size(), cohort.readings().size(), seed);
         Pipeline p = Pipeline.embedded(pipeline.topologyConfig(Clock.systemUTC()), partitions, meters);
+        Hl7Ingest ingest = null;
         try {
             out.printf("Embedded Kafka broker at %s; pipeline running%n", p.bootstrapServers());
             out.flush();
+            ingest = Hl7Ingest.start(hl7, mllpPort, p.bootstrapServers(), Map.of(), p, out);
+            // Trial events (randomization, infusion, discharge) come from the trial's systems; the lab
+            // results come as a lab system sends them: HL7 over MLLP, acknowledged one by one.
             try (InputPublisher publisher = new InputPublisher(
                     Map.of(), p.bootstrapServers(), p.config().topics(), p.serdes())) {
                 for (RawClinicalEvent e : cohort.events()) {
                     publisher.event(e);
                 }
-                for (RawReading r : cohort.readings()) {
-                    publisher.reading(r);
-                }
                 publisher.flush();
             }
+            sendLabResults(cohort.readings(), p.config().protocol().zone(), ingest.port(), out);
             p.awaitProcessed(Duration.ofMinutes(10));
             CohortTable table = table(p);
             lastTable = table;
@@ -129,9 +144,33 @@ final class DemoCommand implements Callable<Integer> {
             return 0;
         } finally {
             if (exitWhenDone) {
+                if (ingest != null) {
+                    ingest.close();
+                }
                 p.close();
             }
         }
+    }
+
+    /** Sends the lab results as ORU^R01 messages, alternating two LIS styles by patient; all must be AA. */
+    private static void sendLabResults(List<RawReading> readings, java.time.ZoneId zone, int port, PrintWriter out)
+            throws Exception {
+        List<String> messages = new Hl7FeedWriter(zone).oruMessages(readings, Hl7FeedWriter::alternatingStyle);
+        long started = System.nanoTime();
+        try (MllpSender sender = MllpSender.connect("127.0.0.1", port)) {
+            for (String message : messages) {
+                String code = sender.send(message);
+                if (!"AA".equals(code)) {
+                    throw new IllegalStateException(
+                            "the HL7 listener answered " + code + " to a synthetic lab message");
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        out.printf(
+                "Sent %d lab results as %d HL7 ORU^R01 messages over MLLP (2 LIS styles), all acknowledged AA (%.0f messages/s)%n",
+                readings.size(), messages.size(), messages.size() / seconds);
+        out.flush();
     }
 
     private static CohortTable table(Pipeline p) {

@@ -1,12 +1,8 @@
 package org.biomarkerstreams.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ingest.hl7.MllpListener;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputPublisher;
@@ -42,37 +38,19 @@ final class IngestHl7Command implements Callable<Integer> {
             description = "MLLP port (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
-    @Option(
-            names = "--local-code",
-            paramLabel = "CODE=LOINC",
-            description = "Map a local OBX-3 code (CODE or CODE^SYSTEM) to a LOINC code; repeatable.")
-    Map<String, String> localCodes = Map.of();
-
-    @Option(
-            names = "--arm-field",
-            defaultValue = Hl7Settings.DEFAULT_ARM_FIELD,
-            description =
-                    "Where ADT^A01/A04 carry the trial arm: a field such as PV1-18, or OBX:CODE (default: ${DEFAULT-VALUE}).")
-    String armField;
-
-    @Option(
-            names = "--write-timeout",
-            defaultValue = "PT10S",
-            description = "How long a message may wait for Kafka before it is answered AR (default: ${DEFAULT-VALUE}).")
-    Duration writeTimeout;
+    @Mixin
+    Hl7Options hl7;
 
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
-        Hl7Settings settings = settings(Hl7Settings.defaults(Clock.systemUTC()));
         CountDownLatch stopped = new CountDownLatch(1);
-        // A send must not block longer than the ACK may wait: with Kafka down, the sender gets AR in time.
-        Map<String, String> producer = new java.util.HashMap<>(kafka.clientProperties());
-        producer.putIfAbsent("max.block.ms", Long.toString(writeTimeout.toMillis()));
         try (InputPublisher publisher = new InputPublisher(
-                        producer, bootstrap, pipeline.topics(), new AvroSerdes(kafka.registry(), true));
-                MllpListener listener = MllpListener.start(
-                        port, new DurableHl7Handler(settings, publisher, writeTimeout), new SimpleMeterRegistry())) {
+                        hl7.producerProperties(kafka.clientProperties()),
+                        bootstrap,
+                        pipeline.topics(),
+                        new AvroSerdes(kafka.registry(), true));
+                MllpListener listener = hl7.listen(port, pipeline.zone(), publisher, new SimpleMeterRegistry())) {
             spec.commandLine()
                     .getOut()
                     .printf("Listening for HL7 v2 over MLLP on port %d (Ctrl-C to stop)%n", listener.port());
@@ -84,13 +62,5 @@ final class IngestHl7Command implements Callable<Integer> {
             stopped.await();
         }
         return 0;
-    }
-
-    Hl7Settings settings(Hl7Settings defaults) {
-        Hl7Settings s = defaults.withSiteZone(pipeline.zone()).withArmField(armField);
-        for (Map.Entry<String, String> e : localCodes.entrySet()) {
-            s = s.withLocalCode(e.getKey(), e.getValue());
-        }
-        return s;
     }
 }

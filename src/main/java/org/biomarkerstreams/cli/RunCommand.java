@@ -25,6 +25,9 @@ final class RunCommand implements Callable<Integer> {
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -60,6 +63,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Port for health, metrics and queries (reserved; default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(
+            names = "--mllp-port",
+            paramLabel = "PORT",
+            description = "Also receive HL7 v2 over MLLP on this port, as 'ingest-hl7' does (default: no listener).")
+    Integer mllpPort;
+
+    @picocli.CommandLine.Mixin
+    Hl7Options hl7;
+
     /** The topology while {@link #call()} runs, so that an embedding caller can stop it like SIGTERM does. */
     private volatile StreamsRuntime runtime;
 
@@ -85,7 +97,15 @@ final class RunCommand implements Callable<Integer> {
             Thread closeOnShutdown = new Thread(() -> p.runtime().close(CLOSE_TIMEOUT), "biomarker-streams-shutdown");
             Runtime.getRuntime().addShutdownHook(closeOnShutdown);
             runtime = p.runtime();
-            try {
+            try (Hl7Ingest ingest = mllpPort == null
+                    ? null
+                    : Hl7Ingest.start(
+                            hl7,
+                            mllpPort,
+                            bootstrap,
+                            kafka.clientProperties(),
+                            p,
+                            spec.commandLine().getOut())) {
                 p.runtime().awaitStopped();
             } finally {
                 runtime = null;

@@ -69,6 +69,10 @@ final class IngestHl7Command implements Callable<Integer> {
         // A send must not block longer than the ACK may wait: with Kafka down, the sender gets AR in time.
         Map<String, String> producer = new java.util.HashMap<>(kafka.clientProperties());
         producer.putIfAbsent("max.block.ms", Long.toString(writeTimeout.toMillis()));
+        // Each message waits for its own records before its ACK, so on one connection nothing can join a batch while
+        // the producer lingers: InputPublisher's 5 ms linger (right for file replay) only added 5 ms to
+        // every ACK and held one connection at ~100 messages/s (bench/README.md).
+        producer.putIfAbsent("linger.ms", "0");
         try (InputPublisher publisher = new InputPublisher(
                         producer, bootstrap, pipeline.topics(), new AvroSerdes(kafka.registry(), true));
                 MllpListener listener = MllpListener.start(

@@ -42,10 +42,16 @@ final class Hl7Options {
         return s;
     }
 
-    /** A send must not block longer than the ACK may wait: with Kafka down, the sender gets AR in time. */
+    /**
+     * The HL7 path's producer: a send must not block longer than the ACK may wait (with Kafka down,
+     * the sender gets AR in time); and no linger, because each message waits for its own records before
+     * its ACK, so on one connection nothing could join the batch and every message would wait the
+     * whole linger (5 ms: 96 messages/s instead of ~800).
+     */
     Map<String, String> producerProperties(Map<String, String> clientProperties) {
         Map<String, String> producer = new java.util.HashMap<>(clientProperties);
         producer.putIfAbsent("max.block.ms", Long.toString(writeTimeout.toMillis()));
+        producer.putIfAbsent("linger.ms", "0");
         return producer;
     }
 

@@ -1,0 +1,247 @@
+package org.biomarkerstreams.bench;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.biomarkerstreams.cli.Main;
+import org.biomarkerstreams.ops.EmbeddedKafkaBroker;
+import org.biomarkerstreams.ops.PipelineTopics;
+import org.biomarkerstreams.ops.TopicSetup;
+import org.biomarkerstreams.streams.Topics;
+import picocli.CommandLine;
+
+/**
+ * Benchmark (not a test): HL7 v2 messages per second through ONE MLLP connection with durable ACKs.
+ *
+ * <p>Starts an embedded broker, creates the pipeline topics, runs {@code ingest-hl7} in this JVM
+ * exactly as the jar would (in-memory registry), then sends distinct ORU^R01 messages of 4 OBX one at
+ * a time, each only after the previous one's ACK — what an interface engine does on one connection.
+ * Every ACK must be AA and, at the end, every reading must be in the readings topic. Prints {@code
+ * figure: <name> <value> <unit>} lines for {@code bench/run}.
+ *
+ * <p>Usage: {@code MllpThroughput [--messages N] [--warmup N]} (defaults 20,000 and 2,000).
+ */
+public final class MllpThroughput {
+
+    private static final int START_BLOCK = 0x0B;
+    private static final int END_BLOCK = 0x1C;
+    private static final int CARRIAGE_RETURN = 0x0D;
+    private static final Pattern LISTENING = Pattern.compile("on port (\\d+)");
+
+    private MllpThroughput() {}
+
+    public static void main(String[] args) throws Exception {
+        int messages = 20_000;
+        int warmup = 2_000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--messages" -> messages = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("usage: MllpThroughput [--messages N] [--warmup N]");
+            }
+        }
+        int exit = 1;
+        try {
+            exit = run(messages, warmup);
+        } finally {
+            // ingest-hl7 runs until JVM shutdown; its shutdown hook and the broker's stop both.
+            System.exit(exit);
+        }
+    }
+
+    private static int run(int messages, int warmup) throws Exception {
+        String template = template();
+        int readingsPerMessage =
+                (int) template.lines().filter(l -> l.startsWith("OBX|")).count();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults());
+        Topics topics = Topics.defaults();
+        try (Admin admin = admin(broker)) {
+            TopicSetup.ensureTopics(
+                    admin, new PipelineTopics(topics, Optional.of(1), Optional.empty()).all(), Duration.ofSeconds(60));
+        }
+        int port = startIngest(broker.bootstrapServers());
+
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(60_000);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+
+            sendAll(template, 0, warmup, out, in, new long[warmup]);
+
+            long[] latencies = new long[messages];
+            long start = System.nanoTime();
+            sendAll(template, warmup, messages, out, in, latencies);
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            long expected = (long) (warmup + messages) * readingsPerMessage;
+            long stored = endOffset(broker, topics.readings());
+            if (stored != expected) {
+                System.err.printf("expected %d readings in %s, found %d%n", expected, topics.readings(), stored);
+                return 1;
+            }
+            Arrays.sort(latencies);
+            System.out.printf(
+                    "MLLP: %d messages (%d readings) on one connection in %.2f s after %d warm-up messages,"
+                            + " every ACK AA, every reading in Kafka%n",
+                    messages, (long) messages * readingsPerMessage, seconds, warmup);
+            System.out.printf("figure: hl7_messages_per_s %.0f messages/s%n", messages / seconds);
+            System.out.printf(
+                    "figure: hl7_readings_per_s %.0f readings/s%n", (double) messages * readingsPerMessage / seconds);
+            System.out.printf("figure: hl7_ack_p50_ms %.2f ms%n", percentile(latencies, 0.50));
+            System.out.printf("figure: hl7_ack_p99_ms %.2f ms%n", percentile(latencies, 0.99));
+            System.out.flush();
+            return 0;
+        }
+    }
+
+    /** Sends messages {@code first .. first+count-1}, each after the previous ACK, recording each round trip. */
+    private static void sendAll(String template, int first, int count, OutputStream out, InputStream in, long[] nanos)
+            throws IOException {
+        for (int i = 0; i < count; i++) {
+            int n = first + i;
+            String controlId = "MSG" + n;
+            byte[] message = message(template, n, controlId);
+            long t0 = System.nanoTime();
+            out.write(START_BLOCK);
+            out.write(message);
+            out.write(END_BLOCK);
+            out.write(CARRIAGE_RETURN);
+            out.flush();
+            String ack = readAck(in);
+            nanos[i] = System.nanoTime() - t0;
+            if (!accepted(ack, controlId)) {
+                throw new IllegalStateException("message " + controlId + " not accepted: " + ack.replace('\r', '\n'));
+            }
+        }
+    }
+
+    /** MSA-1 is AA and MSA-2 is exactly this message's control id (MSG1 must not match MSG12). */
+    private static boolean accepted(String ack, String controlId) {
+        String msa = "MSA|AA|" + controlId;
+        int at = ack.indexOf(msa);
+        int next = at + msa.length();
+        return at >= 0 && (next == ack.length() || ack.charAt(next) == '|' || ack.charAt(next) == '\r');
+    }
+
+    /** A distinct message: its own patient (PID-3), filler order (OBR-3, so new reading ids) and MSH-10. */
+    private static byte[] message(String template, int n, String controlId) {
+        return template.replace("P-017", "P-" + n)
+                .replace("LAB-1234", "LAB-" + n)
+                .replace("MSG00001", controlId)
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String readAck(InputStream in) throws IOException {
+        ByteArrayOutputStream ack = new ByteArrayOutputStream(256);
+        int b = in.read();
+        if (b != START_BLOCK) {
+            throw new IOException("expected an MLLP start block, got " + b);
+        }
+        while ((b = in.read()) != END_BLOCK) {
+            if (b == -1) {
+                throw new IOException("connection closed in the middle of an ACK");
+            }
+            ack.write(b);
+        }
+        if (in.read() != CARRIAGE_RETURN) {
+            throw new IOException("MLLP end block not followed by CR");
+        }
+        return ack.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Runs {@code ingest-hl7} as the jar would, on a background thread, and returns the port it listens on. */
+    private static int startIngest(String bootstrap) throws Exception {
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(new PortWatcher(port), true));
+        Thread ingest = new Thread(
+                () -> {
+                    int code = cli.execute(
+                            "ingest-hl7",
+                            "--port",
+                            "0",
+                            "--bootstrap-servers",
+                            bootstrap,
+                            "--schema-registry-url",
+                            "mock://bench");
+                    port.completeExceptionally(new IllegalStateException("ingest-hl7 exited with " + code));
+                },
+                "ingest-hl7");
+        ingest.setDaemon(true);
+        ingest.start();
+        return port.get(60, TimeUnit.SECONDS);
+    }
+
+    private static Admin admin(EmbeddedKafkaBroker broker) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    }
+
+    private static long endOffset(EmbeddedKafkaBroker broker, String topic) throws Exception {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (Admin admin = admin(broker)) {
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+                    .partitionResult(partition)
+                    .get(30, TimeUnit.SECONDS)
+                    .offset();
+        }
+    }
+
+    private static double percentile(long[] sortedNanos, double p) {
+        int index = (int) Math.min(sortedNanos.length - 1, Math.ceil(p * sortedNanos.length) - 1);
+        return sortedNanos[Math.max(0, index)] / 1e6;
+    }
+
+    private static String template() throws IOException {
+        try (InputStream in = MllpThroughput.class.getResourceAsStream("/hl7/oru-v251-loinc.hl7")) {
+            String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).strip();
+            List<String> segments = text.lines().toList();
+            return String.join("\r", segments);
+        }
+    }
+
+    /** Completes {@code port} once the command prints the port it listens on. */
+    private static final class PortWatcher extends Writer {
+        private final CompletableFuture<Integer> port;
+        private final StringBuilder text = new StringBuilder();
+
+        PortWatcher(CompletableFuture<Integer> port) {
+            this.port = port;
+        }
+
+        @Override
+        public synchronized void write(char[] chars, int offset, int length) {
+            text.append(chars, offset, length);
+            Matcher m = LISTENING.matcher(text);
+            if (m.find()) {
+                port.complete(Integer.parseInt(m.group(1)));
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    }
+}

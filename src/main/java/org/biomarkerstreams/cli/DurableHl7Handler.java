@@ -34,7 +34,8 @@ final class DurableHl7Handler implements MessageHandler {
 
     @Override
     public Disposition handle(Message message, String er7) {
-        Hl7Outcome outcome = mappers.get().map(er7);
+        // The listener parsed it with the mapper's leniency; parsing the text again would double the cost.
+        Hl7Outcome outcome = mappers.get().map(message);
         try {
             if (outcome instanceof Hl7Outcome.Rejected r) {
                 publisher.deadLetterDurably(

@@ -151,6 +151,11 @@ public final class MllpListener implements AutoCloseable {
         hapi.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
         hapi.setValidationContext(ValidationContextFactory.noValidation());
         hapi.getParserConfiguration().setValidating(false);
+        // Hl7Mapper's leniency for OBX-2, so a handler can map the message parsed here instead of
+        // parsing the text a second time (half the connection thread's CPU). Unknown versions are
+        // still refused here (AE): a live feed claiming 7.0 is misconfigured.
+        hapi.getParserConfiguration().setDefaultObx2Type("ST");
+        hapi.getParserConfiguration().setInvalidObx2Type("ST");
         // HAPI's default ACK control-id generator writes an "id_file" into the working directory
         // (read-only in our container). Start time plus a counter: unique across restarts, and within
         // the 20 characters ST allows in MSH-10 before v2.7.

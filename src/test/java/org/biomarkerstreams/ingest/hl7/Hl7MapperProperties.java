@@ -74,11 +74,17 @@ class Hl7MapperProperties {
         });
         Arbitrary<Mutation> dropSegment = where.map(w -> s -> {
             List<String> segments = new ArrayList<>(Arrays.asList(s.split("\r\n|\r")));
+            if (segments.isEmpty()) {
+                return s;
+            }
             segments.remove(Math.min(segments.size() - 1, (int) (w * segments.size())));
             return String.join("\r", segments);
         });
         Arbitrary<Mutation> clearField = Combinators.combine(where, where).as((ws, wf) -> s -> {
             List<String> segments = new ArrayList<>(Arrays.asList(s.split("\r\n|\r")));
+            if (segments.isEmpty()) {
+                return s;
+            }
             int si = Math.min(segments.size() - 1, (int) (ws * segments.size()));
             String[] fields = segments.get(si).split("\\|", -1);
             int fi = Math.min(fields.length - 1, 1 + (int) (wf * (fields.length - 1)));

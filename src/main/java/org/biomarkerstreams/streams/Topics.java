@@ -21,6 +21,17 @@ public record Topics(
                 "lab-readings-dlq");
     }
 
+    /** The same topics with {@code suffix} appended to every name (one pipeline per tenant or test). */
+    public Topics withSuffix(String suffix) {
+        return new Topics(
+                readings + suffix,
+                events + suffix,
+                trajectory + suffix,
+                summaries + suffix,
+                timeToNormalization + suffix,
+                deadLetters + suffix);
+    }
+
     public List<String> inputs() {
         return List.of(readings, events);
     }

@@ -51,10 +51,8 @@ import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
 import org.biomarkerstreams.ingest.hl7.Hl7Outcome;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ops.CatchUp;
-import org.biomarkerstreams.ops.PipelineTopics;
 import org.biomarkerstreams.ops.StreamsRuntime;
 import org.biomarkerstreams.ops.TopicExport;
-import org.biomarkerstreams.ops.TopicSetup;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.streams.AvroSerdes;
@@ -116,19 +114,7 @@ class Hl7CrashResendIT {
     @BeforeEach
     void createTopics() throws IOException {
         runId = UUID.randomUUID().toString().substring(0, 8);
-        String suffix = "-" + runId;
-        Topics d = Topics.defaults();
-        topics = new Topics(
-                d.readings() + suffix,
-                d.events() + suffix,
-                d.trajectory() + suffix,
-                d.summaries() + suffix,
-                d.timeToNormalization() + suffix,
-                d.deadLetters() + suffix);
-        try (Admin admin = KAFKA.admin()) {
-            TopicSetup.ensureTopics(
-                    admin, new PipelineTopics(topics, Optional.of(2), Optional.empty()).all(), Duration.ofSeconds(30));
-        }
+        topics = KAFKA.createPipelineTopics(Topics.defaults().withSuffix("-" + runId), 2);
         registryClient = new ConfluentRegistryClient(RegistryConfig.of(REGISTRY.confluentUrl()));
         serdes = new AvroSerdes(registryClient, true);
         Files.createDirectories(LOGS);

@@ -15,16 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ingest.hl7.MllpListener;
-import org.biomarkerstreams.ops.PipelineTopics;
 import org.biomarkerstreams.ops.TopicExport;
-import org.biomarkerstreams.ops.TopicSetup;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.streams.AvroSerdes;
@@ -111,20 +107,7 @@ class Hl7IngestIT {
     }
 
     private static Topics topics() {
-        String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
-        Topics d = Topics.defaults();
-        Topics t = new Topics(
-                d.readings() + suffix,
-                d.events() + suffix,
-                d.trajectory() + suffix,
-                d.summaries() + suffix,
-                d.timeToNormalization() + suffix,
-                d.deadLetters() + suffix);
-        try (var admin = KAFKA.admin()) {
-            TopicSetup.ensureTopics(
-                    admin, new PipelineTopics(t, Optional.of(1), Optional.empty()).all(), Duration.ofSeconds(30));
-        }
-        return t;
+        return KAFKA.createPipelineTopics(1);
     }
 
     private static <V> List<V> read(String topic, Deserializer<V> deserializer) {

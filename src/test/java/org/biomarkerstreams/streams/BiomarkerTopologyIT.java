@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,10 +32,8 @@ import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.NormalizationStatus;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.domain.EventType;
-import org.biomarkerstreams.ops.PipelineTopics;
 import org.biomarkerstreams.ops.StreamsRuntime;
 import org.biomarkerstreams.ops.TopicExport;
-import org.biomarkerstreams.ops.TopicSetup;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.WireFormat;
@@ -69,18 +66,7 @@ class BiomarkerTopologyIT {
     @BeforeEach
     void start() throws Exception {
         String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
-        Topics d = Topics.defaults();
-        topics = new Topics(
-                d.readings() + suffix,
-                d.events() + suffix,
-                d.trajectory() + suffix,
-                d.summaries() + suffix,
-                d.timeToNormalization() + suffix,
-                d.deadLetters() + suffix);
-        try (var admin = KAFKA.admin()) {
-            TopicSetup.ensureTopics(
-                    admin, new PipelineTopics(topics, Optional.of(2), Optional.empty()).all(), Duration.ofSeconds(30));
-        }
+        topics = KAFKA.createPipelineTopics(Topics.defaults().withSuffix(suffix), 2);
         registryClient = new ConfluentRegistryClient(RegistryConfig.of(REGISTRY.confluentUrl()));
         serdes = new AvroSerdes(registryClient, true);
         TopologyConfig config = new TopologyConfig(

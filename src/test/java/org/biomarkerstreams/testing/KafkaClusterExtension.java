@@ -5,13 +5,17 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.biomarkerstreams.ops.PipelineTopics;
 import org.biomarkerstreams.ops.TopicSetup;
+import org.biomarkerstreams.streams.Topics;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
@@ -85,6 +89,19 @@ public final class KafkaClusterExtension implements BeforeAllCallback {
     }
 
     /** Creates the topics that do not exist yet, through the application's own {@link TopicSetup}. */
+    /** Creates the pipeline's topics under names of their own (a random suffix) and returns them. */
+    public Topics createPipelineTopics(int partitions) {
+        return createPipelineTopics(
+                Topics.defaults().withSuffix("-" + UUID.randomUUID().toString().substring(0, 8)), partitions);
+    }
+
+    public Topics createPipelineTopics(Topics topics, int partitions) {
+        createTopics(new PipelineTopics(topics, Optional.of(partitions), Optional.empty())
+                .all()
+                .toArray(NewTopic[]::new));
+        return topics;
+    }
+
     public void createTopics(NewTopic... topics) {
         try (Admin admin = admin()) {
             TopicSetup.ensureTopics(admin, Arrays.asList(topics), ADMIN_TIMEOUT);

@@ -52,6 +52,13 @@ final class PipelineOptions {
                     + " 0 keeps state forever (default: ${DEFAULT-VALUE}).")
     int stateRetentionDays;
 
+    @Option(
+            names = "--use-lab-ranges",
+            description =
+                    "Classify a result against the lab's own reference range when it comes with one (HL7 OBX-7,"
+                            + " NDJSON referenceRange, converted to the canonical unit) instead of the site profile's interval.")
+    boolean useLabRanges;
+
     @Option(names = "--readings-topic", defaultValue = "lab-readings", description = "Default: ${DEFAULT-VALUE}.")
     String readingsTopic;
 
@@ -123,6 +130,7 @@ final class PipelineOptions {
                 SiteProfile.defaults(),
                 clock,
                 futureTolerance,
-                Duration.ofDays(stateRetentionDays));
+                Duration.ofDays(stateRetentionDays),
+                useLabRanges);
     }
 }

@@ -23,6 +23,7 @@ import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AnalyteRole;
 import org.biomarkerstreams.domain.CensoringEvent;
 import org.biomarkerstreams.domain.ErrorCode;
+import org.biomarkerstreams.domain.LabReferenceRange;
 import org.biomarkerstreams.domain.NormalizationScan;
 import org.biomarkerstreams.domain.NormalizedValue;
 import org.biomarkerstreams.domain.Protocol;
@@ -61,6 +62,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
     private final TopologyConfig config;
     private final Protocol protocol;
     private final ReadingNormalizer normalizer;
+    private final UnitConverter converter;
     private final PipelineCounters counters;
     private final Outputs outputs;
 
@@ -83,6 +85,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
 
     PatientProcessor(TopologyConfig config, UnitConverter converter, PipelineCounters counters) {
         this.config = config;
+        this.converter = converter;
         this.protocol = config.protocol();
         this.normalizer = new ReadingNormalizer(config.profile(), converter);
         this.counters = counters;
@@ -192,6 +195,13 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         }
         NormalizedValue v = normalized.value();
         Optional<ReferenceInterval> interval = v.interval();
+        if (config.labRanges() && raw.referenceRange() != null) {
+            Optional<ReferenceInterval> lab =
+                    LabReferenceRange.inCanonicalUnit(raw.referenceRange(), raw.unit(), v.analyte(), converter);
+            if (lab.isPresent()) {
+                interval = lab;
+            }
+        }
         double value = v.canonical().value();
         StoredReading stored = new StoredReading(
                 raw.readingId(),

@@ -14,6 +14,8 @@ import org.biomarkerstreams.domain.SiteProfile;
  * @param stateRetention how long after a patient's follow-up closes its readings stay in state for
  *     late corrections; then they are purged and later input for the patient is dead-lettered.
  *     Zero keeps state forever.
+ * @param labRanges classify a reading against the lab's own reference range when it comes with one
+ *     (HL7 OBX-7), instead of the site profile's interval
  */
 public record TopologyConfig(
         Topics topics,
@@ -21,7 +23,8 @@ public record TopologyConfig(
         SiteProfile profile,
         Clock clock,
         Duration futureTolerance,
-        Duration stateRetention) {
+        Duration stateRetention,
+        boolean labRanges) {
 
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(180);
 
@@ -39,11 +42,15 @@ public record TopologyConfig(
 
     public TopologyConfig(
             Topics topics, Protocol protocol, SiteProfile profile, Clock clock, Duration futureTolerance) {
-        this(topics, protocol, profile, clock, futureTolerance, DEFAULT_STATE_RETENTION);
+        this(topics, protocol, profile, clock, futureTolerance, DEFAULT_STATE_RETENTION, false);
+    }
+
+    public TopologyConfig withLabRanges(boolean useLabRanges) {
+        return new TopologyConfig(topics, protocol, profile, clock, futureTolerance, stateRetention, useLabRanges);
     }
 
     public TopologyConfig withStateRetention(Duration retention) {
-        return new TopologyConfig(topics, protocol, profile, clock, futureTolerance, retention);
+        return new TopologyConfig(topics, protocol, profile, clock, futureTolerance, retention, labRanges);
     }
 
     public static TopologyConfig defaults(Clock clock) {

@@ -59,6 +59,12 @@ final class Fixtures {
         private String unit = "mg/L";
         private Instant at = DAY_3;
         private ResultStatus status = ResultStatus.FINAL;
+        private String referenceRange;
+
+        ReadingBuilder range(String labRange) {
+            this.referenceRange = labRange;
+            return this;
+        }
 
         ReadingBuilder of(String paramcd) {
             this.analyte = paramcd;
@@ -111,7 +117,19 @@ final class Fixtures {
 
         RawReading build() {
             return new RawReading(
-                    readingId, revision, patientId, loinc, analyte, value, unit, at, status, null, null, "test", null);
+                    readingId,
+                    revision,
+                    patientId,
+                    loinc,
+                    analyte,
+                    value,
+                    unit,
+                    at,
+                    status,
+                    referenceRange,
+                    null,
+                    "test",
+                    null);
         }
     }
 

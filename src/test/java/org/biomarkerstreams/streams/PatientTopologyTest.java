@@ -320,6 +320,36 @@ class PatientTopologyTest {
     }
 
     @Test
+    void shouldClassifyAgainstTheLabsOwnRangeInCanonicalUnitsWhenTheSiteChoosesIt() {
+        try (TopologyHarness h = new TopologyHarness(
+                TopologyConfig.defaults(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
+                        .withLabRanges(true))) {
+            h.send(aReading().id("lab").value(12, "mg/L").range("0-15").build());
+            h.send(aReading().id("dl").value(1.2, "mg/dL").range("0-1.5").build());
+            h.send(aReading()
+                    .id("unreadable")
+                    .value(12, "mg/L")
+                    .range("see note")
+                    .build());
+            h.send(aReading().id("none").value(12, "mg/L").build());
+
+            assertThat(h.point(PATIENT, "lab").getAnrind()).isEqualTo(RangeIndicator.NORMAL);
+            assertThat(h.point(PATIENT, "lab").getRangeHigh()).isEqualTo(15.0);
+            assertThat(h.point(PATIENT, "dl").getAnrind()).isEqualTo(RangeIndicator.NORMAL);
+            assertThat(h.point(PATIENT, "dl").getRangeHigh()).isEqualTo(15.0, within(1e-9));
+            assertThat(h.point(PATIENT, "unreadable").getAnrind()).isEqualTo(RangeIndicator.HIGH);
+            assertThat(h.point(PATIENT, "none").getRangeHigh()).isEqualTo(10.0);
+        }
+    }
+
+    @Test
+    void shouldIgnoreTheLabsRangeByDefault() {
+        harness.send(aReading().id("lab").value(12, "mg/L").range("0-15").build());
+
+        assertThat(harness.point(PATIENT, "lab").getAnrind()).isEqualTo(RangeIndicator.HIGH);
+    }
+
+    @Test
     void shouldKeepPatientStateWhenRetentionIsZero() {
         try (TopologyHarness h = new TopologyHarness(
                 TopologyConfig.defaults(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))

@@ -99,24 +99,16 @@ public final class ConfluentRegistryClient implements SchemaRegistry, AutoClosea
 
     @Override
     public int register(String subject, Schema schema) {
-        SubjectSchema key = new SubjectSchema(subject, schema.toString());
-        Integer cached = idsBySubjectSchema.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        JsonNode answer = send(
-                "POST",
-                "/subjects/" + encode(subject) + "/versions",
-                schemaBody(key.schemaText()),
-                "register schema " + schema.getFullName() + " under subject '" + subject + "'");
-        int id = intField(answer, "id", "register under subject '" + subject + "'");
-        idsBySubjectSchema.putIfAbsent(key, id);
-        LOG.debug("Schema {} has id {} under subject {}", schema.getFullName(), id, subject);
-        return id;
+        return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "register");
     }
 
     @Override
     public int lookup(String subject, Schema schema) {
+        return idOf(subject, schema, "/subjects/" + encode(subject), "look up");
+    }
+
+    /** Registering and looking up are the same POST of the schema to different paths; both answer an id. */
+    private int idOf(String subject, Schema schema, String path, String action) {
         SubjectSchema key = new SubjectSchema(subject, schema.toString());
         Integer cached = idsBySubjectSchema.get(key);
         if (cached != null) {
@@ -124,11 +116,12 @@ public final class ConfluentRegistryClient implements SchemaRegistry, AutoClosea
         }
         JsonNode answer = send(
                 "POST",
-                "/subjects/" + encode(subject),
+                path,
                 schemaBody(key.schemaText()),
-                "look up schema " + schema.getFullName() + " under subject '" + subject + "'");
-        int id = intField(answer, "id", "look up under subject '" + subject + "'");
+                action + " schema " + schema.getFullName() + " under subject '" + subject + "'");
+        int id = intField(answer, "id", action + " under subject '" + subject + "'");
         idsBySubjectSchema.putIfAbsent(key, id);
+        LOG.debug("Schema {} has id {} under subject {}", schema.getFullName(), id, subject);
         return id;
     }
 

@@ -132,14 +132,15 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
                     valid.rejection().message());
             return;
         }
-        if (rejectIfArchived(record, decoded.raw(), raw.patientId())) {
+        PatientState state = loadPatient(raw.patientId());
+        if (rejectIfArchived(record, decoded.raw(), state)) {
             return;
         }
-        apply(record, valid.value(), decoded.raw());
+        apply(record, valid.value(), decoded.raw(), contextOf(raw.patientId(), state));
     }
 
-    private boolean rejectIfArchived(Record<String, PatientInput> record, byte[] raw, String patientId) {
-        if (!loadPatient(patientId).archived()) {
+    private boolean rejectIfArchived(Record<String, PatientInput> record, byte[] raw, PatientState state) {
+        if (!state.archived()) {
             return false;
         }
         deadLetter(
@@ -230,7 +231,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
                 > config.clock().millis() + config.futureTolerance().toMillis();
     }
 
-    private void apply(Record<String, PatientInput> record, ValidReading r, byte[] raw) {
+    private void apply(Record<String, PatientInput> record, ValidReading r, byte[] raw, PatientContext patient) {
         String topic = config.topics().readings();
         String indexKey = StoreKeys.patientReading(r.patientId(), r.readingId());
         byte[] previousBytes = index.get(indexKey);
@@ -263,7 +264,6 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
                 removedAnalyte = previous.analyte();
             }
         }
-        PatientContext patient = patientContext(r.patientId());
         if (r.retracts()) {
             counters.retracted(topic);
             index.put(indexKey, new IndexEntry(r.revision(), r.contentHash(), true, removedAnalyte, null).encode());
@@ -385,10 +385,10 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
             deadLetter(record, decoded.raw(), rejection.code().name(), rejection.message());
             return;
         }
-        if (rejectIfArchived(record, decoded.raw(), raw.patientId())) {
+        PatientState before = loadPatient(raw.patientId());
+        if (rejectIfArchived(record, decoded.raw(), before)) {
             return;
         }
-        PatientState before = loadPatient(raw.patientId());
         PatientState.EventRecord previous = before.events().get(raw.eventId());
         long hash = ContentHash.of(raw);
         if (previous != null) {

@@ -73,13 +73,6 @@ record PatientState(Map<String, EventRecord> events, boolean archived) {
         return randomized;
     }
 
-    List<Instant> infusions() {
-        return active().stream()
-                .filter(e -> e.type() == EventType.INFUSION)
-                .map(EventRecord::at)
-                .toList();
-    }
-
     /** Arm of the first randomization that names one, else of the first enrollment that does. */
     String arm() {
         String enrolled = null;

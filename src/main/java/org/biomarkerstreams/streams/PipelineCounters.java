@@ -66,11 +66,4 @@ public final class PipelineCounters {
                 .mapToDouble(Counter::count)
                 .sum();
     }
-
-    /** Sum of a counter for one topic. */
-    public static double total(MeterRegistry registry, String name, String topic) {
-        return registry.find(name).tag("topic", topic).counters().stream()
-                .mapToDouble(Counter::count)
-                .sum();
-    }
 }

@@ -80,10 +80,6 @@ final class StoreKeys {
         return Bytes.wrap(ByteBuffer.allocate(p.length + 1).put(p).put((byte) 1).array());
     }
 
-    static long readingTime(Bytes key, int prefixLength) {
-        return ByteBuffer.wrap(key.get(), prefixLength, Long.BYTES).getLong() ^ Long.MIN_VALUE;
-    }
-
     static String patientAnalyte(String patientId, String analyte) {
         return patientId + '\0' + analyte;
     }

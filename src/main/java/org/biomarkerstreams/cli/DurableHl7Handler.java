@@ -3,6 +3,7 @@ package org.biomarkerstreams.cli;
 import ca.uhn.hl7v2.model.Message;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.biomarkerstreams.ingest.hl7.Disposition;
@@ -34,25 +35,43 @@ final class DurableHl7Handler implements MessageHandler {
 
     @Override
     public Disposition handle(Message message, String er7) {
+        return begin(message, er7).await();
+    }
+
+    /** Maps and sends the message's records; the returned pending waits for the broker's acknowledgment. */
+    @Override
+    public Pending begin(Message message, String er7) {
         // The listener parsed it with the mapper's leniency; parsing the text again would double the cost.
         Hl7Outcome outcome = mappers.get().map(message);
+        if (outcome instanceof Hl7Outcome.Rejected r) {
+            Disposition d = durably(() -> publisher.deadLetterDurably(
+                            "hl7:mllp", r.errorCode(), r.message(), er7.getBytes(StandardCharsets.UTF_8), timeout))
+                    .orElse(new Disposition.Error(
+                            hl7ErrorCode(r.errorCode()), r.errorCode() + ": " + r.message(), r.errSegmentLocation()));
+            return () -> d;
+        }
+        Hl7Outcome.Accepted a = (Hl7Outcome.Accepted) outcome;
+        InputPublisher.PendingWrite write = publisher.startWrite(a.readings(), a.events());
+        return () -> durably(() -> write.await(timeout)).orElse(new Disposition.Accept());
+    }
+
+    /** Empty when the write completed; otherwise the AR that makes the sender resend. */
+    private Optional<Disposition> durably(Write write) {
         try {
-            if (outcome instanceof Hl7Outcome.Rejected r) {
-                publisher.deadLetterDurably(
-                        "hl7:mllp", r.errorCode(), r.message(), er7.getBytes(StandardCharsets.UTF_8), timeout);
-                return new Disposition.Error(
-                        hl7ErrorCode(r.errorCode()), r.errorCode() + ": " + r.message(), r.errSegmentLocation());
-            }
-            Hl7Outcome.Accepted a = (Hl7Outcome.Accepted) outcome;
-            publisher.writeDurably(a.readings(), a.events(), timeout);
-            return new Disposition.Accept();
+            write.run();
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Disposition.Reject("shutting down; send the message again");
+            return Optional.of(new Disposition.Reject("shutting down; send the message again"));
         } catch (ExecutionException | TimeoutException e) {
-            return new Disposition.Reject(
-                    "could not store the message durably within " + timeout.toSeconds() + " s; send it again");
+            return Optional.of(new Disposition.Reject(
+                    "could not store the message durably within " + timeout.toSeconds() + " s; send it again"));
         }
+    }
+
+    @FunctionalInterface
+    private interface Write {
+        void run() throws InterruptedException, ExecutionException, TimeoutException;
     }
 
     /** HL7 table 0357 code for our rejection codes. */

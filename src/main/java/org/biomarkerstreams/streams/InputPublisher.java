@@ -67,14 +67,11 @@ public final class InputPublisher implements AutoCloseable {
     }
 
     /**
-     * Writes a whole message's records and returns only when the broker has acknowledged every one
-     * (acks=all): what an HL7 AA may promise. Throws when a write fails or does not complete within
-     * {@code timeout}; some records may then be written, and the sender's resend is deduplicated
-     * downstream by reading id and revision.
+     * Starts writing a whole message's records; {@link PendingWrite#await} returns only when the
+     * broker has acknowledged every one (acks=all): what an HL7 AA may promise. Split in two so the
+     * caller can prepare its answer while the records travel.
      */
-    public void writeDurably(
-            List<RawReading> readingsOfMessage, List<RawClinicalEvent> eventsOfMessage, Duration timeout)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    public PendingWrite startWrite(List<RawReading> readingsOfMessage, List<RawClinicalEvent> eventsOfMessage) {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (RawClinicalEvent e : eventsOfMessage) {
             sends.add(producer.send(new ProducerRecord<>(
@@ -84,8 +81,21 @@ public final class InputPublisher implements AutoCloseable {
             sends.add(producer.send(new ProducerRecord<>(
                     topics.readings(), r.patientId(), readings.serialize(topics.readings(), InputMapping.toAvro(r)))));
         }
-        awaitAll(sends, timeout);
-        sent.addAndGet(sends.size());
+        return timeout -> {
+            awaitAll(sends, timeout);
+            sent.addAndGet(sends.size());
+        };
+    }
+
+    /** Records of one message on their way to the broker. */
+    @FunctionalInterface
+    public interface PendingWrite {
+        /**
+         * Returns once every record is acknowledged. Throws when a write fails or does not complete
+         * within {@code timeout}; some records may then be written, and the sender's resend is
+         * deduplicated downstream by reading id and revision.
+         */
+        void await(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException;
     }
 
     /** Writes a dead letter for input that never reached an input topic (e.g. an HL7 content error), durably. */

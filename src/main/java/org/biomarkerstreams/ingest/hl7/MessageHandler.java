@@ -68,4 +68,23 @@ public interface MessageHandler {
      * @return never null; a null is answered with AR
      */
     Disposition handle(Message message, String er7);
+
+    /**
+     * Starts handling a message and may return before its data is stored; the listener prepares the
+     * AA meanwhile and then waits on the result. A handler whose write is asynchronous overrides
+     * this so the two overlap (on one connection the ACK's round trip is the throughput); the
+     * default handles the message completely first. The durability contract is unchanged: {@link
+     * Pending#await} may only yield {@link Disposition.Accept} once the data is durably written.
+     */
+    default Pending begin(Message message, String er7) {
+        Disposition d = handle(message, er7);
+        return () -> d;
+    }
+
+    /** A message being handled. */
+    @FunctionalInterface
+    interface Pending {
+        /** Waits for the outcome; never null (a null is answered with AR). */
+        Disposition await();
+    }
 }

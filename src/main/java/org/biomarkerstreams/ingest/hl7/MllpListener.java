@@ -16,6 +16,7 @@ import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -259,7 +260,9 @@ public final class MllpListener implements AutoCloseable {
                     socket.getInputStream(),
                     settings.maxFrameBytes(),
                     settings.frameTimeout().toNanos());
-            HL7Reader reader = protocol.getReader(guard);
+            // HAPI's decoder reads one byte at a time: buffered above the guard, so the guard (and
+            // the socket) see bulk reads, not a system call per byte.
+            HL7Reader reader = protocol.getReader(new BufferedInputStream(guard));
             HL7Writer writer = protocol.getWriter(new BufferedOutputStream(socket.getOutputStream()));
             while (!closing) {
                 String er7 = reader.getMessage();
@@ -315,8 +318,13 @@ public final class MllpListener implements AutoCloseable {
         }
         String controlId = field(message, "/MSH-10");
         Disposition d;
+        String acceptance = null;
         try {
-            d = handler.handle(message, er7);
+            MessageHandler.Pending pending = handler.begin(message, er7);
+            // Built while the handler's write travels: on one connection the time from frame to ACK
+            // is the throughput. Sent only if the handler accepts.
+            acceptance = prepareAcceptance(message, controlId);
+            d = pending.await();
         } catch (Exception e) {
             // The exception's message may carry patient data: log its type and origin only.
             StackTraceElement[] where = e.getStackTrace();
@@ -344,14 +352,29 @@ public final class MllpListener implements AutoCloseable {
                         Outcome.AR,
                         acks.error(message, AcknowledgmentCode.AR, Acknowledgments.INTERNAL_ERROR, r.text(), null));
             }
+            if (acceptance == null) {
+                return new Reply(
+                        Outcome.AR,
+                        nak(er7, AcknowledgmentCode.AR, "acknowledgment could not be built; please resend"));
+            }
             log.debug("AA for message {}", controlId);
-            return new Reply(Outcome.AA, acks.accept(message));
+            return new Reply(Outcome.AA, acceptance);
         } catch (HL7Exception | RuntimeException e) {
             // Never an AA when the ACK cannot be built from the parsed message: fall back to the
             // raw header, then to a bare AR.
             log.warn("Cannot build the acknowledgment for message {}: {}", controlId, e.toString());
             return new Reply(
                     Outcome.AR, nak(er7, AcknowledgmentCode.AR, "acknowledgment could not be built; please resend"));
+        }
+    }
+
+    /** The AA for a message, or null when it cannot be built (never an AA then: an AR goes out). */
+    private String prepareAcceptance(Message message, String controlId) {
+        try {
+            return acks.accept(message);
+        } catch (HL7Exception | IOException | RuntimeException e) {
+            log.warn("Cannot build the acknowledgment for message {}: {}", controlId, e.toString());
+            return null;
         }
     }
 

@@ -89,6 +89,21 @@ final class PipelineOptions {
             description = "Default: ${DEFAULT-VALUE}.")
     String deadLetterTopic;
 
+    @Option(
+            names = "--cohort-visits-topic",
+            defaultValue = "cohort-visit-summaries",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String cohortVisitsTopic;
+
+    @Option(
+            names = "--cohort-curves-topic",
+            defaultValue = "cohort-normalization-curves",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String cohortCurvesTopic;
+
+    @Option(names = "--alerts-topic", defaultValue = "biomarker-alerts", description = "Default: ${DEFAULT-VALUE}.")
+    String alertsTopic;
+
     ZoneId zone() {
         try {
             return ZoneId.of(timeZone);
@@ -98,7 +113,16 @@ final class PipelineOptions {
     }
 
     Topics topics() {
-        return new Topics(readingsTopic, eventsTopic, trajectoryTopic, summariesTopic, ttnTopic, deadLetterTopic);
+        return new Topics(
+                readingsTopic,
+                eventsTopic,
+                trajectoryTopic,
+                summariesTopic,
+                ttnTopic,
+                deadLetterTopic,
+                cohortVisitsTopic,
+                cohortCurvesTopic,
+                alertsTopic);
     }
 
     TopologyConfig topologyConfig(Clock clock) {

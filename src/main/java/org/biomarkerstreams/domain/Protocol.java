@@ -17,6 +17,12 @@ import java.util.Objects;
  * @param followUp how long after the anchor readings count for normalization
  * @param confirmation what confirms a normalization
  * @param closeGrace how long after follow-up ends a record stays provisional (late data)
+ * @param name the protocol's name, as the demo and the dashboard show it
+ * @param strata names of the strata labels (carried on RANDOMIZED/ENROLLED events, e.g. {@code
+ *     severity}) that cohort views are split by, besides the arm
+ * @param blinding how arm labels appear in cohort outputs and views
+ * @param locf whether a visit without a reading takes the last earlier post-anchor value (flagged as
+ *     imputed) instead of counting as missing
  */
 public record Protocol(
         ZoneId zone,
@@ -24,17 +30,46 @@ public record Protocol(
         Duration baselineWindow,
         Duration followUp,
         Confirmation confirmation,
-        Duration closeGrace) {
+        Duration closeGrace,
+        String name,
+        List<String> strata,
+        Blinding blinding,
+        boolean locf) {
 
     public static final String BASELINE = "BASELINE";
+    public static final String DEFAULT_NAME = "default";
 
     public Protocol {
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(name, "name");
+        strata = List.copyOf(strata);
+        Objects.requireNonNull(blinding, "blinding");
         visits = List.copyOf(visits);
         Objects.requireNonNull(baselineWindow, "baselineWindow");
         Objects.requireNonNull(followUp, "followUp");
         Objects.requireNonNull(confirmation, "confirmation");
         Objects.requireNonNull(closeGrace, "closeGrace");
+    }
+
+    /** The timing rules alone: default name, no strata labels, unblinded, no LOCF. */
+    public Protocol(
+            ZoneId zone,
+            List<VisitWindow> visits,
+            Duration baselineWindow,
+            Duration followUp,
+            Confirmation confirmation,
+            Duration closeGrace) {
+        this(
+                zone,
+                visits,
+                baselineWindow,
+                followUp,
+                confirmation,
+                closeGrace,
+                DEFAULT_NAME,
+                List.of(),
+                Blinding.none(),
+                false);
     }
 
     /** DESIGN.md defaults: UTC, D3 2-4, D7 6-8, D14 13-15, D28 25-31, 7-day baseline window, 28-day follow-up. */
@@ -53,11 +88,33 @@ public record Protocol(
     }
 
     public Protocol withZone(ZoneId newZone) {
-        return new Protocol(newZone, visits, baselineWindow, followUp, confirmation, closeGrace);
+        return new Protocol(
+                newZone, visits, baselineWindow, followUp, confirmation, closeGrace, name, strata, blinding, locf);
     }
 
     public Protocol withConfirmation(Confirmation newConfirmation) {
-        return new Protocol(zone, visits, baselineWindow, followUp, newConfirmation, closeGrace);
+        return new Protocol(
+                zone, visits, baselineWindow, followUp, newConfirmation, closeGrace, name, strata, blinding, locf);
+    }
+
+    public Protocol withFollowUp(Duration newFollowUp) {
+        return new Protocol(
+                zone, visits, baselineWindow, newFollowUp, confirmation, closeGrace, name, strata, blinding, locf);
+    }
+
+    /** The same rules reported under another name, split by these strata labels, blinded or not, with or without LOCF. */
+    public Protocol withReporting(String newName, List<String> newStrata, Blinding newBlinding, boolean newLocf) {
+        return new Protocol(
+                zone,
+                visits,
+                baselineWindow,
+                followUp,
+                confirmation,
+                closeGrace,
+                newName,
+                newStrata,
+                newBlinding,
+                newLocf);
     }
 
     /** Visit names in report order: BASELINE, then the windows. */

@@ -9,7 +9,10 @@ public record Topics(
         String trajectory,
         String summaries,
         String timeToNormalization,
-        String deadLetters) {
+        String deadLetters,
+        String cohortVisits,
+        String cohortCurves,
+        String alerts) {
 
     public static Topics defaults() {
         return new Topics(
@@ -18,7 +21,10 @@ public record Topics(
                 "biomarker-trajectory-points",
                 "biomarker-summaries",
                 "time-to-normalization",
-                "lab-readings-dlq");
+                "lab-readings-dlq",
+                "cohort-visit-summaries",
+                "cohort-normalization-curves",
+                "biomarker-alerts");
     }
 
     /** The same topics with {@code suffix} appended to every name (one pipeline per tenant or test). */
@@ -29,19 +35,22 @@ public record Topics(
                 trajectory + suffix,
                 summaries + suffix,
                 timeToNormalization + suffix,
-                deadLetters + suffix);
+                deadLetters + suffix,
+                cohortVisits + suffix,
+                cohortCurves + suffix,
+                alerts + suffix);
     }
 
     public List<String> inputs() {
         return List.of(readings, events);
     }
 
-    /** Per-patient outputs are latest-state changelogs, compacted; dead letters are not. */
+    /** Latest-state outputs are changelogs, compacted; dead letters and alerts are events, not. */
     public List<String> compactedOutputs() {
-        return List.of(trajectory, summaries, timeToNormalization);
+        return List.of(trajectory, summaries, timeToNormalization, cohortVisits, cohortCurves);
     }
 
     public List<String> outputs() {
-        return List.of(trajectory, summaries, timeToNormalization, deadLetters);
+        return List.of(trajectory, summaries, timeToNormalization, cohortVisits, cohortCurves, alerts, deadLetters);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import org.hipparchus.distribution.continuous.NormalDistribution;
 
 /**
  * Kaplan–Meier product-limit estimate of a time-to-event curve (here: time to normalization, in days from the
@@ -38,17 +39,64 @@ public final class KaplanMeier {
      * @param events events at {@code time}
      * @param censored censorings at {@code time}
      * @param survival the estimate from {@code time} on (until the next step)
+     * @param stdErr Greenwood's standard error of {@code survival}, {@code S(t)·√Σ d/(n(n − d))} over the event
+     *     times up to {@code time} (R's {@code summary(survfit)} "std.err"); 0 while the curve is still 1, NaN once
+     *     it has reached 0 (where the formula is 0·∞, as in R)
      */
-    public record Step(double time, int atRisk, int events, int censored, double survival) {}
+    public record Step(double time, int atRisk, int events, int censored, double survival, double stdErr) {}
+
+    /**
+     * How the pointwise confidence interval of {@code S(t)} is built from Greenwood's variance, named after R's
+     * {@code survfit(conf.type = ...)}. With {@code σ² = Σ d/(n(n − d))} (the variance of {@code log S}) and
+     * {@code z} the normal quantile of the level:
+     *
+     * <ul>
+     *   <li>{@link #LOG_LOG}: a symmetric interval for {@code log(−log S)}, i.e. {@code S^exp(±zσ/|log S|)}
+     *       (Kalbfleisch–Prentice; Stata's {@code sts list} and SAS {@code PROC LIFETEST}'s default);
+     *   <li>{@link #LOG}: a symmetric interval for {@code log S}, i.e. {@code S·exp(±zσ)} with the upper limit
+     *       capped at 1 (R's default).
+     * </ul>
+     *
+     * Either way the limits are undefined (NaN, R's NA) where the curve has reached 0, and equal to {@code S}
+     * where {@code σ = 0} (before the first event).
+     */
+    public enum ConfidenceType {
+        LOG,
+        LOG_LOG
+    }
+
+    /**
+     * The pointwise confidence interval of the curve at one step.
+     *
+     * @param time the step's time
+     * @param lower lower limit of {@code S(time)}, NaN where undefined
+     * @param upper upper limit of {@code S(time)}, NaN where undefined
+     */
+    public record SurvivalInterval(double time, double lower, double upper) {}
+
+    /**
+     * A confidence interval for the median time; an empty side means "not reached" (R prints NA), i.e. the data
+     * do not bound the median on that side.
+     */
+    public record MedianInterval(OptionalDouble lower, OptionalDouble upper) {
+        public MedianInterval {
+            Objects.requireNonNull(lower, "lower");
+            Objects.requireNonNull(upper, "upper");
+        }
+    }
 
     /** A product like 3/4 · 2/3 should be exactly 0.5 but may land a rounding error above it. */
     private static final double ROUNDING = 1e-12;
 
     private final List<Step> steps;
+    /** Per step, Greenwood's sum Σ d/(n(n − d)) up to it: the variance of log S (infinite once S is 0). */
+    private final double[] logVariance;
+
     private final int size;
 
-    private KaplanMeier(List<Step> steps, int size) {
+    private KaplanMeier(List<Step> steps, double[] logVariance, int size) {
         this.steps = List.copyOf(steps);
+        this.logVariance = logVariance;
         this.size = size;
     }
 
@@ -59,8 +107,10 @@ public final class KaplanMeier {
         sorted.forEach(o -> Objects.requireNonNull(o, "observation"));
         sorted.sort(Comparator.comparingDouble(Observation::time));
         List<Step> steps = new ArrayList<>();
+        List<Double> logVariances = new ArrayList<>();
         int atRisk = sorted.size();
         double survival = 1.0;
+        double greenwood = 0.0;
         int i = 0;
         while (i < sorted.size()) {
             double time = sorted.get(i).time();
@@ -75,10 +125,17 @@ public final class KaplanMeier {
                 i++;
             }
             survival *= 1.0 - (double) events / atRisk;
-            steps.add(new Step(time, atRisk, events, censored, survival));
+            if (events > 0) {
+                // events == atRisk gives d/(n·0) = +∞: the curve is 0 from here on and S·√∞ is NaN, as in R.
+                greenwood += (double) events / ((double) atRisk * (atRisk - events));
+            }
+            steps.add(new Step(time, atRisk, events, censored, survival, survival * Math.sqrt(greenwood)));
+            logVariances.add(greenwood);
             atRisk -= events + censored;
         }
-        return new KaplanMeier(steps, sorted.size());
+        double[] logVariance =
+                logVariances.stream().mapToDouble(Double::doubleValue).toArray();
+        return new KaplanMeier(steps, logVariance, sorted.size());
     }
 
     /** One step per distinct observation time, in time order. */
@@ -125,5 +182,93 @@ public final class KaplanMeier {
             }
         }
         return OptionalDouble.empty();
+    }
+
+    /**
+     * The pointwise confidence intervals of {@code S(t)}, one per step, as R's {@code survfit(conf.type = ...,
+     * conf.int = level)} reports them in its {@code lower} and {@code upper} columns.
+     *
+     * @param level confidence level, strictly between 0 and 1 (0.95 for 95%)
+     * @throws IllegalArgumentException if {@code level} is not strictly between 0 and 1
+     */
+    public List<SurvivalInterval> pointwiseIntervals(double level, ConfidenceType type) {
+        Objects.requireNonNull(type, "type");
+        double z = normalQuantile(level);
+        List<SurvivalInterval> intervals = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            intervals.add(interval(step.time(), step.survival(), Math.sqrt(logVariance[i]), z, type));
+        }
+        return intervals;
+    }
+
+    /**
+     * The Brookmeyer–Crowley confidence interval of the median with the log-log transform, as R's {@code
+     * survfit(..., conf.type = "log-log")} prints it. See {@link #medianConfidenceInterval(double, ConfidenceType)}.
+     */
+    public MedianInterval medianConfidenceInterval(double level) {
+        return medianConfidenceInterval(level, ConfidenceType.LOG_LOG);
+    }
+
+    /**
+     * The Brookmeyer–Crowley confidence interval of the median: the step times whose pointwise interval of
+     * {@code S(t)} (see {@link #pointwiseIntervals}) contains 0.5. Both limits fall as {@code t} grows, so:
+     *
+     * <ul>
+     *   <li>the lower limit is the first step time at which the <em>lower</em> pointwise limit is ≤ 0.5;
+     *   <li>the upper limit is the first step time at which the <em>upper</em> pointwise limit is ≤ 0.5;
+     *   <li>a side is empty ("not reached", R's NA) when no step gets there. Steps with undefined limits (where
+     *       the curve has reached 0) never count, as R's NA limits don't.
+     * </ul>
+     *
+     * This is R's rule (print.survfit: "the intersection of the line [at 0.5] with the lower CI band defines the
+     * lower limit for the median's interval, and similarly for the upper band"), so with {@link
+     * ConfidenceType#LOG} it matches R's default output and with {@link ConfidenceType#LOG_LOG} it matches {@code
+     * conf.type = "log-log"} (and Stata's {@code stci}). One difference, as for {@link #median()}: when a limit
+     * sits exactly on 0.5 over an interval R takes a midpoint, we take the first time; for a confidence limit
+     * that needs an exact tie and practically never happens.
+     *
+     * @param level confidence level, strictly between 0 and 1 (0.95 for 95%)
+     * @throws IllegalArgumentException if {@code level} is not strictly between 0 and 1
+     */
+    public MedianInterval medianConfidenceInterval(double level, ConfidenceType type) {
+        OptionalDouble lower = OptionalDouble.empty();
+        OptionalDouble upper = OptionalDouble.empty();
+        for (SurvivalInterval interval : pointwiseIntervals(level, type)) {
+            if (lower.isEmpty() && interval.lower() <= 0.5 + ROUNDING) {
+                lower = OptionalDouble.of(interval.time());
+            }
+            if (upper.isEmpty() && interval.upper() <= 0.5 + ROUNDING) {
+                upper = OptionalDouble.of(interval.time());
+            }
+        }
+        return new MedianInterval(lower, upper);
+    }
+
+    private static SurvivalInterval interval(
+            double time, double survival, double sigma, double z, ConfidenceType type) {
+        if (survival <= 0 || Double.isNaN(sigma) || Double.isInfinite(sigma)) {
+            return new SurvivalInterval(time, Double.NaN, Double.NaN);
+        }
+        if (sigma == 0) {
+            return new SurvivalInterval(time, survival, survival);
+        }
+        return switch (type) {
+            case LOG ->
+                new SurvivalInterval(
+                        time, survival * Math.exp(-z * sigma), Math.min(1.0, survival * Math.exp(z * sigma)));
+            case LOG_LOG -> {
+                // survival < 1 here (sigma > 0 needs an event), so log(survival) < 0.
+                double spread = Math.exp(z * sigma / -Math.log(survival));
+                yield new SurvivalInterval(time, Math.pow(survival, spread), Math.pow(survival, 1 / spread));
+            }
+        };
+    }
+
+    private static double normalQuantile(double level) {
+        if (!(level > 0 && level < 1)) {
+            throw new IllegalArgumentException("confidence level must be strictly between 0 and 1, got " + level);
+        }
+        return new NormalDistribution(0, 1).inverseCumulativeProbability(1 - (1 - level) / 2);
     }
 }

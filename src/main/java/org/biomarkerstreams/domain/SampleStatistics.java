@@ -50,14 +50,50 @@ public final class SampleStatistics {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("quantile probability must be in [0, 1], got " + p);
         }
-        double h = (sortedValues.length - 1) * p;
+        return quantileOfPrefix(sortedValues, sortedValues.length, p);
+    }
+
+    /** {@link #quantile(double[], double)} of the first {@code n > 0} values, for a caller with spare capacity. */
+    static double quantileOfPrefix(double[] sorted, int n, double p) {
+        double h = (n - 1) * p;
         int lower = (int) Math.floor(h);
-        if (lower >= sortedValues.length - 1) {
-            return sortedValues[sortedValues.length - 1];
+        if (lower >= n - 1) {
+            return sorted[n - 1];
         }
         double fraction = h - lower;
-        double base = sortedValues[lower];
-        return fraction == 0 ? base : base + fraction * (sortedValues[lower + 1] - base);
+        double base = sorted[lower];
+        return fraction == 0 ? base : base + fraction * (sorted[lower + 1] - base);
+    }
+
+    /** Mean of the first {@code n} values, NaN for none. */
+    static double meanOfPrefix(double[] values, int n) {
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += values[i];
+        }
+        double mean = sum / n;
+        // One correction pass, as R's mean() does, to recover the digits lost by summing values of mixed magnitude.
+        double residual = 0;
+        for (int i = 0; i < n; i++) {
+            residual += values[i] - mean;
+        }
+        return mean + residual / n;
+    }
+
+    /** Sample standard deviation (n − 1) of the first {@code n} values around their {@code mean}; NaN for n < 2. */
+    static double sdOfPrefix(double[] values, int n, double mean) {
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double squares = 0;
+        for (int i = 0; i < n; i++) {
+            double d = values[i] - mean;
+            squares += d * d;
+        }
+        return Math.sqrt(squares / (n - 1));
     }
 
     public int n() {
@@ -90,33 +126,11 @@ public final class SampleStatistics {
     }
 
     public double mean() {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        double sum = 0;
-        for (double value : sorted) {
-            sum += value;
-        }
-        double mean = sum / sorted.length;
-        // One correction pass, as R's mean() does, to recover the digits lost by summing values of mixed magnitude.
-        double residual = 0;
-        for (double value : sorted) {
-            residual += value - mean;
-        }
-        return mean + residual / sorted.length;
+        return meanOfPrefix(sorted, sorted.length);
     }
 
     /** Sample standard deviation (n − 1); NaN for fewer than two values. */
     public double sd() {
-        if (sorted.length < 2) {
-            return Double.NaN;
-        }
-        double mean = mean();
-        double squares = 0;
-        for (double value : sorted) {
-            double d = value - mean;
-            squares += d * d;
-        }
-        return Math.sqrt(squares / (sorted.length - 1));
+        return sdOfPrefix(sorted, sorted.length, mean());
     }
 }

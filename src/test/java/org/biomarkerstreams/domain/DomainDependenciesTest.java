@@ -9,13 +9,14 @@ import org.junit.jupiter.api.Test;
 class DomainDependenciesTest {
 
     @Test
-    void shouldDependOnlyOnJdkUcumAndSlf4jWhenCompiled() {
+    void shouldDependOnlyOnJdkUcumHipparchusAndSlf4jWhenCompiled() {
         classes()
                 .that()
                 .resideInAPackage("org.biomarkerstreams.domain..")
                 .should()
                 .onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "org.biomarkerstreams.domain..", "org.fhir.ucum..", "org.slf4j..")
+                .resideInAnyPackage(
+                        "java..", "org.biomarkerstreams.domain..", "org.fhir.ucum..", "org.hipparchus..", "org.slf4j..")
                 .because("domain is plain Java: no Kafka, Avro or HTTP (STYLE.md)")
                 .check(new ClassFileImporter()
                         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -18,6 +18,7 @@ import org.biomarkerstreams.ingest.CohortSpec;
 import org.biomarkerstreams.ingest.SyntheticCohort;
 import org.biomarkerstreams.ingest.hl7.Hl7FeedWriter;
 import org.biomarkerstreams.ingest.hl7.MllpSender;
+import org.biomarkerstreams.ops.ProtocolFile;
 import org.biomarkerstreams.ops.TopicExport;
 import org.biomarkerstreams.streams.CohortTable;
 import org.biomarkerstreams.streams.InputPublisher;
@@ -36,6 +37,8 @@ import picocli.CommandLine.Option;
             "(12 MSC-infused patients, 29 controls) is streamed through it — its lab results as HL7 v2 ORU^R01 over MLLP",
             "to the built-in listener, in two LIS styles — and the trial table is printed: per arm",
             "and analyte, median [Q1-Q3] (n) at baseline, D3, D7, D14 and D28, and time to normalization.",
+            "With --protocol seed-000..seed-003 the cohort and the table are shaped like that paper's (arms and sizes,",
+            "infusion schedule, strata, visits, reference intervals; seed 003 blinded as Arm A / Arm B).",
             "Keeps running until Ctrl-C, or exits 0 after printing with --exit-when-done."
         })
 final class DemoCommand implements Callable<Integer> {
@@ -54,7 +57,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--patients",
             defaultValue = "41",
-            description = "Cohort size; the 12:29 MSC:control ratio of seed 000 is kept (default: ${DEFAULT-VALUE}).")
+            description = "Cohort size; the 12:29 MSC:control ratio of seed 000 is kept (default: ${DEFAULT-VALUE})."
+                    + " A protocol with a demo cohort (seed-000..seed-003) brings its own sizes and ignores this.")
     int patients;
 
     @Option(
@@ -99,10 +103,20 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        SyntheticCohort cohort = SyntheticCohort.generate(CohortSpec.scaled(patients, seed));
+        ProtocolFile.Loaded protocolFile = pipeline.protocolFile();
+        SyntheticCohort cohort = protocolFile
+                .demo()
+                .map(demo -> SyntheticCohort.generate(DemoShapes.design(demo, protocolFile, seed)))
+                .orElseGet(() -> SyntheticCohort.generate(CohortSpec.scaled(patients, seed)));
+        if (!Protocol.DEFAULT_NAME.equals(protocolFile.protocol().name())) {
+            out.printf("Protocol %s: %s%n", protocolFile.protocol().name(), protocolFile.title());
+        }
         out.printf(
                 "Synthetic cohort: %d patients, %d clinical events, %d lab readings (seed %d)%n",
-                patients, cohort.events().size(), cohort.readings().size(), seed);
+                cohort.spec().totalPatients(),
+                cohort.events().size(),
+                cohort.readings().size(),
+                seed);
         Pipeline p = Pipeline.embedded(pipeline.topologyConfig(Clock.systemUTC()), partitions, meters);
         Hl7Ingest ingest = null;
         try {
@@ -120,7 +134,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             sendLabResults(cohort.readings(), p.config().protocol().zone(), ingest.port(), out);
             p.awaitProcessed(Duration.ofMinutes(10));
-            CohortTable table = table(p);
+            CohortTable table = table(
+                    p,
+                    DemoShapes.layout(
+                            protocolFile, p.config().protocol(), p.config().profile()));
             lastTable = table;
             out.println();
             out.println(table.render());
@@ -173,7 +190,7 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static CohortTable table(Pipeline p) {
+    private static CohortTable table(Pipeline p, CohortTable.Layout layout) {
         Topics topics = p.config().topics();
         Map<String, BiomarkerSummary> summaries = new LinkedHashMap<>();
         TopicExport.read(
@@ -192,6 +209,6 @@ final class DemoCommand implements Callable<Integer> {
         List<String> visits = new ArrayList<>(p.config().protocol().visitNames());
         visits.remove(Protocol.BASELINE);
         visits.add(0, Protocol.BASELINE);
-        return CohortTable.from(summaries.values(), ttn.values(), ANALYTES, visits);
+        return CohortTable.from(summaries.values(), ttn.values(), ANALYTES, visits, layout);
     }
 }

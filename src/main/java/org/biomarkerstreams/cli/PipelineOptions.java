@@ -3,37 +3,54 @@ package org.biomarkerstreams.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Map;
 import org.biomarkerstreams.domain.Confirmation;
 import org.biomarkerstreams.domain.Protocol;
-import org.biomarkerstreams.domain.SiteProfile;
+import org.biomarkerstreams.ops.ProtocolFile;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.streams.TopologyConfig;
 import picocli.CommandLine.Option;
 
-/** The study rules and topic names the topology runs with. */
+/**
+ * The study rules and topic names the topology runs with.
+ *
+ * <p>The rules come from the protocol ({@code --protocol}, a bundled name or a YAML file; see {@link ProtocolFile}).
+ * {@code --time-zone}, {@code --confirmations} and {@code --follow-up-days} override the protocol's value when they
+ * are given, on the command line or through their {@code BIOMARKER_*} variable: command line, then environment, then
+ * protocol file, then the built-in default.
+ */
 final class PipelineOptions {
+
+    @Option(
+            names = "--protocol",
+            paramLabel = "NAME|PATH",
+            defaultValue = "default",
+            description = "Study protocol: a bundled one (default, seed-000, seed-001, seed-002, seed-003) or a YAML"
+                    + " protocol file. It sets the time zone, visit windows, baseline window, follow-up,"
+                    + " confirmations, reference intervals, strata, blinding and the demo's cohort and table."
+                    + " A blinded protocol's key may come from BIOMARKER_BLINDING_KEY. Default: ${DEFAULT-VALUE}.")
+    String protocol;
 
     @Option(
             names = "--time-zone",
             paramLabel = "ZONE",
-            defaultValue = "UTC",
-            description = "Site time zone in which study days are counted (default: ${DEFAULT-VALUE}).")
+            description = "Site time zone in which study days are counted; overrides the protocol's (default"
+                    + " protocol: UTC).")
     String timeZone;
 
     @Option(
             names = "--confirmations",
             paramLabel = "N|Hh",
-            defaultValue = "1",
             description = "What confirms a normalization: N consecutive normal readings, or normal for H hours"
-                    + " (e.g. 48h). Default: ${DEFAULT-VALUE}.")
+                    + " (e.g. 48h); overrides the protocol's (default protocol: 1).")
     String confirmations;
 
     @Option(
             names = "--follow-up-days",
             paramLabel = "DAYS",
-            defaultValue = "28",
-            description = "Follow-up after the anchor for time to normalization (default: ${DEFAULT-VALUE}).")
-    int followUpDays;
+            description = "Follow-up after the anchor for time to normalization; overrides the protocol's (default"
+                    + " protocol: 28).")
+    Integer followUpDays;
 
     @Option(
             names = "--future-tolerance",
@@ -104,7 +121,27 @@ final class PipelineOptions {
     @Option(names = "--alerts-topic", defaultValue = "biomarker-alerts", description = "Default: ${DEFAULT-VALUE}.")
     String alertsTopic;
 
+    /** The environment the blinding key is read from; tests replace it. */
+    Map<String, String> env = System.getenv();
+
+    private ProtocolFile.Loaded loaded;
+
+    /** The protocol file named by {@code --protocol}, loaded once. */
+    ProtocolFile.Loaded protocolFile() {
+        if (loaded == null) {
+            try {
+                loaded = ProtocolFile.load(protocol == null ? "default" : protocol, env);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--protocol " + protocol + ": " + e.getMessage(), e);
+            }
+        }
+        return loaded;
+    }
+
     ZoneId zone() {
+        if (timeZone == null) {
+            return protocolFile().protocol().zone();
+        }
         try {
             return ZoneId.of(timeZone);
         } catch (RuntimeException e) {
@@ -125,33 +162,38 @@ final class PipelineOptions {
                 alertsTopic);
     }
 
+    /** The protocol's rules with {@code --time-zone}, {@code --confirmations} and {@code --follow-up-days} applied. */
+    Protocol protocol() {
+        Protocol rules = protocolFile().protocol();
+        if (timeZone != null) {
+            rules = rules.withZone(zone());
+        }
+        if (confirmations != null) {
+            try {
+                rules = rules.withConfirmation(Confirmation.parse(confirmations));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "--confirmations " + confirmations + ": expected a count like 2 or hours like 48h");
+            }
+        }
+        if (followUpDays != null) {
+            if (followUpDays < 1) {
+                throw new IllegalArgumentException("--follow-up-days must be >= 1, got " + followUpDays);
+            }
+            rules = rules.withFollowUp(Duration.ofDays(followUpDays));
+        }
+        return rules;
+    }
+
     TopologyConfig topologyConfig(Clock clock) {
-        ZoneId zone = zone();
-        Confirmation confirmation;
-        try {
-            confirmation = Confirmation.parse(confirmations);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "--confirmations " + confirmations + ": expected a count like 2 or hours like 48h");
-        }
-        if (followUpDays < 1) {
-            throw new IllegalArgumentException("--follow-up-days must be >= 1, got " + followUpDays);
-        }
-        Protocol defaults = Protocol.defaults();
-        Protocol protocol = new Protocol(
-                zone,
-                defaults.visits(),
-                defaults.baselineWindow(),
-                Duration.ofDays(followUpDays),
-                confirmation,
-                defaults.closeGrace());
+        Protocol protocol = protocol();
         if (stateRetentionDays < 0) {
             throw new IllegalArgumentException("--state-retention-days must be >= 0, got " + stateRetentionDays);
         }
         return new TopologyConfig(
                 topics(),
                 protocol,
-                SiteProfile.defaults(),
+                protocolFile().profile(),
                 clock,
                 futureTolerance,
                 Duration.ofDays(stateRetentionDays),

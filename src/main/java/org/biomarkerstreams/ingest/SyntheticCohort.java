@@ -76,6 +76,8 @@ public final class SyntheticCohort {
     public static final String SEVERITY = "severity";
     public static final String DOSE = "2x10^6 cells/kg";
     public static final String PRODUCT = "UC-MSC";
+    /** D-dimer, DDU (a designed cohort's lab may use a DDU assay, as seed 001's did). */
+    public static final String DDIMER_DDU_LOINC = "48066-5";
 
     /** Protocol days of the draws; −1 is the baseline. */
     public static final List<Integer> DRAW_DAYS = List.of(-1, 1, 3, 5, 7, 10, 14, 21, 28);
@@ -141,9 +143,97 @@ public final class SyntheticCohort {
         for (int i = 0; i < total; i++) {
             String patientId = String.format(Locale.ROOT, "SYN-%04d", i + 1);
             LocalDate day0 = firstDate.plusDays(enrollmentOffsets.get(i) + 2L);
-            new PatientCourse(patientId, arms.get(i), courses[i], day0, spec.zone(), root.split())
+            boolean msc = arms.get(i).equals(MSC);
+            new PatientCourse(patientId, arms.get(i), courses[i], day0, spec.zone(), root.split(), Shape.legacy(msc))
                     .emit(events, readings);
         }
+        return new SyntheticCohort(spec, events, readings);
+    }
+
+    /**
+     * Generates a cohort shaped like a trial (see {@link CohortDesign}): the same draws, kinetics and feed realism as
+     * {@link #generate(CohortSpec)}, with the design's arms, infusion days (an INFUSION event per infusion; the first
+     * is the anchor), progressors and deaths per arm, strata values on the ENROLLED event, draw days and baseline
+     * ranges. {@link #spec()} of the result is a {@link CohortSpec} with the first arm's size as "MSC" and the rest as
+     * "control", for callers that only want the totals.
+     */
+    public static SyntheticCohort generate(CohortDesign design) {
+        Objects.requireNonNull(design, "design");
+        SplittableRandom root = new SplittableRandom(design.seed());
+        record Slot(CohortDesign.Arm arm, CohortDesign.Regimen regimen) {}
+        List<Slot> slots = new ArrayList<>();
+        for (CohortDesign.Arm arm : design.arms()) {
+            for (CohortDesign.Regimen regimen : arm.regimens()) {
+                for (int i = 0; i < regimen.patients(); i++) {
+                    slots.add(new Slot(arm, regimen));
+                }
+            }
+        }
+        shuffle(slots, root);
+        int total = slots.size();
+        Course[] courses = new Course[total];
+        Arrays.fill(courses, Course.RESPONDS);
+        for (CohortDesign.Arm arm : design.arms()) {
+            List<Integer> members = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                if (slots.get(i).arm() == arm) {
+                    members.add(i);
+                }
+            }
+            shuffle(members, root);
+            for (int i = 0; i < arm.progressors(); i++) {
+                courses[members.get(i)] = i < arm.deaths() ? Course.DIES : Course.PROGRESSES_AND_RECOVERS;
+            }
+        }
+        List<Map<String, String>> strata = new ArrayList<>();
+        List<Map<String, CohortDesign.Range>> stratumBaselines = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            strata.add(new java.util.TreeMap<>());
+            stratumBaselines.add(new java.util.HashMap<>(design.baselines()));
+        }
+        for (Map.Entry<String, List<CohortDesign.Stratum>> label :
+                new java.util.TreeMap<>(design.strata()).entrySet()) {
+            List<CohortDesign.Stratum> values = new ArrayList<>();
+            for (CohortDesign.Stratum stratum : label.getValue()) {
+                for (int i = 0; i < stratum.patients(); i++) {
+                    values.add(stratum);
+                }
+            }
+            shuffle(values, root);
+            for (int i = 0; i < total; i++) {
+                strata.get(i).put(label.getKey(), values.get(i).value());
+                stratumBaselines.get(i).putAll(values.get(i).baselines());
+            }
+        }
+        List<Integer> enrollmentOffsets = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            enrollmentOffsets.add(root.nextInt(ENROLLMENT_DAYS));
+        }
+        Collections.sort(enrollmentOffsets);
+
+        LocalDate firstDate = design.studyStart().atZone(design.zone()).toLocalDate();
+        List<RawClinicalEvent> events = new ArrayList<>();
+        List<RawReading> readings = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            String patientId = String.format(Locale.ROOT, "SYN-%04d", i + 1);
+            LocalDate day0 = firstDate.plusDays(enrollmentOffsets.get(i) + 2L);
+            Slot slot = slots.get(i);
+            Shape shape = new Shape(
+                    slot.arm().responds(),
+                    slot.regimen().infusionDays(),
+                    slot.arm().product(),
+                    slot.arm().dose(),
+                    strata.get(i),
+                    design.deriveSeverity() && !design.strata().containsKey(SEVERITY),
+                    stratumBaselines.get(i),
+                    design.ddimerDdu(),
+                    design.drawDays(),
+                    design.outpatientDays());
+            new PatientCourse(patientId, slot.arm().label(), courses[i], day0, design.zone(), root.split(), shape)
+                    .emit(events, readings);
+        }
+        int first = design.arms().get(0).patients();
+        CohortSpec spec = new CohortSpec(first, total - first, design.seed(), design.studyStart(), design.zone());
         return new SyntheticCohort(spec, events, readings);
     }
 
@@ -185,6 +275,37 @@ public final class SyntheticCohort {
         RESPONDS,
         PROGRESSES_AND_RECOVERS,
         DIES
+    }
+
+    /**
+     * What differs between the seed-000 shape and a designed cohort, per patient. The seed-000 shape ({@link
+     * #legacy}) draws exactly the random numbers it always did, so its cohorts do not change.
+     */
+    private record Shape(
+            boolean responds,
+            List<Integer> infusionDays,
+            String product,
+            String dose,
+            Map<String, String> strata,
+            boolean deriveSeverity,
+            Map<String, CohortDesign.Range> baselines,
+            boolean ddimerDdu,
+            List<Integer> drawDays,
+            List<Integer> outpatientDays) {
+
+        static Shape legacy(boolean msc) {
+            return new Shape(
+                    msc,
+                    msc ? List.of(0) : List.of(),
+                    PRODUCT,
+                    DOSE,
+                    Map.of(),
+                    true,
+                    Map.of(),
+                    false,
+                    DRAW_DAYS,
+                    OUTPATIENT_DAYS);
+        }
     }
 
     /** Kinetics and feed spelling of one marker; see the class Javadoc table. */
@@ -247,8 +368,12 @@ public final class SyntheticCohort {
         }
 
         /** Value text and unit as a lab would send them, from the value in the canonical unit. */
-        String[] spell(double value, SplittableRandom random) {
+        String[] spell(double value, SplittableRandom random, boolean ddu) {
             boolean other = random.nextDouble() < OTHER_UNIT;
+            if (this == DDIMER && ddu) {
+                // DDU results never come as "mg/L FEU"; the other spelling is ug/L (= ng/mL).
+                return other ? text(value, 0, "ug/L") : text(value, 0, "ng/mL");
+            }
             return switch (this) {
                 case CRP -> other ? text(value / 10, 2, "mg/dL") : text(value, 1, "mg/L");
                 case IL6 -> text(value, 1, "pg/mL");
@@ -309,27 +434,41 @@ public final class SyntheticCohort {
         private final LocalDate day0;
         private final ZoneId zone;
         private final SplittableRandom random;
+        private final Shape shape;
 
         PatientCourse(
-                String patientId, String arm, Course course, LocalDate day0, ZoneId zone, SplittableRandom random) {
+                String patientId,
+                String arm,
+                Course course,
+                LocalDate day0,
+                ZoneId zone,
+                SplittableRandom random,
+                Shape shape) {
             this.patientId = patientId;
             this.arm = arm;
             this.course = course;
             this.day0 = day0;
             this.zone = zone;
             this.random = random;
+            this.shape = shape;
         }
 
         void emit(List<RawClinicalEvent> events, List<RawReading> readings) {
-            boolean msc = arm.equals(MSC);
+            boolean msc = shape.responds();
             double responsiveness = Math.exp(0.2 * random.nextGaussian());
             double peakDay = random.nextDouble(4, 8);
             List<Trajectory> trajectories = new ArrayList<>();
             for (Marker marker : Marker.values()) {
                 double healthy = random.nextDouble(marker.healthyLow, marker.healthyHigh);
+                CohortDesign.Range range = shape.baselines().get(marker.name());
+                double low = range == null ? marker.baselineLow : range.low();
+                double high = range == null ? marker.baselineHigh : Math.nextUp(range.high());
                 double baseline = random.nextDouble() < NORMAL_BASELINE
                         ? healthy + (marker.limit - healthy) * random.nextDouble(0.2, 0.7)
-                        : random.nextDouble(marker.baselineLow, marker.baselineHigh);
+                        : random.nextDouble(low, high);
+                // A trial whose baselines are already near normal (seed 003) must not drift away from them.
+                boolean lowIsAbnormal = marker == Marker.LYMPH || marker == Marker.PFRATIO;
+                healthy = lowIsAbnormal ? Math.max(healthy, baseline) : Math.min(healthy, baseline);
                 double halfLife = msc ? marker.halfLifeMsc : marker.halfLifeControl;
                 double k = course == Course.DIES ? 0 : Math.log(2) / halfLife * responsiveness;
                 double lag = (msc ? marker.lagMsc : marker.lagControl) / responsiveness;
@@ -349,7 +488,7 @@ public final class SyntheticCohort {
                         .mapToDouble(Trajectory::normalizesAfter)
                         .max()
                         .orElse(0);
-                int drawDay = DRAW_DAYS.stream()
+                int drawDay = shape.drawDays().stream()
                         .filter(d -> d > 0 && d >= recovered)
                         .findFirst()
                         .orElse(Integer.MAX_VALUE / 2);
@@ -361,31 +500,37 @@ public final class SyntheticCohort {
             }
 
             double baselinePf = trajectories.get(Marker.PFRATIO.ordinal()).baseline();
-            String severity = baselinePf < CRITICAL_PF ? "critical" : "severe";
-            events.add(event("ENROLLED", EventType.ENROLLED, at(-2, afternoon()), Map.of(SEVERITY, severity)));
-            if (msc) {
+            Map<String, String> strata = new java.util.TreeMap<>(shape.strata());
+            if (shape.deriveSeverity()) {
+                strata.put(SEVERITY, baselinePf < CRITICAL_PF ? "critical" : "severe");
+            }
+            events.add(event("ENROLLED", EventType.ENROLLED, at(-2, afternoon()), strata));
+            if (!shape.infusionDays().isEmpty()) {
                 events.add(event("RANDOMIZED", EventType.RANDOMIZED, at(-1, afternoon()), Map.of()));
-                events.add(new RawClinicalEvent(
-                        patientId + "-INFUSION",
-                        0,
-                        patientId,
-                        EventType.INFUSION,
-                        anchor,
-                        null,
-                        Map.of(),
-                        DOSE,
-                        PRODUCT,
-                        false,
-                        SOURCE));
+                for (int infusionDay : shape.infusionDays()) {
+                    events.add(new RawClinicalEvent(
+                            patientId + "-INFUSION" + (infusionDay == 0 ? "" : "-D" + infusionDay),
+                            0,
+                            patientId,
+                            EventType.INFUSION,
+                            infusionDay == 0 ? anchor : at(infusionDay, LocalTime.of(10, 0)),
+                            null,
+                            Map.of(),
+                            shape.dose(),
+                            shape.product(),
+                            false,
+                            SOURCE));
+                }
             } else {
                 events.add(event("RANDOMIZED", EventType.RANDOMIZED, anchor, Map.of()));
             }
 
-            for (int day : DRAW_DAYS) {
+            for (int day : shape.drawDays()) {
                 Instant drawn = at(day, LocalTime.of(6, 0).plusMinutes(random.nextInt(180)));
                 boolean outpatient = false;
                 if (leaves != null && !drawn.isBefore(leaves)) {
-                    if (leaving != EventType.DISCHARGED || !OUTPATIENT_DAYS.contains(day)) {
+                    if (leaving != EventType.DISCHARGED
+                            || !shape.outpatientDays().contains(day)) {
                         continue;
                     }
                     outpatient = true;
@@ -402,12 +547,12 @@ public final class SyntheticCohort {
                         continue;
                     }
                     double value = trajectory.at(t) * Math.exp(marker.noise * random.nextGaussian());
-                    String[] spelled = marker.spell(value, random);
+                    String[] spelled = marker.spell(value, random, shape.ddimerDdu());
                     readings.add(new RawReading(
                             patientId + "-" + marker.name() + "-D" + day,
                             0,
                             patientId,
-                            marker.loinc,
+                            marker == Marker.DDIMER && shape.ddimerDdu() ? DDIMER_DDU_LOINC : marker.loinc,
                             marker.name(),
                             spelled[0],
                             spelled[1],

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.domain.Blinding;
 import org.biomarkerstreams.domain.KaplanMeier;
 import org.biomarkerstreams.domain.SampleStatistics;
 
@@ -36,6 +37,95 @@ import org.biomarkerstreams.domain.SampleStatistics;
 public final class CohortTable {
 
     public static final String UNASSIGNED = "UNASSIGNED";
+    /** The column that pools every patient, when a layout asks for it. */
+    public static final String TOTAL = "Total";
+
+    /** What the columns are. */
+    public enum Kind {
+        /** One column per arm; a blinded protocol's arms show as its neutral codes (Arm A, Arm B). */
+        ARMS,
+        /** One column per value of one strata label (e.g. severe vs critical). */
+        STRATA,
+        /**
+         * All patients together, one row per analyte (with its reference interval) and one column per visit: a
+         * single-arm trial's "before vs after" table.
+         */
+        BEFORE_AFTER
+    }
+
+    /**
+     * How a protocol's table is laid out.
+     *
+     * @param kind what the columns are
+     * @param stratum the strata label of a {@link Kind#STRATA} table
+     * @param columnOrder columns in this order first (arm labels as the protocol writes them, or strata values);
+     *     the rest follow sorted. Ignored for blinded arms, which are sorted by their codes so the order gives
+     *     nothing away.
+     * @param total whether a {@value #TOTAL} column pools every patient
+     * @param titles headings by column (or by visit for {@link Kind#BEFORE_AFTER}) instead of the raw value
+     * @param blinding how arm labels are shown
+     * @param ranges reference interval text by analyte, shown next to the analyte
+     * @param title the table's title line; null for none
+     */
+    public record Layout(
+            Kind kind,
+            String stratum,
+            List<String> columnOrder,
+            boolean total,
+            Map<String, String> titles,
+            Blinding blinding,
+            Map<String, String> ranges,
+            String title) {
+        public Layout {
+            Objects.requireNonNull(kind, "kind");
+            columnOrder = List.copyOf(columnOrder);
+            titles = Map.copyOf(titles);
+            Objects.requireNonNull(blinding, "blinding");
+            ranges = Map.copyOf(ranges);
+            if (kind == Kind.STRATA && (stratum == null || stratum.isBlank())) {
+                throw new IllegalArgumentException("a strata layout needs the strata label");
+            }
+        }
+
+        /** Arms side by side, sorted, unblinded, untitled: the table the demo has always printed. */
+        public static Layout arms() {
+            return new Layout(Kind.ARMS, null, List.of(), false, Map.of(), Blinding.none(), Map.of(), null);
+        }
+
+        private List<String> columnsOf(String arm, Map<String, String> strata) {
+            String column =
+                    switch (kind) {
+                        case ARMS -> blinding.label(armOf(arm));
+                        case STRATA -> {
+                            String value = strata == null ? null : strata.get(stratum);
+                            yield value == null || value.isBlank() ? UNASSIGNED : value;
+                        }
+                        case BEFORE_AFTER -> Blinding.ALL;
+                    };
+            return total && kind != Kind.BEFORE_AFTER ? List.of(column, TOTAL) : List.of(column);
+        }
+
+        private List<String> order(Set<String> present) {
+            List<String> order = new ArrayList<>();
+            if (!(kind == Kind.ARMS && blinding.blinded())) {
+                for (String column : columnOrder) {
+                    String shown = kind == Kind.ARMS ? blinding.label(column) : column;
+                    if (present.contains(shown) && !order.contains(shown)) {
+                        order.add(shown);
+                    }
+                }
+            }
+            for (String column : present) {
+                if (!order.contains(column) && !column.equals(TOTAL)) {
+                    order.add(column);
+                }
+            }
+            if (present.contains(TOTAL)) {
+                order.add(TOTAL);
+            }
+            return order;
+        }
+    }
 
     /**
      * One visit of one analyte in one arm.
@@ -70,6 +160,7 @@ public final class CohortTable {
     private final Map<Key, Map<String, Cell>> cells;
     private final Map<Key, Normalization> normalizations;
     private final int provisional;
+    private final Layout layout;
 
     private CohortTable(
             List<String> arms,
@@ -79,7 +170,9 @@ public final class CohortTable {
             Map<String, String> units,
             Map<Key, Map<String, Cell>> cells,
             Map<Key, Normalization> normalizations,
-            int provisional) {
+            int provisional,
+            Layout layout) {
+        this.layout = layout;
         this.arms = arms;
         this.analytes = analytes;
         this.visits = visits;
@@ -99,7 +192,22 @@ public final class CohortTable {
             Collection<TimeToNormalization> ttn,
             List<String> analytes,
             List<String> visits) {
+        return from(summaries, ttn, analytes, visits, Layout.arms());
+    }
+
+    /**
+     * The table of these records laid out as a protocol's paper lays it out: columns are arms (blinded or not),
+     * the values of a strata label, or all patients; {@link #arms()} and the {@code arm} parameters of the
+     * accessors then mean these columns.
+     */
+    public static CohortTable from(
+            Collection<BiomarkerSummary> summaries,
+            Collection<TimeToNormalization> ttn,
+            List<String> analytes,
+            List<String> visits,
+            Layout layout) {
         Objects.requireNonNull(summaries, "summaries");
+        Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(ttn, "ttn");
         List<String> analyteOrder = List.copyOf(new LinkedHashSet<>(analytes));
         List<String> visitOrder = List.copyOf(new LinkedHashSet<>(visits));
@@ -122,33 +230,35 @@ public final class CohortTable {
         Map<String, Set<String>> unitsByAnalyte = new LinkedHashMap<>();
         Map<Key, List<BiomarkerSummary>> summariesByKey = new LinkedHashMap<>();
         for (BiomarkerSummary summary : latestSummaries.values()) {
-            String arm = armOf(summary.getArm());
-            armSet.add(arm);
-            patientsByArm.computeIfAbsent(arm, a -> new TreeSet<>()).add(summary.getPatientId());
             unitsByAnalyte
                     .computeIfAbsent(summary.getAnalyte(), a -> new TreeSet<>())
                     .add(summary.getUnit());
-            summariesByKey
-                    .computeIfAbsent(new Key(arm, summary.getAnalyte()), k -> new ArrayList<>())
-                    .add(summary);
+            for (String arm : layout.columnsOf(summary.getArm(), summary.getStrata())) {
+                armSet.add(arm);
+                patientsByArm.computeIfAbsent(arm, a -> new TreeSet<>()).add(summary.getPatientId());
+                summariesByKey
+                        .computeIfAbsent(new Key(arm, summary.getAnalyte()), k -> new ArrayList<>())
+                        .add(summary);
+            }
         }
         Map<Key, List<KaplanMeier.Observation>> observations = new LinkedHashMap<>();
         int provisional = 0;
         for (TimeToNormalization record : latestTtn.values()) {
-            String arm = armOf(record.getArm());
-            armSet.add(arm);
-            patientsByArm.computeIfAbsent(arm, a -> new TreeSet<>()).add(record.getPatientId());
             if (record.getProvisional()) {
                 provisional++;
             }
-            List<KaplanMeier.Observation> list =
-                    observations.computeIfAbsent(new Key(arm, record.getAnalyte()), k -> new ArrayList<>());
-            if (record.getAtRisk() && record.getAval() != null && record.getCnsr() != null) {
-                list.add(new KaplanMeier.Observation(Math.max(0, record.getAval()), record.getCnsr() == 0));
+            for (String arm : layout.columnsOf(record.getArm(), record.getStrata())) {
+                armSet.add(arm);
+                patientsByArm.computeIfAbsent(arm, a -> new TreeSet<>()).add(record.getPatientId());
+                List<KaplanMeier.Observation> list =
+                        observations.computeIfAbsent(new Key(arm, record.getAnalyte()), k -> new ArrayList<>());
+                if (record.getAtRisk() && record.getAval() != null && record.getCnsr() != null) {
+                    list.add(new KaplanMeier.Observation(Math.max(0, record.getAval()), record.getCnsr() == 0));
+                }
             }
         }
 
-        List<String> armOrder = List.copyOf(armSet);
+        List<String> armOrder = List.copyOf(layout.order(armSet));
         Map<Key, Map<String, Cell>> cells = new LinkedHashMap<>();
         Map<Key, Normalization> normalizations = new LinkedHashMap<>();
         for (String arm : armOrder) {
@@ -169,7 +279,7 @@ public final class CohortTable {
         Map<String, String> units = new LinkedHashMap<>();
         unitsByAnalyte.forEach((analyte, unitSet) -> units.put(analyte, String.join(", ", unitSet)));
         return new CohortTable(
-                armOrder, analyteOrder, visitOrder, armPatients, units, cells, normalizations, provisional);
+                armOrder, analyteOrder, visitOrder, armPatients, units, cells, normalizations, provisional, layout);
     }
 
     private static String armOf(String arm) {
@@ -192,7 +302,12 @@ public final class CohortTable {
         return new Cell(stats.n(), missing, stats.median(), stats.q1(), stats.q3());
     }
 
-    /** The arms, sorted. */
+    /** The layout the table was built with. */
+    public Layout layout() {
+        return layout;
+    }
+
+    /** The columns: arms (sorted, or in the layout's order), strata values, or {@code ALL}. */
     public List<String> arms() {
         return arms;
     }
@@ -224,6 +339,65 @@ public final class CohortTable {
 
     /** Plain text: a header, then one block per analyte with the arms side by side. */
     public String render() {
+        String title = layout.title() == null ? "" : layout.title() + "\n";
+        return title + (layout.kind() == Kind.BEFORE_AFTER ? renderVisitColumns() : renderColumns());
+    }
+
+    private String heading(String column) {
+        return layout.titles().getOrDefault(column, column);
+    }
+
+    /** One row per analyte (with its reference interval), one column per visit, then time to normal. */
+    private String renderVisitColumns() {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>();
+        String column = arms.isEmpty() ? Blinding.ALL : arms.get(0);
+        header.add("(n=" + patients(column) + ")");
+        visits.forEach(visit -> header.add(heading(visit)));
+        header.add(TTN_LABEL);
+        rows.add(header);
+        for (String analyte : analytes) {
+            List<String> row = new ArrayList<>();
+            String range = layout.ranges().get(analyte);
+            row.add(unit(analyte).map(u -> analyte + " (" + u + ")").orElse(analyte)
+                    + (range == null ? "" : " normal " + range));
+            int decimals = decimals(analyte);
+            for (String visit : visits) {
+                row.add(visit(column, analyte, visit)
+                        .map(c -> format(c, decimals))
+                        .orElse("-"));
+            }
+            row.add(normalization(column, analyte).map(CohortTable::format).orElse("-"));
+            rows.add(row);
+        }
+        int[] widths = new int[header.size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length() + 2);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("Median [Q1-Q3] (n; missing). Time to normal: events/at risk, Kaplan-Meier median.\n\n");
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(pad(row.get(i), widths[i]));
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        appendProvisional(out);
+        return out.toString();
+    }
+
+    private void appendProvisional(StringBuilder out) {
+        if (provisional > 0) {
+            out.append('\n')
+                    .append(provisional)
+                    .append(" time-to-normalization record(s) still provisional (follow-up not closed).\n");
+        }
+    }
+
+    private String renderColumns() {
         List<String> labels = new ArrayList<>();
         List<List<String>> rows = new ArrayList<>(); // one list of arm columns per label
         List<Integer> blockStarts = new ArrayList<>();
@@ -231,7 +405,7 @@ public final class CohortTable {
             blockStarts.add(labels.size());
             labels.add(unit(analyte).map(u -> analyte + " (" + u + ")").orElse(analyte));
             List<String> header = new ArrayList<>();
-            arms.forEach(arm -> header.add(arm + " (n=" + patients(arm) + ")"));
+            arms.forEach(arm -> header.add(heading(arm) + " (n=" + patients(arm) + ")"));
             rows.add(header);
             int decimals = decimals(analyte);
             for (String visit : visits) {
@@ -270,11 +444,7 @@ public final class CohortTable {
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
-        if (provisional > 0) {
-            out.append('\n')
-                    .append(provisional)
-                    .append(" time-to-normalization record(s) still provisional (follow-up not closed).\n");
-        }
+        appendProvisional(out);
         return out.toString();
     }
 

@@ -37,6 +37,9 @@ final class EventMapping {
     private static final Set<String> DEATH_DISPOSITIONS =
             Set.of("20", "40", "41", "42", "EXP", "EXPIRED", "DIED", "DECEASED", "DEATH");
 
+    /** OBX-3 coding system that marks a strata label on ADT^A01/A04 (see {@link #strata}). */
+    static final String STRATUM_SYSTEM = "STRATUM";
+
     private final Hl7Settings settings;
 
     EventMapping(Hl7Settings settings) {
@@ -114,7 +117,7 @@ final class EventMapping {
                         EventType.ENROLLED,
                         at,
                         arm(adt),
-                        Map.of(),
+                        strata(adt),
                         null,
                         null,
                         false,
@@ -175,6 +178,28 @@ final class EventMapping {
         } catch (HL7Exception notInThisMessage) {
             return null;
         }
+    }
+
+    /**
+     * Strata labels on ADT^A01/A04: every OBX whose OBX-3 coding system (component 3) is {@value #STRATUM_SYSTEM}
+     * carries one, the label in OBX-3.1 and its value in OBX-5, e.g. {@code OBX|2|ST|severity^Severity^STRATUM||
+     * critical}. An OBX without a value is ignored; a label sent twice keeps the last value.
+     */
+    private static Map<String, String> strata(ADT_A01 adt) throws HL7Exception {
+        Map<String, String> strata = new java.util.TreeMap<>();
+        for (OBX obx : adt.getOBXAll()) {
+            String system = text(obx.getObservationIdentifier().getNameOfCodingSystem());
+            String label = text(obx.getObservationIdentifier().getIdentifier());
+            if (!STRATUM_SYSTEM.equalsIgnoreCase(system) || label == null || obx.getObservationValueReps() == 0) {
+                continue;
+            }
+            Type data = obx.getObservationValue(0).getData();
+            String value = data instanceof Primitive primitive ? primitive.getValue() : data.encode();
+            if (value != null && !value.isBlank()) {
+                strata.put(label.strip(), value.strip());
+            }
+        }
+        return strata;
     }
 
     private Instant eventTime(EVN evn) throws Hl7Problem {

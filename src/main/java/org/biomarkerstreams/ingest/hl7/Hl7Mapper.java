@@ -65,7 +65,9 @@ import org.slf4j.LoggerFactory;
  * order number, {@code INFUSION|} + MSH-10 + {@code |} + the RXA's position.
  *
  * <p><b>ADT^A01, ADT^A04</b>: ENROLLED, {@code at} PV1-44 (admit), else EVN-6 (event occurred), else EVN-2
- * (recorded), else MSH-7; {@code arm} from {@link Hl7Settings#armField()}. <b>ADT^A03</b>: DIED when PID-30 is
+ * (recorded), else MSH-7; {@code arm} from {@link Hl7Settings#armField()}; {@code strata} from the OBX segments
+ * whose OBX-3 coding system is {@code STRATUM} (label = OBX-3.1, value = OBX-5, e.g. {@code
+ * OBX|2|ST|severity^Severity^STRATUM||critical}). <b>ADT^A03</b>: DIED when PID-30 is
  * {@code Y} or PV1-36 is a death disposition (20, 40, 41, 42, EXP, EXPIRED, DIED, DECEASED, DEATH), {@code at}
  * PID-29, else as for DISCHARGED: PV1-45, else EVN-6, else EVN-2, else MSH-7. ADT event ids: the type + {@code
  * |visit:} + PV1-19 visit number, or {@code |msg:} + MSH-10 without one; stable across resends.

@@ -75,6 +75,24 @@ class Hl7MapperEventsTest {
     }
 
     @Test
+    void shouldCarryStrataLabelsWhenAdtHasStratumObservations() {
+        String er7 = "MSH|^~\\&|ADT|H|||202002020900||ADT^A04|A4-2|P|2.5.1\r"
+                + "EVN|A04|202002020855\r"
+                + "PID|||P-9\r"
+                + "PV1|1|O\r"
+                + "OBX|1|ST|ARM^Arm^L||UC-MSC||||||F\r"
+                + "OBX|2|ST|severity^Severity^STRATUM||critical||||||F\r"
+                + "OBX|3|ST|ageBand^Age band^STRATUM||>65||||||F\r"
+                + "OBX|4|ST|NOTE^Note^L||not a stratum||||||F\r";
+
+        RawClinicalEvent event =
+                ((Hl7Outcome.Accepted) mapper.map(er7)).events().get(0);
+
+        assertThat(event.arm()).isEqualTo("UC-MSC");
+        assertThat(event.strata()).containsExactly(Map.entry("ageBand", ">65"), Map.entry("severity", "critical"));
+    }
+
+    @Test
     void shouldMapRegistrationToEnrolledWhenAdtA04InV23() {
         String er7 = "MSH|^~\\&|ADT|H|||202002020900||ADT^A04|A4-1|P|2.3\r"
                 + "EVN|A04|202002020855\r"

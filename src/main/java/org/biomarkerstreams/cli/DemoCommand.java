@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TimeToNormalization;
@@ -82,11 +83,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--exit-when-done", description = "Exit 0 once the table is printed instead of running on.")
     boolean exitWhenDone;
 
-    @Option(
-            names = "--http-port",
-            defaultValue = "8080",
-            description = "Port for health, metrics, queries and the dashboard (reserved; default: ${DEFAULT-VALUE}).")
-    int httpPort;
+    @Mixin
+    HttpOptions http;
 
     @Override
     public Integer call() throws Exception {
@@ -103,10 +101,15 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(
                 "Synthetic cohort: %d patients, %d clinical events, %d lab readings (seed %d)%n",
                 patients, cohort.events().size(), cohort.readings().size(), seed);
-        Pipeline p = Pipeline.embedded(pipeline.topologyConfig(Clock.systemUTC()), partitions, meters);
+        Pipeline p = Pipeline.embedded(
+                pipeline.topologyConfig(Clock.systemUTC()),
+                partitions,
+                meters,
+                Optional.of(http.endpoint("localhost")));
         Hl7Ingest ingest = null;
         try {
             out.printf("Embedded Kafka broker at %s; pipeline running%n", p.bootstrapServers());
+            p.dashboardUrl().ifPresent(url -> out.printf("Dashboard: %s (JSON API under %sapi/)%n", url, url));
             out.flush();
             ingest = Hl7Ingest.start(hl7, mllpPort, p.bootstrapServers(), Map.of(), p, out);
             // Trial events (randomization, infusion, discharge) come from the trial's systems; the lab

@@ -76,7 +76,10 @@ final class QueryService {
             return Reply.error(404, "not an API route");
         } catch (InvalidStateStoreException e) {
             // Rebalancing, restoring, starting or stopping: the caller should retry shortly.
-            log.debug("{} not answerable now: {}", request.template(), e.getClass().getSimpleName());
+            log.debug(
+                    "{} not answerable now: {}",
+                    request.template(),
+                    e.getClass().getSimpleName());
             return unavailable("state stores are not queryable right now (rebalancing or restoring); retry");
         } catch (StreamsException | IllegalStateException e) {
             // Not started or already closed; the message names no key.
@@ -122,7 +125,9 @@ final class QueryService {
                 for (Map.Entry<AssayType, ReferenceInterval> e : new java.util.TreeMap<>(a.intervals()).entrySet()) {
                     ReferenceInterval i = e.getValue();
                     json.writeStartObject();
-                    json.writeStringField("assayType", e.getKey() == AssayType.NONE ? null : e.getKey().name());
+                    json.writeStringField(
+                            "assayType",
+                            e.getKey() == AssayType.NONE ? null : e.getKey().name());
                     writeNullable(json, "low", i.low());
                     writeNullable(json, "high", i.high());
                     json.writeBooleanField("lowInclusive", i.lowInclusive());
@@ -172,18 +177,23 @@ final class QueryService {
         }
         List<BiomarkerSummary> summaries = a.views().summaries(owner.partition(), patientId);
         if (!trajectory) {
-            return summaries.isEmpty() ? unknownPatient() : Reply.json(200, json -> {
-                json.writeStartObject();
-                json.writeStringField("patientId", patientId);
-                writeRecords(json, "summaries", summaries);
-                json.writeEndObject();
-            });
+            return summaries.isEmpty()
+                    ? unknownPatient()
+                    : Reply.json(200, json -> {
+                        json.writeStartObject();
+                        json.writeStringField("patientId", patientId);
+                        writeRecords(json, "summaries", summaries);
+                        json.writeEndObject();
+                    });
         }
         String only = analyte.orElse(null);
         List<TrajectoryPoint> points = a.views().trajectory(owner.partition(), patientId, only);
         if (points.isEmpty()
                 && summaries.isEmpty()
-                && (only == null || a.views().trajectory(owner.partition(), patientId, null).isEmpty())) {
+                && (only == null
+                        || a.views()
+                                .trajectory(owner.partition(), patientId, null)
+                                .isEmpty())) {
             return unknownPatient();
         }
         return Reply.json(200, json -> {
@@ -199,7 +209,11 @@ final class QueryService {
         try {
             return forwarder.forward(owner, rawPathAndQuery);
         } catch (IOException e) {
-            log.warn("Could not forward a patient request to its owner {}:{}: {}", owner.host(), owner.port(), e.toString());
+            log.warn(
+                    "Could not forward a patient request to its owner {}:{}: {}",
+                    owner.host(),
+                    owner.port(),
+                    e.toString());
             return unavailable("the instance that owns this patient cannot be reached; retry");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -220,7 +234,8 @@ final class QueryService {
         if (a == null) {
             return unavailable("the topology is starting; retry");
         }
-        List<? extends IndexedRecord> records = visits ? a.views().visits(analyte) : a.views().curves(analyte);
+        List<? extends IndexedRecord> records =
+                visits ? a.views().visits(analyte) : a.views().curves(analyte);
         String only = analyte;
         return Reply.json(200, json -> {
             json.writeStartObject();

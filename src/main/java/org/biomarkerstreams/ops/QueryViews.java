@@ -38,7 +38,9 @@ interface QueryViews {
                 // Input topics are keyed by patient id with the default partitioner, and the views live in
                 // the patient processor's sub-topology: the patient id locates them.
                 return streams.queryMetadataForKey(
-                        PatientViews.TRAJECTORY_STORE, patientId, Serdes.String().serializer());
+                        PatientViews.TRAJECTORY_STORE,
+                        patientId,
+                        Serdes.String().serializer());
             }
 
             @Override

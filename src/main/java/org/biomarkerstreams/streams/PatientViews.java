@@ -39,21 +39,13 @@ public final class PatientViews {
     /** Materializes the per-patient outputs of {@code outputs} (keyed by patient, not repartitioned). */
     static void define(StreamsBuilder builder, AvroSerdes serdes, KStream<String, SpecificRecord> outputs) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TRAJECTORY_STORE),
-                Serdes.Bytes(),
-                serdes.value(TrajectoryPoint.class)));
+                Stores.persistentKeyValueStore(TRAJECTORY_STORE), Serdes.Bytes(), serdes.value(TrajectoryPoint.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(POINT_INDEX_STORE), Serdes.String(), Serdes.Bytes()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SUMMARY_STORE),
-                Serdes.String(),
-                serdes.value(BiomarkerSummary.class)));
+                Stores.persistentKeyValueStore(SUMMARY_STORE), Serdes.String(), serdes.value(BiomarkerSummary.class)));
         outputs.process(
-                ViewProcessor::new,
-                Named.as("patient-views"),
-                TRAJECTORY_STORE,
-                POINT_INDEX_STORE,
-                SUMMARY_STORE);
+                ViewProcessor::new, Named.as("patient-views"), TRAJECTORY_STORE, POINT_INDEX_STORE, SUMMARY_STORE);
     }
 
     /**
@@ -75,9 +67,8 @@ public final class PatientViews {
         if (!StoreKeys.isKeySafe(patientId)) {
             return List.of();
         }
-        Bytes from = analyte == null
-                ? StoreKeys.patientFrom(patientId)
-                : StoreKeys.readingsAll(patientId, analyte, false);
+        Bytes from =
+                analyte == null ? StoreKeys.patientFrom(patientId) : StoreKeys.readingsAll(patientId, analyte, false);
         Bytes to = analyte == null ? StoreKeys.patientTo(patientId) : StoreKeys.readingsAll(patientId, analyte, true);
         List<TrajectoryPoint> points = new ArrayList<>();
         try (KeyValueIterator<Bytes, TrajectoryPoint> it = store.range(from, to)) {

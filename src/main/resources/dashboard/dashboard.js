@@ -65,11 +65,13 @@ function colorOf(arms, arm) {
 // Reference intervals as [low, high] bands with labels; open ends closed at the data's range.
 function referenceAreas(def, dataMax) {
   if (!def) return [];
-  return def.intervals.map(i => {
+  return def.intervals.map((i, k) => {
     const low = i.low === null ? 0 : i.low;
     const high = i.high === null ? Math.max(low * 1.5, dataMax * 1.1, low + 1) : i.high;
     const label = (i.assayType ? i.assayType + ' ' : '') + 'ref ' + i.text;
-    return [{ yAxis: low, name: label }, { yAxis: high }];
+    // Two intervals (D-dimer FEU and DDU) overlap: their labels go to opposite corners.
+    return [{ yAxis: low, name: label, label: { position: k === 0 ? 'insideTopRight' : 'insideTopLeft' } },
+      { yAxis: high }];
   });
 }
 

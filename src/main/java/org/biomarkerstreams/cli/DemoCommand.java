@@ -52,6 +52,11 @@ final class DemoCommand implements Callable<Integer> {
     /** The table the demo printed last, for tests. */
     CohortTable lastTable;
 
+    /** The pipeline while {@link #call()} runs, for an embedding caller (tests) to reach and stop it. */
+    private volatile Pipeline running;
+
+    private volatile boolean stopRequested;
+
     @Option(
             names = "--patients",
             defaultValue = "41",
@@ -107,6 +112,7 @@ final class DemoCommand implements Callable<Integer> {
                 meters,
                 Optional.of(http.endpoint("localhost")));
         Hl7Ingest ingest = null;
+        running = p;
         try {
             out.printf("Embedded Kafka broker at %s; pipeline running%n", p.bootstrapServers());
             p.dashboardUrl().ifPresent(url -> out.printf("Dashboard: %s (JSON API under %sapi/)%n", url, url));
@@ -146,12 +152,27 @@ final class DemoCommand implements Callable<Integer> {
             p.runtime().awaitStopped();
             return 0;
         } finally {
-            if (exitWhenDone) {
+            running = null;
+            if (exitWhenDone || stopRequested) {
                 if (ingest != null) {
                     ingest.close();
                 }
                 p.close();
             }
+        }
+    }
+
+    /** The running pipeline, empty before it started and after {@link #call()} returned. */
+    Optional<Pipeline> pipeline() {
+        return Optional.ofNullable(running);
+    }
+
+    /** Stops a demo that keeps running, as Ctrl-C does but without exiting the JVM; {@link #call()} returns. */
+    void stop() {
+        stopRequested = true;
+        Pipeline p = running;
+        if (p != null) {
+            p.runtime().close(Duration.ofSeconds(30));
         }
     }
 

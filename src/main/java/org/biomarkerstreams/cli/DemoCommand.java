@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TimeToNormalization;
@@ -54,6 +55,11 @@ final class DemoCommand implements Callable<Integer> {
     /** The table the demo printed last, for tests. */
     CohortTable lastTable;
 
+    /** The pipeline while {@link #call()} runs, for an embedding caller (tests) to reach and stop it. */
+    private volatile Pipeline running;
+
+    private volatile boolean stopRequested;
+
     @Option(
             names = "--patients",
             defaultValue = "41",
@@ -86,11 +92,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--exit-when-done", description = "Exit 0 once the table is printed instead of running on.")
     boolean exitWhenDone;
 
-    @Option(
-            names = "--http-port",
-            defaultValue = "8080",
-            description = "Port for health, metrics, queries and the dashboard (reserved; default: ${DEFAULT-VALUE}).")
-    int httpPort;
+    @Mixin
+    HttpOptions http;
 
     @Override
     public Integer call() throws Exception {
@@ -117,10 +120,16 @@ final class DemoCommand implements Callable<Integer> {
                 cohort.events().size(),
                 cohort.readings().size(),
                 seed);
-        Pipeline p = Pipeline.embedded(pipeline.topologyConfig(Clock.systemUTC()), partitions, meters);
+        Pipeline p = Pipeline.embedded(
+                pipeline.topologyConfig(Clock.systemUTC()),
+                partitions,
+                meters,
+                Optional.of(http.endpoint("localhost")));
         Hl7Ingest ingest = null;
+        running = p;
         try {
             out.printf("Embedded Kafka broker at %s; pipeline running%n", p.bootstrapServers());
+            p.dashboardUrl().ifPresent(url -> out.printf("Dashboard: %s (JSON API under %sapi/)%n", url, url));
             out.flush();
             ingest = Hl7Ingest.start(hl7, mllpPort, p.bootstrapServers(), Map.of(), p, out);
             // Trial events (randomization, infusion, discharge) come from the trial's systems; the lab
@@ -160,12 +169,27 @@ final class DemoCommand implements Callable<Integer> {
             p.runtime().awaitStopped();
             return 0;
         } finally {
-            if (exitWhenDone) {
+            running = null;
+            if (exitWhenDone || stopRequested) {
                 if (ingest != null) {
                     ingest.close();
                 }
                 p.close();
             }
+        }
+    }
+
+    /** The running pipeline, empty before it started and after {@link #call()} returned. */
+    Optional<Pipeline> pipeline() {
+        return Optional.ofNullable(running);
+    }
+
+    /** Stops a demo that keeps running, as Ctrl-C does but without exiting the JVM; {@link #call()} returns. */
+    void stop() {
+        stopRequested = true;
+        Pipeline p = running;
+        if (p != null) {
+            p.runtime().close(Duration.ofSeconds(30));
         }
     }
 

@@ -16,9 +16,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.ops.CatchUp;
 import org.biomarkerstreams.ops.EmbeddedKafkaBroker;
 import org.biomarkerstreams.ops.PipelineTopics;
+import org.biomarkerstreams.ops.QueryServer;
 import org.biomarkerstreams.ops.StreamsRuntime;
 import org.biomarkerstreams.ops.TopicSetup;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
@@ -33,6 +35,14 @@ import org.biomarkerstreams.streams.TopologyConfig;
  */
 final class Pipeline implements AutoCloseable {
 
+    /**
+     * The HTTP query server to run beside the topology.
+     *
+     * @param port 0 for any free port
+     * @param advertisedHost how other instances reach this one ({@code application.server})
+     */
+    record Http(String bindAddress, int port, String advertisedHost) {}
+
     private final EmbeddedKafkaBroker broker;
     private final String bootstrapServers;
     private final Map<String, String> clientProperties;
@@ -43,6 +53,8 @@ final class Pipeline implements AutoCloseable {
     private final Admin admin;
     private final Path tempStateDir;
     private final String registryScope;
+    private final QueryServer http;
+    private final HostInfo self;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::close, "pipeline-shutdown");
 
@@ -56,7 +68,9 @@ final class Pipeline implements AutoCloseable {
             String applicationId,
             Admin admin,
             Path tempStateDir,
-            String registryScope) {
+            String registryScope,
+            QueryServer http,
+            HostInfo self) {
         this.broker = broker;
         this.bootstrapServers = bootstrapServers;
         this.clientProperties = clientProperties;
@@ -67,6 +81,8 @@ final class Pipeline implements AutoCloseable {
         this.admin = admin;
         this.tempStateDir = tempStateDir;
         this.registryScope = registryScope;
+        this.http = http;
+        this.self = self;
         if (broker != null) {
             // SIGTERM / Ctrl-C: Streams first (commit, flush state), then the broker it runs on.
             broker.removeShutdownHook();
@@ -76,6 +92,11 @@ final class Pipeline implements AutoCloseable {
 
     /** A fresh embedded broker, an in-process registry, the topics, and the topology running on them. */
     static Pipeline embedded(TopologyConfig config, int partitions, MeterRegistry meters) {
+        return embedded(config, partitions, meters, Optional.empty());
+    }
+
+    /** As {@link #embedded(TopologyConfig, int, MeterRegistry)}, with the HTTP query server and dashboard. */
+    static Pipeline embedded(TopologyConfig config, int partitions, MeterRegistry meters, Optional<Http> http) {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults());
         String scope = "embedded-" + UUID.randomUUID();
         try {
@@ -88,7 +109,8 @@ final class Pipeline implements AutoCloseable {
                     StreamsConfig.EXACTLY_ONCE_V2,
                     1,
                     Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
-            return start(broker, settings, Map.of(), serdes, config, meters, Optional.of(partitions), stateDir, scope);
+            return start(
+                    broker, settings, Map.of(), serdes, config, meters, Optional.of(partitions), stateDir, scope, http);
         } catch (IOException | RuntimeException e) {
             broker.close();
             InMemorySchemaRegistry.dropScope(scope);
@@ -103,7 +125,18 @@ final class Pipeline implements AutoCloseable {
             AvroSerdes serdes,
             TopologyConfig config,
             MeterRegistry meters) {
-        return start(null, settings, clientProperties, serdes, config, meters, Optional.empty(), null, null);
+        return onCluster(settings, clientProperties, serdes, config, meters, Optional.empty());
+    }
+
+    /** As above, with the HTTP query server; its address becomes the instance's {@code application.server}. */
+    static Pipeline onCluster(
+            StreamsRuntime.Settings settings,
+            Map<String, String> clientProperties,
+            AvroSerdes serdes,
+            TopologyConfig config,
+            MeterRegistry meters,
+            Optional<Http> http) {
+        return start(null, settings, clientProperties, serdes, config, meters, Optional.empty(), null, null, http);
     }
 
     private static Pipeline start(
@@ -115,15 +148,27 @@ final class Pipeline implements AutoCloseable {
             MeterRegistry meters,
             Optional<Integer> partitions,
             Path tempStateDir,
-            String registryScope) {
+            String registryScope,
+            Optional<Http> http) {
         Admin admin = admin(settings.bootstrapServers(), clientProperties);
+        QueryServer server = null;
         try {
             TopicSetup.ensureTopics(
                     admin,
                     new PipelineTopics(config.topics(), partitions, Optional.empty()).all(),
                     Duration.ofSeconds(60));
+            HostInfo self = null;
+            if (http.isPresent()) {
+                // Bound before Streams starts: the bound port is part of application.server.
+                server = QueryServer.start(http.get().bindAddress(), http.get().port(), config.profile());
+                self = new HostInfo(http.get().advertisedHost(), server.port());
+                settings = withApplicationServer(settings, self);
+            }
             StreamsRuntime runtime = StreamsRuntime.start(
                     BiomarkerTopology.build(config, serdes, new PipelineCounters(meters)), settings);
+            if (server != null) {
+                server.attach(runtime.streams(), self);
+            }
             return new Pipeline(
                     broker,
                     settings.bootstrapServers(),
@@ -134,11 +179,38 @@ final class Pipeline implements AutoCloseable {
                     settings.applicationId(),
                     admin,
                     tempStateDir,
-                    registryScope);
+                    registryScope,
+                    server,
+                    self);
         } catch (RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
             admin.close();
             throw e;
         }
+    }
+
+    private static StreamsRuntime.Settings withApplicationServer(StreamsRuntime.Settings settings, HostInfo self) {
+        Map<String, String> properties = new java.util.HashMap<>(settings.clientProperties());
+        properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        return new StreamsRuntime.Settings(
+                settings.bootstrapServers(),
+                settings.applicationId(),
+                settings.stateDir(),
+                settings.processingGuarantee(),
+                settings.threads(),
+                properties);
+    }
+
+    /** The HTTP server's bound port, when it runs. */
+    Optional<Integer> httpPort() {
+        return http == null ? Optional.empty() : Optional.of(http.port());
+    }
+
+    /** Where the dashboard is, when the HTTP server runs. */
+    Optional<String> dashboardUrl() {
+        return http == null ? Optional.empty() : Optional.of("http://" + self.host() + ":" + self.port() + "/");
     }
 
     static Admin admin(String bootstrapServers, Map<String, String> clientProperties) {
@@ -192,6 +264,9 @@ final class Pipeline implements AutoCloseable {
             } catch (IllegalStateException e) {
                 // already shutting down: the hook finds the pipeline closed
             }
+        }
+        if (http != null) {
+            http.close();
         }
         runtime.close(Duration.ofSeconds(30));
         admin.close(Duration.ofSeconds(5));

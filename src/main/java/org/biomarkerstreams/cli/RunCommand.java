@@ -57,11 +57,8 @@ final class RunCommand implements Callable<Integer> {
             description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
     String processingGuarantee;
 
-    @Option(
-            names = "--http-port",
-            defaultValue = "8080",
-            description = "Port for health, metrics and queries (reserved; default: ${DEFAULT-VALUE}).")
-    int httpPort;
+    @Mixin
+    HttpOptions http;
 
     @Option(
             names = "--mllp-port",
@@ -92,7 +89,9 @@ final class RunCommand implements Callable<Integer> {
                 kafka.clientProperties(),
                 new AvroSerdes(kafka.registry(), true),
                 pipeline.topologyConfig(Clock.systemUTC()),
-                new SimpleMeterRegistry())) {
+                new SimpleMeterRegistry(),
+                Optional.of(http.endpoint(null)))) {
+            p.dashboardUrl().ifPresent(url -> spec.commandLine().getOut().printf("Dashboard and query API: %s%n", url));
             // SIGTERM / Ctrl-C: close Streams cleanly (commit, flush state) before the JVM exits.
             Thread closeOnShutdown = new Thread(() -> p.runtime().close(CLOSE_TIMEOUT), "biomarker-streams-shutdown");
             Runtime.getRuntime().addShutdownHook(closeOnShutdown);

@@ -72,6 +72,9 @@ public final class BiomarkerTopology {
                         PatientProcessor.PATIENTS_STORE,
                         PatientProcessor.ANALYTES_STORE,
                         PatientProcessor.CLOSE_STORE);
+        // Interactive queries: per-patient views beside the patient processor, cohort views global.
+        PatientViews.define(builder, serdes, outputs);
+        CohortViews.define(builder, topics, serdes);
 
         outputs.split(Named.as("route-"))
                 .branch(

@@ -18,7 +18,7 @@ class DemoCommandIT {
         CommandLine cli = new CommandLine(demo);
         cli.setOut(new PrintWriter(out, true));
 
-        int exit = cli.execute("--exit-when-done", "--seed", "7");
+        int exit = cli.execute("--exit-when-done", "--seed", "7", "--http-port", "0");
 
         assertThat(exit).isZero();
         assertThat(out.toString())

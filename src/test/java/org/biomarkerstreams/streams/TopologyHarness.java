@@ -175,6 +175,11 @@ final class TopologyHarness implements AutoCloseable {
         return keys;
     }
 
+    /** A state store of the topology, typed as the topology materializes it. */
+    <K, V> org.apache.kafka.streams.state.KeyValueStore<K, V> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
     double counter(String name) {
         return PipelineCounters.total(meters, name);
     }

@@ -1,0 +1,279 @@
+package org.biomarkerstreams.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.CohortVisitSummary;
+import org.biomarkerstreams.avro.NormalizationCurve;
+import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.domain.SiteProfile;
+import org.biomarkerstreams.streams.AvroJson;
+import org.junit.jupiter.api.Test;
+
+class QueryServiceTest {
+
+    private static final HostInfo SELF = new HostInfo("a", 1);
+    private static final HostInfo OTHER = new HostInfo("b", 2);
+
+    private final FakeViews views = new FakeViews();
+    private final List<String> forwarded = new ArrayList<>();
+    private Forwarder forwarder = (owner, path) -> {
+        forwarded.add(owner.host() + ":" + owner.port() + path);
+        return new Reply(200, Reply.JSON, "{\"from\":\"owner\"}".getBytes());
+    };
+    private final QueryService service = new QueryService(SiteProfile.defaults(), (o, p) -> forwarder.forward(o, p));
+
+    QueryServiceTest() {
+        service.attach(views, SELF);
+    }
+
+    private Reply get(ApiRequest request) {
+        return service.handle(request, false, "/the/raw?path");
+    }
+
+    @Test
+    void shouldAnswerFromLocalStoreWithAvroFieldNamesWhenThisInstanceOwnsPatient() {
+        views.owner = SELF;
+        views.points = List.of(point("P1", "CRP", "r1", 12.5));
+        views.summaries = List.of(summary("P1", "CRP"));
+
+        Reply reply = get(new ApiRequest.PatientTrajectory("P1", "crp"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        Map<String, Object> json = AvroJson.parse(reply.text());
+        assertThat(json).containsEntry("patientId", "P1").containsEntry("analyte", "CRP");
+        assertThat((List<?>) json.get("points")).singleElement().satisfies(p -> assertThat(asMap(p))
+                .containsEntry("readingId", "r1")
+                .containsEntry("value", 12.5)
+                .containsEntry("observedAt", "2020-02-13T08:00:00Z")
+                .containsKeys("hoursSinceAnchor", "anrind", "retracted"));
+        assertThat(views.askedAnalyte).isEqualTo("CRP");
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldForwardOnceToOwnerWhenAnotherInstanceOwnsPatient() {
+        views.owner = OTHER;
+
+        Reply reply = get(new ApiRequest.PatientSummary("P1"));
+
+        assertThat(reply.text()).isEqualTo("{\"from\":\"owner\"}");
+        assertThat(forwarded).containsExactly("b:2/the/raw?path");
+    }
+
+    @Test
+    void shouldAnswer503InsteadOfForwardingAgainWhenForwardedRequestIsNotOurs() {
+        views.owner = OTHER;
+
+        Reply reply = service.handle(new ApiRequest.PatientSummary("P1"), true, "/x");
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer503WhenOwnerCannotBeReached() {
+        views.owner = OTHER;
+        forwarder = (o, p) -> {
+            throw new ConnectException("refused");
+        };
+
+        assertThat(get(new ApiRequest.PatientSummary("P1")).status()).isEqualTo(503);
+    }
+
+    @Test
+    void shouldAnswer503WhenStoreIsNotQueryableOrOwnerUnknown() {
+        views.owner = SELF;
+        views.failure = new InvalidStateStoreException("rebalancing");
+        assertThat(get(new ApiRequest.PatientTrajectory("P1", null)).status()).isEqualTo(503);
+        assertThat(get(new ApiRequest.CohortVisits(null)).status()).isEqualTo(503);
+
+        views.failure = null;
+        views.owner = null;
+        assertThat(get(new ApiRequest.PatientTrajectory("P1", null)).status()).isEqualTo(503);
+    }
+
+    @Test
+    void shouldAnswer404WhenPatientHasNoData() {
+        views.owner = SELF;
+
+        assertThat(get(new ApiRequest.PatientTrajectory("nobody", null)).status())
+                .isEqualTo(404);
+        assertThat(get(new ApiRequest.PatientSummary("nobody")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldAnswerEmptyPointsNot404WhenKnownPatientHasNoReadingOfAnalyte() {
+        views.owner = SELF;
+        views.summaries = List.of(summary("P1", "CRP"));
+
+        Reply reply = get(new ApiRequest.PatientTrajectory("P1", "IL6"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat((List<?>) AvroJson.parse(reply.text()).get("points")).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer400WhenAnalyteIsUnknown() {
+        views.owner = SELF;
+
+        assertThat(get(new ApiRequest.PatientTrajectory("P1", "NOPE")).status()).isEqualTo(400);
+        assertThat(get(new ApiRequest.CohortVisits("NOPE")).status()).isEqualTo(400);
+        assertThat(get(new ApiRequest.CohortNormalization("NOPE")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void shouldAnswerCohortFromGlobalViewsWithoutForwardingWhenAnalyteGiven() {
+        views.owner = OTHER;
+        views.visits = List.of(visit("MSC", "CRP", "D7", 9.5));
+
+        Reply reply = get(new ApiRequest.CohortVisits("CRP"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat((List<?>) AvroJson.parse(reply.text()).get("visits"))
+                .singleElement()
+                .satisfies(v -> assertThat(asMap(v))
+                        .containsEntry("arm", "MSC")
+                        .containsEntry("visit", "D7")
+                        .containsEntry("median", 9.5)
+                        .containsEntry("nMissing", 1));
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldListReferenceIntervalsOfProfileWhenAnalytesAreAsked() {
+        Map<String, Object> json = AvroJson.parse(get(new ApiRequest.Analytes()).text());
+
+        assertThat(json.toString()).contains("analyte=CRP", "high=10.0", "analyte=PFRATIO", "low=300.0", "FEU");
+    }
+
+    @Test
+    void shouldBeReadyOnlyWhenRunning() {
+        views.state = KafkaStreams.State.REBALANCING;
+        assertThat(get(new ApiRequest.Ready()).status()).isEqualTo(503);
+        assertThat(get(new ApiRequest.Live()).status()).isEqualTo(200);
+
+        views.state = KafkaStreams.State.RUNNING;
+        assertThat(get(new ApiRequest.Ready()).status()).isEqualTo(200);
+
+        views.state = KafkaStreams.State.ERROR;
+        assertThat(get(new ApiRequest.Live()).status()).isEqualTo(503);
+    }
+
+    @Test
+    void shouldAnswer503BeforeTopologyIsAttached() {
+        QueryService fresh = new QueryService(SiteProfile.defaults(), (o, p) -> {
+            throw new IOException("never");
+        });
+
+        assertThat(fresh.handle(new ApiRequest.PatientSummary("P1"), false, "/x")
+                        .status())
+                .isEqualTo(503);
+        assertThat(fresh.handle(new ApiRequest.Ready(), false, "/x").status()).isEqualTo(503);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object json) {
+        return (Map<String, Object>) json;
+    }
+
+    private static TrajectoryPoint point(String patient, String analyte, String readingId, double value) {
+        return TrajectoryPoint.newBuilder()
+                .setPatientId(patient)
+                .setAnalyte(analyte)
+                .setReadingId(readingId)
+                .setRevision(0)
+                .setObservedAt(Instant.parse("2020-02-13T08:00:00Z"))
+                .setValue(value)
+                .setUnit("mg/L")
+                .build();
+    }
+
+    private static BiomarkerSummary summary(String patient, String analyte) {
+        return BiomarkerSummary.newBuilder()
+                .setPatientId(patient)
+                .setAnalyte(analyte)
+                .setUnit("mg/L")
+                .build();
+    }
+
+    private static CohortVisitSummary visit(String arm, String analyte, String visit, double median) {
+        return CohortVisitSummary.newBuilder()
+                .setProtocol("p")
+                .setArm(arm)
+                .setAnalyte(analyte)
+                .setUnit("mg/L")
+                .setVisit(visit)
+                .setN(3)
+                .setNMissing(1)
+                .setMedian(median)
+                .setUpdatedAt(Instant.EPOCH)
+                .build();
+    }
+
+    private static final class FakeViews implements QueryViews {
+        HostInfo owner;
+        RuntimeException failure;
+        List<TrajectoryPoint> points = List.of();
+        List<BiomarkerSummary> summaries = List.of();
+        List<CohortVisitSummary> visits = List.of();
+        String askedAnalyte;
+        KafkaStreams.State state = KafkaStreams.State.RUNNING;
+
+        @Override
+        public KeyQueryMetadata owner(String patientId) {
+            return owner == null ? KeyQueryMetadata.NOT_AVAILABLE : new KeyQueryMetadata(owner, java.util.Set.of(), 0);
+        }
+
+        @Override
+        public List<TrajectoryPoint> trajectory(int partition, String patientId, String analyte) {
+            check();
+            askedAnalyte = analyte;
+            return points.stream()
+                    .filter(p -> p.getPatientId().equals(patientId))
+                    .filter(p -> analyte == null || p.getAnalyte().equals(analyte))
+                    .toList();
+        }
+
+        @Override
+        public List<BiomarkerSummary> summaries(int partition, String patientId) {
+            check();
+            return summaries.stream()
+                    .filter(s -> s.getPatientId().equals(patientId))
+                    .toList();
+        }
+
+        @Override
+        public List<CohortVisitSummary> visits(String analyte) {
+            check();
+            return visits;
+        }
+
+        @Override
+        public List<NormalizationCurve> curves(String analyte) {
+            check();
+            return List.of();
+        }
+
+        @Override
+        public KafkaStreams.State state() {
+            return state;
+        }
+
+        private void check() {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+}

@@ -17,6 +17,7 @@ import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.domain.Blinding;
 import org.biomarkerstreams.domain.KaplanMeier;
+import org.biomarkerstreams.domain.LogRank;
 import org.biomarkerstreams.domain.SampleStatistics;
 
 /**
@@ -144,13 +145,20 @@ public final class CohortTable {
      * @param events patients at risk who normalized
      * @param atRisk patients abnormal at baseline
      * @param medianDays Kaplan–Meier median in days from the anchor, empty when not reached
+     * @param medianCi its 95% confidence interval (Brookmeyer–Crowley, log-log), bounds empty when not reached
      */
-    public record Normalization(int events, int atRisk, OptionalDouble medianDays) {}
+    public record Normalization(
+            int events, int atRisk, OptionalDouble medianDays, KaplanMeier.MedianInterval medianCi) {}
+
+    /** The log-rank test between the columns of one analyte's time to normalization. */
+    public record ArmComparison(List<String> columns, LogRank.Result test) {}
 
     private record Key(String arm, String analyte) {}
 
     private static final int LABEL_INDENT = 2;
     private static final String TTN_LABEL = "time to normal";
+    private static final String LOG_RANK_LABEL = "log-rank";
+    private static final double CI_LEVEL = 0.95;
 
     private final List<String> arms;
     private final List<String> analytes;
@@ -159,6 +167,7 @@ public final class CohortTable {
     private final Map<String, String> units;
     private final Map<Key, Map<String, Cell>> cells;
     private final Map<Key, Normalization> normalizations;
+    private final Map<String, ArmComparison> comparisons;
     private final int provisional;
     private final Layout layout;
 
@@ -170,6 +179,7 @@ public final class CohortTable {
             Map<String, String> units,
             Map<Key, Map<String, Cell>> cells,
             Map<Key, Normalization> normalizations,
+            Map<String, ArmComparison> comparisons,
             int provisional,
             Layout layout) {
         this.layout = layout;
@@ -180,6 +190,7 @@ public final class CohortTable {
         this.units = units;
         this.cells = cells;
         this.normalizations = normalizations;
+        this.comparisons = comparisons;
         this.provisional = provisional;
     }
 
@@ -271,7 +282,21 @@ public final class CohortTable {
                 }
                 cells.put(key, byVisit);
                 KaplanMeier km = KaplanMeier.estimate(observations.getOrDefault(key, List.of()));
-                normalizations.put(key, new Normalization(km.events(), km.size(), km.median()));
+                normalizations.put(
+                        key,
+                        new Normalization(km.events(), km.size(), km.median(), km.medianConfidenceInterval(CI_LEVEL)));
+            }
+        }
+        Map<String, ArmComparison> comparisons = new LinkedHashMap<>();
+        List<String> compared = armOrder.stream()
+                .filter(arm -> !Blinding.ALL.equals(arm) && !UNASSIGNED.equals(arm))
+                .toList();
+        if (compared.size() >= 2) {
+            for (String analyte : analyteOrder) {
+                List<List<KaplanMeier.Observation>> groups = compared.stream()
+                        .map(arm -> observations.getOrDefault(new Key(arm, analyte), List.of()))
+                        .toList();
+                LogRank.test(groups).ifPresent(r -> comparisons.put(analyte, new ArmComparison(compared, r)));
             }
         }
         Map<String, Integer> armPatients = new LinkedHashMap<>();
@@ -279,7 +304,16 @@ public final class CohortTable {
         Map<String, String> units = new LinkedHashMap<>();
         unitsByAnalyte.forEach((analyte, unitSet) -> units.put(analyte, String.join(", ", unitSet)));
         return new CohortTable(
-                armOrder, analyteOrder, visitOrder, armPatients, units, cells, normalizations, provisional, layout);
+                armOrder,
+                analyteOrder,
+                visitOrder,
+                armPatients,
+                units,
+                cells,
+                normalizations,
+                comparisons,
+                provisional,
+                layout);
     }
 
     private static String armOf(String arm) {
@@ -377,7 +411,8 @@ public final class CohortTable {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append("Median [Q1-Q3] (n; missing). Time to normal: events/at risk, Kaplan-Meier median.\n\n");
+        out.append("Median [Q1-Q3] (n; missing). Time to normal: events/at risk, Kaplan-Meier median\n"
+                + "(95% CI, Brookmeyer-Crowley; NR = not reached).\n\n");
         for (List<String> row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.size(); i++) {
@@ -422,17 +457,27 @@ public final class CohortTable {
                 row.add(format(normalization(arm, analyte).orElseThrow()));
             }
             rows.add(row);
+            ArmComparison comparison = comparisons.get(analyte);
+            if (comparison != null) {
+                labels.add(" ".repeat(LABEL_INDENT) + LOG_RANK_LABEL);
+                rows.add(List.of(format(comparison, this::heading)));
+            }
         }
 
         int labelWidth = labels.stream().mapToInt(String::length).max().orElse(0) + 2;
         int[] widths = new int[arms.size()];
-        for (List<String> row : rows) {
+        for (int r = 0; r < rows.size(); r++) {
+            List<String> row = rows.get(r);
+            if (labels.get(r).endsWith(LOG_RANK_LABEL)) {
+                continue; // one line across the arm columns
+            }
             for (int i = 0; i < row.size(); i++) {
                 widths[i] = Math.max(widths[i], row.get(i).length() + 2);
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append("Visit values: median [Q1-Q3] (n; missing). Time to normal: events/at risk, Kaplan-Meier median.\n");
+        out.append("Visit values: median [Q1-Q3] (n; missing). Time to normal: events/at risk, Kaplan-Meier median\n"
+                + "(95% CI, Brookmeyer-Crowley; NR = not reached); log-rank test between the arms.\n");
         for (int r = 0; r < rows.size(); r++) {
             if (blockStarts.contains(r)) {
                 out.append('\n');
@@ -481,7 +526,32 @@ public final class CohortTable {
                 ? String.format(
                         Locale.ROOT, "median %.1f d", normalization.medianDays().getAsDouble())
                 : "median not reached";
-        return normalization.events() + "/" + normalization.atRisk() + ", " + median;
+        KaplanMeier.MedianInterval ci = normalization.medianCi();
+        String interval = ci == null || (ci.lower().isEmpty() && ci.upper().isEmpty())
+                ? ""
+                : " (" + days(ci.lower()) + "-" + days(ci.upper()) + ")";
+        return normalization.events() + "/" + normalization.atRisk() + ", " + median + interval;
+    }
+
+    private static String days(OptionalDouble bound) {
+        return bound.isPresent() ? String.format(Locale.ROOT, "%.1f", bound.getAsDouble()) : "NR";
+    }
+
+    private static String format(ArmComparison comparison, java.util.function.UnaryOperator<String> heading) {
+        LogRank.Result r = comparison.test();
+        String p = r.pValue() < 0.001 ? "p < 0.001" : String.format(Locale.ROOT, "p = %.3f", r.pValue());
+        return String.format(
+                Locale.ROOT,
+                "%s (chi-square %.2f, %d df; %s)",
+                p,
+                r.chiSquare(),
+                r.degreesOfFreedom(),
+                String.join(" vs ", comparison.columns().stream().map(heading).toList()));
+    }
+
+    /** The log-rank test of an analyte's time to normalization between the arm columns, when there are two or more. */
+    public Optional<ArmComparison> comparison(String analyte) {
+        return Optional.ofNullable(comparisons.get(analyte));
     }
 
     private static String pad(String text, int width) {

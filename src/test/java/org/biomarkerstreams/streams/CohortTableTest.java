@@ -15,6 +15,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.NormalizationStatus;
 import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.domain.KaplanMeier;
+import org.biomarkerstreams.domain.LogRank;
 import org.biomarkerstreams.ingest.CohortSpec;
 import org.biomarkerstreams.ingest.SyntheticCohort;
 import org.biomarkerstreams.streams.CohortTable.Cell;
@@ -181,6 +183,42 @@ class CohortTableTest {
     }
 
     @Test
+    void shouldCompareTheArmsByLogRankAndShowTheMedianCiWhenTwoArmsHavePatientsAtRisk() {
+        List<TimeToNormalization> records = new java.util.ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            records.add(ttn("MSC", "CRP", true, 0, (double) i));
+            records.add(ttn("CONTROL", "CRP", true, i % 3 == 0 ? 0 : 1, 10.0 + 2 * i));
+        }
+        CohortTable table = table(List.of(), records);
+
+        CohortTable.ArmComparison comparison = table.comparison("CRP").orElseThrow();
+        java.util.List<KaplanMeier.Observation> msc = new java.util.ArrayList<>();
+        java.util.List<KaplanMeier.Observation> control = new java.util.ArrayList<>();
+        for (TimeToNormalization r : records) {
+            ("MSC".equals(r.getArm()) ? msc : control).add(new KaplanMeier.Observation(r.getAval(), r.getCnsr() == 0));
+        }
+        // the same numbers as the domain's test on the arms' observations, columns in table order
+        assertThat(comparison.columns()).containsExactly("CONTROL", "MSC");
+        assertThat(comparison.test().pValue())
+                .isEqualTo(LogRank.test(List.of(control, msc)).orElseThrow().pValue())
+                .isLessThan(0.05);
+        assertThat(table.normalization("MSC", "CRP").orElseThrow().medianCi())
+                .isEqualTo(KaplanMeier.estimate(msc).medianConfidenceInterval(0.95));
+        assertThat(table.render())
+                .contains("log-rank")
+                .contains("CONTROL vs MSC")
+                .contains("median 4.0 d (");
+    }
+
+    @Test
+    void shouldNotCompareWhenOnlyOneArmHasPatients() {
+        CohortTable table = table(List.of(), List.of(ttn("MSC", "CRP", true, 0, 2.0), ttn("MSC", "CRP", true, 0, 3.0)));
+
+        assertThat(table.comparison("CRP")).isEmpty();
+        assertThat(table.render()).doesNotContain("\n  log-rank");
+    }
+
+    @Test
     void shouldSayNotReachedWhenTheCurveStaysAboveHalf() {
         CohortTable table = table(
                 List.of(summary("CONTROL", "CRP", "mg/L", 40.0)),
@@ -225,7 +263,8 @@ class CohortTableTest {
         assertThat(text).containsPattern("\\n  BASELINE +- +25\\.0 \\[17\\.5-32\\.5\\] \\(4\\)\\n");
         assertThat(text).containsPattern("\\n  D3 +- +6\\.0 \\[5\\.0-7\\.0\\] \\(3; 1 missing\\)\\n");
         assertThat(text).containsPattern("\\n  D7 +- +- \\(4 missing\\)\\n");
-        assertThat(text).containsPattern("\\n  time to normal +- \\(none at risk\\) +2/2, median 2\\.9 d\\n");
+        assertThat(text)
+                .containsPattern("\\n  time to normal +- \\(none at risk\\) +2/2, median 2\\.9 d \\(2\\.9-NR\\)\\n");
         assertThat(text).containsPattern("\\n  BASELINE +0\\.60 \\[0\\.60-0\\.60\\] \\(1\\) +-\\n");
         assertThat(text.indexOf("CRP (mg/L)")).isLessThan(text.indexOf("LYMPH (10*9/L)"));
         assertThat(text.indexOf("  D7")).isLessThan(text.indexOf("  D14"));

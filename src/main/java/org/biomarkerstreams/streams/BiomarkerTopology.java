@@ -15,6 +15,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.biomarkerstreams.avro.BiomarkerAlert;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.ClinicalEvent;
 import org.biomarkerstreams.avro.CohortVisitSummary;
@@ -96,6 +97,15 @@ public final class BiomarkerTopology {
                                 s -> to(s, topics.deadLetters(), serdes.value(DeadLetter.class)), "dead-letters"));
 
         defineCohorts(outputs, config, serdes);
+
+        KStream<String, SpecificRecord> alerts = outputs.process(
+                () -> new AlertProcessor(config),
+                Named.as("alert-detector"),
+                AlertProcessor.READINGS_STORE,
+                AlertProcessor.INDEX_STORE,
+                AlertProcessor.SERIES_STORE,
+                AlertProcessor.EMITTED_STORE);
+        to(alerts, topics.alerts(), serdes.value(BiomarkerAlert.class));
     }
 
     /**
@@ -158,6 +168,10 @@ public final class BiomarkerTopology {
                 keyValue(VisitCohort.MEMBERS_STORE),
                 keyValue(CurveCohort.SENT_STORE),
                 keyValue(CurveCohort.MEMBERS_STORE),
+                byteKeyed(AlertProcessor.READINGS_STORE),
+                keyValue(AlertProcessor.INDEX_STORE),
+                byteKeyed(AlertProcessor.SERIES_STORE),
+                keyValue(AlertProcessor.EMITTED_STORE),
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(PatientProcessor.READINGS_STORE),
                         Serdes.Bytes(),
@@ -178,6 +192,10 @@ public final class BiomarkerTopology {
                         Stores.persistentKeyValueStore(PatientProcessor.CLOSE_STORE),
                         Serdes.Bytes(),
                         Serdes.ByteArray()));
+    }
+
+    private static StoreBuilder<?> byteKeyed(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
     }
 
     private static StoreBuilder<?> keyValue(String name) {

@@ -25,10 +25,12 @@ public record Stratum(String arm, String label, String value) {
 
     /**
      * The strata a patient belongs to: its arm as the protocol shows it (or {@link #UNASSIGNED}) and
-     * {@link Blinding#ALL}, each alone and split by every strata label of the protocol the patient has.
+     * {@link Blinding#ALL}, each alone and split by every strata label of the protocol the patient has
+     * (a blank arm or value counts as none).
      */
     public static List<Stratum> of(String arm, Map<String, String> strata, Protocol protocol) {
-        String shown = arm == null ? UNASSIGNED : protocol.blinding().label(arm);
+        String shown =
+                arm == null || arm.isBlank() ? UNASSIGNED : protocol.blinding().label(arm);
         List<Stratum> out = new ArrayList<>();
         for (String a : List.of(shown, Blinding.ALL)) {
             if (a.equals(Blinding.ALL) && shown.equals(Blinding.ALL)) {
@@ -37,7 +39,7 @@ public record Stratum(String arm, String label, String value) {
             out.add(new Stratum(a, null, null));
             for (String label : protocol.strata()) {
                 String value = strata.get(label);
-                if (value != null) {
+                if (value != null && !value.isBlank()) {
                     out.add(new Stratum(a, label, value));
                 }
             }

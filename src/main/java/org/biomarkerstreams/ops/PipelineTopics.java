@@ -10,8 +10,9 @@ import org.biomarkerstreams.streams.Topics;
 
 /**
  * The topics the pipeline reads and writes, as they should be created when missing: per-patient
- * outputs compacted (they are latest-state changelogs keyed per reading or per patient and analyte),
- * dead letters kept for 30 days.
+ * outputs and cohort views compacted (they are latest-state changelogs keyed per reading, per patient
+ * and analyte, or per cohort cell), alerts kept as events with the broker's default retention, dead
+ * letters kept for 30 days.
  *
  * @param partitions partitions per topic, or empty for the broker default
  * @param replicationFactor replication factor, or empty for the broker default
@@ -29,6 +30,7 @@ public record PipelineTopics(Topics names, Optional<Integer> partitions, Optiona
             topics.add(new NewTopic(output, partitions, replicationFactor)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         }
+        topics.add(new NewTopic(names.alerts(), partitions, replicationFactor));
         topics.add(new NewTopic(names.deadLetters(), partitions, replicationFactor)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, THIRTY_DAYS_MS)));
         return topics;

@@ -11,13 +11,17 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.biomarkerstreams.avro.BiomarkerAlert;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.ClinicalEvent;
+import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
+import org.biomarkerstreams.avro.NormalizationCurve;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.UnitConverter;
@@ -94,6 +98,56 @@ public final class BiomarkerTopology {
                         (k, v) -> v instanceof DeadLetter,
                         Branched.withConsumer(
                                 s -> to(s, topics.deadLetters(), serdes.value(DeadLetter.class)), "dead-letters"));
+
+        defineCohorts(outputs, config, serdes);
+
+        KStream<String, SpecificRecord> alerts = outputs.process(
+                () -> new AlertProcessor(config),
+                Named.as("alert-detector"),
+                AlertProcessor.READINGS_STORE,
+                AlertProcessor.INDEX_STORE,
+                AlertProcessor.SERIES_STORE,
+                AlertProcessor.EMITTED_STORE);
+        to(alerts, topics.alerts(), serdes.value(BiomarkerAlert.class));
+    }
+
+    /**
+     * The cohort views behind the patient processor: a contributor per view in the patient's
+     * sub-topology (keyed by patient, no repartition) sends what changed to a named repartition topic
+     * keyed by cohort group, where a group processor keeps the members and emits the group's records.
+     */
+    private static void defineCohorts(
+            KStream<String, SpecificRecord> patientOutputs, TopologyConfig config, AvroSerdes serdes) {
+        Topics topics = config.topics();
+        Repartitioned<String, Contribution> contributions = Repartitioned.with(Serdes.String(), Contribution.serde());
+
+        VisitCohort visits = new VisitCohort(config);
+        KStream<String, SpecificRecord> visitSummaries = patientOutputs
+                .process(
+                        () -> new ContributionProcessor(VisitCohort.SENT_STORE, visits::contributions),
+                        Named.as("cohort-visit-contributor"),
+                        VisitCohort.SENT_STORE)
+                .repartition(contributions.withName(VisitCohort.REPARTITION))
+                .process(
+                        () -> new CohortGroupProcessor(
+                                VisitCohort.MEMBERS_STORE, visits::render, config.cohortEmitInterval()),
+                        Named.as("cohort-visit-summarizer"),
+                        VisitCohort.MEMBERS_STORE);
+        to(visitSummaries, topics.cohortVisits(), serdes.value(CohortVisitSummary.class));
+
+        CurveCohort curves = new CurveCohort(config);
+        KStream<String, SpecificRecord> normalizationCurves = patientOutputs
+                .process(
+                        () -> new ContributionProcessor(CurveCohort.SENT_STORE, curves::contributions),
+                        Named.as("cohort-curve-contributor"),
+                        CurveCohort.SENT_STORE)
+                .repartition(contributions.withName(CurveCohort.REPARTITION))
+                .process(
+                        () -> new CohortGroupProcessor(
+                                CurveCohort.MEMBERS_STORE, curves::render, config.cohortEmitInterval()),
+                        Named.as("cohort-curve-estimator"),
+                        CurveCohort.MEMBERS_STORE);
+        to(normalizationCurves, topics.cohortCurves(), serdes.value(NormalizationCurve.class));
     }
 
     @SuppressWarnings("unchecked")
@@ -113,6 +167,14 @@ public final class BiomarkerTopology {
 
     static java.util.List<StoreBuilder<?>> stores() {
         return java.util.List.of(
+                keyValue(VisitCohort.SENT_STORE),
+                keyValue(VisitCohort.MEMBERS_STORE),
+                keyValue(CurveCohort.SENT_STORE),
+                keyValue(CurveCohort.MEMBERS_STORE),
+                byteKeyed(AlertProcessor.READINGS_STORE),
+                keyValue(AlertProcessor.INDEX_STORE),
+                byteKeyed(AlertProcessor.SERIES_STORE),
+                keyValue(AlertProcessor.EMITTED_STORE),
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(PatientProcessor.READINGS_STORE),
                         Serdes.Bytes(),
@@ -133,5 +195,13 @@ public final class BiomarkerTopology {
                         Stores.persistentKeyValueStore(PatientProcessor.CLOSE_STORE),
                         Serdes.Bytes(),
                         Serdes.ByteArray()));
+    }
+
+    private static StoreBuilder<?> byteKeyed(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
+    }
+
+    private static StoreBuilder<?> keyValue(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
     }
 }

@@ -16,6 +16,8 @@ import org.biomarkerstreams.domain.SiteProfile;
  *     Zero keeps state forever.
  * @param labRanges classify a reading against the lab's own reference range when it comes with one
  *     (HL7 OBX-7), instead of the site profile's interval
+ * @param cohortEmitInterval how often (wall clock) the cohort views emit the strata that changed:
+ *     a cohort cell is recomputed once per interval, not once per patient update
  */
 public record TopologyConfig(
         Topics topics,
@@ -24,9 +26,11 @@ public record TopologyConfig(
         Clock clock,
         Duration futureTolerance,
         Duration stateRetention,
-        boolean labRanges) {
+        boolean labRanges,
+        Duration cohortEmitInterval) {
 
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(180);
+    public static final Duration DEFAULT_COHORT_EMIT_INTERVAL = Duration.ofSeconds(1);
 
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
@@ -38,6 +42,29 @@ public record TopologyConfig(
         if (stateRetention.isNegative()) {
             throw new IllegalArgumentException("state retention must be >= 0, got " + stateRetention);
         }
+        Objects.requireNonNull(cohortEmitInterval, "cohortEmitInterval");
+        if (cohortEmitInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("cohort emit interval must be >= 1 ms, got " + cohortEmitInterval);
+        }
+    }
+
+    public TopologyConfig(
+            Topics topics,
+            Protocol protocol,
+            SiteProfile profile,
+            Clock clock,
+            Duration futureTolerance,
+            Duration stateRetention,
+            boolean labRanges) {
+        this(
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                DEFAULT_COHORT_EMIT_INTERVAL);
     }
 
     public TopologyConfig(
@@ -46,11 +73,23 @@ public record TopologyConfig(
     }
 
     public TopologyConfig withLabRanges(boolean useLabRanges) {
-        return new TopologyConfig(topics, protocol, profile, clock, futureTolerance, stateRetention, useLabRanges);
+        return new TopologyConfig(
+                topics, protocol, profile, clock, futureTolerance, stateRetention, useLabRanges, cohortEmitInterval);
     }
 
     public TopologyConfig withStateRetention(Duration retention) {
-        return new TopologyConfig(topics, protocol, profile, clock, futureTolerance, retention, labRanges);
+        return new TopologyConfig(
+                topics, protocol, profile, clock, futureTolerance, retention, labRanges, cohortEmitInterval);
+    }
+
+    public TopologyConfig withCohortEmitInterval(Duration interval) {
+        return new TopologyConfig(
+                topics, protocol, profile, clock, futureTolerance, stateRetention, labRanges, interval);
+    }
+
+    public TopologyConfig withProtocol(Protocol newProtocol) {
+        return new TopologyConfig(
+                topics, newProtocol, profile, clock, futureTolerance, stateRetention, labRanges, cohortEmitInterval);
     }
 
     public static TopologyConfig defaults(Clock clock) {

@@ -27,8 +27,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.biomarkerstreams.avro.BiomarkerAlert;
 import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.avro.NormalizationCurve;
 import org.biomarkerstreams.avro.NormalizationStatus;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.domain.EventType;
@@ -180,6 +183,71 @@ class BiomarkerTopologyIT {
                 .isEqualTo(PipelineCounters.total(meters, PipelineCounters.ACCEPTED)
                         + PipelineCounters.total(meters, PipelineCounters.DEAD_LETTERED)
                         + PipelineCounters.total(meters, PipelineCounters.DUPLICATES));
+    }
+
+    @Test
+    void shouldEmitCohortViewsAndAnAlertWhenPatientsReport() {
+        try (InputPublisher publisher = new InputPublisher(Map.of(), KAFKA.bootstrapServers(), topics, serdes)) {
+            for (String patient : List.of("IT-3", "IT-4")) {
+                publisher.event(anEvent(EventType.RANDOMIZED)
+                        .patient(patient)
+                        .arm("MSC")
+                        .at(INFUSION.minusSeconds(3600))
+                        .build());
+                publisher.event(anEvent(EventType.INFUSION)
+                        .patient(patient)
+                        .at(INFUSION)
+                        .build());
+            }
+            publisher.reading(aReading()
+                    .patient("IT-3")
+                    .id("b3")
+                    .of("LYMPH")
+                    .value(0.4, "10^9/L")
+                    .at(DAY_MINUS_1)
+                    .build());
+            publisher.reading(aReading()
+                    .patient("IT-3")
+                    .id("d3")
+                    .of("LYMPH")
+                    .value(1.5, "10^9/L")
+                    .at(DAY_3)
+                    .build());
+            publisher.reading(aReading()
+                    .patient("IT-4")
+                    .id("b4")
+                    .of("LYMPH")
+                    .value(0.9, "10^9/L")
+                    .at(DAY_MINUS_1)
+                    .build());
+            publisher.flush();
+        }
+
+        await("cohort views and the alert committed to their topics")
+                .atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> {
+                    CohortVisitSummary d3 = latest(topics.cohortVisits(), CohortVisitSummary.class)
+                            .get(CohortKey.visit("MSC", null, null, "LYMPH", "D3"));
+                    assertThat(d3).isNotNull();
+                    assertThat(d3.getN()).isEqualTo(1);
+                    assertThat(d3.getNMissing()).isEqualTo(1);
+                    assertThat(d3.getMedian()).isEqualTo(1.5);
+                    NormalizationCurve curve = latest(topics.cohortCurves(), NormalizationCurve.class)
+                            .get(CohortKey.curve("ALL", null, null, "LYMPH"));
+                    assertThat(curve).isNotNull();
+                    assertThat(curve.getAtRisk()).isEqualTo(2);
+                    assertThat(curve.getEvents()).isEqualTo(1);
+                    assertThat(latest(topics.alerts(), BiomarkerAlert.class).values())
+                            .extracting(BiomarkerAlert::getAlertId)
+                            .containsExactly("LYMPH_LT_0_5:b3");
+                });
+    }
+
+    private <T extends org.apache.avro.specific.SpecificRecord> Map<String, T> latest(String topic, Class<T> type) {
+        Map<String, T> latest = new LinkedHashMap<>();
+        TopicExport.read(
+                Map.of(), KAFKA.bootstrapServers(), topic, serdes.value(type).deserializer(), latest::put);
+        return latest;
     }
 
     private Map<String, TimeToNormalization> latestTtn() {

@@ -19,10 +19,13 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.biomarkerstreams.avro.BiomarkerAlert;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.ClinicalEvent;
+import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
+import org.biomarkerstreams.avro.NormalizationCurve;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.RawClinicalEvent;
@@ -52,12 +55,23 @@ final class TopologyHarness implements AutoCloseable {
     private final TestOutputTopic<String, BiomarkerSummary> summaries;
     private final TestOutputTopic<String, TimeToNormalization> ttn;
     private final TestOutputTopic<String, DeadLetter> deadLetters;
+    private final TestOutputTopic<String, CohortVisitSummary> cohortVisits;
+    private final TestOutputTopic<String, NormalizationCurve> cohortCurves;
+    private final TestOutputTopic<String, BiomarkerAlert> alerts;
 
     final Map<String, TrajectoryPoint> points = new LinkedHashMap<>();
     final Map<String, BiomarkerSummary> summaryByKey = new LinkedHashMap<>();
     final Map<String, TimeToNormalization> ttnByKey = new LinkedHashMap<>();
     final List<DeadLetter> deadLetterList = new ArrayList<>();
     final List<TrajectoryPoint> pointHistory = new ArrayList<>();
+    /** Latest cohort records per key; a tombstone removes the key. */
+    final Map<String, CohortVisitSummary> visitByKey = new LinkedHashMap<>();
+
+    final Map<String, NormalizationCurve> curveByKey = new LinkedHashMap<>();
+    /** Every cohort record in emission order, tombstones as null values. */
+    final List<TestRecord<String, ?>> cohortHistory = new ArrayList<>();
+
+    final List<BiomarkerAlert> alertList = new ArrayList<>();
 
     TopologyHarness() {
         this(TopologyConfig.defaults(Clock.fixed(WALL_CLOCK, ZoneOffset.UTC)));
@@ -105,6 +119,24 @@ final class TopologyHarness implements AutoCloseable {
                 t.deadLetters(),
                 Serdes.String().deserializer(),
                 serdes.value(DeadLetter.class).deserializer());
+        cohortVisits = driver.createOutputTopic(
+                t.cohortVisits(),
+                Serdes.String().deserializer(),
+                serdes.value(CohortVisitSummary.class).deserializer());
+        cohortCurves = driver.createOutputTopic(
+                t.cohortCurves(),
+                Serdes.String().deserializer(),
+                serdes.value(NormalizationCurve.class).deserializer());
+        alerts = driver.createOutputTopic(
+                t.alerts(),
+                Serdes.String().deserializer(),
+                serdes.value(BiomarkerAlert.class).deserializer());
+    }
+
+    /** Lets the cohort views' wall-clock schedule fire once, so they emit what changed. */
+    TopologyHarness emitCohorts() {
+        driver.advanceWallClockTime(config.cohortEmitInterval());
+        return drain();
     }
 
     TopologyHarness send(RawReading reading) {
@@ -145,6 +177,23 @@ final class TopologyHarness implements AutoCloseable {
         summaries.readRecordsToList().forEach(r -> summaryByKey.put(r.key(), r.value()));
         ttn.readRecordsToList().forEach(r -> ttnByKey.put(r.key(), r.value()));
         deadLetters.readRecordsToList().forEach(r -> deadLetterList.add(r.value()));
+        for (TestRecord<String, CohortVisitSummary> r : cohortVisits.readRecordsToList()) {
+            cohortHistory.add(r);
+            if (r.value() == null) {
+                visitByKey.remove(r.key());
+            } else {
+                visitByKey.put(r.key(), r.value());
+            }
+        }
+        for (TestRecord<String, NormalizationCurve> r : cohortCurves.readRecordsToList()) {
+            cohortHistory.add(r);
+            if (r.value() == null) {
+                curveByKey.remove(r.key());
+            } else {
+                curveByKey.put(r.key(), r.value());
+            }
+        }
+        alerts.readRecordsToList().forEach(r -> alertList.add(r.value()));
         return this;
     }
 
@@ -154,6 +203,14 @@ final class TopologyHarness implements AutoCloseable {
 
     BiomarkerSummary summary(String patientId, String analyte) {
         return summaryByKey.get(patientId + '|' + analyte);
+    }
+
+    CohortVisitSummary visit(String arm, String label, String value, String analyte, String visit) {
+        return visitByKey.get(CohortKey.visit(arm, label, value, analyte, visit));
+    }
+
+    NormalizationCurve curve(String arm, String label, String value, String analyte) {
+        return curveByKey.get(CohortKey.curve(arm, label, value, analyte));
     }
 
     TimeToNormalization ttn(String patientId, String analyte) {

@@ -1,0 +1,124 @@
+package org.biomarkerstreams.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.biomarkerstreams.avro.CohortVisitSummary;
+import org.junit.jupiter.api.Test;
+
+/** The group processor on its own: members survive a restart through the store, and emission is by schedule. */
+class CohortGroupProcessorTest {
+
+    private static final String STORE = "members";
+
+    /** Renders a group as one record whose n is its member count. */
+    private static Map<String, SpecificRecord> count(String group, SortedMap<String, byte[]> members, Instant at) {
+        Map<String, SpecificRecord> out = new TreeMap<>();
+        if (!members.isEmpty()) {
+            out.put(
+                    group,
+                    CohortVisitSummary.newBuilder()
+                            .setProtocol("p")
+                            .setArm(group)
+                            .setAnalyte("CRP")
+                            .setUnit("mg/L")
+                            .setVisit("D3")
+                            .setN(members.size())
+                            .setNMissing(0)
+                            .setUpdatedAt(at)
+                            .build());
+        }
+        return out;
+    }
+
+    private final KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
+
+    private MockProcessorContext<String, SpecificRecord> started(CohortGroupProcessor processor) {
+        MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
+        if (!store.isOpen()) {
+            store.init(context.getStateStoreContext(), store);
+        }
+        context.addStateStore(store);
+        processor.init(context);
+        return context;
+    }
+
+    private static void punctuate(MockProcessorContext<String, SpecificRecord> context) {
+        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(0L));
+    }
+
+    @Test
+    void shouldEmitOnlyWhenTheScheduleFiresAndSkipUnchangedGroups() {
+        CohortGroupProcessor processor =
+                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        MockProcessorContext<String, SpecificRecord> context = started(processor);
+        processor.process(new Record<>("g1", new Contribution("t1", new byte[] {1}), 10L));
+        processor.process(new Record<>("g1", new Contribution("t2", new byte[] {1}), 20L));
+        assertThat(context.forwarded()).isEmpty();
+
+        punctuate(context);
+        assertThat(context.forwarded()).hasSize(1);
+        assertThat(((CohortVisitSummary) context.forwarded().get(0).record().value()).getN())
+                .isEqualTo(2);
+        assertThat(context.forwarded().get(0).record().timestamp()).isEqualTo(20L);
+
+        context.resetForwards();
+        processor.process(new Record<>("g1", new Contribution("t2", new byte[] {2}), 30L));
+        punctuate(context);
+        assertThat(context.forwarded()).as("same count, only updatedAt differs").isEmpty();
+    }
+
+    @Test
+    void shouldTombstoneGroupWhenItsLastMemberLeaves() {
+        CohortGroupProcessor processor =
+                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        MockProcessorContext<String, SpecificRecord> context = started(processor);
+        processor.process(new Record<>("g1", new Contribution("t1", new byte[] {1}), 10L));
+        punctuate(context);
+        context.resetForwards();
+
+        processor.process(new Record<>("g1", new Contribution("t1", null), 20L));
+        punctuate(context);
+
+        assertThat(context.forwarded()).singleElement().satisfies(f -> {
+            assertThat(f.record().key()).isEqualTo("g1");
+            assertThat(f.record().value()).isNull();
+        });
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldRebuildMembersFromTheStoreAndEmitThemWhenRestarted() {
+        CohortGroupProcessor first =
+                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        started(first);
+        for (String token : List.of("t1", "t2", "t3")) {
+            first.process(new Record<>("g1", new Contribution(token, new byte[] {1}), 10L));
+        }
+        // no punctuation: as if the instance crashed after committing the store but before emitting
+
+        CohortGroupProcessor second =
+                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        MockProcessorContext<String, SpecificRecord> context = started(second);
+        second.process(new Record<>("g1", new Contribution("t4", new byte[] {1}), 40L));
+        punctuate(context);
+
+        assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(
+                        ((CohortVisitSummary) f.record().value()).getN())
+                .isEqualTo(4));
+    }
+}

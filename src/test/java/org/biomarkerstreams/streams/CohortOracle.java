@@ -1,0 +1,233 @@
+package org.biomarkerstreams.streams;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.domain.Protocol;
+
+/**
+ * The cohort views computed in one batch from the final per-patient outputs, with plain loops and
+ * nothing of the topology's code: strata by hand, LOCF by hand, R type-7 quantiles by the textbook
+ * formula, Kaplan-Meier by the product-limit loop. Numbers are rendered as text rounded to 9
+ * significant digits so that summation order does not matter.
+ */
+final class CohortOracle {
+
+    private final Protocol protocol;
+
+    CohortOracle(Protocol protocol) {
+        this.protocol = protocol;
+    }
+
+    /** The strata keys (arm, label, value) of a patient. */
+    private List<String[]> strata(String arm, Map<String, String> strata) {
+        String shown = arm == null ? "UNASSIGNED" : protocol.blinding().label(arm);
+        List<String[]> out = new ArrayList<>();
+        for (String a : new String[] {shown, "ALL"}) {
+            out.add(new String[] {a, null, null});
+            for (String label : protocol.strata()) {
+                if (strata.containsKey(label)) {
+                    out.add(new String[] {a, label, strata.get(label)});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Expected visit summaries as text per key. */
+    Map<String, String> visits(Map<String, SpecificRecord> finalOutputs) {
+        Map<String, List<Double[]>> groups = new TreeMap<>(); // group -> per patient visit values (+ imputed flags)
+        Map<String, List<Boolean[]>> imputedFlags = new TreeMap<>();
+        List<String> visitNames = protocol.visitNames();
+        for (SpecificRecord r : finalOutputs.values()) {
+            if (!(r instanceof BiomarkerSummary s) || s.getAnchorAt() == null || s.getReadingCount() == 0) {
+                continue;
+            }
+            Double[] values = new Double[visitNames.size()];
+            Boolean[] imputed = new Boolean[visitNames.size()];
+            for (int i = 0; i < visitNames.size(); i++) {
+                values[i] = s.getVisits().get(visitNames.get(i));
+                imputed[i] = false;
+                if (values[i] == null && protocol.locf() && i > 0 && values[i - 1] != null) {
+                    values[i] = values[i - 1];
+                    imputed[i] = true;
+                }
+            }
+            for (String[] st : strata(s.getArm(), s.getStrata())) {
+                String g = st[0] + "|" + st[1] + "|" + st[2] + "|" + s.getAnalyte();
+                groups.computeIfAbsent(g, k -> new ArrayList<>()).add(values);
+                imputedFlags.computeIfAbsent(g, k -> new ArrayList<>()).add(imputed);
+            }
+        }
+        Map<String, String> out = new TreeMap<>();
+        groups.forEach((g, patients) -> {
+            String[] p = g.split("\\|", -1);
+            for (int i = 0; i < visitNames.size(); i++) {
+                List<Double> xs = new ArrayList<>();
+                int missing = 0;
+                int imputed = 0;
+                for (int k = 0; k < patients.size(); k++) {
+                    Double v = patients.get(k)[i];
+                    if (v == null) {
+                        missing++;
+                    } else {
+                        xs.add(v);
+                        if (imputedFlags.get(g).get(k)[i]) {
+                            imputed++;
+                        }
+                    }
+                }
+                String key = CohortKey.visit(p[0], nul(p[1]), nul(p[2]), p[3], visitNames.get(i));
+                out.put(key, cell(xs, missing, imputed));
+            }
+        });
+        return out;
+    }
+
+    static String visitText(org.biomarkerstreams.avro.CohortVisitSummary v) {
+        return "n=" + v.getN() + " missing=" + v.getNMissing() + " imputed=" + v.getNImputed() + " median="
+                + r(v.getMedian()) + " q1=" + r(v.getQ1()) + " q3=" + r(v.getQ3()) + " mean=" + r(v.getMean())
+                + " sd=" + r(v.getSd()) + " min=" + r(v.getMin()) + " max=" + r(v.getMax());
+    }
+
+    private static String cell(List<Double> xs, int missing, int imputed) {
+        double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = s.length;
+        Double mean = null;
+        Double sd = null;
+        if (n > 0) {
+            double sum = 0;
+            for (double x : s) {
+                sum += x;
+            }
+            mean = sum / n;
+        }
+        if (n > 1) {
+            double ss = 0;
+            for (double x : s) {
+                ss += (x - mean) * (x - mean);
+            }
+            sd = Math.sqrt(ss / (n - 1));
+        }
+        return "n=" + n + " missing=" + missing + " imputed=" + imputed + " median=" + r(type7(s, 0.5)) + " q1="
+                + r(type7(s, 0.25)) + " q3=" + r(type7(s, 0.75)) + " mean=" + r(mean) + " sd=" + r(sd) + " min="
+                + r(n == 0 ? null : s[0]) + " max=" + r(n == 0 ? null : s[n - 1]);
+    }
+
+    /** R type 7: 1-based h = (n - 1) p + 1, x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]). */
+    private static Double type7(double[] s, double p) {
+        if (s.length == 0) {
+            return null;
+        }
+        double h = (s.length - 1) * p + 1;
+        int lo = (int) Math.floor(h);
+        double lower = s[lo - 1];
+        double upper = s[Math.min(lo, s.length - 1)];
+        return lower + (h - lo) * (upper - lower);
+    }
+
+    /** Expected curves as text per key. */
+    Map<String, String> curves(Map<String, SpecificRecord> finalOutputs) {
+        Map<String, List<double[]>> groups = new TreeMap<>();
+        for (SpecificRecord r : finalOutputs.values()) {
+            if (!(r instanceof TimeToNormalization t) || !t.getAtRisk() || t.getAval() == null || t.getCnsr() == null) {
+                continue;
+            }
+            for (String[] st : strata(t.getArm(), t.getStrata())) {
+                String key = CohortKey.curve(st[0], st[1], st[2], t.getAnalyte());
+                groups.computeIfAbsent(key, k -> new ArrayList<>())
+                        .add(new double[] {t.getAval(), t.getCnsr() == 0 ? 1 : 0});
+            }
+        }
+        Map<String, String> out = new TreeMap<>();
+        groups.forEach((key, obs) -> {
+            obs.sort((a, b) -> Double.compare(a[0], b[0]));
+            StringBuilder steps = new StringBuilder();
+            int atRisk = obs.size();
+            double survival = 1;
+            Double median = null;
+            int events = 0;
+            int censored = 0;
+            int i = 0;
+            while (i < obs.size()) {
+                double time = obs.get(i)[0];
+                int d = 0;
+                int c = 0;
+                for (; i < obs.size() && obs.get(i)[0] == time; i++) {
+                    if (obs.get(i)[1] == 1) {
+                        d++;
+                    } else {
+                        c++;
+                    }
+                }
+                survival = survival * (atRisk - d) / atRisk;
+                steps.append(' ')
+                        .append(r(time))
+                        .append(':')
+                        .append(atRisk)
+                        .append('/')
+                        .append(d)
+                        .append('/')
+                        .append(c)
+                        .append('/')
+                        .append(r(survival));
+                if (median == null && survival <= 0.5 + 1e-12) {
+                    median = time;
+                }
+                atRisk -= d + c;
+                events += d;
+                censored += c;
+            }
+            out.put(
+                    key,
+                    "atRisk=" + obs.size() + " events=" + events + " censored=" + censored + " median=" + r(median)
+                            + " steps=" + steps);
+        });
+        return out;
+    }
+
+    static String curveText(org.biomarkerstreams.avro.NormalizationCurve c) {
+        StringBuilder steps = new StringBuilder();
+        c.getSteps().forEach(s -> steps.append(' ')
+                .append(r(s.getDays()))
+                .append(':')
+                .append(s.getAtRisk())
+                .append('/')
+                .append(s.getEvents())
+                .append('/')
+                .append(s.getCensored())
+                .append('/')
+                .append(r(s.getSurvival())));
+        return "atRisk=" + c.getAtRisk() + " events=" + c.getEvents() + " censored=" + c.getCensored() + " median="
+                + r(c.getMedianDays()) + " steps=" + steps;
+    }
+
+    private static String nul(String s) {
+        return "null".equals(s) ? null : s;
+    }
+
+    /** 9 significant digits, and no negative zero, so that rounding noise of summation order vanishes. */
+    static String r(Double v) {
+        if (v == null) {
+            return "NA";
+        }
+        if (Math.abs(v) < 1e-9) {
+            return "0";
+        }
+        return new java.math.BigDecimal(v)
+                .round(new java.math.MathContext(9))
+                .stripTrailingZeros()
+                .toPlainString();
+    }
+
+    static <V> Map<String, String> render(Map<String, V> records, java.util.function.Function<V, String> text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        records.forEach((k, v) -> out.put(k, text.apply(v)));
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package org.biomarkerstreams.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.util.UUID;
+import org.apache.kafka.streams.TopologyDescription;
+import org.biomarkerstreams.registry.InMemorySchemaRegistry;
+import org.junit.jupiter.api.Test;
+
+/** Processor, store and repartition names are part of the upgrade contract: state and changelogs hang on them. */
+class TopologyNamesTest {
+
+    private final TopologyDescription description = BiomarkerTopology.build(
+                    TopologyConfig.defaults(Clock.systemUTC()),
+                    new AvroSerdes(InMemorySchemaRegistry.scope("names-" + UUID.randomUUID()), true),
+                    new PipelineCounters(new SimpleMeterRegistry()))
+            .describe();
+
+    @Test
+    void shouldNameCohortAndAlertProcessorsStoresAndRepartitionsWhenBuilt() {
+        assertThat(description.toString())
+                .contains(
+                        "cohort-visit-contributor",
+                        "cohort-curve-contributor",
+                        "cohort-visit-contributions-repartition",
+                        "cohort-curve-contributions-repartition",
+                        "cohort-visit-summarizer",
+                        "cohort-curve-estimator",
+                        "alert-detector",
+                        VisitCohort.SENT_STORE,
+                        VisitCohort.MEMBERS_STORE,
+                        CurveCohort.SENT_STORE,
+                        CurveCohort.MEMBERS_STORE,
+                        AlertProcessor.READINGS_STORE,
+                        AlertProcessor.SERIES_STORE,
+                        AlertProcessor.EMITTED_STORE,
+                        "to-cohort-visit-summaries",
+                        "to-cohort-normalization-curves",
+                        "to-biomarker-alerts")
+                .doesNotContainPattern("KSTREAM-[A-Z]+-\\d+");
+    }
+
+    @Test
+    void shouldKeepContributorsAndAlertsInThePatientSubTopologyWhenBuilt() {
+        assertThat(description.subtopologies()).hasSize(3);
+        TopologyDescription.Subtopology patient = description.subtopologies().stream()
+                .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals("patient-processor")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(patient.nodes())
+                .extracting(TopologyDescription.Node::name)
+                .contains("cohort-visit-contributor", "cohort-curve-contributor", "alert-detector");
+    }
+}

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.domain.KaplanMeier;
 import org.biomarkerstreams.domain.Protocol;
 
 /**
@@ -183,12 +184,49 @@ final class CohortOracle {
                 events += d;
                 censored += c;
             }
+            KaplanMeier.MedianInterval ci =
+                    KaplanMeier.estimate(observations(obs)).medianConfidenceInterval(0.95);
             out.put(
                     key,
                     "atRisk=" + obs.size() + " events=" + events + " censored=" + censored + " median=" + r(median)
-                            + " steps=" + steps);
+                            + " ci=" + r(bound(ci.lower())) + "-" + r(bound(ci.upper()))
+                            + " logRank=" + logRank(key, groups) + " steps=" + steps);
         });
         return out;
+    }
+
+    /**
+     * The log-rank test between the arms of the curve's stratum (label, value) x analyte, computed in
+     * one batch from the final per-patient records; the pooled ALL and UNASSIGNED are not arms.
+     */
+    private static String logRank(String curveKey, Map<String, List<double[]>> groups) {
+        List<String> parts = CohortKey.split(curveKey);
+        java.util.TreeMap<String, List<KaplanMeier.Observation>> arms = new java.util.TreeMap<>();
+        groups.forEach((key, obs) -> {
+            List<String> p = CohortKey.split(key);
+            if (p.subList(1, 4).equals(parts.subList(1, 4))
+                    && !p.get(0).equals(org.biomarkerstreams.domain.Blinding.ALL)
+                    && !p.get(0).equals(org.biomarkerstreams.domain.Stratum.UNASSIGNED)) {
+                arms.put(p.get(0), observations(obs));
+            }
+        });
+        if (arms.size() < 2) {
+            return "null";
+        }
+        return org.biomarkerstreams.domain.LogRank.test(List.copyOf(arms.values()))
+                .map(t -> String.join(",", arms.keySet()) + "/" + r(t.chiSquare()) + "/" + t.degreesOfFreedom() + "/"
+                        + r(t.pValue()))
+                .orElse("null");
+    }
+
+    private static List<KaplanMeier.Observation> observations(List<double[]> obs) {
+        return obs.stream()
+                .map(o -> new KaplanMeier.Observation(o[0], o[1] == 1))
+                .toList();
+    }
+
+    private static Double bound(java.util.OptionalDouble b) {
+        return b.isPresent() ? b.getAsDouble() : null;
     }
 
     static String curveText(org.biomarkerstreams.avro.NormalizationCurve c) {
@@ -203,8 +241,14 @@ final class CohortOracle {
                 .append(s.getCensored())
                 .append('/')
                 .append(r(s.getSurvival())));
+        org.biomarkerstreams.avro.LogRankTest t = c.getLogRank();
+        String logRank = t == null
+                ? "null"
+                : String.join(",", t.getArms()) + "/" + r(t.getChiSquare()) + "/" + t.getDegreesOfFreedom() + "/"
+                        + r(t.getPValue());
         return "atRisk=" + c.getAtRisk() + " events=" + c.getEvents() + " censored=" + c.getCensored() + " median="
-                + r(c.getMedianDays()) + " steps=" + steps;
+                + r(c.getMedianDays()) + " ci=" + r(c.getMedianLower()) + "-" + r(c.getMedianUpper()) + " logRank="
+                + logRank + " steps=" + steps;
     }
 
     private static String nul(String s) {

@@ -319,17 +319,36 @@ class CohortTopologyTest {
     }
 
     @Test
-    void shouldLeaveInferenceEmptyUntilTheStatisticsAreWired() {
+    void shouldAddTheMedianCiGreenwoodErrorsAndTheLogRankBetweenArmsWhenTwoArmsAreAtRisk() {
+        for (int i = 1; i <= 6; i++) {
+            enrol("M" + i, "MSC", null);
+            crp("M" + i, "m" + i + "-base", 50, DAY_MINUS_1);
+            crp("M" + i, "m" + i, i <= 4 ? 5 : 40, i <= 4 ? DAY_3 : DAY_7);
+            enrol("C" + i, "CONTROL", null);
+            crp("C" + i, "c" + i + "-base", 50, DAY_MINUS_1);
+            crp("C" + i, "c" + i, i <= 2 ? 5 : 40, DAY_7);
+        }
+        harness.emitCohorts();
+
+        NormalizationCurve msc = harness.curve("MSC", null, null, "CRP");
+        NormalizationCurve control = harness.curve("CONTROL", null, null, "CRP");
+        assertThat(msc.getMedianLower()).isNotNull();
+        assertThat(msc.getSteps().get(0).getStdErr()).isNotNull();
+        assertThat(msc.getLogRank()).isNotNull().isEqualTo(control.getLogRank());
+        assertThat(msc.getLogRank().getArms()).containsExactly("CONTROL", "MSC");
+        assertThat(msc.getLogRank().getDegreesOfFreedom()).isEqualTo(1);
+        assertThat(msc.getLogRank().getPValue()).isStrictlyBetween(0.0, 1.0);
+        assertThat(harness.curve("ALL", null, null, "CRP").getLogRank()).isEqualTo(msc.getLogRank());
+    }
+
+    @Test
+    void shouldNotTestWhenOnlyOneArmIsAtRisk() {
         enrol("P1", "MSC", null);
         crp("P1", "base", 50, DAY_MINUS_1);
         crp("P1", "a", 5, DAY_3);
         harness.emitCohorts();
 
-        NormalizationCurve msc = harness.curve("MSC", null, null, "CRP");
-        assertThat(msc.getMedianLower()).isNull();
-        assertThat(msc.getMedianUpper()).isNull();
-        assertThat(msc.getLogRank()).isNull();
-        assertThat(msc.getSteps()).allSatisfy(s -> assertThat(s.getStdErr()).isNull());
+        assertThat(harness.curve("MSC", null, null, "CRP").getLogRank()).isNull();
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.biomarkerstreams.domain;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A patient's value at one visit, observed or carried forward.
@@ -17,13 +18,18 @@ public record VisitValue(double value, boolean imputed) {
      * carried forward; BASELINE included), flagged as imputed; BASELINE is never imputed. Visits absent
      * from the result are missing.
      *
-     * <p>Every later visit is filled, also those whose window has not opened yet: the cohort view is the
-     * analysis as it would read if the data stopped now.
+     * <p>Only a visit the patient has been observed past is carried forward: its window must have
+     * closed before the patient's last reading. A visit still ahead (or just not reported yet) stays
+     * missing instead of being filled with a value that would later be replaced, and the answer does
+     * not depend on the wall clock.
      *
      * @param visitNames visit names in protocol order, BASELINE first
      * @param observed visit name to value; null or absent means no reading in the window
+     * @param locf whether to carry values forward at all
+     * @param closed whether the patient was observed past a visit's window
      */
-    public static Map<String, VisitValue> series(List<String> visitNames, Map<String, Double> observed, boolean locf) {
+    public static Map<String, VisitValue> series(
+            List<String> visitNames, Map<String, Double> observed, boolean locf, Predicate<String> closed) {
         Map<String, VisitValue> out = new LinkedHashMap<>();
         VisitValue previous = null;
         for (int i = 0; i < visitNames.size(); i++) {
@@ -32,7 +38,7 @@ public record VisitValue(double value, boolean imputed) {
             VisitValue current = null;
             if (value != null) {
                 current = new VisitValue(value, false);
-            } else if (locf && i > 0 && previous != null) {
+            } else if (locf && i > 0 && previous != null && closed.test(visit)) {
                 current = new VisitValue(previous.value(), true);
             }
             if (current != null) {
@@ -41,5 +47,14 @@ public record VisitValue(double value, boolean imputed) {
             previous = current;
         }
         return out;
+    }
+
+    /**
+     * The visits whose window ends before the protocol day of the patient's last reading.
+     *
+     * @param lastPdy protocol day of the patient's last reading of the analyte
+     */
+    public static Predicate<String> closedBefore(Protocol protocol, int lastPdy) {
+        return visit -> protocol.visits().stream().anyMatch(w -> w.name().equals(visit) && w.toDay() < lastPdy);
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.CohortVisitSummary;
@@ -13,6 +14,7 @@ import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.SampleStatistics;
 import org.biomarkerstreams.domain.Stratum;
+import org.biomarkerstreams.domain.StudyDay;
 import org.biomarkerstreams.domain.VisitCell;
 import org.biomarkerstreams.domain.VisitValue;
 
@@ -49,7 +51,12 @@ final class VisitCohort {
         }
         Map<ContributionProcessor.Target, byte[]> payloads = new LinkedHashMap<>();
         if (s.getAnchorAt() != null && s.getReadingCount() > 0) {
-            Map<String, VisitValue> series = VisitValue.series(protocol.visitNames(), s.getVisits(), protocol.locf());
+            Predicate<String> closed = s.getLatestAt() == null
+                    ? visit -> false
+                    : VisitValue.closedBefore(
+                            protocol, StudyDay.pdy(s.getAnchorAt(), s.getLatestAt(), protocol.zone()));
+            Map<String, VisitValue> series =
+                    VisitValue.series(protocol.visitNames(), s.getVisits(), protocol.locf(), closed);
             byte[] payload = encode(series);
             String token = ContributionProcessor.token(s.getPatientId());
             for (Stratum stratum : Stratum.of(s.getArm(), s.getStrata(), protocol)) {

@@ -21,14 +21,14 @@ class VisitValueTest {
 
     @Test
     void shouldKeepOnlyObservedValuesWhenLocfIsOff() {
-        assertThat(VisitValue.series(VISITS, observed(5.0, null, 7.0), false))
+        assertThat(VisitValue.series(VISITS, observed(5.0, null, 7.0), false, v -> true))
                 .containsExactly(
                         Map.entry("BASELINE", new VisitValue(5.0, false)), Map.entry("D7", new VisitValue(7.0, false)));
     }
 
     @Test
     void shouldCarryPreviousVisitForwardAndFlagItWhenLocfIsOn() {
-        assertThat(VisitValue.series(VISITS, observed(5.0, null, 7.0), true))
+        assertThat(VisitValue.series(VISITS, observed(5.0, null, 7.0), true, v -> true))
                 .containsExactly(
                         Map.entry("BASELINE", new VisitValue(5.0, false)),
                         Map.entry("D3", new VisitValue(5.0, true)),
@@ -38,7 +38,21 @@ class VisitValueTest {
 
     @Test
     void shouldNotImputeBaselineOrBeforeFirstValueWhenLocfIsOn() {
-        assertThat(VisitValue.series(VISITS, observed(null, null, 3.0), true)).containsOnlyKeys("D7", "D14");
+        assertThat(VisitValue.series(VISITS, observed(null, null, 3.0), true, v -> true))
+                .containsOnlyKeys("D7", "D14");
+    }
+
+    @Test
+    void shouldNotCarryIntoAVisitThePatientWasNotObservedPastWhenLocfIsOn() {
+        assertThat(VisitValue.series(VISITS, observed(5.0, null, null), true, "D3"::equals))
+                .containsOnlyKeys("BASELINE", "D3");
+    }
+
+    @Test
+    void shouldCloseOnlyTheWindowsEndingBeforeTheLastReading() {
+        java.util.function.Predicate<String> closed = VisitValue.closedBefore(Protocol.defaults(), 9);
+        assertThat(closed).accepts("D3", "D7").rejects("D14", "D28", "BASELINE", "NOPE");
+        assertThat(VisitValue.closedBefore(Protocol.defaults(), 8)).rejects("D7");
     }
 
     @Test

@@ -40,6 +40,22 @@ final class CohortOracle {
         return out;
     }
 
+    /** LOCF fills a visit only when the patient has a reading after the visit's last window day. */
+    private boolean observedPast(BiomarkerSummary s, String visit) {
+        if (s.getLatestAt() == null) {
+            return false;
+        }
+        long lastPdy = java.time.temporal.ChronoUnit.DAYS.between(
+                s.getAnchorAt().atZone(protocol.zone()).toLocalDate(),
+                s.getLatestAt().atZone(protocol.zone()).toLocalDate());
+        for (org.biomarkerstreams.domain.VisitWindow w : protocol.visits()) {
+            if (w.name().equals(visit)) {
+                return w.toDay() < lastPdy;
+            }
+        }
+        return false;
+    }
+
     /** Expected visit summaries as text per key. */
     Map<String, String> visits(Map<String, SpecificRecord> finalOutputs) {
         Map<String, List<Double[]>> groups = new TreeMap<>(); // group -> per patient visit values (+ imputed flags)
@@ -54,7 +70,11 @@ final class CohortOracle {
             for (int i = 0; i < visitNames.size(); i++) {
                 values[i] = s.getVisits().get(visitNames.get(i));
                 imputed[i] = false;
-                if (values[i] == null && protocol.locf() && i > 0 && values[i - 1] != null) {
+                if (values[i] == null
+                        && protocol.locf()
+                        && i > 0
+                        && values[i - 1] != null
+                        && observedPast(s, visitNames.get(i))) {
                     values[i] = values[i - 1];
                     imputed[i] = true;
                 }

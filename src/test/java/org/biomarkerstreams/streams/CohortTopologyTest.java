@@ -246,6 +246,7 @@ class CohortTopologyTest {
         enrol("P2", "MSC", null);
         crp("P1", "base", 50, DAY_MINUS_1);
         crp("P1", "a", 30, DAY_3);
+        crp("P1", "late", 35, DAY_3.plus(java.time.Duration.ofDays(17))); // day 20: past D7 and D14
         crp("P2", "b", 20, DAY_3);
         crp("P2", "c", 10, DAY_7);
         harness.emitCohorts();
@@ -254,9 +255,17 @@ class CohortTopologyTest {
         assertThat(d7.getN()).isEqualTo(2);
         assertThat(d7.getNImputed()).isEqualTo(1);
         assertThat(d7.getMedian()).isEqualTo(20.0);
+        CohortVisitSummary d14 = harness.visit("MSC", null, null, "CRP", "D14");
+        assertThat(d14.getN())
+                .as("P1 carried forward; P2 not yet seen past D14")
+                .isEqualTo(1);
+        assertThat(d14.getNImputed()).isEqualTo(1);
+        assertThat(d14.getNMissing()).isEqualTo(1);
         CohortVisitSummary d28 = harness.visit("MSC", null, null, "CRP", "D28");
-        assertThat(d28.getN()).isEqualTo(2);
-        assertThat(d28.getNImputed()).isEqualTo(2);
+        assertThat(d28.getN())
+                .as("nobody observed past D28's window: nothing carried into it")
+                .isZero();
+        assertThat(d28.getNMissing()).isEqualTo(2);
         CohortVisitSummary baseline = harness.visit("MSC", null, null, "CRP", "BASELINE");
         assertThat(baseline.getN()).isEqualTo(1);
         assertThat(baseline.getNMissing()).isEqualTo(1);

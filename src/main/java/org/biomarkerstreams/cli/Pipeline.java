@@ -160,7 +160,11 @@ final class Pipeline implements AutoCloseable {
             HostInfo self = null;
             if (http.isPresent()) {
                 // Bound before Streams starts: the bound port is part of application.server.
-                server = QueryServer.start(http.get().bindAddress(), http.get().port(), config.profile());
+                server = QueryServer.start(
+                        http.get().bindAddress(),
+                        http.get().port(),
+                        config.profile(),
+                        config.protocol().blinding());
                 self = new HostInfo(http.get().advertisedHost(), server.port());
                 settings = withApplicationServer(settings, self);
             }

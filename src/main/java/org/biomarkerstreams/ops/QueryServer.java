@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
+import org.biomarkerstreams.domain.Blinding;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,12 @@ public final class QueryServer implements AutoCloseable {
      * @throws UncheckedIOException when the port cannot be bound
      */
     public static QueryServer start(String bindHost, int port, SiteProfile profile) {
-        QueryService service = new QueryService(profile, Forwarder.http(FORWARD_TIMEOUT));
+        return start(bindHost, port, profile, Blinding.none());
+    }
+
+    /** Starts serving; a blinded protocol's arm labels are replaced in patient answers as in cohort outputs. */
+    public static QueryServer start(String bindHost, int port, SiteProfile profile, Blinding blinding) {
+        QueryService service = new QueryService(profile, blinding, Forwarder.http(FORWARD_TIMEOUT));
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(bindHost, port), 64);

@@ -15,6 +15,7 @@ import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AssayType;
+import org.biomarkerstreams.domain.Blinding;
 import org.biomarkerstreams.domain.ReferenceInterval;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.streams.AvroJson;
@@ -38,10 +39,18 @@ final class QueryService {
     private final Forwarder forwarder;
     private volatile Attached attached;
 
+    private final Blinding blinding;
+
     private record Attached(QueryViews views, HostInfo self) {}
 
     QueryService(SiteProfile profile, Forwarder forwarder) {
+        this(profile, Blinding.none(), forwarder);
+    }
+
+    /** A blinded protocol's arms are shown by their neutral codes in patient answers too (the dashboard's patient view). */
+    QueryService(SiteProfile profile, Blinding blinding, Forwarder forwarder) {
         this.profile = profile;
+        this.blinding = blinding;
         this.forwarder = forwarder;
     }
 
@@ -151,6 +160,14 @@ final class QueryService {
         }
     }
 
+    private BiomarkerSummary blinded(BiomarkerSummary s) {
+        return blinding.blinded() && s.getArm() != null
+                ? BiomarkerSummary.newBuilder(s)
+                        .setArm(blinding.label(s.getArm()))
+                        .build()
+                : s;
+    }
+
     private Reply patient(
             String patientId, String analyteParam, boolean trajectory, boolean forwarded, String rawPathAndQuery) {
         Optional<String> analyte = Optional.empty();
@@ -175,7 +192,9 @@ final class QueryService {
             }
             return forward(owner.activeHost(), rawPathAndQuery);
         }
-        List<BiomarkerSummary> summaries = a.views().summaries(owner.partition(), patientId);
+        List<BiomarkerSummary> summaries = a.views().summaries(owner.partition(), patientId).stream()
+                .map(this::blinded)
+                .toList();
         if (!trajectory) {
             return summaries.isEmpty()
                     ? unknownPatient()

@@ -16,6 +16,7 @@ import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.NormalizationCurve;
 import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.domain.Blinding;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.streams.AvroJson;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,20 @@ class QueryServiceTest {
                 .containsKeys("hoursSinceAnchor", "anrind", "retracted"));
         assertThat(views.askedAnalyte).isEqualTo("CRP");
         assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldShowTheNeutralArmCodeInPatientAnswersWhenTheProtocolIsBlinded() {
+        Blinding blinding = Blinding.of(List.of("MSC", "PLACEBO"), "key");
+        QueryService blinded = new QueryService(SiteProfile.defaults(), blinding, (o, p) -> forwarder.forward(o, p));
+        blinded.attach(views, SELF);
+        views.owner = SELF;
+        views.summaries = List.of(
+                BiomarkerSummary.newBuilder(summary("P1", "CRP")).setArm("MSC").build());
+
+        Reply reply = blinded.handle(new ApiRequest.PatientSummary("P1"), false, "/the/raw?path");
+
+        assertThat(reply.text()).doesNotContain("MSC").contains("\"" + blinding.label("MSC") + "\"");
     }
 
     @Test

@@ -7,13 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -246,15 +246,25 @@ final class Pipeline implements AutoCloseable {
 
     /** Blocks until everything now on the input topics has been processed and committed. */
     void awaitProcessed(Duration timeout) throws Exception {
-        Map<TopicPartition, Long> ends =
-                CatchUp.endOffsets(admin, config.topics().inputs());
-        CatchUp.await(admin, applicationId, ends, timeout, () -> {
+        java.util.function.BooleanSupplier alive = () -> {
             KafkaStreams.State s = runtime.state();
             return s != KafkaStreams.State.ERROR
                     && s != KafkaStreams.State.NOT_RUNNING
                     && s != KafkaStreams.State.PENDING_SHUTDOWN
                     && s != KafkaStreams.State.PENDING_ERROR;
-        });
+        };
+        CatchUp.await(
+                admin, applicationId, CatchUp.endOffsets(admin, config.topics().inputs()), timeout, alive);
+        // Then what the patient processor handed to the cohort stage through repartition topics.
+        List<String> repartitions = admin.listTopics().names().get().stream()
+                .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-repartition"))
+                .toList();
+        if (!repartitions.isEmpty()) {
+            CatchUp.await(admin, applicationId, CatchUp.endOffsets(admin, repartitions), timeout, alive);
+        }
+        // Cohort records are emitted on a wall-clock schedule, then committed.
+        Duration quiet = config.cohortEmitInterval().plusSeconds(1);
+        CatchUp.awaitSettled(admin, config.topics().outputs(), quiet, timeout, alive);
     }
 
     @Override

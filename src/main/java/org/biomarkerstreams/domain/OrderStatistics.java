@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * <p>A value is a number: −0.0 is stored, found and removed as 0.0. Not thread-safe.
  */
-public final class OrderStatistics {
+public final class OrderStatistics implements Quantiles {
 
     private static final int INITIAL_CAPACITY = 16;
 
@@ -72,23 +72,12 @@ public final class OrderStatistics {
      *
      * @throws IllegalArgumentException if {@code p} is outside [0, 1]
      */
+    @Override
     public double quantile(double p) {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("quantile probability must be in [0, 1], got " + p);
         }
         return n == 0 ? Double.NaN : SampleStatistics.quantileOfPrefix(sorted, n, p);
-    }
-
-    public double median() {
-        return quantile(0.5);
-    }
-
-    public double q1() {
-        return quantile(0.25);
-    }
-
-    public double q3() {
-        return quantile(0.75);
     }
 
     public double min() {

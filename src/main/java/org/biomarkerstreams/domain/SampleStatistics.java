@@ -9,7 +9,7 @@ import java.util.Objects;
  * default type 7, SD with n − 1. An empty sample is allowed and yields NaN everywhere (R's NA), and the SD of a
  * single value is NaN, so callers can tell "no data" from 0.
  */
-public final class SampleStatistics {
+public final class SampleStatistics implements Quantiles {
 
     private final double[] sorted;
 
@@ -101,20 +101,9 @@ public final class SampleStatistics {
     }
 
     /** The type-7 quantile, NaN for an empty sample. */
+    @Override
     public double quantile(double p) {
         return sorted.length == 0 ? Double.NaN : quantile(sorted, p);
-    }
-
-    public double median() {
-        return quantile(0.5);
-    }
-
-    public double q1() {
-        return quantile(0.25);
-    }
-
-    public double q3() {
-        return quantile(0.75);
     }
 
     public double min() {

@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -25,19 +24,10 @@ public final class CatchUp {
 
     private CatchUp() {}
 
+    /** The end offsets (high watermarks) of every partition of {@code topics}. */
     public static Map<TopicPartition, Long> endOffsets(Admin admin, Collection<String> topics)
             throws InterruptedException, ExecutionException {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (TopicDescription d :
-                admin.describeTopics(topics).allTopicNames().get().values()) {
-            d.partitions().forEach(p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-        }
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e :
-                admin.listOffsets(request).all().get().entrySet()) {
-            ends.put(e.getKey(), e.getValue().offset());
-        }
-        return ends;
+        return endOffsets(admin, topics, IsolationLevel.READ_UNCOMMITTED);
     }
 
     /**

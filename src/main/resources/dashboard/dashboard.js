@@ -21,8 +21,8 @@ function fmt(x, digits) {
 }
 
 function fmtP(p) {
-  if (p === null || p === undefined) return 'n/a';
-  return p < 0.001 ? '< 0.001' : Number(p).toFixed(3);
+  if (p === null || p === undefined) return 'p = n/a';
+  return p < 0.001 ? 'p < 0.001' : 'p = ' + Number(p).toFixed(3);
 }
 
 async function getJson(url) {
@@ -163,7 +163,7 @@ function renderCurves(def, curves) {
   const lr = withTest ? withTest.logRank : null;
   document.getElementById('logrank-' + def.analyte).textContent = lr
     ? 'Log-rank (' + lr.arms.join(' vs ') + '): chi-square ' + fmt(lr.chiSquare, 2) + ', df ' + lr.degreesOfFreedom
-      + ', p = ' + fmtP(lr.pValue)
+      + ', ' + fmtP(lr.pValue)
     : 'Log-rank p = n/a';
   const head = el('tr', {}, el('th', {}, 'Number at risk'), ...RISK_DAYS.map(d => el('th', {}, 'day ' + d)));
   const body = arms.map(arm => {

@@ -1,6 +1,5 @@
 package org.biomarkerstreams.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,7 +104,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ProtocolFile.Loaded protocolFile = pipeline.protocolFile();
         SyntheticCohort cohort = protocolFile
                 .demo()
@@ -121,10 +119,7 @@ final class DemoCommand implements Callable<Integer> {
                 cohort.readings().size(),
                 seed);
         Pipeline p = Pipeline.embedded(
-                pipeline.topologyConfig(Clock.systemUTC()),
-                partitions,
-                meters,
-                Optional.of(http.endpoint("localhost")));
+                pipeline.topologyConfig(Clock.systemUTC()), partitions, Optional.of(http.endpoint("localhost")));
         Hl7Ingest ingest = null;
         running = p;
         try {
@@ -152,10 +147,10 @@ final class DemoCommand implements Callable<Integer> {
             out.println(table.render());
             out.printf(
                     "%nRecords: %.0f in, %.0f accepted, %.0f dead-lettered, %.0f duplicates. Wall time %.1f s.%n",
-                    PipelineCounters.total(meters, PipelineCounters.IN),
-                    PipelineCounters.total(meters, PipelineCounters.ACCEPTED),
-                    PipelineCounters.total(meters, PipelineCounters.DEAD_LETTERED),
-                    PipelineCounters.total(meters, PipelineCounters.DUPLICATES),
+                    PipelineCounters.total(p.meters(), PipelineCounters.IN),
+                    PipelineCounters.total(p.meters(), PipelineCounters.ACCEPTED),
+                    PipelineCounters.total(p.meters(), PipelineCounters.DEAD_LETTERED),
+                    PipelineCounters.total(p.meters(), PipelineCounters.DUPLICATES),
                     (System.nanoTime() - started) / 1e9);
             out.flush();
             if (exitWhenDone) {

@@ -1,6 +1,5 @@
 package org.biomarkerstreams.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.util.Map;
 import org.biomarkerstreams.ingest.hl7.MllpListener;
@@ -31,7 +30,7 @@ final class Hl7Ingest implements AutoCloseable {
                 pipeline.serdes());
         try {
             MllpListener listener =
-                    options.listen(port, pipeline.config().protocol().zone(), publisher, new SimpleMeterRegistry());
+                    options.listen(port, pipeline.config().protocol().zone(), publisher, pipeline.meters());
             out.printf("Listening for HL7 v2 over MLLP on port %d%n", listener.port());
             out.flush();
             return new Hl7Ingest(publisher, listener);

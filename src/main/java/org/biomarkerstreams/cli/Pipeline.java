@@ -1,6 +1,8 @@
 package org.biomarkerstreams.cli;
 
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.ops.CatchUp;
 import org.biomarkerstreams.ops.EmbeddedKafkaBroker;
+import org.biomarkerstreams.ops.MetricsEndpoint;
 import org.biomarkerstreams.ops.PipelineTopics;
 import org.biomarkerstreams.ops.QueryServer;
 import org.biomarkerstreams.ops.StreamsRuntime;
@@ -55,6 +58,8 @@ final class Pipeline implements AutoCloseable {
     private final String registryScope;
     private final QueryServer http;
     private final HostInfo self;
+    private final PrometheusMeterRegistry meters;
+    private final KafkaStreamsMetrics streamsMetrics;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::close, "pipeline-shutdown");
 
@@ -70,7 +75,9 @@ final class Pipeline implements AutoCloseable {
             Path tempStateDir,
             String registryScope,
             QueryServer http,
-            HostInfo self) {
+            HostInfo self,
+            PrometheusMeterRegistry meters,
+            KafkaStreamsMetrics streamsMetrics) {
         this.broker = broker;
         this.bootstrapServers = bootstrapServers;
         this.clientProperties = clientProperties;
@@ -83,6 +90,8 @@ final class Pipeline implements AutoCloseable {
         this.registryScope = registryScope;
         this.http = http;
         this.self = self;
+        this.meters = meters;
+        this.streamsMetrics = streamsMetrics;
         if (broker != null) {
             // SIGTERM / Ctrl-C: Streams first (commit, flush state), then the broker it runs on.
             broker.removeShutdownHook();
@@ -91,12 +100,12 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** A fresh embedded broker, an in-process registry, the topics, and the topology running on them. */
-    static Pipeline embedded(TopologyConfig config, int partitions, MeterRegistry meters) {
-        return embedded(config, partitions, meters, Optional.empty());
+    static Pipeline embedded(TopologyConfig config, int partitions) {
+        return embedded(config, partitions, Optional.empty());
     }
 
-    /** As {@link #embedded(TopologyConfig, int, MeterRegistry)}, with the HTTP query server and dashboard. */
-    static Pipeline embedded(TopologyConfig config, int partitions, MeterRegistry meters, Optional<Http> http) {
+    /** As {@link #embedded(TopologyConfig, int)}, with the HTTP query server, dashboard and {@code /metrics}. */
+    static Pipeline embedded(TopologyConfig config, int partitions, Optional<Http> http) {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults());
         String scope = "embedded-" + UUID.randomUUID();
         try {
@@ -109,8 +118,7 @@ final class Pipeline implements AutoCloseable {
                     StreamsConfig.EXACTLY_ONCE_V2,
                     1,
                     Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
-            return start(
-                    broker, settings, Map.of(), serdes, config, meters, Optional.of(partitions), stateDir, scope, http);
+            return start(broker, settings, Map.of(), serdes, config, Optional.of(partitions), stateDir, scope, http);
         } catch (IOException | RuntimeException e) {
             broker.close();
             InMemorySchemaRegistry.dropScope(scope);
@@ -123,9 +131,8 @@ final class Pipeline implements AutoCloseable {
             StreamsRuntime.Settings settings,
             Map<String, String> clientProperties,
             AvroSerdes serdes,
-            TopologyConfig config,
-            MeterRegistry meters) {
-        return onCluster(settings, clientProperties, serdes, config, meters, Optional.empty());
+            TopologyConfig config) {
+        return onCluster(settings, clientProperties, serdes, config, Optional.empty());
     }
 
     /** As above, with the HTTP query server; its address becomes the instance's {@code application.server}. */
@@ -134,9 +141,8 @@ final class Pipeline implements AutoCloseable {
             Map<String, String> clientProperties,
             AvroSerdes serdes,
             TopologyConfig config,
-            MeterRegistry meters,
             Optional<Http> http) {
-        return start(null, settings, clientProperties, serdes, config, meters, Optional.empty(), null, null, http);
+        return start(null, settings, clientProperties, serdes, config, Optional.empty(), null, null, http);
     }
 
     private static Pipeline start(
@@ -145,12 +151,13 @@ final class Pipeline implements AutoCloseable {
             Map<String, String> clientProperties,
             AvroSerdes serdes,
             TopologyConfig config,
-            MeterRegistry meters,
             Optional<Integer> partitions,
             Path tempStateDir,
             String registryScope,
             Optional<Http> http) {
         Admin admin = admin(settings.bootstrapServers(), clientProperties);
+        // One registry for the topology's meters, the MLLP listener's and the Kafka Streams client's.
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         QueryServer server = null;
         try {
             TopicSetup.ensureTopics(
@@ -164,12 +171,15 @@ final class Pipeline implements AutoCloseable {
                         http.get().bindAddress(),
                         http.get().port(),
                         config.profile(),
-                        config.protocol().blinding());
+                        config.protocol().blinding(),
+                        new MetricsEndpoint(meters));
                 self = new HostInfo(http.get().advertisedHost(), server.port());
                 settings = withApplicationServer(settings, self);
             }
             StreamsRuntime runtime = StreamsRuntime.start(
                     BiomarkerTopology.build(config, serdes, new PipelineCounters(meters)), settings);
+            KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(runtime.streams());
+            streamsMetrics.bindTo(meters);
             if (server != null) {
                 server.attach(runtime.streams(), self);
             }
@@ -185,12 +195,15 @@ final class Pipeline implements AutoCloseable {
                     tempStateDir,
                     registryScope,
                     server,
-                    self);
+                    self,
+                    meters,
+                    streamsMetrics);
         } catch (RuntimeException e) {
             if (server != null) {
                 server.close();
             }
             admin.close();
+            meters.close();
             throw e;
         }
     }
@@ -205,6 +218,11 @@ final class Pipeline implements AutoCloseable {
                 settings.processingGuarantee(),
                 settings.threads(),
                 properties);
+    }
+
+    /** The registry of every meter of this pipeline, scraped at {@code /metrics}. */
+    PrometheusMeterRegistry meters() {
+        return meters;
     }
 
     /** The HTTP server's bound port, when it runs. */
@@ -283,6 +301,8 @@ final class Pipeline implements AutoCloseable {
             http.close();
         }
         runtime.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        meters.close();
         admin.close(Duration.ofSeconds(5));
         if (broker != null) {
             broker.close();

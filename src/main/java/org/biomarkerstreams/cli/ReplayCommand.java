@@ -1,6 +1,5 @@
 package org.biomarkerstreams.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,8 +86,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
             return 0;
         }
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (Pipeline p = Pipeline.embedded(pipeline.topologyConfig(Clock.systemUTC()), 1, meters)) {
+        try (Pipeline p = Pipeline.embedded(pipeline.topologyConfig(Clock.systemUTC()), 1)) {
             long started = System.nanoTime();
             long sent;
             try (InputPublisher publisher = new InputPublisher(
@@ -103,9 +101,9 @@ final class ReplayCommand implements Callable<Integer> {
                     sent,
                     seconds,
                     sent / seconds,
-                    PipelineCounters.total(meters, PipelineCounters.ACCEPTED),
-                    PipelineCounters.total(meters, PipelineCounters.DEAD_LETTERED),
-                    PipelineCounters.total(meters, PipelineCounters.DUPLICATES));
+                    PipelineCounters.total(p.meters(), PipelineCounters.ACCEPTED),
+                    PipelineCounters.total(p.meters(), PipelineCounters.DEAD_LETTERED),
+                    PipelineCounters.total(p.meters(), PipelineCounters.DUPLICATES));
             report.println("Outputs:");
             report.flush();
             OutputFiles.write(

@@ -1,6 +1,5 @@
 package org.biomarkerstreams.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,7 +88,6 @@ final class RunCommand implements Callable<Integer> {
                 kafka.clientProperties(),
                 new AvroSerdes(kafka.registry(), true),
                 pipeline.topologyConfig(Clock.systemUTC()),
-                new SimpleMeterRegistry(),
                 Optional.of(http.endpoint(null)))) {
             p.dashboardUrl().ifPresent(url -> spec.commandLine().getOut().printf("Dashboard and query API: %s%n", url));
             // SIGTERM / Ctrl-C: close Streams cleanly (commit, flush state) before the JVM exits.

@@ -65,6 +65,14 @@ public sealed interface ApiRequest {
         }
     }
 
+    /** The Prometheus scrape. */
+    record Metrics() implements ApiRequest {
+        @Override
+        public String template() {
+            return "/metrics";
+        }
+    }
+
     /** A file of the dashboard, by its resource name under {@code dashboard/} or the chart library. */
     record Asset(String name) implements ApiRequest {
         @Override
@@ -106,6 +114,7 @@ public sealed interface ApiRequest {
             case "api/analytes" -> Optional.of(new Analytes());
             case "health/live" -> Optional.of(new Live());
             case "health/ready" -> Optional.of(new Ready());
+            case "metrics" -> Optional.of(new Metrics());
             case ECHARTS -> Optional.of(new Asset(ECHARTS));
             default -> DASHBOARD_FILES.contains(path) ? Optional.of(new Asset(path)) : Optional.empty();
         };

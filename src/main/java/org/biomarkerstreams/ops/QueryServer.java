@@ -42,10 +42,13 @@ public final class QueryServer implements AutoCloseable {
     private final QueryService service;
     private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
 
-    private QueryServer(HttpServer server, ExecutorService executor, QueryService service) {
+    private final MetricsEndpoint metrics;
+
+    private QueryServer(HttpServer server, ExecutorService executor, QueryService service, MetricsEndpoint metrics) {
         this.server = server;
         this.executor = executor;
         this.service = service;
+        this.metrics = metrics;
     }
 
     /**
@@ -59,6 +62,12 @@ public final class QueryServer implements AutoCloseable {
 
     /** Starts serving; a blinded protocol's arm labels are replaced in patient answers as in cohort outputs. */
     public static QueryServer start(String bindHost, int port, SiteProfile profile, Blinding blinding) {
+        return start(bindHost, port, profile, blinding, null);
+    }
+
+    /** Starts serving, with {@code /metrics} scraping {@code metrics} (none: 404). */
+    public static QueryServer start(
+            String bindHost, int port, SiteProfile profile, Blinding blinding, MetricsEndpoint metrics) {
         QueryService service = new QueryService(profile, blinding, Forwarder.http(FORWARD_TIMEOUT));
         HttpServer http;
         try {
@@ -74,7 +83,7 @@ public final class QueryServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        QueryServer server = new QueryServer(http, executor, service);
+        QueryServer server = new QueryServer(http, executor, service, metrics);
         http.createContext("/", server::exchange);
         http.setExecutor(executor);
         http.start();
@@ -113,6 +122,10 @@ public final class QueryServer implements AutoCloseable {
                 template = request.template();
                 if (request instanceof ApiRequest.Asset asset) {
                     reply = asset(asset.name());
+                } else if (request instanceof ApiRequest.Metrics) {
+                    reply = metrics == null
+                            ? Reply.error(404, "no metrics registry")
+                            : metrics.scrape(exchange.getRequestHeaders().getFirst("Accept"));
                 } else {
                     boolean forwarded = exchange.getRequestHeaders().containsKey(Forwarder.HEADER);
                     String pathAndQuery = rawQuery == null ? rawPath : rawPath + "?" + rawQuery;

@@ -49,14 +49,16 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     private static final long PAIRING_MS = OxygenationIndex.PAIRING.toMillis();
 
     private final TopologyConfig config;
+    private final PipelineCounters counters;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Bytes, byte[]> readings;
     private KeyValueStore<String, byte[]> index;
     private KeyValueStore<Bytes, byte[]> series;
     private KeyValueStore<String, byte[]> emitted;
 
-    AlertProcessor(TopologyConfig config) {
+    AlertProcessor(TopologyConfig config, PipelineCounters counters) {
         this.config = config;
+        this.counters = counters;
     }
 
     /** A stored reading, or a point of the alert series (then derived ones carry PaO2 and FiO2). */
@@ -275,6 +277,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 String emittedKey = StoreKeys.patientReading(patient, alertId);
                 if (emitted.get(emittedKey) == null) {
                     emitted.put(emittedKey, EMITTED);
+                    counters.alert(kind.name());
                     context.forward(record.withKey(patient).withValue(alert(patient, kind, alertId, point, previous)));
                 }
             }

@@ -24,6 +24,10 @@ import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.NormalizationCurve;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.domain.AlertKind;
+import org.biomarkerstreams.domain.AnalyteDefinition;
+import org.biomarkerstreams.domain.AnalyteRole;
+import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.domain.UnitConverter;
 
 /**
@@ -46,6 +50,15 @@ public final class BiomarkerTopology {
             StreamsBuilder builder, TopologyConfig config, AvroSerdes serdes, PipelineCounters counters) {
         Topics topics = config.topics();
         UnitConverter converter = new UnitConverter();
+        counters.watchInputs(
+                topics.inputs(),
+                java.util.Arrays.stream(ErrorCode.values()).map(Enum::name).toList());
+        counters.watchOutputs(
+                java.util.Arrays.stream(AlertKind.values()).map(Enum::name).toList(),
+                config.profile().analytes().stream()
+                        .filter(a -> a.role() == AnalyteRole.PRIMARY)
+                        .map(AnalyteDefinition::paramcd)
+                        .toList());
 
         KStream<String, PatientInput> readings = builder.stream(
                         topics.readings(),
@@ -102,7 +115,7 @@ public final class BiomarkerTopology {
         defineCohorts(outputs, config, serdes);
 
         KStream<String, SpecificRecord> alerts = outputs.process(
-                () -> new AlertProcessor(config),
+                () -> new AlertProcessor(config, counters),
                 Named.as("alert-detector"),
                 AlertProcessor.READINGS_STORE,
                 AlertProcessor.INDEX_STORE,

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.biomarkerstreams.avro.BiomarkerSummary;
@@ -156,6 +158,17 @@ final class Outputs {
                 .analyte(analyte)
                 .map(AnalyteDefinition::canonicalUnit)
                 .orElse("");
+    }
+
+    /** Whether a {@link #fingerprint} of a time-to-normalization record is an event (cnsr 0). */
+    static boolean isEvent(byte[] ttnFingerprint) {
+        try {
+            TimeToNormalization r = new SpecificDatumReader<>(TimeToNormalization.class)
+                    .read(null, DecoderFactory.get().binaryDecoder(ttnFingerprint, null));
+            return Integer.valueOf(0).equals(r.getCnsr());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Avro binary of a record, to tell whether an output changed since it was last emitted. */

@@ -68,6 +68,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
 
     private ProcessorContext<String, SpecificRecord> context;
     private long inputTimestamp;
+    private boolean emittedForInput;
 
     /*
      * A cache of the close schedule, so that a record with nothing due costs no store seek: the
@@ -105,12 +106,29 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
     @Override
     public void process(Record<String, PatientInput> record) {
         inputTimestamp = record.timestamp();
+        emittedForInput = false;
         if (record.value() instanceof PatientInput.Reading reading) {
+            counters.seen(config.topics().readings(), record.timestamp());
             onReading(record, reading.decoded());
         } else if (record.value() instanceof PatientInput.Event event) {
+            counters.seen(config.topics().events(), record.timestamp());
             onEvent(record, event.decoded());
         }
+        if (emittedForInput) {
+            counters.emitted(ingestedAt(record));
+        }
+        // Not part of the input's latency: what closes here is due by stream time, not caused by the record.
         closeDueFollowUps(record.timestamp());
+    }
+
+    /** When the record entered the pipeline: the ingest's receivedAt where the reading has one, else its timestamp. */
+    private static Instant ingestedAt(Record<String, PatientInput> record) {
+        if (record.value() instanceof PatientInput.Reading reading
+                && reading.decoded().isOk()
+                && reading.decoded().value().getReceivedAt() != null) {
+            return reading.decoded().value().getReceivedAt();
+        }
+        return Instant.ofEpochMilli(record.timestamp());
     }
 
     // ---------------------------------------------------------------- readings
@@ -675,6 +693,11 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
             var ttnRecord = outputs.timeToNormalization(patient, analyte, ttn);
             byte[] ttnBytes = Outputs.fingerprint(ttnRecord.value());
             if (!java.util.Arrays.equals(ttnBytes, st.emittedTtn)) {
+                // Counted on the transition to an event, not on each re-emission of one.
+                if (Integer.valueOf(0).equals(ttn.cnsr())
+                        && (st.emittedTtn == null || !Outputs.isEvent(st.emittedTtn))) {
+                    counters.normalized(analyte);
+                }
                 st.emittedTtn = ttnBytes;
                 forward(ttnRecord);
             }
@@ -716,6 +739,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
 
     /** Outputs carry the timestamp of the input record that caused them, as Kafka Streams would. */
     private void forward(Outputs.Keyed output) {
+        emittedForInput = true;
         context.forward(new Record<>(output.key(), output.value(), inputTimestamp));
     }
 
@@ -748,6 +772,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
                 .setTimestamp(Instant.ofEpochMilli(record.timestamp()))
                 .setDeadLetteredAt(config.clock().instant())
                 .build();
+        emittedForInput = true;
         // Wall-clock timestamp: a dead letter must outlive the DLQ topic's retention even when the
         // input's own time is years old or was rejected.
         context.forward(new Record<String, SpecificRecord>(

@@ -1,14 +1,26 @@
 package org.biomarkerstreams.streams;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The record-accounting counters: every input record is counted once as accepted, dead-lettered or
- * duplicate, so {@code in = accepted + dead-lettered + duplicates} can be checked at any time. Labels
- * are topic and error code only, never a patient id.
+ * The pipeline's meters. Record accounting: every input record is counted once as accepted,
+ * dead-lettered or duplicate, so {@code in = accepted + dead-lettered + duplicates} can be checked at
+ * any time. Beside it: alerts by kind, normalization events by analyte, end-to-end latency and input
+ * freshness. Labels are topic, error code, alert kind and analyte only, never a patient id.
+ *
+ * <p>Latency and freshness are wall-clock measures, so they use this object's clock, not the
+ * topology's (which tests may fix).
  */
 public final class PipelineCounters {
 
@@ -18,12 +30,74 @@ public final class PipelineCounters {
     public static final String DUPLICATES = "biomarker.records.duplicates";
     public static final String CORRECTIONS = "biomarker.readings.corrected";
     public static final String RETRACTIONS = "biomarker.readings.retracted";
+    public static final String ALERTS = "biomarker.alerts";
+    public static final String NORMALIZATION_EVENTS = "biomarker.normalization.events";
+    /** A timer: Prometheus {@code biomarker_end_to_end_latency_seconds_bucket/_sum/_count}. */
+    public static final String LATENCY = "biomarker.end.to.end.latency";
+    /** A gauge in seconds: Prometheus {@code biomarker_input_freshness_seconds}. */
+    public static final String FRESHNESS = "biomarker.input.freshness";
+
+    /** The latency histogram's bucket bounds, fixed so dashboards and alert rules can name them. */
+    public static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(10),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(30),
+    };
+
+    private static final long NONE = Long.MIN_VALUE;
 
     private final MeterRegistry registry;
+    private final Clock clock;
     private final Map<String, Counter> cache = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> newest = new ConcurrentHashMap<>();
+    private final Timer latency;
 
     public PipelineCounters(MeterRegistry registry) {
+        this(registry, Clock.systemUTC());
+    }
+
+    /** @param clock the wall clock of latency and freshness */
+    public PipelineCounters(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
+        this.latency = Timer.builder(LATENCY)
+                .description("Wall-clock time from ingest (receivedAt, else the input record's timestamp) to output")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
+    }
+
+    /**
+     * Registers the per-topic meters of the inputs at zero (and their freshness gauges), so that a
+     * scrape shows them before the first record and {@code rate()} has a starting point.
+     */
+    void watchInputs(Collection<String> topics, Collection<String> errorCodes) {
+        for (String topic : topics) {
+            counter(IN, topic, null);
+            counter(ACCEPTED, topic, null);
+            counter(DUPLICATES, topic, null);
+            counter(CORRECTIONS, topic, null);
+            counter(RETRACTIONS, topic, null);
+            for (String code : errorCodes) {
+                counter(DEAD_LETTERED, topic, code);
+            }
+            freshness(topic);
+        }
+    }
+
+    /** Registers the alert counters of these kinds and the normalization counters of these analytes at zero. */
+    void watchOutputs(Collection<String> alertKinds, Collection<String> primaryAnalytes) {
+        alertKinds.forEach(k -> tagged(ALERTS, "kind", k));
+        primaryAnalytes.forEach(a -> tagged(NORMALIZATION_EVENTS, "analyte", a));
     }
 
     void in(String topic) {
@@ -50,6 +124,42 @@ public final class PipelineCounters {
         counter(RETRACTIONS, topic, null).increment();
     }
 
+    void alert(String kind) {
+        tagged(ALERTS, "kind", kind).increment();
+    }
+
+    /** A patient's time-to-normalization record turned into an event (cnsr 0) for this analyte. */
+    void normalized(String analyte) {
+        tagged(NORMALIZATION_EVENTS, "analyte", analyte).increment();
+    }
+
+    /** An input record's outputs were emitted now; {@code ingestedAt} is when it entered the pipeline. */
+    void emitted(Instant ingestedAt) {
+        long millis = clock.millis() - ingestedAt.toEpochMilli();
+        latency.record(Math.max(0L, millis), TimeUnit.MILLISECONDS);
+    }
+
+    /** A record with this (event) timestamp was read from an input topic. */
+    void seen(String topic, long timestamp) {
+        freshness(topic).accumulateAndGet(timestamp, Math::max);
+    }
+
+    private AtomicLong freshness(String topic) {
+        return newest.computeIfAbsent(topic, t -> {
+            AtomicLong newestTimestamp = new AtomicLong(NONE);
+            Gauge.builder(FRESHNESS, newestTimestamp, n -> {
+                        long ts = n.get();
+                        return ts == NONE ? Double.NaN : (clock.millis() - ts) / 1000.0;
+                    })
+                    .description("Wall-clock seconds since the newest record timestamp seen on the input topic")
+                    .baseUnit("seconds")
+                    .tag("topic", t)
+                    .strongReference(true)
+                    .register(registry);
+            return newestTimestamp;
+        });
+    }
+
     private Counter counter(String name, String topic, String code) {
         return cache.computeIfAbsent(name + '/' + topic + '/' + code, k -> {
             Counter.Builder b = Counter.builder(name).tag("topic", topic);
@@ -58,6 +168,12 @@ public final class PipelineCounters {
             }
             return b.register(registry);
         });
+    }
+
+    private Counter tagged(String name, String tag, String value) {
+        return cache.computeIfAbsent(
+                name + '/' + tag + '=' + value,
+                k -> Counter.builder(name).tag(tag, value).register(registry));
     }
 
     /** Sum of a counter over all its label values. */

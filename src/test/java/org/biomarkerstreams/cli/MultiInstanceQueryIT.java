@@ -3,7 +3,6 @@ package org.biomarkerstreams.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -163,12 +162,7 @@ class MultiInstanceQueryIT {
                 1,
                 Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
         return Pipeline.onCluster(
-                settings,
-                Map.of(),
-                serdes,
-                config,
-                new SimpleMeterRegistry(),
-                Optional.of(new Pipeline.Http("127.0.0.1", 0, "127.0.0.1")));
+                settings, Map.of(), serdes, config, Optional.of(new Pipeline.Http("127.0.0.1", 0, "127.0.0.1")));
     }
 
     /** Which instance owns each patient, as the first instance's metadata says. */

@@ -27,6 +27,7 @@ class ApiRequestTest {
                 .contains(new ApiRequest.CohortNormalization("LYMPH"));
         assertThat(ApiRequest.parse("/api/analytes", null)).contains(new ApiRequest.Analytes());
         assertThat(ApiRequest.parse("/health/ready", null)).contains(new ApiRequest.Ready());
+        assertThat(ApiRequest.parse("/metrics", null)).contains(new ApiRequest.Metrics());
         assertThat(ApiRequest.parse("/health/live", null)).contains(new ApiRequest.Live());
     }
 

@@ -20,6 +20,8 @@ import org.biomarkerstreams.domain.Blinding;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.streams.AvroJson;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class QueryServiceTest {
 
@@ -183,6 +185,18 @@ class QueryServiceTest {
 
         views.state = KafkaStreams.State.ERROR;
         assertThat(get(new ApiRequest.Live()).status()).isEqualTo(503);
+    }
+
+    @ParameterizedTest
+    @EnumSource(KafkaStreams.State.class)
+    void shouldBeLiveUnlessStoppedOrFailedAndReadyOnlyWhenRunning(KafkaStreams.State state) {
+        views.state = state;
+        boolean dead = state == KafkaStreams.State.NOT_RUNNING
+                || state == KafkaStreams.State.ERROR
+                || state == KafkaStreams.State.PENDING_ERROR;
+
+        assertThat(get(new ApiRequest.Live()).status()).isEqualTo(dead ? 503 : 200);
+        assertThat(get(new ApiRequest.Ready()).status()).isEqualTo(state == KafkaStreams.State.RUNNING ? 200 : 503);
     }
 
     @Test

@@ -60,6 +60,12 @@ final class Fixtures {
         private Instant at = DAY_3;
         private ResultStatus status = ResultStatus.FINAL;
         private String referenceRange;
+        private Instant receivedAt;
+
+        ReadingBuilder receivedAt(Instant when) {
+            this.receivedAt = when;
+            return this;
+        }
 
         ReadingBuilder range(String labRange) {
             this.referenceRange = labRange;
@@ -129,7 +135,7 @@ final class Fixtures {
                     referenceRange,
                     null,
                     "test",
-                    null);
+                    receivedAt);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.biomarkerstreams.streams;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class TopologyHarness implements AutoCloseable {
     static final Instant WALL_CLOCK = Instant.parse("2030-01-01T00:00:00Z");
 
     final TopologyConfig config;
-    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final MeterRegistry meters;
     private final String registryScope = "harness-" + UUID.randomUUID();
     private final AvroSerdes serdes = new AvroSerdes(InMemorySchemaRegistry.scope(registryScope), true);
     private final Path stateDir;
@@ -78,7 +79,13 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(TopologyConfig config) {
+        this(config, new SimpleMeterRegistry(), Clock.systemUTC());
+    }
+
+    /** @param wallClock the clock of the latency and freshness meters */
+    TopologyHarness(TopologyConfig config, MeterRegistry meters, Clock wallClock) {
         this.config = config;
+        this.meters = meters;
         try {
             stateDir = Files.createTempDirectory("topology-test");
         } catch (java.io.IOException e) {
@@ -89,7 +96,7 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(
-                BiomarkerTopology.build(config, serdes, new PipelineCounters(meters)), props, WALL_CLOCK);
+                BiomarkerTopology.build(config, serdes, new PipelineCounters(meters, wallClock)), props, WALL_CLOCK);
         Topics t = config.topics();
         readings = driver.createInputTopic(
                 t.readings(),

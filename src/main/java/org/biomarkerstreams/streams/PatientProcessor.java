@@ -114,21 +114,25 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
             counters.seen(config.topics().events(), record.timestamp());
             onEvent(record, event.decoded());
         }
-        if (emittedForInput) {
-            counters.emitted(ingestedAt(record));
+        Instant ingestedAt = receivedAt(record);
+        if (emittedForInput && ingestedAt != null) {
+            counters.emitted(ingestedAt);
         }
         // Not part of the input's latency: what closes here is due by stream time, not caused by the record.
         closeDueFollowUps(record.timestamp());
     }
 
-    /** When the record entered the pipeline: the ingest's receivedAt where the reading has one, else its timestamp. */
-    private static Instant ingestedAt(Record<String, PatientInput> record) {
+    /**
+     * When the record entered the pipeline, where known: the ingest's receivedAt of a reading. Not the
+     * record timestamp: the timestamp extractor made that the event time, and wall clock minus event
+     * time is the age of the data (years in a backfill), which the freshness gauge already reports.
+     */
+    private static Instant receivedAt(Record<String, PatientInput> record) {
         if (record.value() instanceof PatientInput.Reading reading
-                && reading.decoded().isOk()
-                && reading.decoded().value().getReceivedAt() != null) {
+                && reading.decoded().isOk()) {
             return reading.decoded().value().getReceivedAt();
         }
-        return Instant.ofEpochMilli(record.timestamp());
+        return null;
     }
 
     // ---------------------------------------------------------------- readings

@@ -71,7 +71,7 @@ public final class PipelineCounters {
         this.registry = registry;
         this.clock = clock;
         this.latency = Timer.builder(LATENCY)
-                .description("Wall-clock time from ingest (receivedAt, else the input record's timestamp) to output")
+                .description("Wall-clock time from ingest (a reading's receivedAt) to the emission of its outputs")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
     }

@@ -98,13 +98,14 @@ class PipelineMetersTest {
     }
 
     @Test
-    void shouldRecordLatencyFromRecordTimestampWhenReadingHasNoReceivedAt() {
-        wallClock.set(DAY_3.plus(Duration.ofMinutes(2)));
-
+    void shouldNotRecordLatencyWhenInputHasNoReceivedAt() {
+        harness.send(infusionAt(INFUSION));
         harness.send(aReading().value(12, "mg/L").at(DAY_3).build());
 
-        assertThat(registry.get(PipelineCounters.LATENCY).timer().totalTime(TimeUnit.SECONDS))
-                .isEqualTo(120.0, within(1e-9));
+        assertThat(harness.summary(Fixtures.PATIENT, "CRP")).isNotNull();
+        assertThat(registry.get(PipelineCounters.LATENCY).timer().count())
+                .as("event time is the data's age, not the pipeline's latency")
+                .isZero();
     }
 
     @Test

@@ -267,6 +267,7 @@ class HelmChartTest {
         assertThat(env(app, "BIOMARKER_KAFKA_MAX_POLL_RECORDS")).contains("500");
         assertThat(env(app, "BIOMARKER_KAFKA_REPLICATION_FACTOR")).contains("3");
         assertThat(env(app, "BIOMARKER_PROTOCOL")).contains("/etc/biomarker-streams/protocol/protocol.yaml");
+        assertThat(secretRef(app, "BIOMARKER_BLINDING_KEY")).isEqualTo("biomarker-streams-blinding/blinding-key");
         assertThat(env(app, "JAVA_TOOL_OPTIONS"))
                 .hasValueSatisfying(o ->
                         assertThat(o).startsWith("-XX:MaxRAMPercentage=40.0").contains("-XX:+UseG1GC"));

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,7 +22,6 @@ import org.biomarkerstreams.streams.AvroJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The dashboard in a real browser: starts the demo, waits for its data, loads the dashboard in Debian's
@@ -35,44 +31,26 @@ import picocli.CommandLine;
 class DashboardBrowserIT {
 
     private static final Duration LIMIT = Duration.ofMinutes(5);
-    private static final Pattern DASHBOARD = Pattern.compile("Dashboard: (http://\\S+/)");
     private static final List<String> ANALYTES = List.of("CRP", "IL6", "LYMPH", "DDIMER", "PFRATIO");
 
     @TempDir
     Path profile;
 
-    private final StringWriter out = new StringWriter();
     private final HttpClient http = HttpClient.newHttpClient();
-    private DemoCommand demo;
-    private CompletableFuture<Integer> exit;
+    private RunningDemo demo;
 
     @AfterEach
     void stopDemo() throws Exception {
         if (demo != null) {
-            demo.stop();
-        }
-        if (exit != null) {
-            exit.get(2, TimeUnit.MINUTES);
+            demo.close();
         }
     }
 
     @Test
     void shouldDrawCohortChartsRiskTableAndPatientViewWhenDemoHasData() throws Exception {
         String chromium = chromium();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        demo = (DemoCommand) cli.getSubcommands().get("demo").getCommand();
-        exit = CompletableFuture.supplyAsync(
-                () -> cli.execute("demo", "--http-port", "0", "--mllp-port", "0", "--patients", "24", "--seed", "11"));
-        await("the demo to print its table (all input processed)").atMost(LIMIT).until(() -> {
-            if (exit.isDone()) {
-                throw new AssertionError("demo exited early: " + exit.get() + "\n" + out);
-            }
-            return out.toString().contains("Records: ");
-        });
-        Matcher m = DASHBOARD.matcher(out.toString());
-        assertThat(m.find()).as("the demo prints the dashboard URL").isTrue();
-        String url = m.group(1);
+        demo = RunningDemo.start(LIMIT, "--http-port", "0", "--mllp-port", "0", "--patients", "24", "--seed", "11");
+        String url = demo.url();
 
         await("cohort visit summaries and curves of every analyte in the views")
                 .atMost(LIMIT)

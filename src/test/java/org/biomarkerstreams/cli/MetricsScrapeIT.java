@@ -3,8 +3,6 @@ package org.biomarkerstreams.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,13 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code /metrics} of a running demo over HTTP: every metric the dashboards and alert rules use is in
@@ -30,7 +23,6 @@ import picocli.CommandLine;
 class MetricsScrapeIT {
 
     private static final Duration LIMIT = Duration.ofMinutes(5);
-    private static final Pattern DASHBOARD = Pattern.compile("Dashboard: (http://\\S+/)");
 
     /** The names other artifacts (Prometheus rules, the Grafana dashboard) rely on. */
     static final List<String> REQUIRED = List.of(
@@ -50,37 +42,20 @@ class MetricsScrapeIT {
             "kafka_consumer_fetch_manager_records_lag_max",
             "kafka_stream_thread_process_rate");
 
-    private final StringWriter out = new StringWriter();
     private final HttpClient http = HttpClient.newHttpClient();
-    private DemoCommand demo;
-    private CompletableFuture<Integer> exit;
+    private RunningDemo demo;
 
     @AfterEach
     void stopDemo() throws Exception {
         if (demo != null) {
-            demo.stop();
-        }
-        if (exit != null) {
-            exit.get(2, TimeUnit.MINUTES);
+            demo.close();
         }
     }
 
     @Test
     void shouldServeEveryPipelineAndStreamsMetricWithoutPatientIdsWhenDemoRuns() throws Exception {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        demo = (DemoCommand) cli.getSubcommands().get("demo").getCommand();
-        exit = CompletableFuture.supplyAsync(
-                () -> cli.execute("demo", "--http-port", "0", "--mllp-port", "0", "--patients", "8", "--seed", "5"));
-        await("the demo to print its table (all input processed)").atMost(LIMIT).until(() -> {
-            if (exit.isDone()) {
-                throw new AssertionError("demo exited early: " + exit.get() + "\n" + out);
-            }
-            return out.toString().contains("Records: ");
-        });
-        Matcher m = DASHBOARD.matcher(out.toString());
-        assertThat(m.find()).as("the demo prints the dashboard URL").isTrue();
-        URI metrics = URI.create(m.group(1) + "metrics");
+        demo = RunningDemo.start(LIMIT, "--http-port", "0", "--mllp-port", "0", "--patients", "8", "--seed", "5");
+        URI metrics = URI.create(demo.url() + "metrics");
 
         // The Kafka client metrics binder picks up new client metrics on a schedule.
         await("the Kafka Streams client metrics in the scrape").atMost(LIMIT).untilAsserted(() -> assertThat(

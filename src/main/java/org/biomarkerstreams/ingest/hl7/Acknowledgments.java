@@ -35,8 +35,9 @@ final class Acknowledgments {
         this.parser = parser;
     }
 
-    String accept(Message in) throws HL7Exception, IOException {
-        return parser.encode(in.generateACK(AcknowledgmentCode.AA, null));
+    /** HAPI's AA for {@code in}, not yet encoded. */
+    Message acceptance(Message in) throws HL7Exception, IOException {
+        return in.generateACK(AcknowledgmentCode.AA, null);
     }
 
     String error(Message in, AcknowledgmentCode code, String errorCode, String text, String location)

@@ -27,6 +27,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -264,11 +265,12 @@ public final class MllpListener implements AutoCloseable {
             // the socket) see bulk reads, not a system call per byte.
             HL7Reader reader = protocol.getReader(new BufferedInputStream(guard));
             HL7Writer writer = protocol.getWriter(new BufferedOutputStream(socket.getOutputStream()));
+            Acceptances acceptances = new Acceptances(acks, parser, Clock.systemDefaultZone());
             while (!closing) {
                 String er7 = reader.getMessage();
                 Reply reply;
                 try {
-                    reply = answer(er7 == null ? "" : er7, peer);
+                    reply = answer(er7 == null ? "" : er7, peer, acceptances);
                 } catch (HL7Exception | RuntimeException e) {
                     // Not even a bare ACK could be built: closing is the only answer left.
                     counters.get(Outcome.CLOSED).increment();
@@ -309,7 +311,7 @@ public final class MllpListener implements AutoCloseable {
 
     private record Reply(Outcome outcome, String ack) {}
 
-    private Reply answer(String er7, String peer) throws HL7Exception, IOException {
+    private Reply answer(String er7, String peer, Acceptances acceptances) throws HL7Exception, IOException {
         Message message;
         try {
             message = parser.parse(er7);
@@ -323,7 +325,7 @@ public final class MllpListener implements AutoCloseable {
             MessageHandler.Pending pending = handler.begin(message, er7);
             // Built while the handler's write travels: on one connection the time from frame to ACK
             // is the throughput. Sent only if the handler accepts.
-            acceptance = prepareAcceptance(message, controlId);
+            acceptance = prepareAcceptance(acceptances, message, er7, controlId);
             d = pending.await();
         } catch (Exception e) {
             // The exception's message may carry patient data: log its type and origin only.
@@ -369,9 +371,9 @@ public final class MllpListener implements AutoCloseable {
     }
 
     /** The AA for a message, or null when it cannot be built (never an AA then: an AR goes out). */
-    private String prepareAcceptance(Message message, String controlId) {
+    private static String prepareAcceptance(Acceptances acceptances, Message message, String er7, String controlId) {
         try {
-            return acks.accept(message);
+            return acceptances.accept(message, er7);
         } catch (HL7Exception | IOException | RuntimeException e) {
             log.warn("Cannot build the acknowledgment for message {}: {}", controlId, e.toString());
             return null;

@@ -30,7 +30,7 @@ public final class LogCapture implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Map<Logger, Level> savedLevels = new LinkedHashMap<>();
 
-    private LogCapture(Level level) {
+    private LogCapture(Level level, Map<String, Level> exceptions) {
         context = (LoggerContext) LoggerFactory.getILoggerFactory();
         for (Logger logger : context.getLoggerList()) {
             if (logger.getLevel() != null) {
@@ -38,6 +38,11 @@ public final class LogCapture implements AutoCloseable {
                 logger.setLevel(logger.getName().equals(Logger.ROOT_LOGGER_NAME) ? level : null);
             }
         }
+        exceptions.forEach((name, exceptionLevel) -> {
+            Logger logger = context.getLogger(name);
+            savedLevels.putIfAbsent(logger, logger.getLevel());
+            logger.setLevel(exceptionLevel);
+        });
         appender.setContext(context);
         appender.setName("log-capture");
         appender.start();
@@ -46,7 +51,15 @@ public final class LogCapture implements AutoCloseable {
 
     /** Starts capturing; loggers log at {@code level} and above until {@link #close()}. */
     public static LogCapture atLevel(Level level) {
-        return new LogCapture(level);
+        return new LogCapture(level, Map.of());
+    }
+
+    /**
+     * As {@link #atLevel(Level)}, with other levels for some loggers (and their children): an in-process broker's
+     * own loggers at DEBUG would log every request.
+     */
+    public static LogCapture atLevel(Level level, Map<String, Level> exceptions) {
+        return new LogCapture(level, exceptions);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.provider.DirectoryConfigProvider;
+import org.apache.kafka.common.config.provider.EnvVarConfigProvider;
 import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.biomarkerstreams.ops.ClientProperties.Setting;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,20 @@ class ClientPropertiesTest {
                 .containsEntry("basic.auth.user.info", "svc:reg-pw")
                 .containsEntry("security.protocol", "SASL_SSL")
                 .doesNotContainKeys("config.providers", "config.providers.directory.class");
+    }
+
+    @Test
+    void shouldResolveAnEnvironmentReferenceWhenTheEnvProviderIsConfigured() {
+        String variable = System.getenv().keySet().stream().sorted().findFirst().orElseThrow();
+        Map<String, Setting> settings = fromFile(
+                "config.providers",
+                "env",
+                "config.providers.env.class",
+                EnvVarConfigProvider.class.getName(),
+                "client.id",
+                "${env:" + variable + "}");
+
+        assertThat(ClientProperties.resolve(settings)).containsEntry("client.id", System.getenv(variable));
     }
 
     @Test

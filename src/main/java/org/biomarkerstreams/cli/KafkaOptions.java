@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.biomarkerstreams.ops.ClientProperties;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.SchemaRegistries;
 import org.biomarkerstreams.registry.SchemaRegistry;
@@ -38,12 +39,28 @@ final class KafkaOptions {
             description = "Properties file with any Kafka client/Streams property (security.protocol, sasl.*, ssl.*,"
                     + " ...) and registry settings (basic.auth.user.info, schema.registry.ssl.*). Also from env vars"
                     + " BIOMARKER_KAFKA_<PROPERTY> (dots as underscores, e.g. BIOMARKER_KAFKA_SECURITY_PROTOCOL)."
-                    + " Env: BIOMARKER_CONFIG.")
+                    + " Secrets can come from files through Kafka's config providers (config.providers=file,directory;"
+                    + " see README, Security). Env: BIOMARKER_CONFIG.")
     Path config;
 
-    /** Client properties: the file first, then BIOMARKER_KAFKA_* variables on top. */
+    /** Resolved once per command: config providers may read files, and the masked properties are logged once. */
+    private Map<String, String> resolved;
+
+    /**
+     * Client properties: the file first, then BIOMARKER_KAFKA_* variables on top; config-provider references
+     * ({@code ${file:...}}, {@code ${directory:...}}, {@code ${env:...}}) resolved.
+     *
+     * @throws IllegalArgumentException naming the option or variable of a value that is unreadable or invalid
+     */
     Map<String, String> clientProperties() {
-        Map<String, String> props = new TreeMap<>();
+        if (resolved == null) {
+            resolved = clientProperties(System.getenv());
+        }
+        return resolved;
+    }
+
+    Map<String, String> clientProperties(Map<String, String> env) {
+        Map<String, ClientProperties.Setting> props = new TreeMap<>();
         if (config != null) {
             Properties file = new Properties();
             try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
@@ -52,18 +69,20 @@ final class KafkaOptions {
                 throw new IllegalArgumentException(
                         "--config " + config + ": cannot read the file: " + e.getMessage(), e);
             }
-            file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k)));
+            String origin = "--config " + config;
+            file.stringPropertyNames()
+                    .forEach(k -> props.put(k, new ClientProperties.Setting(file.getProperty(k), origin)));
         }
-        System.getenv().forEach((k, v) -> {
+        env.forEach((k, v) -> {
             if (k.startsWith(KAFKA_ENV_PREFIX) && k.length() > KAFKA_ENV_PREFIX.length()) {
                 props.put(
                         k.substring(KAFKA_ENV_PREFIX.length())
                                 .toLowerCase(Locale.ROOT)
                                 .replace('_', '.'),
-                        v);
+                        new ClientProperties.Setting(v, k));
             }
         });
-        return props;
+        return ClientProperties.resolve(props);
     }
 
     boolean hasCluster() {

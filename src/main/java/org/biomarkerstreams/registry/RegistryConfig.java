@@ -10,11 +10,16 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigTransformer;
 
 /**
  * How to reach a Confluent-compatible schema registry.
@@ -88,9 +93,14 @@ public record RegistryConfig(
      *
      * <p>Of a comma-separated URL list only the first URL is used.
      *
+     * <p>Values may refer to Kafka config providers ({@code config.providers=file} with {@code
+     * basic.auth.user.info=${file:/etc/secrets/registry.properties:userInfo}}): they are resolved with Kafka's own
+     * providers, as a Kafka client resolves its properties.
+     *
      * @throws IllegalArgumentException naming the property that is missing or wrong
      */
-    public static RegistryConfig fromProperties(Map<String, ?> props) {
+    public static RegistryConfig fromProperties(Map<String, ?> given) {
+        Map<String, ?> props = resolveConfigProviders(given);
         String urls =
                 string(props, URL).orElseThrow(() -> new IllegalArgumentException("Missing required property " + URL));
         String url = urls.split(",", -1)[0].strip();
@@ -146,6 +156,18 @@ public record RegistryConfig(
                 + ", requestTimeout=" + requestTimeout
                 + ", maxRetries=" + maxRetries
                 + ", initialBackoff=" + initialBackoff + "]";
+    }
+
+    private static Map<String, ?> resolveConfigProviders(Map<String, ?> props) {
+        if (!props.containsKey(AbstractConfig.CONFIG_PROVIDERS_CONFIG)) {
+            return props;
+        }
+        try {
+            // An empty ConfigDef: only the originals matter, with their ${provider:path:key} references resolved.
+            return new AbstractConfig(new ConfigDef(), props, Map.of(), false).originals();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("Cannot resolve the config provider references: " + e.getMessage(), e);
+        }
     }
 
     private static Optional<SSLContext> sslContext(Map<String, ?> props) {
@@ -205,6 +227,13 @@ public record RegistryConfig(
         }
         // Kafka's ConfigDef turns PASSWORD values into org.apache.kafka.common.config.types.Password.
         String text = value instanceof org.apache.kafka.common.config.types.Password p ? p.value() : value.toString();
+        Matcher reference = ConfigTransformer.DEFAULT_PATTERN.matcher(text);
+        if (reference.find()) {
+            // Left unresolved: the provider is not configured, or found nothing. Never send the reference as a secret.
+            throw new IllegalArgumentException(key + " refers to " + reference.group()
+                    + ", which no config provider resolved (is '" + reference.group(1) + "' listed in "
+                    + AbstractConfig.CONFIG_PROVIDERS_CONFIG + ", and is the file there with that key?)");
+        }
         return text.isBlank() ? Optional.empty() : Optional.of(text.strip());
     }
 

@@ -78,6 +78,32 @@ class RegistryConfigTest {
     }
 
     @Test
+    void shouldResolveConfigProviderReferencesWhenGivenTheKafkaWay() throws IOException {
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(secrets.resolve("registry-user-info"), "svc:from-a-mounted-secret");
+        Map<String, Object> props = Map.of(
+                "schema.registry.url", "http://a",
+                "config.providers", "directory",
+                "config.providers.directory.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+                "basic.auth.user.info", "${directory:" + secrets + ":registry-user-info}");
+
+        RegistryConfig config = RegistryConfig.fromProperties(props);
+
+        assertThat(config.basicAuthUserInfo()).contains("svc:from-a-mounted-secret");
+    }
+
+    @Test
+    void shouldRefuseAnUnresolvedReferenceRatherThanSendItAsThePassword() {
+        Map<String, Object> props = Map.of(
+                "schema.registry.url", "http://a", "basic.auth.user.info", "${file:/etc/secrets/r.properties:info}");
+
+        assertThatThrownBy(() -> RegistryConfig.fromProperties(props))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("basic.auth.user.info")
+                .hasMessageContaining("config.providers");
+    }
+
+    @Test
     void shouldHideThePasswordWhenPrinted() {
         RegistryConfig config = RegistryConfig.of("http://a").withBasicAuth("svc:very-secret");
 

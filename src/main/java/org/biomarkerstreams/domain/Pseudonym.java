@@ -14,12 +14,22 @@ import javax.crypto.spec.SecretKeySpec;
  * a guessed id (ids are often short sequential numbers, which a plain hash would not protect). 160 bits
  * keep collisions out of reach (birthday bound 2^80) in 36 characters that fit a URL path.
  *
- * <p>{@link #none()} is the identity: outputs carry the patient id as it came.
+ * <p>Reading ids get their own pseudonym, {@code rdg-} and the same encoding of HMAC-SHA-256(key, "reading\n"
+ * + reading id): a reading id is the lab's accession number (HL7 filler order number) and feeds often build it
+ * from the medical record number, so it identifies the patient as well as the patient id does. The "reading\n"
+ * prefix keeps the two kinds apart: no reading pseudonym equals a patient pseudonym under the same key.
+ *
+ * <p>{@link #none()} is the identity: outputs carry the ids as they came.
  */
 public final class Pseudonym {
 
     /** Every pseudonym starts with this, so one is recognisable in an output, a URL or a support ticket. */
     public static final String PREFIX = "psn-";
+
+    /** The start of a reading id's pseudonym. */
+    public static final String READING_PREFIX = "rdg-";
+
+    private static final String READING_DOMAIN = "reading\n";
 
     /** The shortest key accepted: as long as the HMAC's output, as RFC 2104 recommends. */
     public static final int MIN_KEY_BYTES = 32;
@@ -76,7 +86,16 @@ public final class Pseudonym {
         return PREFIX + base32(mac);
     }
 
-    /** Whether {@code text} has the shape of a pseudonym (says nothing about the key). */
+    /** What stands for {@code readingId} outside: its pseudonym, or itself under {@link #none()}. */
+    public String ofReading(String readingId) {
+        if (prototype == null || readingId == null) {
+            return readingId;
+        }
+        byte[] mac = mac().doFinal((READING_DOMAIN + readingId).getBytes(StandardCharsets.UTF_8));
+        return READING_PREFIX + base32(mac);
+    }
+
+    /** Whether {@code text} has the shape of a patient pseudonym (says nothing about the key). */
     public static boolean looksLike(String text) {
         if (text == null || text.length() != LENGTH || !text.startsWith(PREFIX)) {
             return false;

@@ -25,6 +25,23 @@ class PseudonymTest {
         assertThat(p.of("CANARY-7f3a-0001")).isEqualTo("psn-muabhvqadydri34um4o26ftcpgxjz6mb");
     }
 
+    /*
+     * printf 'reading\n%s' PT-0001-CRP-D3 | openssl dgst -sha256 -hmac biomarker-streams-test-key-0123456789abcdef
+     * -> 01adc78f469e439c427250ebbc02ca974480dbdcc0c139286b46e8284c5d0dd0
+     */
+    @Test
+    void shouldMatchTheKnownAnswerForAReadingId() {
+        assertThat(Pseudonym.withKey(KEY).ofReading("PT-0001-CRP-D3"))
+                .isEqualTo("rdg-agw4pd2gtzbzyqtskdv3yawks5cibw64");
+    }
+
+    @Test
+    void shouldKeepReadingPseudonymsApartFromPatientPseudonymsWhenTheIdIsTheSame() {
+        Pseudonym p = Pseudonym.withKey(KEY);
+        assertThat(p.ofReading("X-1").substring(4)).isNotEqualTo(p.of("X-1").substring(4));
+        assertThat(Pseudonym.none().ofReading("X-1")).isEqualTo("X-1");
+    }
+
     @Test
     void shouldGiveTheSamePseudonymForTheSameKeyAndIdInAnotherInstance() {
         assertThat(Pseudonym.withKey(KEY.clone()).of("PT-0042"))

@@ -107,6 +107,23 @@ class PseudonymTopologyTest {
     }
 
     @Test
+    void shouldKeepThePatientViewsUnderThePseudonymSoThatTheApiAnswersByPseudonomOnly() {
+        Driver driver = new Driver(Pseudonym.withKey(KEY));
+        driver.patientCourse(CANARIES.get(0));
+        String pseudonym = Pseudonym.withKey(KEY).of(CANARIES.get(0));
+
+        org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, TrajectoryPoint> points =
+                driver.driver.getKeyValueStore(PatientViews.TRAJECTORY_STORE);
+        org.apache.kafka.streams.state.KeyValueStore<String, org.biomarkerstreams.avro.BiomarkerSummary> summaries =
+                driver.driver.getKeyValueStore(PatientViews.SUMMARY_STORE);
+
+        assertThat(PatientViews.trajectory(points, pseudonym, null)).hasSize(5);
+        assertThat(PatientViews.summaries(summaries, pseudonym)).isNotEmpty();
+        assertThat(PatientViews.trajectory(points, CANARIES.get(0), null)).isEmpty();
+        assertThat(PatientViews.summaries(summaries, CANARIES.get(0))).isEmpty();
+    }
+
+    @Test
     void shouldKeepTheOriginalBytesOnTheDeadLetterTopicSoThatARecordCanBeReplayed() {
         Driver driver = new Driver(Pseudonym.withKey(KEY));
         driver.badReading(CANARIES.get(0));

@@ -172,7 +172,8 @@ final class Pipeline implements AutoCloseable {
                         http.get().port(),
                         config.profile(),
                         config.protocol().blinding(),
-                        new MetricsEndpoint(meters));
+                        new MetricsEndpoint(meters),
+                        config.pseudonym().enabled());
                 self = new HostInfo(http.get().advertisedHost(), server.port());
                 settings = withApplicationServer(settings, self);
             }

@@ -1,11 +1,16 @@
 package org.biomarkerstreams.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.Map;
 import org.biomarkerstreams.domain.Confirmation;
 import org.biomarkerstreams.domain.Protocol;
+import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.ops.ProtocolFile;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.streams.TopologyConfig;
@@ -75,6 +80,14 @@ final class PipelineOptions {
                     "Classify a result against the lab's own reference range when it comes with one (HL7 OBX-7,"
                             + " NDJSON referenceRange, converted to the canonical unit) instead of the site profile's interval.")
     boolean useLabRanges;
+
+    @Option(
+            names = "--pseudonym-key-file",
+            paramLabel = "FILE",
+            description = "Replace patient ids (and reading ids) on the per-patient output topics and in the HTTP API"
+                    + " by keyed pseudonyms, HMAC-SHA-256 with the key in FILE (at least 32 bytes; one trailing line"
+                    + " break is ignored). Patient queries then take the pseudonym. Default: none, ids as they came.")
+    Path pseudonymKeyFile;
 
     @Option(names = "--readings-topic", defaultValue = "lab-readings", description = "Default: ${DEFAULT-VALUE}.")
     String readingsTopic;
@@ -185,18 +198,55 @@ final class PipelineOptions {
         return rules;
     }
 
+    /**
+     * The pseudonym of {@code --pseudonym-key-file}, or {@link Pseudonym#none()} without one. Messages name the
+     * option and the file, never the key.
+     */
+    Pseudonym pseudonym() {
+        if (pseudonymKeyFile == null) {
+            return Pseudonym.none();
+        }
+        byte[] key;
+        try {
+            key = Files.readAllBytes(pseudonymKeyFile);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--pseudonym-key-file " + pseudonymKeyFile
+                    + ": cannot read the key file (" + e.getClass().getSimpleName() + ")");
+        }
+        // A key written with echo or a text editor ends with a line break that a Kubernetes Secret made with
+        // --from-literal does not have: both must give the same pseudonyms.
+        int length = key.length;
+        if (length > 0 && key[length - 1] == '\n') {
+            length--;
+            if (length > 0 && key[length - 1] == '\r') {
+                length--;
+            }
+        }
+        byte[] trimmed = Arrays.copyOf(key, length);
+        Arrays.fill(key, (byte) 0);
+        try {
+            return Pseudonym.withKey(trimmed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--pseudonym-key-file " + pseudonymKeyFile + ": " + e.getMessage()
+                    + " (make one with: openssl rand -base64 48 > FILE)");
+        } finally {
+            Arrays.fill(trimmed, (byte) 0);
+        }
+    }
+
     TopologyConfig topologyConfig(Clock clock) {
         Protocol protocol = protocol();
         if (stateRetentionDays < 0) {
             throw new IllegalArgumentException("--state-retention-days must be >= 0, got " + stateRetentionDays);
         }
         return new TopologyConfig(
-                topics(),
-                protocol,
-                protocolFile().profile(),
-                clock,
-                futureTolerance,
-                Duration.ofDays(stateRetentionDays),
-                useLabRanges);
+                        topics(),
+                        protocol,
+                        protocolFile().profile(),
+                        clock,
+                        futureTolerance,
+                        Duration.ofDays(stateRetentionDays),
+                        useLabRanges)
+                .withPseudonym(pseudonym());
     }
 }

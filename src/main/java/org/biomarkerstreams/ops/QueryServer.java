@@ -68,7 +68,21 @@ public final class QueryServer implements AutoCloseable {
     /** Starts serving, with {@code /metrics} scraping {@code metrics} (none: 404). */
     public static QueryServer start(
             String bindHost, int port, SiteProfile profile, Blinding blinding, MetricsEndpoint metrics) {
-        QueryService service = new QueryService(profile, blinding, Forwarder.http(FORWARD_TIMEOUT));
+        return start(bindHost, port, profile, blinding, metrics, false);
+    }
+
+    /**
+     * Starts serving; with {@code pseudonymous} (the topology runs with a pseudonym key) patients are asked for
+     * by their pseudonym, and the patient id is not accepted.
+     */
+    public static QueryServer start(
+            String bindHost,
+            int port,
+            SiteProfile profile,
+            Blinding blinding,
+            MetricsEndpoint metrics,
+            boolean pseudonymous) {
+        QueryService service = new QueryService(profile, blinding, pseudonymous, Forwarder.http(FORWARD_TIMEOUT));
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(bindHost, port), 64);

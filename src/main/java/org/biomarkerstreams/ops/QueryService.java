@@ -16,6 +16,7 @@ import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AssayType;
 import org.biomarkerstreams.domain.Blinding;
+import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.ReferenceInterval;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.streams.AvroJson;
@@ -40,6 +41,7 @@ final class QueryService {
     private volatile Attached attached;
 
     private final Blinding blinding;
+    private final boolean pseudonymous;
 
     private record Attached(QueryViews views, HostInfo self) {}
 
@@ -49,8 +51,20 @@ final class QueryService {
 
     /** A blinded protocol's arms are shown by their neutral codes in patient answers too (the dashboard's patient view). */
     QueryService(SiteProfile profile, Blinding blinding, Forwarder forwarder) {
+        this(profile, blinding, false, forwarder);
+    }
+
+    /**
+     * With {@code pseudonymous}, the views hold pseudonyms (the topology's pseudonym key is set): a patient is
+     * asked for by pseudonym, and anything that is not shaped like one is unknown, so the patient id itself is
+     * never looked up, forwarded, or answered. A pseudonym's partition cannot be computed (the inputs are
+     * partitioned by the id it hides), so an instance looks in all of its own partitions and then asks each
+     * other instance once; patient queries are a dashboard's rate, and there are a few instances.
+     */
+    QueryService(SiteProfile profile, Blinding blinding, boolean pseudonymous, Forwarder forwarder) {
         this.profile = profile;
         this.blinding = blinding;
+        this.pseudonymous = pseudonymous;
         this.forwarder = forwarder;
     }
 
@@ -181,6 +195,10 @@ final class QueryService {
         if (a == null) {
             return unavailable("the topology is starting; retry");
         }
+        String only = analyte.orElse(null);
+        if (pseudonymous) {
+            return byPseudonym(a, patientId, only, trajectory, forwarded, rawPathAndQuery);
+        }
         KeyQueryMetadata owner = a.views().owner(patientId);
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.partition() < 0) {
             return unavailable("the owner of this patient is not known yet (rebalancing); retry");
@@ -192,9 +210,49 @@ final class QueryService {
             }
             return forward(owner.activeHost(), rawPathAndQuery);
         }
-        List<BiomarkerSummary> summaries = a.views().summaries(owner.partition(), patientId).stream()
-                .map(this::blinded)
-                .toList();
+        int partition = owner.partition();
+        return answer(patientId, only, trajectory, a.views().summaries(partition, patientId), which -> a.views()
+                .trajectory(partition, patientId, which));
+    }
+
+    private Reply byPseudonym(
+            Attached a,
+            String pseudonym,
+            String analyte,
+            boolean trajectory,
+            boolean forwarded,
+            String rawPathAndQuery) {
+        if (!Pseudonym.looksLike(pseudonym)) {
+            return unknownPatient();
+        }
+        Reply local = answer(pseudonym, analyte, trajectory, a.views().localSummaries(pseudonym), only -> a.views()
+                .localTrajectory(pseudonym, only));
+        if (local.status() != 404 || forwarded) {
+            return local;
+        }
+        boolean unsure = a.views().state() != KafkaStreams.State.RUNNING;
+        for (HostInfo other : a.views().instances()) {
+            if (other.equals(a.self())) {
+                continue;
+            }
+            Reply reply = forward(other, rawPathAndQuery);
+            if (reply.status() == 200) {
+                return reply;
+            }
+            unsure |= reply.status() != 404;
+        }
+        // While an instance cannot answer, "no such patient" might be wrong: have the caller retry.
+        return unsure ? unavailable("not every instance could answer for this patient now; retry") : local;
+    }
+
+    /** The reply for one patient from its summaries and trajectory points (by analyte, null: all). */
+    private Reply answer(
+            String patientId,
+            String only,
+            boolean trajectory,
+            List<BiomarkerSummary> stored,
+            java.util.function.Function<String, List<TrajectoryPoint>> pointsOf) {
+        List<BiomarkerSummary> summaries = stored.stream().map(this::blinded).toList();
         if (!trajectory) {
             return summaries.isEmpty()
                     ? unknownPatient()
@@ -205,14 +263,10 @@ final class QueryService {
                         json.writeEndObject();
                     });
         }
-        String only = analyte.orElse(null);
-        List<TrajectoryPoint> points = a.views().trajectory(owner.partition(), patientId, only);
+        List<TrajectoryPoint> points = pointsOf.apply(only);
         if (points.isEmpty()
                 && summaries.isEmpty()
-                && (only == null
-                        || a.views()
-                                .trajectory(owner.partition(), patientId, null)
-                                .isEmpty())) {
+                && (only == null || pointsOf.apply(null).isEmpty())) {
             return unknownPatient();
         }
         return Reply.json(200, json -> {

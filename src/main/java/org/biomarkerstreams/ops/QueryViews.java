@@ -4,6 +4,8 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.NormalizationCurve;
@@ -23,6 +25,15 @@ interface QueryViews {
     List<TrajectoryPoint> trajectory(int partition, String patientId, String analyte);
 
     List<BiomarkerSummary> summaries(int partition, String patientId);
+
+    /** The patient's points from every partition this instance owns (for a pseudonym, whose partition is unknown). */
+    List<TrajectoryPoint> localTrajectory(String patientId, String analyte);
+
+    /** The patient's summaries from every partition this instance owns. */
+    List<BiomarkerSummary> localSummaries(String patientId);
+
+    /** The {@code application.server} of every instance of the application, this one included. */
+    List<HostInfo> instances();
 
     List<CohortVisitSummary> visits(String analyte);
 
@@ -51,6 +62,24 @@ interface QueryViews {
             @Override
             public List<BiomarkerSummary> summaries(int partition, String patientId) {
                 return PatientViews.summaries(streams, partition, patientId);
+            }
+
+            @Override
+            public List<TrajectoryPoint> localTrajectory(String patientId, String analyte) {
+                return PatientViews.localTrajectory(streams, patientId, analyte);
+            }
+
+            @Override
+            public List<BiomarkerSummary> localSummaries(String patientId) {
+                return PatientViews.localSummaries(streams, patientId);
+            }
+
+            @Override
+            public List<HostInfo> instances() {
+                return streams.metadataForAllStreamsClients().stream()
+                        .map(StreamsMetadata::hostInfo)
+                        .distinct()
+                        .toList();
             }
 
             @Override

@@ -20,19 +20,43 @@ import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.Comparator;
+import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.StudyDay;
 import org.biomarkerstreams.domain.VisitWindow;
 
-/** Maps the processor's domain results to the Avro output records and their keys. */
+/**
+ * Maps the processor's domain results to the Avro output records and their keys. Here, and only here, a
+ * patient id becomes what the outputs show ({@link TopologyConfig#pseudonym()}): everything downstream of the
+ * patient processor (views, alerts, cohort contributions) sees the pseudonym.
+ */
 final class Outputs {
 
     /** An output record with its key; the value's type decides the topic. */
     record Keyed(String key, SpecificRecord value) {}
 
     private final TopologyConfig config;
+    private final Pseudonym pseudonym;
+
+    /* The last patient's pseudonym: one input emits several records for one patient (one processor per task, one thread). */
+    private String lastPatient;
+    private String lastShown;
 
     Outputs(TopologyConfig config) {
         this.config = config;
+        this.pseudonym = config.pseudonym();
+    }
+
+    /** What stands for the patient in output keys and values: the pseudonym when one is configured. */
+    String shown(PatientProcessor.PatientContext patient) {
+        String id = patient.id();
+        if (!pseudonym.enabled()) {
+            return id;
+        }
+        if (!id.equals(lastPatient)) {
+            lastShown = pseudonym.of(id);
+            lastPatient = id;
+        }
+        return lastShown;
     }
 
     static String perAnalyteKey(String patientId, String analyte) {
@@ -56,7 +80,7 @@ final class Outputs {
                 b.setChg(chg).setPchg(baseline.value() == 0.0 ? null : chg / baseline.value() * 100.0);
             }
         }
-        return new Keyed(perReadingKey(patient.id(), r.readingId()), b.build());
+        return new Keyed(perReadingKey(shown(patient), b.getReadingId()), b.build());
     }
 
     Keyed retractedPoint(PatientProcessor.PatientContext patient, String analyte, StoredReading r, long revision) {
@@ -64,15 +88,15 @@ final class Outputs {
                 .setRevision(revision)
                 .setStatus(ResultStatus.DELETED)
                 .setRetracted(true);
-        return new Keyed(perReadingKey(patient.id(), r.readingId()), b.build());
+        return new Keyed(perReadingKey(shown(patient), b.getReadingId()), b.build());
     }
 
     private TrajectoryPoint.Builder pointBuilder(
             PatientProcessor.PatientContext patient, String analyte, StoredReading r) {
         return TrajectoryPoint.newBuilder()
-                .setPatientId(patient.id())
+                .setPatientId(shown(patient))
                 .setAnalyte(analyte)
-                .setReadingId(r.readingId())
+                .setReadingId(pseudonym.ofReading(r.readingId()))
                 .setRevision(r.revision())
                 .setObservedAt(r.observedAt())
                 .setValue(r.value())
@@ -108,7 +132,7 @@ final class Outputs {
             visits.put(w.name(), p == null ? null : p.value());
         }
         BiomarkerSummary s = BiomarkerSummary.newBuilder()
-                .setPatientId(patient.id())
+                .setPatientId(shown(patient))
                 .setAnalyte(analyte)
                 .setUnit(unitOf(analyte))
                 .setArm(patient.arm())
@@ -127,7 +151,7 @@ final class Outputs {
                                 ? NormalizationStatus.NO_ANCHOR
                                 : NormalizationStatus.valueOf(ttn.status().name()))
                 .build();
-        return new Keyed(perAnalyteKey(patient.id(), analyte), s);
+        return new Keyed(perAnalyteKey(shown(patient), analyte), s);
     }
 
     Keyed timeToNormalization(
@@ -135,7 +159,7 @@ final class Outputs {
             String analyte,
             org.biomarkerstreams.domain.TimeToNormalization t) {
         TimeToNormalization r = TimeToNormalization.newBuilder()
-                .setPatientId(patient.id())
+                .setPatientId(shown(patient))
                 .setAnalyte(analyte)
                 .setArm(patient.arm())
                 .setStrata(new LinkedHashMap<>(patient.strata()))
@@ -150,7 +174,7 @@ final class Outputs {
                 .setEvntdesc(t.evntdesc())
                 .setProvisional(t.provisional())
                 .build();
-        return new Keyed(perAnalyteKey(patient.id(), analyte), r);
+        return new Keyed(perAnalyteKey(shown(patient), analyte), r);
     }
 
     private String unitOf(String analyte) {

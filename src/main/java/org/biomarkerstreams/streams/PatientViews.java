@@ -27,6 +27,9 @@ import org.biomarkerstreams.avro.TrajectoryPoint;
  * it. Points are kept under patient, analyte, time, reading id (a patient's analyte history is one
  * time-ordered range); an index from patient and reading id to that key lets a correction that moves a
  * reading in time or to another analyte replace it in O(1), and a retraction remove it.
+ *
+ * <p>The views hold the records as the output topics carry them: with a pseudonym key, they are keyed by the
+ * patient's pseudonym, so the HTTP API answers by pseudonym and never by the patient id.
  */
 public final class PatientViews {
 
@@ -60,6 +63,23 @@ public final class PatientViews {
                         TRAJECTORY_STORE, QueryableStoreTypes.<Bytes, TrajectoryPoint>keyValueStore())
                 .withPartition(partition));
         return trajectory(store, patientId, analyte);
+    }
+
+    /**
+     * As {@link #trajectory(KafkaStreams, int, String, String)}, from every partition this instance owns: for a
+     * pseudonym, whose partition cannot be computed (the inputs are partitioned by the patient id it hides).
+     */
+    public static List<TrajectoryPoint> localTrajectory(KafkaStreams streams, String patientId, String analyte) {
+        ReadOnlyKeyValueStore<Bytes, TrajectoryPoint> store = streams.store(StoreQueryParameters.fromNameAndType(
+                TRAJECTORY_STORE, QueryableStoreTypes.<Bytes, TrajectoryPoint>keyValueStore()));
+        return trajectory(store, patientId, analyte);
+    }
+
+    /** As {@link #summaries(KafkaStreams, int, String)}, from every partition this instance owns. */
+    public static List<BiomarkerSummary> localSummaries(KafkaStreams streams, String patientId) {
+        ReadOnlyKeyValueStore<String, BiomarkerSummary> store = streams.store(StoreQueryParameters.fromNameAndType(
+                SUMMARY_STORE, QueryableStoreTypes.<String, BiomarkerSummary>keyValueStore()));
+        return summaries(store, patientId);
     }
 
     static List<TrajectoryPoint> trajectory(

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import org.biomarkerstreams.domain.Protocol;
+import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.SiteProfile;
 
 /**
@@ -18,6 +19,10 @@ import org.biomarkerstreams.domain.SiteProfile;
  *     (HL7 OBX-7), instead of the site profile's interval
  * @param cohortEmitInterval how often (wall clock) the cohort views emit the strata that changed:
  *     a cohort cell is recomputed once per interval, not once per patient update
+ * @param pseudonym what stands for a patient id on the per-patient outputs (trajectory points,
+ *     summaries, time to normalization, alerts: keys and values) and in the views the HTTP API reads;
+ *     {@link Pseudonym#none()} keeps the id. The patient processor's own state and the dead letters
+ *     keep the id as it came (inputs are keyed by it; dead letters must replay byte for byte).
  */
 public record TopologyConfig(
         Topics topics,
@@ -27,7 +32,8 @@ public record TopologyConfig(
         Duration futureTolerance,
         Duration stateRetention,
         boolean labRanges,
-        Duration cohortEmitInterval) {
+        Duration cohortEmitInterval,
+        Pseudonym pseudonym) {
 
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(180);
     public static final Duration DEFAULT_COHORT_EMIT_INTERVAL = Duration.ofSeconds(1);
@@ -46,6 +52,28 @@ public record TopologyConfig(
         if (cohortEmitInterval.toMillis() < 1) {
             throw new IllegalArgumentException("cohort emit interval must be >= 1 ms, got " + cohortEmitInterval);
         }
+        Objects.requireNonNull(pseudonym, "pseudonym");
+    }
+
+    public TopologyConfig(
+            Topics topics,
+            Protocol protocol,
+            SiteProfile profile,
+            Clock clock,
+            Duration futureTolerance,
+            Duration stateRetention,
+            boolean labRanges,
+            Duration cohortEmitInterval) {
+        this(
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                cohortEmitInterval,
+                Pseudonym.none());
     }
 
     public TopologyConfig(
@@ -74,22 +102,52 @@ public record TopologyConfig(
 
     public TopologyConfig withLabRanges(boolean useLabRanges) {
         return new TopologyConfig(
-                topics, protocol, profile, clock, futureTolerance, stateRetention, useLabRanges, cohortEmitInterval);
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                useLabRanges,
+                cohortEmitInterval,
+                pseudonym);
     }
 
     public TopologyConfig withStateRetention(Duration retention) {
         return new TopologyConfig(
-                topics, protocol, profile, clock, futureTolerance, retention, labRanges, cohortEmitInterval);
+                topics, protocol, profile, clock, futureTolerance, retention, labRanges, cohortEmitInterval, pseudonym);
     }
 
     public TopologyConfig withCohortEmitInterval(Duration interval) {
         return new TopologyConfig(
-                topics, protocol, profile, clock, futureTolerance, stateRetention, labRanges, interval);
+                topics, protocol, profile, clock, futureTolerance, stateRetention, labRanges, interval, pseudonym);
     }
 
     public TopologyConfig withProtocol(Protocol newProtocol) {
         return new TopologyConfig(
-                topics, newProtocol, profile, clock, futureTolerance, stateRetention, labRanges, cohortEmitInterval);
+                topics,
+                newProtocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                cohortEmitInterval,
+                pseudonym);
+    }
+
+    /** The same config with patient ids on the outputs replaced by {@code newPseudonym}. */
+    public TopologyConfig withPseudonym(Pseudonym newPseudonym) {
+        return new TopologyConfig(
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                cohortEmitInterval,
+                newPseudonym);
     }
 
     public static TopologyConfig defaults(Clock clock) {

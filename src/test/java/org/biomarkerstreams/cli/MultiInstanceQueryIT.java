@@ -29,6 +29,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.Protocol;
+import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.SiteProfile;
@@ -127,6 +128,57 @@ class MultiInstanceQueryIT {
         assertThat(distinctHosts(ownersOf(cohort)))
                 .as("patients are spread over both instances, so each instance forwarded some requests")
                 .isEqualTo(2);
+    }
+
+    @Test
+    void shouldAnswerEveryPatientByPseudonymFromEitherInstanceWhenAKeyIsSet() throws Exception {
+        Topics topics = KAFKA.createPipelineTopics(2);
+        String applicationId = "multi-instance-" + UUID.randomUUID();
+        Pseudonym pseudonym =
+                Pseudonym.withKey("multi-instance-test-key-of-32-bytes-or-more".getBytes(StandardCharsets.UTF_8));
+        TopologyConfig config = new TopologyConfig(
+                        topics, Protocol.defaults(), SiteProfile.defaults(), Clock.systemUTC(), Duration.ofMinutes(5))
+                .withPseudonym(pseudonym);
+        first = instance(applicationId, config, "a");
+        second = instance(applicationId, config, "b");
+
+        SyntheticCohort cohort = SyntheticCohort.generate(CohortSpec.scaled(10, 7));
+        try (InputPublisher publisher = new InputPublisher(Map.of(), KAFKA.bootstrapServers(), topics, serdes)) {
+            cohort.events().forEach(publisher::event);
+            cohort.readings().forEach(publisher::reading);
+            publisher.flush();
+        }
+        await("both instances to own one input partition each")
+                .atMost(LIMIT)
+                .until(() -> distinctHosts(ownersOf(cohort)) == 2);
+        first.awaitProcessed(LIMIT);
+
+        Map<String, Set<String>> expected = currentPoints(topics);
+        Set<String> patients =
+                cohort.readings().stream().map(RawReading::patientId).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(expected.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        patients.stream().map(pseudonym::of).toList());
+
+        for (Pipeline instance : List.of(first, second)) {
+            int port = instance.httpPort().orElseThrow();
+            for (String patient : patients) {
+                String psn = pseudonym.of(patient);
+                await("the trajectory of a patient by pseudonym through port " + port)
+                        .atMost(LIMIT)
+                        .untilAsserted(() -> {
+                            HttpResponse<String> r = get(port, psn, "");
+                            assertThat(r.statusCode()).isEqualTo(200);
+                            Map<String, Object> json = AvroJson.parse(r.body());
+                            assertThat(json).containsEntry("patientId", psn);
+                            assertThat(readingIds(json)).isEqualTo(expected.get(psn));
+                            assertThat(r.body()).doesNotContain(patient);
+                        });
+                assertThat(get(port, patient, "").statusCode())
+                        .as("the patient id is not accepted")
+                        .isEqualTo(404);
+            }
+        }
     }
 
     @Test

@@ -3,14 +3,19 @@ package org.biomarkerstreams.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import org.biomarkerstreams.domain.Confirmation;
 import org.biomarkerstreams.domain.Protocol;
+import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.streams.TopologyConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** --protocol and the options that override it: command line, then environment, then file, then default. */
@@ -79,5 +84,70 @@ class PipelineOptionsTest {
         ReplayCommand replay = parse(Map.of(), "--readings", "r.ndjson", "--protocol", "no-such-protocol");
 
         assertThatThrownBy(() -> replay.pipeline.protocol()).hasMessageStartingWith("--protocol no-such-protocol: ");
+    }
+
+    @TempDir
+    Path dir;
+
+    private static final String KEY = "0123456789abcdef0123456789abcdef-secret";
+
+    @Test
+    void shouldPseudonymizeWithTheKeyInTheFileNamedByTheEnvironment() throws Exception {
+        Path file = Files.writeString(dir.resolve("key"), KEY);
+
+        TopologyConfig config = parse(Map.of("BIOMARKER_PSEUDONYM_KEY_FILE", file.toString()), "--readings", "r.ndjson")
+                .pipeline
+                .topologyConfig(Clock.systemUTC());
+
+        assertThat(config.pseudonym().of("P-1"))
+                .isEqualTo(Pseudonym.withKey(KEY.getBytes(StandardCharsets.US_ASCII))
+                        .of("P-1"));
+    }
+
+    @Test
+    void shouldIgnoreOneTrailingLineBreakOfTheKeyFile() throws Exception {
+        Path plain = Files.writeString(dir.resolve("plain"), KEY);
+        Path echoed = Files.writeString(dir.resolve("echoed"), KEY + "\n");
+        Path windows = Files.writeString(dir.resolve("windows"), KEY + "\r\n");
+
+        String expected = pseudonymWith(plain).of("P-1");
+
+        assertThat(pseudonymWith(echoed).of("P-1")).isEqualTo(expected);
+        assertThat(pseudonymWith(windows).of("P-1")).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldKeepPatientIdsWhenNoKeyFileIsGiven() {
+        assertThat(parse(Map.of(), "--readings", "r.ndjson")
+                        .pipeline
+                        .pseudonym()
+                        .enabled())
+                .isFalse();
+    }
+
+    @Test
+    void shouldNameTheOptionWhenTheKeyFileCannotBeRead() {
+        Path missing = dir.resolve("missing");
+
+        assertThatThrownBy(() -> pseudonymWith(missing))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--pseudonym-key-file " + missing + ": cannot read");
+    }
+
+    @Test
+    void shouldNameTheOptionAndNotShowTheKeyWhenTheKeyIsTooShort() throws Exception {
+        Path file = Files.writeString(dir.resolve("short"), "too-short-secret\n");
+
+        assertThatThrownBy(() -> pseudonymWith(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--pseudonym-key-file " + file + ":")
+                .hasMessageContaining("at least 32 bytes, got 16")
+                .hasMessageNotContaining("too-short-secret");
+    }
+
+    private static Pseudonym pseudonymWith(Path file) {
+        return parse(Map.of(), "--readings", "r.ndjson", "--pseudonym-key-file", file.toString())
+                .pipeline
+                .pseudonym();
     }
 }

@@ -277,6 +277,27 @@ class HelmChartTest {
     }
 
     @Test
+    void shouldMountThePseudonymKeyAsAFileFromItsSecretOnlyWhenOneIsGiven() {
+        Rendered production = render(template().withValuesFile(PRODUCTION_VALUES));
+        Container app = production.container();
+        PodSpec pod = production.statefulSet().getSpec().getTemplate().getSpec();
+
+        assertThat(env(app, "BIOMARKER_PSEUDONYM_KEY_FILE")).contains("/etc/biomarker-streams/pseudonym/pseudonym.key");
+        assertThat(volume(pod, "pseudonym-key").getSecret().getSecretName()).isEqualTo("biomarker-streams-pseudonym");
+        assertThat(volume(pod, "pseudonym-key").getSecret().getItems())
+                .singleElement()
+                .satisfies(item -> {
+                    assertThat(item.getKey()).isEqualTo("pseudonym-key");
+                    assertThat(item.getPath()).isEqualTo("pseudonym.key");
+                });
+        assertThat(mountPath(app, "pseudonym-key")).contains("/etc/biomarker-streams/pseudonym");
+
+        Rendered minimal = render(template().withValuesFile(MINIMAL_VALUES));
+        assertThat(env(minimal.container(), "BIOMARKER_PSEUDONYM_KEY_FILE")).isEmpty();
+        assertThat(mountPath(minimal.container(), "pseudonym-key")).isEmpty();
+    }
+
+    @Test
     void shouldScrapeMetricsOfTheHttpServiceOnlyWhenServiceMonitorEnabled() {
         Rendered r = render(template().withValuesFile(PRODUCTION_VALUES));
         ServiceMonitor monitor = r.one(ServiceMonitor.class);

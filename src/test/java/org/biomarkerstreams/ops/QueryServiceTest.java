@@ -17,6 +17,7 @@ import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.NormalizationCurve;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.Blinding;
+import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.streams.AvroJson;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,81 @@ class QueryServiceTest {
         Reply reply = blinded.handle(new ApiRequest.PatientSummary("P1"), false, "/the/raw?path");
 
         assertThat(reply.text()).doesNotContain("MSC").contains("\"" + blinding.label("MSC") + "\"");
+    }
+
+    private static final String PSN = Pseudonym.withKey(new byte[32]).of("P1");
+
+    private QueryService pseudonymous() {
+        QueryService s =
+                new QueryService(SiteProfile.defaults(), Blinding.none(), true, (o, p) -> forwarder.forward(o, p));
+        s.attach(views, SELF);
+        return s;
+    }
+
+    @Test
+    void shouldAnswerByPseudonymFromLocalPartitionsWhenPseudonymous() {
+        views.points = List.of(point(PSN, "CRP", "r1", 12.5));
+        views.summaries = List.of(summary(PSN, "CRP"));
+
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientTrajectory(PSN, null), false, "/x");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(AvroJson.parse(reply.text())).containsEntry("patientId", PSN);
+        assertThat(reply.text()).doesNotContain("\"P1\"");
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldNotLookUpOrForwardAPatientIdWhenPseudonymous() {
+        views.instances = List.of(SELF, OTHER);
+        views.points = List.of(point("P1", "CRP", "r1", 12.5));
+        views.summaries = List.of(summary("P1", "CRP"));
+
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary("P1"), false, "/api/patients/P1/summary");
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(views.localLookups).isZero();
+        assertThat(forwarded)
+                .as("the patient id never travels to another instance")
+                .isEmpty();
+    }
+
+    @Test
+    void shouldAskEveryOtherInstanceOnceWhenAPseudonymIsNotLocal() {
+        HostInfo third = new HostInfo("c", 3);
+        views.instances = List.of(SELF, OTHER, third);
+        forwarder = (owner, path) -> {
+            forwarded.add(owner.host() + path);
+            return owner.equals(third)
+                    ? new Reply(200, Reply.JSON, "{\"from\":\"c\"}".getBytes())
+                    : Reply.error(404, "no data for this patient");
+        };
+
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary(PSN), false, "/p");
+
+        assertThat(reply.text()).isEqualTo("{\"from\":\"c\"}");
+        assertThat(forwarded).containsExactly("b/p", "c/p");
+    }
+
+    @Test
+    void shouldAnswer404WithoutForwardingWhenAForwardedPseudonymIsNotLocal() {
+        views.instances = List.of(SELF, OTHER);
+
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary(PSN), true, "/p");
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer503WhenAnotherInstanceCannotSayWhetherItHasThePseudonym() {
+        views.instances = List.of(SELF, OTHER);
+        forwarder = (owner, path) -> Reply.error(503, "rebalancing");
+
+        assertThat(pseudonymous()
+                        .handle(new ApiRequest.PatientSummary(PSN), false, "/p")
+                        .status())
+                .isEqualTo(503);
     }
 
     @Test
@@ -258,6 +334,25 @@ class QueryServiceTest {
         List<CohortVisitSummary> visits = List.of();
         String askedAnalyte;
         KafkaStreams.State state = KafkaStreams.State.RUNNING;
+        List<HostInfo> instances = List.of(SELF);
+        int localLookups;
+
+        @Override
+        public List<TrajectoryPoint> localTrajectory(String patientId, String analyte) {
+            localLookups++;
+            return trajectory(-1, patientId, analyte);
+        }
+
+        @Override
+        public List<BiomarkerSummary> localSummaries(String patientId) {
+            localLookups++;
+            return summaries(-1, patientId);
+        }
+
+        @Override
+        public List<HostInfo> instances() {
+            return instances;
+        }
 
         @Override
         public KeyQueryMetadata owner(String patientId) {

@@ -755,13 +755,13 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         Optional<RecordMetadata> meta = context.recordMetadata();
         String topic = meta.map(RecordMetadata::topic).orElse("unknown");
         counters.deadLettered(topic, code);
+        // The code only: a rejection's message may quote the value (it stays in the dead letter).
         log.warn(
-                "Dead-lettering record from {}-{}@{}: {} ({})",
+                "Dead-lettering record from {}-{}@{}: {}",
                 topic,
                 meta.map(RecordMetadata::partition).orElse(-1),
                 meta.map(RecordMetadata::offset).orElse(-1L),
-                code,
-                message);
+                code);
         DeadLetter dl = DeadLetter.newBuilder()
                 .setSourceTopic(topic)
                 .setPartition(meta.map(RecordMetadata::partition).orElse(-1))

@@ -148,7 +148,8 @@ class CanaryLogIT {
 
                 Instant day1 = Instant.parse("2020-02-03T08:00:00Z");
                 publisher.reading(reading(C1, "BAD-UNIT-" + C1, "1988-5", "12", "furlongs", day1));
-                publisher.reading(reading(C1, "NON-NUM-" + C1, "1988-5", "lots", "mg/L", day1));
+                // The value itself carries the id: rejection messages quote values, logs must not.
+                publisher.reading(reading(C1, "NON-NUM-" + C1, "1988-5", "lots-" + C1, "mg/L", day1));
                 publisher.reading(reading(C1, "UNKNOWN-" + C1, "99999-9", "12", "mg/L", day1));
                 publisher.reading(reading(
                         C2,

@@ -344,7 +344,8 @@ public final class MllpListener implements AutoCloseable {
         }
         try {
             if (d instanceof Disposition.Error e) {
-                log.warn("AE for message {}: {} {} at {}", controlId, e.code(), e.text(), e.location());
+                // The code and location only: the text may quote the message's values (the ACK carries it).
+                log.warn("AE for message {}: {} at {}", controlId, e.code(), e.location());
                 return new Reply(
                         Outcome.AE, acks.error(message, AcknowledgmentCode.AE, e.code(), e.text(), e.location()));
             }

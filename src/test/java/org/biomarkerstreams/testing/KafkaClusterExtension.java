@@ -88,7 +88,6 @@ public final class KafkaClusterExtension implements BeforeAllCallback {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
-    /** Creates the topics that do not exist yet, through the application's own {@link TopicSetup}. */
     /** Creates the pipeline's topics under names of their own (a random suffix) and returns them. */
     public Topics createPipelineTopics(int partitions) {
         return createPipelineTopics(
@@ -102,6 +101,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback {
         return topics;
     }
 
+    /** Creates the topics that do not exist yet, through the application's own {@link TopicSetup}. */
     public void createTopics(NewTopic... topics) {
         try (Admin admin = admin()) {
             TopicSetup.ensureTopics(admin, Arrays.asList(topics), ADMIN_TIMEOUT);

@@ -89,6 +89,34 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #cpuNanos()} without the JIT compiler threads ({@code C1/C2 CompilerThread*}): what the process spends
+     * on its work (stream, client, GC, RocksDB threads), not on compiling itself, which a short run of a fresh JVM is
+     * dominated by. -1 once it has exited.
+     */
+    long cpuNanosWithoutJit() {
+        Path tasks = Path.of("/proc", Long.toString(pid()), "task");
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between listing and reading: its time is lost, as for any sampler
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks * 1_000_000_000L / TICKS_PER_SECOND;
+    }
+
     /** A field of /proc/<pid>/status in kB ({@code VmHWM} peak resident, {@code VmRSS} now); -1 if gone. */
     long statusKb(String field) {
         try {

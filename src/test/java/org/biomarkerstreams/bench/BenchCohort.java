@@ -34,6 +34,7 @@ final class BenchCohort {
     private static final Duration REPEAT_SPACING = Duration.ofMinutes(1);
     private static final Duration RECEIVED_AFTER = Duration.ofHours(1);
 
+    private final String patientPrefix;
     private final int patients;
     private final int readingsPerPatient;
     private final List<RawClinicalEvent> events = new ArrayList<>();
@@ -41,12 +42,29 @@ final class BenchCohort {
     private final List<List<List<RawReading>>> draws = new ArrayList<>();
 
     BenchCohort(int patients, int readingsPerPatient, long seed) {
+        this(patients, readingsPerPatient, seed, "");
+    }
+
+    /** As above, with {@code patientPrefix} before every patient and event id (a second cohort on the same topic). */
+    BenchCohort(int patients, int readingsPerPatient, long seed, String patientPrefix) {
+        this.patientPrefix = patientPrefix;
         this.patients = patients;
         this.readingsPerPatient = readingsPerPatient;
         SyntheticCohort cohort = SyntheticCohort.generate(CohortSpec.scaled(patients, seed));
         for (RawClinicalEvent e : cohort.events()) {
             if (e.type() != EventType.DISCHARGED && e.type() != EventType.DIED) {
-                events.add(e);
+                events.add(new RawClinicalEvent(
+                        patientPrefix + e.eventId(),
+                        e.revision(),
+                        patientPrefix + e.patientId(),
+                        e.type(),
+                        e.at(),
+                        e.arm(),
+                        e.strata(),
+                        e.dose(),
+                        e.product(),
+                        e.enteredInError(),
+                        e.source()));
             }
         }
         Map<String, TreeMap<Instant, List<RawReading>>> byPatient = new LinkedHashMap<>();
@@ -93,9 +111,9 @@ final class BenchCohort {
         RawReading template = analytes.get(repetition % analytes.size());
         Instant observed = template.observedAt().plus(REPEAT_SPACING.multipliedBy(repetition / analytes.size()));
         return new RawReading(
-                idPrefix + template.patientId() + "-" + k,
+                idPrefix + patientPrefix + template.patientId() + "-" + k,
                 0,
-                template.patientId(),
+                patientPrefix + template.patientId(),
                 template.loinc(),
                 template.analyte(),
                 template.value(),
@@ -110,6 +128,6 @@ final class BenchCohort {
 
     /** Patient id of patient number {@code patient}. */
     String patientId(int patient) {
-        return draws.get(patient).get(0).get(0).patientId();
+        return patientPrefix + draws.get(patient).get(0).get(0).patientId();
     }
 }

@@ -20,6 +20,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -156,6 +157,7 @@ public class HotPathBenchmarks {
             p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            p.put("processing.exception.handler.global.enabled", "true"); // as StreamsRuntime
             driver = new TopologyTestDriver(
                     BiomarkerTopology.build(config, serdes, new PipelineCounters(new SimpleMeterRegistry())),
                     p,
@@ -220,7 +222,8 @@ public class HotPathBenchmarks {
             p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-jmh-store");
             p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            MockProcessorContext<Object, Object> context = new MockProcessorContext<>(p);
+            MockProcessorContext<Object, Object> context =
+                    new MockProcessorContext<>(p, new TaskId(0, 0), stateDir.toFile());
             store = Stores.keyValueStoreBuilder(
                             Stores.persistentKeyValueStore("bench"), Serdes.Bytes(), Serdes.ByteArray())
                     .withLoggingDisabled()

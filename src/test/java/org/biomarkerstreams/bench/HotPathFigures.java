@@ -20,7 +20,7 @@ public final class HotPathFigures {
             "avroEncode", "jmh_avro_encode_ns",
             "unitConvert", "jmh_unit_convert_ns",
             "normalizeReading", "jmh_normalize_reading_ns",
-            "topologyReading", "jmh_topology_reading_ns",
+            "topologyReading", "jmh_topology_reading_ttd_ns",
             "rocksdbPut", "jmh_rocksdb_put_ns",
             "rocksdbGet", "jmh_rocksdb_get_ns");
 
@@ -31,7 +31,9 @@ public final class HotPathFigures {
         int iterations = 5;
         int seconds = 1;
         int forks = 1;
-        String include = HotPathBenchmarks.class.getName();
+        String include = HotPathBenchmarks.class.getName() + "|"
+                + org.biomarkerstreams.streams.PatientUpdateBenchmark.class.getName();
+        String log = "target/jmh.log";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
@@ -39,9 +41,10 @@ public final class HotPathFigures {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--forks" -> forks = Integer.parseInt(args[++i]);
                 case "--include" -> include = args[++i];
+                case "--log" -> log = args[++i];
                 default ->
                     throw new IllegalArgumentException(
-                            "usage: HotPathFigures [--warmup N] [--iterations N] [--seconds S] [--forks F] [--include RE]");
+                            "usage: HotPathFigures [--warmup N] [--iterations N] [--seconds S] [--forks F] [--include RE] [--log FILE]");
             }
         }
         ChainedOptionsBuilder options = new OptionsBuilder()
@@ -51,11 +54,20 @@ public final class HotPathFigures {
                 .measurementIterations(iterations)
                 .measurementTime(TimeValue.seconds(seconds))
                 .forks(forks)
-                .shouldFailOnError(true);
+                // JMH's own report goes to the log; one failing benchmark does not lose the others' figures.
+                .output(log);
+        System.out.printf(
+                "# JMH: %d warm-up + %d measured iterations of %d s, %d fork(s); log in %s%n",
+                warmup, iterations, seconds, forks, log);
+        System.out.flush();
         Collection<RunResult> results = new Runner(options.build()).run();
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
             method = method.substring(method.lastIndexOf('.') + 1);
+            String history = r.getParams().getParam("history");
+            String name = method.equals("patientUpdate")
+                    ? "jmh_patient_update_ns_at_history_" + history
+                    : NAMES.getOrDefault(method, "jmh_" + method + "_ns");
             double score = r.getPrimaryResult().getScore();
             double error = r.getPrimaryResult().getScoreError();
             System.out.printf(

@@ -70,8 +70,7 @@ public final class HotPathFigures {
                     : NAMES.getOrDefault(method, "jmh_" + method + "_ns");
             double score = r.getPrimaryResult().getScore();
             double error = r.getPrimaryResult().getScoreError();
-            System.out.printf(
-                    Locale.ROOT, "figure: %s %.0f ns%n", NAMES.getOrDefault(method, "jmh_" + method + "_ns"), score);
+            System.out.printf(Locale.ROOT, "figure: %s %.0f ns%n", name, score);
             System.out.printf(Locale.ROOT, "# %s: %.1f ± %.1f ns/op (99.9%% CI)%n", method, score, error);
         }
         System.exit(0);

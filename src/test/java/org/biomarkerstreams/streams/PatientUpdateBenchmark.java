@@ -60,6 +60,9 @@ public class PatientUpdateBenchmark {
     private PatientProcessor processor;
     private org.biomarkerstreams.bench.BenchCohortAccess cohort;
     private long next;
+    private long streamTime = Long.MIN_VALUE;
+    private long offset;
+    private String readingsTopic;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -87,9 +90,12 @@ public class PatientUpdateBenchmark {
         }
         processor = new PatientProcessor(config, new UnitConverter(), new PipelineCounters(new SimpleMeterRegistry()));
         processor.init(context);
+        readingsTopic = config.topics().readings();
         cohort = new org.biomarkerstreams.bench.BenchCohortAccess(PATIENTS, history + 100_000, 13);
+        context.setCurrentSystemTimeMs(System.currentTimeMillis());
         for (RawClinicalEvent e : cohort.events()) {
             byte[] raw = e.eventId().getBytes(StandardCharsets.UTF_8);
+            advance(config.topics().events(), e.at().toEpochMilli());
             processor.process(new Record<>(
                     e.patientId(),
                     new PatientInput.Event(Decoded.ok(InputMapping.toAvro(e), raw)),
@@ -99,6 +105,13 @@ public class PatientUpdateBenchmark {
             processReading();
         }
         context.resetForwards();
+    }
+
+    /** What the stream thread does before handing a record over: stream time and the record's metadata. */
+    private void advance(String topic, long timestamp) {
+        streamTime = Math.max(streamTime, timestamp);
+        context.setCurrentStreamTimeMs(streamTime);
+        context.setRecordMetadata(topic, 0, offset++);
     }
 
     @TearDown(Level.Iteration)
@@ -124,6 +137,7 @@ public class PatientUpdateBenchmark {
     private void processReading() {
         RawReading r = cohort.reading(next++);
         LabReading avro = InputMapping.toAvro(r);
+        advance(readingsTopic, r.observedAt().toEpochMilli());
         processor.process(new Record<>(
                 r.patientId(),
                 new PatientInput.Reading(Decoded.ok(avro, r.readingId().getBytes(StandardCharsets.UTF_8))),

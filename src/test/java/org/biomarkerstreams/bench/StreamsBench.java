@@ -576,11 +576,13 @@ public final class StreamsBench {
     record Progress(long[] nanos, long[] committed, long[] cpu, long[] cpuWithoutJit, long total, boolean complete) {
         /**
          * Readings per second from the sample where {@code skip} of the readings were committed (the JIT's warm-up
-         * and the first rebalance left out) to the last sample; from the first commit if that was never reached.
+         * and the first rebalance left out; of the readings processed, when a budget stopped the run first) to the
+         * last sample; from the first commit if that was never reached.
          */
         double steadyRate(double skip) {
             int first = 0;
-            while (first < committed.length - 1 && committed[first] < skip * total) {
+            while (first < committed.length - 1
+                    && committed[first] < skip * Math.min(total, committed[committed.length - 1])) {
                 first++;
             }
             if (first >= committed.length - 2) {
@@ -605,7 +607,8 @@ public final class StreamsBench {
 
         private double perReadingUs(long[] cpu, double skip) {
             int first = 0;
-            while (first < committed.length - 1 && committed[first] < skip * total) {
+            while (first < committed.length - 1
+                    && committed[first] < skip * Math.min(total, committed[committed.length - 1])) {
                 first++;
             }
             if (first >= committed.length - 2) {
@@ -674,7 +677,7 @@ public final class StreamsBench {
                 if (!app.isAlive()) {
                     throw new IllegalStateException("the application exited:\n" + app.tail());
                 }
-                if (now - lastInfo > 30_000_000_000L) {
+                if (now - lastInfo > 30_000_000_000L && readings > 0) {
                     lastInfo = now;
                     info("%s: %,d of %,d readings committed", appId, readingsDone, readings);
                 }

@@ -1,0 +1,169 @@
+package org.biomarkerstreams.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JVM the benchmark starts and measures from outside: optionally pinned with {@code taskset -c CPUS}, its CPU time
+ * (user + system of every thread, including GC and JIT) and resident memory read from {@code /proc/<pid>}.
+ */
+final class ChildJvm implements AutoCloseable {
+
+    /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on every Linux we run on). */
+    private static final long TICKS_PER_SECOND = ticksPerSecond();
+
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+    private final String name;
+
+    private ChildJvm(String name, Process process, Path stdout, Path stderr) {
+        this.name = name;
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /**
+     * Starts {@code java <jvmOptions> <args>}.
+     *
+     * @param cpus a taskset CPU list such as {@code 0}, or empty for no pinning
+     */
+    static ChildJvm start(String name, String cpus, List<String> jvmOptions, List<String> args, Path logDir)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        if (!cpus.isEmpty()) {
+            command.addAll(List.of("taskset", "-c", cpus));
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(args);
+        Files.createDirectories(logDir);
+        Path out = logDir.resolve(name + ".out");
+        Path err = logDir.resolve(name + ".err");
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        return new ChildJvm(name, p, out, err);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String stdout() throws IOException {
+        return Files.readString(stdout);
+    }
+
+    /** The last lines of its output, for error messages. */
+    String tail() {
+        try {
+            List<String> lines = new ArrayList<>(Files.readAllLines(stdout));
+            lines.addAll(Files.readAllLines(stderr));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    /** User + system CPU time of the whole process so far, in nanoseconds; -1 once it has exited. */
+    long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+            // Fields after the command name (which may hold spaces) start after the last ')'.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            return ticks * 1_000_000_000L / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * As {@link #cpuNanos()} without the JIT compiler threads ({@code C1/C2 CompilerThread*}): what the process spends
+     * on its work (stream, client, GC, RocksDB threads), not on compiling itself, which a short run of a fresh JVM is
+     * dominated by. -1 once it has exited.
+     */
+    long cpuNanosWithoutJit() {
+        Path tasks = Path.of("/proc", Long.toString(pid()), "task");
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between listing and reading: its time is lost, as for any sampler
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks * 1_000_000_000L / TICKS_PER_SECOND;
+    }
+
+    /** A field of /proc/<pid>/status in kB ({@code VmHWM} peak resident, {@code VmRSS} now); -1 if gone. */
+    long statusKb(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // exited
+        }
+        return -1;
+    }
+
+    /** Waits for it to exit by itself. */
+    int await(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(name + " did not finish within " + timeout + ":\n" + tail());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM (a clean shutdown), then SIGKILL if it does not exit in time. */
+    @Override
+    public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(45, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long ticksPerSecond() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String text = new String(p.getInputStream().readAllBytes()).strip();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return Long.parseLong(text);
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+}

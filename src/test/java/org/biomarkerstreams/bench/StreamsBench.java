@@ -1,0 +1,860 @@
+package org.biomarkerstreams.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.biomarkerstreams.avro.ClinicalEvent;
+import org.biomarkerstreams.avro.LabReading;
+import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.domain.RawClinicalEvent;
+import org.biomarkerstreams.domain.RawReading;
+import org.biomarkerstreams.ops.PipelineTopics;
+import org.biomarkerstreams.ops.TopicSetup;
+import org.biomarkerstreams.streams.AvroSerdes;
+import org.biomarkerstreams.streams.InputMapping;
+import org.biomarkerstreams.streams.Topics;
+
+/**
+ * Benchmark (not a test) of the topology against a real broker, in three phases, each on its own topics and
+ * application id, so they never see each other's data:
+ *
+ * <ul>
+ *   <li><b>throughput</b>: pre-loads a reading topic (and the patients' events), consumes it with a plain consumer
+ *       ({@link RawConsume}, the ceiling), then runs the product's {@code run} command over it from empty state until
+ *       the group's committed offsets reach the end offsets. The same run is the backfill: its rate from JVM start and
+ *       its peak RSS.
+ *   <li><b>latency</b>: the product's {@code run} on empty topics; an open-loop producer sends readings on a fixed
+ *       schedule at fractions of the measured capacity, a read_committed consumer of the trajectory topic takes the
+ *       time each reading's point appears; latency from the scheduled send time (coordinated omission corrected).
+ *   <li><b>history</b>: the same number of readings with 10, 100, 1,000, 10,000 readings per patient; process CPU of
+ *       the application JVM per reading, and changelog bytes per reading.
+ * </ul>
+ *
+ * <p>The broker runs in its own JVM (started by {@code bench/run}); the application and the raw consumer run in JVMs
+ * this driver starts, pinned with {@code --app-cpus}. The driver (pre-loading, load generation, the latency consumer)
+ * should be pinned with the broker. Prints {@code figure: <name> <value> <unit>} lines.
+ */
+public final class StreamsBench {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** Share of a run's readings left out of rates and CPU per reading: JIT warm-up, first rebalance. */
+    private static final double WARM_UP = 0.2;
+
+    private final Options o;
+    private final BenchRegistry registry;
+    private final Admin admin;
+    private final AvroSerdes serdes;
+
+    /** Command-line settings; see {@link #parse}. */
+    record Options(
+            String bootstrap,
+            Path jar,
+            String classpath,
+            String appCpus,
+            List<String> appJvmOptions,
+            Path work,
+            List<String> phases,
+            int partitions,
+            int patients,
+            long readings,
+            long historyReadings,
+            List<Integer> historyPerPatient,
+            int latencyPatients,
+            double[] latencyFractions,
+            int latencyWarmupSeconds,
+            int latencyJitWarmupSeconds,
+            int latencySeconds,
+            double capacity,
+            boolean unpinnedToo,
+            String driverCpus,
+            int topologyBudgetSeconds,
+            int historyBudgetSeconds,
+            long historyWarmupReadings,
+            long seed) {}
+
+    private StreamsBench(Options o) throws IOException {
+        this.o = o;
+        this.registry = new BenchRegistry();
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap()));
+        this.serdes = new AvroSerdes(registry.registry(), true);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int exit = 1;
+        try {
+            Options o = parse(args);
+            StreamsBench bench = new StreamsBench(o);
+            try {
+                bench.run();
+                exit = 0;
+            } finally {
+                bench.admin.close(Duration.ofSeconds(5));
+                bench.registry.close();
+            }
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+        } finally {
+            System.out.flush();
+            System.exit(exit);
+        }
+    }
+
+    private void run() throws Exception {
+        double capacity = o.capacity();
+        if (o.phases().contains("throughput")) {
+            capacity = throughput("tp", o.appCpus(), "");
+            if (o.unpinnedToo() && !o.appCpus().isEmpty()) {
+                throughput("tpu", "", "_unpinned");
+            }
+        }
+        if (o.phases().contains("latency")) {
+            if (capacity <= 0) {
+                throw new IllegalArgumentException("latency needs the throughput phase or --capacity");
+            }
+            latency(capacity);
+        }
+        if (o.phases().contains("history")) {
+            history();
+        }
+    }
+
+    // ---------------------------------------------------------------- throughput and backfill
+
+    private double throughput(String tag, String cpus, String suffix) throws Exception {
+        BenchCohort cohort = new BenchCohort(o.patients(), (int) (o.readings() / o.patients()), o.seed());
+        Topics topics = createTopics(tag);
+        pinSelf("");
+        info(
+                "throughput%s: pre-loading %,d readings of %,d patients (%d per patient) and %,d events",
+                suffix,
+                cohort.readings(),
+                cohort.patients(),
+                cohort.readings() / cohort.patients(),
+                cohort.events().size());
+        preload(topics, cohort);
+
+        pinSelf(o.driverCpus());
+        double raw = rawConsume(topics, cohort.readings(), cpus, tag);
+        figure("raw_consume_readings_per_s" + suffix, raw, "readings/s");
+
+        Run run = runApp(tag, topics, cpus);
+        try {
+            Progress p = run.awaitCaughtUp(cohort.readings(), Duration.ofSeconds(o.topologyBudgetSeconds()));
+            if (p.complete()) {
+                run.awaitRepartitionsCaughtUp(Duration.ofMinutes(10));
+            }
+            long wall = System.nanoTime() - run.launched;
+            long done = p.committed()[p.committed().length - 1];
+            double rate = p.steadyRate(WARM_UP);
+            figure("topology_complete" + suffix, p.complete() ? 1 : 0, "");
+            figure("topology_readings_processed" + suffix, done, "readings");
+            figure("topology_readings_per_s" + suffix, rate, "readings/s");
+            figure("topology_vs_raw_ratio" + suffix, rate / raw, "");
+            figure("topology_cpu_us_per_reading" + suffix, p.cpuPerReadingUs(WARM_UP), "us");
+            figure("topology_cpu_us_per_reading_without_jit" + suffix, p.workCpuPerReadingUs(WARM_UP), "us");
+            if (suffix.isEmpty()) {
+                // The backfill is this run as an operator sees it: JVM start, empty state, every stage caught up.
+                figure("backfill_complete", p.complete() ? 1 : 0, "");
+                figure("backfill_readings_per_s", done / (wall / 1e9), "readings/s");
+                figure("backfill_rss_mb", run.app.statusKb("VmHWM") / 1024.0, "MB");
+                figure("backfill_wall_s", wall / 1e9, "s");
+                figure("changelog_bytes_per_reading", run.changelogBytes() / (double) Math.max(1, done), "B");
+                figure("output_bytes_per_reading", topicBytes(topics.outputs()) / (double) Math.max(1, done), "B");
+            }
+            return rate;
+        } finally {
+            run.close();
+        }
+    }
+
+    private double rawConsume(Topics topics, long readings, String cpus, String tag) throws Exception {
+        ChildJvm raw = ChildJvm.start(
+                "raw-" + tag,
+                cpus,
+                o.appJvmOptions(),
+                List.of(
+                        "-cp",
+                        o.classpath(),
+                        RawConsume.class.getName(),
+                        o.bootstrap(),
+                        topics.readings(),
+                        registry.url(),
+                        Long.toString(readings)),
+                o.work());
+        int code = raw.await(Duration.ofMinutes(15));
+        String line = raw.stdout()
+                .lines()
+                .filter(l -> l.startsWith("raw: "))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("raw consumer failed (" + code + "):\n" + raw.tail()));
+        String[] f = line.split(" ");
+        return Long.parseLong(f[1]) / (Long.parseLong(f[2]) / 1e9);
+    }
+
+    // ---------------------------------------------------------------- latency
+
+    private void latency(double capacity) throws Exception {
+        double[] fractions = o.latencyFractions();
+        long warmUp = (long) (fractions[0] * capacity * o.latencyJitWarmupSeconds());
+        long total = warmUp + 1;
+        for (double f : fractions) {
+            total += (long) Math.ceil(f * capacity * (o.latencyWarmupSeconds() + o.latencySeconds())) + 1;
+        }
+        BenchCohort cohort =
+                new BenchCohort(o.latencyPatients(), (int) (total / o.latencyPatients()) + 1, o.seed() + 1);
+        Topics topics = createTopics("lat");
+        preloadEvents(topics, cohort);
+        pinSelf(o.driverCpus());
+        Run run = runApp("lat", topics, o.appCpus());
+        AtomicLongArray scheduled = new AtomicLongArray((int) total);
+        SynchronizedHistogram[] histograms = new SynchronizedHistogram[fractions.length];
+        for (int i = 0; i < histograms.length; i++) {
+            histograms[i] = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(10), 3);
+        }
+        // Which histogram reading i belongs to (-1: warm-up), set before it is scheduled.
+        int[] bucket = new int[(int) total];
+        Arrays.fill(bucket, -1);
+        AtomicLong seen = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
+        try {
+            if (!run.awaitCaughtUp(0, Duration.ofMinutes(5)).complete()) {
+                throw new IllegalStateException("the application did not process the events within 5 min");
+            }
+            Thread consumer = new Thread(
+                    () -> {
+                        try {
+                            consumeOutputs(topics, scheduled, bucket, histograms, seen, stop);
+                        } catch (Throwable t) {
+                            consumerFailure.set(t);
+                        }
+                    },
+                    "latency-consumer");
+            consumer.start();
+            Thread.sleep(1000); // the consumer is assigned and positioned at the end before the first send
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap());
+            pp.put(ProducerConfig.ACKS_CONFIG, "all");
+            pp.put(ProducerConfig.LINGER_MS_CONFIG, "0"); // as ingest-hl7: a live feed sends each result at once
+            Serializer<LabReading> values = serdes.value(LabReading.class).serializer();
+            try (KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+                // A fresh JVM runs interpreted and C1 code and compiles on the same core: warm it up at the lowest
+                // fraction, unmeasured. Before every fraction the application drains its backlog, so no fraction
+                // inherits the previous one's queue.
+                info("latency: JIT warm-up, %,d readings at %.0f readings/s", warmUp, fractions[0] * capacity);
+                long next =
+                        sendOnSchedule(producer, cohort, topics, values, scheduled, 0, warmUp, fractions[0] * capacity);
+                for (int fi = 0; fi < fractions.length; fi++) {
+                    if (!run.awaitCaughtUp(0, Duration.ofSeconds(60)).complete()) {
+                        info("latency: the application still has a backlog after 60 s; measuring anyway");
+                    }
+                    double rate = fractions[fi] * capacity;
+                    long warm = (long) (rate * o.latencyWarmupSeconds());
+                    long measured = (long) (rate * o.latencySeconds());
+                    long first = next;
+                    for (long i = first; i < first + warm + measured; i++) {
+                        bucket[(int) i] = i < first + warm ? -1 : fi;
+                    }
+                    info(
+                            "latency: %.0f%% of %.0f readings/s = %.0f readings/s, %d s warm-up + %d s measured",
+                            fractions[fi] * 100, capacity, rate, o.latencyWarmupSeconds(), o.latencySeconds());
+                    next = sendOnSchedule(producer, cohort, topics, values, scheduled, first, warm + measured, rate);
+                    // Let the last readings arrive; whatever has not in 15 s counts as missing.
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                    while (histograms[fi].getTotalCount() < measured && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                        if (consumerFailure.get() != null) {
+                            throw new IllegalStateException("latency consumer failed", consumerFailure.get());
+                        }
+                    }
+                    String pct = Integer.toString((int) Math.round(fractions[fi] * 100)) + "pct";
+                    Histogram h = histograms[fi].copy();
+                    figure("p50_latency_ms_at_" + pct, h.getValueAtPercentile(50) / 1e6, "ms");
+                    figure("p99_latency_ms_at_" + pct, h.getValueAtPercentile(99) / 1e6, "ms");
+                    figure("max_latency_ms_at_" + pct, h.getMaxValue() / 1e6, "ms");
+                    figure("latency_rate_at_" + pct, rate, "readings/s");
+                    figure("latency_missing_at_" + pct, measured - h.getTotalCount(), "readings");
+                    info(
+                            "latency at %s: %d readings measured, sender at most %.1f ms behind schedule",
+                            pct, h.getTotalCount(), lastBehindNanos / 1e6);
+                }
+            }
+        } finally {
+            stop.set(true);
+            run.close();
+        }
+    }
+
+    private long lastBehindNanos;
+
+    /**
+     * Sends readings {@code first .. first+count-1} open-loop: reading {@code i} is due at {@code start + (i-first) /
+     * rate} whether or not the previous sends were quick, and its latency is counted from when it was due. Returns the
+     * next index.
+     */
+    private long sendOnSchedule(
+            KafkaProducer<String, byte[]> producer,
+            BenchCohort cohort,
+            Topics topics,
+            Serializer<LabReading> values,
+            AtomicLongArray scheduled,
+            long first,
+            long count,
+            double rate) {
+        double periodNanos = 1e9 / rate;
+        long start = System.nanoTime() + 10_000_000;
+        long behindMax = 0;
+        for (long i = first; i < first + count; i++) {
+            long at = start + (long) ((i - first) * periodNanos);
+            long now;
+            while ((now = System.nanoTime()) < at) {
+                LockSupport.parkNanos(Math.min(at - now, 200_000));
+            }
+            behindMax = Math.max(behindMax, now - at);
+            RawReading r = cohort.reading(i);
+            LabReading avro = InputMapping.toAvro(withId(r, "L" + i));
+            scheduled.set((int) i, at);
+            producer.send(
+                    new ProducerRecord<>(topics.readings(), r.patientId(), values.serialize(topics.readings(), avro)));
+        }
+        lastBehindNanos = behindMax;
+        return first + count;
+    }
+
+    private void consumeOutputs(
+            Topics topics,
+            AtomicLongArray scheduled,
+            int[] bucket,
+            SynchronizedHistogram[] histograms,
+            AtomicLong seen,
+            AtomicBoolean stop) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10"); // the reader of a dashboard does not wait 500 ms
+        var points = serdes.value(TrajectoryPoint.class).deserializer();
+        java.util.BitSet done = new java.util.BitSet(scheduled.length());
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.trajectory()).stream()
+                    .map(i -> new TopicPartition(topics.trajectory(), i.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            while (!stop.get()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+                    long now = System.nanoTime();
+                    if (r.value() == null) {
+                        continue;
+                    }
+                    String id = points.deserialize(r.topic(), r.value()).getReadingId();
+                    if (!id.startsWith("L")) {
+                        continue;
+                    }
+                    int i = Integer.parseInt(id.substring(1));
+                    long at = scheduled.get(i);
+                    // Only the first point of a reading: later ones are recomputations, not its arrival.
+                    if (at == 0 || done.get(i)) {
+                        continue;
+                    }
+                    done.set(i);
+                    seen.incrementAndGet();
+                    if (bucket[i] >= 0) {
+                        histograms[bucket[i]].recordValue(Math.max(0, now - at));
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- history growth
+
+    private void history() throws Exception {
+        Map<Integer, Double> cpu = new HashMap<>();
+        for (int perPatient : o.historyPerPatient()) {
+            int patients = (int) Math.max(1, o.historyReadings() / perPatient);
+            BenchCohort cohort = new BenchCohort(patients, perPatient, o.seed() + perPatient);
+            // Other patients first, 10 readings each, to warm the JIT up before the measured readings.
+            BenchCohort warm =
+                    new BenchCohort((int) Math.max(1, o.historyWarmupReadings() / 10), 10, o.seed() - perPatient, "W");
+            Topics topics = createTopics("h" + perPatient);
+            info(
+                    "history: %,d readings as %,d patients x %,d, after %,d warm-up readings of other patients",
+                    cohort.readings(), patients, perPatient, warm.readings());
+            pinSelf("");
+            preload(topics, warm);
+            preload(topics, cohort);
+            pinSelf(o.driverCpus());
+            Run run = runApp("h" + perPatient, topics, o.appCpus());
+            try {
+                long all = warm.readings() + cohort.readings();
+                Progress p = run.awaitCaughtUp(all, Duration.ofSeconds(o.historyBudgetSeconds()));
+                // Measured from the first 10% of the measured readings on (the warm-up cohort and the start of
+                // the measured one left out); each run starts a fresh JVM, so they all pay the rest alike.
+                double skip = (warm.readings() + 0.1 * cohort.readings()) / all;
+                double us = p.workCpuPerReadingUs(skip);
+                figure("process_cpu_us_per_reading_at_" + perPatient, p.cpuPerReadingUs(skip), "us");
+                long done = p.committed()[p.committed().length - 1] - warm.readings();
+                cpu.put(perPatient, us);
+                figure("cpu_us_per_reading_at_" + perPatient, us, "us");
+                figure("readings_per_s_at_" + perPatient, p.steadyRate(skip), "readings/s");
+                if (!p.complete()) {
+                    info(
+                            "history at %d: budget spent after %,d of %,d readings (histories of ~%,d readings when"
+                                    + " measurement ended)",
+                            perPatient, done, cohort.readings(), done / patients);
+                }
+                figure("history_complete_at_" + perPatient, p.complete() ? 1 : 0, "");
+                figure(
+                        "changelog_bytes_per_reading_at_" + perPatient,
+                        run.changelogBytes() / (double) Math.max(1, done + warm.readings()),
+                        "B");
+            } finally {
+                run.close();
+            }
+        }
+        int low = o.historyPerPatient().get(0);
+        int high = o.historyPerPatient().get(o.historyPerPatient().size() - 1);
+        figure("history_growth_ratio", cpu.get(high) / cpu.get(low), "");
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private Topics createTopics(String tag) {
+        Topics topics = Topics.defaults().withSuffix("-" + tag);
+        TopicSetup.ensureTopics(
+                admin,
+                new PipelineTopics(topics, Optional.of(o.partitions()), Optional.empty()).all(),
+                Duration.ofSeconds(60));
+        return topics;
+    }
+
+    private KafkaProducer<String, byte[]> fastProducer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private void preloadEvents(Topics topics, BenchCohort cohort) {
+        Serializer<ClinicalEvent> events = serdes.value(ClinicalEvent.class).serializer();
+        try (KafkaProducer<String, byte[]> producer = fastProducer()) {
+            for (RawClinicalEvent e : cohort.events()) {
+                producer.send(new ProducerRecord<>(
+                        topics.events(), e.patientId(), events.serialize(topics.events(), InputMapping.toAvro(e))));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Events, then readings, as fast as the producer goes; not measured. */
+    private void preload(Topics topics, BenchCohort cohort) throws Exception {
+        long start = System.nanoTime();
+        long before = endOffsets(List.of(topics.readings())).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+        preloadEvents(topics, cohort);
+        Serializer<LabReading> values = serdes.value(LabReading.class).serializer();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<String, byte[]> producer = fastProducer()) {
+            for (long i = 0; i < cohort.readings(); i++) {
+                RawReading r = cohort.reading(i);
+                producer.send(
+                        new ProducerRecord<>(
+                                topics.readings(),
+                                r.patientId(),
+                                values.serialize(topics.readings(), InputMapping.toAvro(r))),
+                        (m, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        long stored = endOffsets(List.of(topics.readings())).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+        if (stored - before != cohort.readings()) {
+            throw new IllegalStateException("pre-loaded " + stored + " readings, expected " + cohort.readings());
+        }
+        info("pre-loaded in %.1f s (not measured)", (System.nanoTime() - start) / 1e9);
+    }
+
+    private Run runApp(String tag, Topics topics, String cpus) throws IOException {
+        String appId = "bench-" + tag;
+        Path state = Files.createTempDirectory(o.work(), "state-" + tag);
+        List<String> args = new ArrayList<>(List.of(
+                "-jar",
+                o.jar().toString(),
+                "run",
+                "--bootstrap-servers",
+                o.bootstrap(),
+                "--schema-registry-url",
+                registry.url(),
+                "--application-id",
+                appId,
+                "--state-dir",
+                state.toString(),
+                "--http-port",
+                "0",
+                "--http-bind-address",
+                "127.0.0.1",
+                "--http-advertised-host",
+                "127.0.0.1",
+                "--readings-topic",
+                topics.readings(),
+                "--events-topic",
+                topics.events(),
+                "--trajectory-topic",
+                topics.trajectory(),
+                "--summaries-topic",
+                topics.summaries(),
+                "--time-to-normalization-topic",
+                topics.timeToNormalization(),
+                "--dead-letter-topic",
+                topics.deadLetters(),
+                "--cohort-visits-topic",
+                topics.cohortVisits(),
+                "--cohort-curves-topic",
+                topics.cohortCurves(),
+                "--alerts-topic",
+                topics.alerts()));
+        long launched = System.nanoTime();
+        ChildJvm app = ChildJvm.start("app-" + tag, cpus, o.appJvmOptions(), args, o.work());
+        info("app %s: pid %d, cpus %s", appId, app.pid(), cpus.isEmpty() ? "any" : cpus);
+        return new Run(appId, topics, app, launched);
+    }
+
+    /** Progress samples of one application run: (time, readings committed, process CPU). */
+    record Progress(long[] nanos, long[] committed, long[] cpu, long[] cpuWithoutJit, long total, boolean complete) {
+        /**
+         * Readings per second from the sample where {@code skip} of the readings were committed (the JIT's warm-up
+         * and the first rebalance left out; of the readings processed, when a budget stopped the run first) to the
+         * last sample; from the first commit if that was never reached.
+         */
+        double steadyRate(double skip) {
+            int first = 0;
+            while (first < committed.length - 1
+                    && committed[first] < skip * Math.min(total, committed[committed.length - 1])) {
+                first++;
+            }
+            if (first >= committed.length - 2) {
+                first = 0;
+                while (first < committed.length - 1 && committed[first] == 0) {
+                    first++;
+                }
+            }
+            int last = committed.length - 1;
+            return (committed[last] - committed[first]) / ((nanos[last] - nanos[first]) / 1e9);
+        }
+
+        /** Process CPU per reading once {@code skip} of the readings were committed, in microseconds. */
+        double cpuPerReadingUs(double skip) {
+            return perReadingUs(cpu, skip);
+        }
+
+        /** The same without the JIT compiler threads. */
+        double workCpuPerReadingUs(double skip) {
+            return perReadingUs(cpuWithoutJit, skip);
+        }
+
+        private double perReadingUs(long[] cpu, double skip) {
+            int first = 0;
+            while (first < committed.length - 1
+                    && committed[first] < skip * Math.min(total, committed[committed.length - 1])) {
+                first++;
+            }
+            if (first >= committed.length - 2) {
+                first = 0;
+                while (first < committed.length - 1 && committed[first] == 0) {
+                    first++;
+                }
+            }
+            int last = committed.length - 1;
+            return (cpu[last] - cpu[first]) / 1e3 / Math.max(1, committed[last] - committed[first]);
+        }
+    }
+
+    private final class Run implements AutoCloseable {
+        final String appId;
+        final Topics topics;
+        final ChildJvm app;
+        final long launched;
+
+        Run(String appId, Topics topics, ChildJvm app, long launched) {
+            this.appId = appId;
+            this.topics = topics;
+            this.app = app;
+            this.launched = launched;
+        }
+
+        /**
+         * Polls until the group's committed offsets reach the inputs' end offsets (taken now), or {@code budget} has
+         * passed (then {@link Progress#complete()} is false).
+         */
+        Progress awaitCaughtUp(long readings, Duration budget) throws Exception {
+            Map<TopicPartition, Long> ends = endOffsets(topics.inputs());
+            List<Long> t = new ArrayList<>();
+            List<Long> c = new ArrayList<>();
+            List<Long> cpu = new ArrayList<>();
+            List<Long> work = new ArrayList<>();
+            long deadline = System.nanoTime() + budget.toNanos();
+            long lastInfo = System.nanoTime();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                long now = System.nanoTime();
+                long cpuNow = app.cpuNanos();
+                long cpuWork = app.cpuNanosWithoutJit();
+                long behind = 0;
+                long readingsDone = 0;
+                for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                    OffsetAndMetadata m = committed.get(end.getKey());
+                    long position = m == null ? 0 : m.offset();
+                    behind += Math.max(0, end.getValue() - position);
+                    if (end.getKey().topic().equals(topics.readings())) {
+                        readingsDone += position;
+                    }
+                }
+                t.add(now);
+                c.add(readingsDone);
+                cpu.add(cpuNow);
+                work.add(cpuWork);
+                if (behind == 0 || now > deadline) {
+                    if (behind > 0) {
+                        info("%s: budget of %s spent with %,d input records unprocessed", appId, budget, behind);
+                    }
+                    return new Progress(toArray(t), toArray(c), toArray(cpu), toArray(work), readings, behind == 0);
+                }
+                if (!app.isAlive()) {
+                    throw new IllegalStateException("the application exited:\n" + app.tail());
+                }
+                if (now - lastInfo > 30_000_000_000L && readings > 0) {
+                    lastInfo = now;
+                    info("%s: %,d of %,d readings committed", appId, readingsDone, readings);
+                }
+                Thread.sleep(POLL.toMillis());
+            }
+        }
+
+        /** Then the cohort stage: the repartition topics the patient stage wrote to. */
+        void awaitRepartitionsCaughtUp(Duration timeout) throws Exception {
+            List<String> repartitions = admin.listTopics().names().get().stream()
+                    .filter(n -> n.startsWith(appId + "-") && n.endsWith("-repartition"))
+                    .toList();
+            Map<TopicPartition, Long> ends = endOffsets(repartitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                long behind = 0;
+                for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                    OffsetAndMetadata m = committed.get(end.getKey());
+                    behind += Math.max(0, end.getValue() - (m == null ? 0 : m.offset()));
+                }
+                if (behind == 0) {
+                    return;
+                }
+                if (System.nanoTime() > deadline || !app.isAlive()) {
+                    throw new IllegalStateException(appId + " repartition topics still " + behind + " behind");
+                }
+                Thread.sleep(POLL.toMillis());
+            }
+        }
+
+        long changelogBytes() throws Exception {
+            List<String> changelogs = admin.listTopics().names().get().stream()
+                    .filter(n -> n.startsWith(appId + "-") && n.endsWith("-changelog"))
+                    .toList();
+            return topicBytes(changelogs);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            app.close();
+        }
+    }
+
+    /** Bytes on disk of every partition of {@code topics} (before any compaction: the active segment is never cleaned). */
+    private long topicBytes(List<String> topics) throws ExecutionException, InterruptedException {
+        int broker = admin.describeCluster().nodes().get().iterator().next().id();
+        long bytes = 0;
+        for (LogDirDescription dir : admin.describeLogDirs(List.of(broker))
+                .allDescriptions()
+                .get()
+                .get(broker)
+                .values()) {
+            for (Map.Entry<TopicPartition, ReplicaInfo> e : dir.replicaInfos().entrySet()) {
+                if (topics.contains(e.getKey().topic())) {
+                    bytes += e.getValue().size();
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().values().forEach(d -> d.partitions()
+                .forEach(p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    /**
+     * Re-pins every thread of this JVM: both cores while pre-loading (nothing is measured then), the broker's core
+     * while the application or raw consumer is measured. Empty {@code cpus}: all cores.
+     */
+    private static void pinSelf(String cpus) throws IOException, InterruptedException {
+        String list = cpus.isEmpty()
+                ? Files.readString(Path.of("/sys/devices/system/cpu/online")).strip()
+                : cpus;
+        Process p = new ProcessBuilder(
+                        "taskset",
+                        "-a",
+                        "-p",
+                        "-c",
+                        list,
+                        Long.toString(ProcessHandle.current().pid()))
+                .redirectErrorStream(true)
+                .start();
+        p.getInputStream().readAllBytes();
+        p.waitFor();
+    }
+
+    private static RawReading withId(RawReading r, String id) {
+        return new RawReading(
+                id,
+                r.revision(),
+                r.patientId(),
+                r.loinc(),
+                r.analyte(),
+                r.value(),
+                r.unit(),
+                r.observedAt(),
+                r.status(),
+                r.referenceRange(),
+                r.abnormalFlags(),
+                r.source(),
+                r.receivedAt());
+    }
+
+    private static long[] toArray(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static void figure(String name, double value, String unit) {
+        String text = Math.abs(value) >= 100 || value == Math.rint(value)
+                ? String.format(Locale.ROOT, "%.0f", value)
+                : String.format(Locale.ROOT, "%.3g", value);
+        System.out.println(("figure: " + name + " " + text + " " + unit).strip());
+        System.out.flush();
+    }
+
+    private static void info(String format, Object... args) {
+        System.out.println("# " + String.format(Locale.ROOT, format, args));
+        System.out.flush();
+    }
+
+    private static Options parse(String[] args) {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+            }
+            a.put(args[i].substring(2), args[i + 1]);
+        }
+        String bootstrap = require(a, "bootstrap");
+        return new Options(
+                bootstrap,
+                Path.of(a.getOrDefault("jar", "target/biomarker-streams.jar")),
+                a.getOrDefault("classpath", System.getProperty("java.class.path")),
+                a.getOrDefault("app-cpus", ""),
+                a.getOrDefault("app-java-opts", "").isBlank()
+                        ? List.of()
+                        : List.of(a.get("app-java-opts").trim().split("\\s+")),
+                Path.of(a.getOrDefault("work", System.getProperty("java.io.tmpdir"))),
+                List.of(a.getOrDefault("phases", "throughput,latency,history").split(",")),
+                Integer.parseInt(a.getOrDefault("partitions", "1")),
+                Integer.parseInt(a.getOrDefault("patients", "3000")),
+                Long.parseLong(a.getOrDefault("readings", "300000")),
+                Long.parseLong(a.getOrDefault("history-readings", "30000")),
+                Arrays.stream(a.getOrDefault("history-per-patient", "10,100,1000,10000")
+                                .split(","))
+                        .map(Integer::parseInt)
+                        .toList(),
+                Integer.parseInt(a.getOrDefault("latency-patients", "1000")),
+                Arrays.stream(a.getOrDefault("latency-fractions", "0.25,0.5,0.75")
+                                .split(","))
+                        .mapToDouble(Double::parseDouble)
+                        .toArray(),
+                Integer.parseInt(a.getOrDefault("latency-warmup-s", "5")),
+                Integer.parseInt(a.getOrDefault("latency-jit-warmup-s", "20")),
+                Integer.parseInt(a.getOrDefault("latency-s", "30")),
+                Double.parseDouble(a.getOrDefault("capacity", "0")),
+                Boolean.parseBoolean(a.getOrDefault("unpinned-too", "false")),
+                a.getOrDefault("driver-cpus", ""),
+                Integer.parseInt(a.getOrDefault("topology-budget-s", "3600")),
+                Integer.parseInt(a.getOrDefault("history-budget-s", "3600")),
+                Long.parseLong(a.getOrDefault("history-warmup-readings", "5000")),
+                Long.parseLong(a.getOrDefault("seed", "20200214")));
+    }
+
+    private static String require(Map<String, String> a, String name) {
+        String v = a.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return v;
+    }
+}

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -95,7 +97,9 @@ public final class MllpThroughput {
             double warmupSeconds = sendAll(template, 0, warmup, out, in, new long[warmup]) / 1e9;
 
             long[] latencies = new long[messages];
+            long cpuBefore = connectionThreadCpuNanos();
             double seconds = sendAll(template, warmup, messages, out, in, latencies) / 1e9;
+            long connectionCpu = connectionThreadCpuNanos() - cpuBefore;
 
             long expected = (long) (warmup + messages) * readingsPerMessage;
             long stored = endOffset(broker, topics.readings());
@@ -114,9 +118,21 @@ public final class MllpThroughput {
                     "figure: hl7_readings_per_s %.0f readings/s%n", (double) messages * readingsPerMessage / seconds);
             System.out.printf("figure: hl7_ack_p50_ms %.2f ms%n", percentile(latencies, 0.50));
             System.out.printf("figure: hl7_ack_p99_ms %.2f ms%n", percentile(latencies, 0.99));
+            // CPU of the listener's connection thread per message: steadier than the rate when the
+            // machine's speed drifts, and what a change to parsing or ACK building moves.
+            System.out.printf("figure: hl7_connection_cpu_us_per_message %.0f us%n", connectionCpu / 1e3 / messages);
             System.out.flush();
             return 0;
         }
+    }
+
+    /** CPU time of the listener's connection threads ({@code mllp-<port>-conn-<n>}) so far. */
+    private static long connectionThreadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("mllp-") && t.getName().contains("-conn-"))
+                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
+                .sum();
     }
 
     /**

@@ -714,27 +714,44 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         }
     }
 
-    /** After a baseline change: every post-anchor point (chg, pchg) and the old and new baseline points. */
+    /**
+     * After a baseline change: the old and new baseline points (their flag changed), then every
+     * post-anchor point (chg, pchg), in time order. The baseline points are looked up by key and the
+     * scan starts at the anchor: scanning the whole baseline window made a patient with many
+     * pre-anchor readings pay for all of them on every new baseline.
+     */
     private void reemitPoints(PatientContext patient, String analyte, AnalyteState st, AnalyteState.Pick oldBaseline) {
         Instant anchor = patient.anchor();
         if (anchor == null) {
             return;
         }
-        List<String> flagged = new ArrayList<>();
+        List<AnalyteState.Pick> flagged = new ArrayList<>(2);
         if (oldBaseline != null) {
-            flagged.add(oldBaseline.readingId());
+            flagged.add(oldBaseline);
         }
-        if (st.baseline != null) {
-            flagged.add(st.baseline.readingId());
+        if (st.baseline != null
+                && (oldBaseline == null || !st.baseline.readingId().equals(oldBaseline.readingId()))) {
+            flagged.add(st.baseline);
+        }
+        // Time order, as the store keys order them.
+        flagged.sort((a, b) -> a.isAfter(b) ? 1 : b.isAfter(a) ? -1 : 0);
+        for (AnalyteState.Pick pick : flagged) {
+            byte[] bytes = readings.get(
+                    StoreKeys.reading(patient.id(), analyte, pick.at().toEpochMilli(), pick.readingId()));
+            if (bytes != null) {
+                StoredReading r = StoredReading.decode(bytes);
+                // A post-anchor baseline cannot exist; were one there, the scan below emits it once.
+                if (!r.observedAt().isAfter(anchor)) {
+                    forward(outputs.point(patient, analyte, r, st.baseline));
+                }
+            }
         }
         try (KeyValueIterator<Bytes, byte[]> it = readings.range(
-                StoreKeys.readingsFrom(
-                        patient.id(), analyte, protocol.baselineFrom(anchor).toEpochMilli()),
+                StoreKeys.readingsFrom(patient.id(), analyte, anchor.toEpochMilli()),
                 StoreKeys.readingsAll(patient.id(), analyte, true))) {
             while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                StoredReading r = StoredReading.decode(kv.value);
-                if (r.observedAt().isAfter(anchor) || flagged.contains(r.readingId())) {
+                StoredReading r = StoredReading.decode(it.next().value);
+                if (r.observedAt().isAfter(anchor)) {
                     forward(outputs.point(patient, analyte, r, st.baseline));
                 }
             }

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -47,6 +43,7 @@ import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.streams.TopologyConfig;
 import org.biomarkerstreams.testing.CanaryLog;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
+import org.biomarkerstreams.testing.MllpExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -319,30 +316,11 @@ class CanaryLogIT {
         return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Sends one MLLP frame and returns the acknowledgment's text. */
     private static String send(int port, String message) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(60_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(0x0B);
-            out.write(message.getBytes(StandardCharsets.UTF_8));
-            out.write(new byte[] {0x1C, 0x0D});
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream ack = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) != -1 && b != 0x1C) {
-                if (b != 0x0B) {
-                    ack.write(b);
-                }
-            }
-            return ack.toString(StandardCharsets.UTF_8);
-        }
+        return MllpExchange.send(port, message);
     }
 
     private static String resource(String name) throws IOException {
-        try (InputStream in = CanaryLogIT.class.getResourceAsStream("/hl7/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        }
+        return MllpExchange.sample(name);
     }
 }

@@ -3,13 +3,8 @@ package org.biomarkerstreams.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +23,7 @@ import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
+import org.biomarkerstreams.testing.MllpExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -116,30 +112,11 @@ class Hl7IngestIT {
         return values;
     }
 
-    /** Sends one MLLP frame and returns the acknowledgment's text. */
     private static String send(int port, String message) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(60_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(0x0B);
-            out.write(message.replace("\r\n", "\r").replace('\n', '\r').getBytes(StandardCharsets.UTF_8));
-            out.write(new byte[] {0x1C, 0x0D});
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream ack = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) != -1 && b != 0x1C) {
-                if (b != 0x0B) {
-                    ack.write(b);
-                }
-            }
-            return ack.toString(StandardCharsets.UTF_8);
-        }
+        return MllpExchange.send(port, message);
     }
 
     private static String resource(String name) throws IOException {
-        try (InputStream in = Hl7IngestIT.class.getResourceAsStream("/hl7/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        }
+        return MllpExchange.sample(name);
     }
 }

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -122,7 +120,7 @@ class ClusterCommandsIT {
 
         Path readings = Files.write(dir.resolve("readings.ndjson"), readingLines(), StandardCharsets.UTF_8);
         Path events = Files.write(dir.resolve("events.ndjson"), eventLines(), StandardCharsets.UTF_8);
-        Result replay =
+        CommandRun replay =
                 execute(withCluster("replay", "--readings", readings.toString(), "--events", events.toString()));
         assertThat(replay.exit()).as(replay.err()).isZero();
         assertThat(replay.out())
@@ -134,7 +132,7 @@ class ClusterCommandsIT {
                 .atMost(PROCESSING_LIMIT)
                 .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
-                    Result export = execute(withCluster("export", "--out", all.toString()));
+                    CommandRun export = execute(withCluster("export", "--out", all.toString()));
                     assertThat(export.exit()).as(export.err()).isZero();
                     assertThat(latestByPatientAnalyte(all.resolve(ttnTopic + ".ndjson")))
                             .containsKeys("CIT-A|CRP", "CIT-A|LYMPH", "CIT-B|CRP");
@@ -177,7 +175,7 @@ class ClusterCommandsIT {
         assertThat(malformed).containsEntry("payload", MALFORMED_LINE);
 
         Path one = dir.resolve("export-one");
-        Result only = execute(withCluster("export", "--out", one.toString(), "--topics", ttnTopic));
+        CommandRun only = execute(withCluster("export", "--out", one.toString(), "--topics", ttnTopic));
         assertThat(only.exit()).as(only.err()).isZero();
         assertThat(fileNames(one)).containsExactly(ttnTopic + ".ndjson");
         assertThat(latestByPatientAnalyte(one.resolve(ttnTopic + ".ndjson"))).isEqualTo(ttn);
@@ -194,7 +192,7 @@ class ClusterCommandsIT {
     void shouldFailWithUsageExitCodeNamingTheOptionWhenExportTopicIsUnknown() throws Exception {
         Path out = dir.resolve("export-nope");
 
-        Result export = execute(withCluster("export", "--out", out.toString(), "--topics", "nope"));
+        CommandRun export = execute(withCluster("export", "--out", out.toString(), "--topics", "nope"));
 
         assertThat(export.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(export.err()).contains("--topics").contains("nope").contains(ttnTopic);
@@ -239,17 +237,9 @@ class ClusterCommandsIT {
         return args.toArray(String[]::new);
     }
 
-    private static Result execute(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CommandRun execute(String... args) {
+        return CommandRun.execute(args);
     }
-
-    private record Result(int exit, String out, String err) {}
 
     private static List<String> eventLines() {
         return List.of(

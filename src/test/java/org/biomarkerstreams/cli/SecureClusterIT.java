@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -262,7 +260,7 @@ class SecureClusterIT {
 
         try (LogCapture logs = LogCapture.atLevel(Level.DEBUG, BROKER_LOGGERS_AT_INFO)) {
             long started = System.nanoTime();
-            Result result = CompletableFuture.supplyAsync(() -> execute(withCluster(
+            CommandRun result = CompletableFuture.supplyAsync(() -> execute(withCluster(
                             "run",
                             cluster.bootstrapServers(),
                             "--config",
@@ -313,7 +311,7 @@ class SecureClusterIT {
 
         Path readings = Files.write(dir.resolve("readings.ndjson"), READINGS, StandardCharsets.UTF_8);
         Path events = Files.write(dir.resolve("events.ndjson"), EVENTS, StandardCharsets.UTF_8);
-        Result replay = execute(withCluster(
+        CommandRun replay = execute(withCluster(
                 "replay",
                 bootstrap,
                 "--config",
@@ -331,7 +329,7 @@ class SecureClusterIT {
                 .atMost(PROCESSING_LIMIT)
                 .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
-                    Result export = execute(withCluster(
+                    CommandRun export = execute(withCluster(
                             "export",
                             bootstrap,
                             "--config",
@@ -408,17 +406,9 @@ class SecureClusterIT {
                 + password + "\";";
     }
 
-    private static Result execute(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CommandRun execute(String... args) {
+        return CommandRun.execute(args);
     }
-
-    private record Result(int exit, String out, String err) {}
 
     private static List<Object> readingIds(Path file) throws IOException {
         List<Object> ids = new ArrayList<>();

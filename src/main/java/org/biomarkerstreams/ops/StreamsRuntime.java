@@ -50,6 +50,8 @@ public final class StreamsRuntime implements AutoCloseable {
         }
     }
 
+    private static final Duration LISTENER_GRACE = Duration.ofSeconds(5);
+
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -115,7 +117,16 @@ public final class StreamsRuntime implements AutoCloseable {
     }
 
     public void close(Duration timeout) {
-        streams.close(timeout);
+        if (streams.close(timeout)) {
+            // close() returns once the state is NOT_RUNNING, but KafkaStreams calls the state
+            // listener after that: in a shutdown hook the JVM could halt before the last transition
+            // is logged and awaitStopped() released.
+            try {
+                stopped.await(LISTENER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

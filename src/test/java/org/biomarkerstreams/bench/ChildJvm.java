@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A JVM the benchmark starts and measures from outside: optionally pinned with {@code taskset -c CPUS}, its CPU time
@@ -95,14 +96,21 @@ final class ChildJvm implements AutoCloseable {
      * dominated by. -1 once it has exited.
      */
     long cpuNanosWithoutJit() {
+        return threadCpuNanos(comm -> !comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler"));
+    }
+
+    /**
+     * User + system CPU time so far of the threads whose name (as Linux keeps it: the first 15 characters) matches,
+     * in nanoseconds; -1 once the process has exited. Threads that ended are not counted.
+     */
+    long threadCpuNanos(Predicate<String> comm) {
         Path tasks = Path.of("/proc", Long.toString(pid()), "task");
         long ticks = 0;
         try (var threads = Files.list(tasks)) {
             for (Path t : (Iterable<Path>) threads::iterator) {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                    if (!comm.test(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) {
                         continue;
                     }
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

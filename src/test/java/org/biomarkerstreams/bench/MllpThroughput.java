@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -53,18 +56,10 @@ public final class MllpThroughput {
     private MllpThroughput() {}
 
     public static void main(String[] args) throws Exception {
-        int messages = 30_000;
-        int warmup = 10_000;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--messages" -> messages = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("usage: MllpThroughput [--messages N] [--warmup N]");
-            }
-        }
+        Options o = Options.parse(args);
         int exit = 1;
         try {
-            exit = run(messages, warmup);
+            exit = run(o);
         } catch (Exception | Error e) {
             // System.exit below would otherwise swallow why the benchmark failed.
             e.printStackTrace();
@@ -74,19 +69,78 @@ public final class MllpThroughput {
         }
     }
 
-    private static int run(int messages, int warmup) throws Exception {
+    /**
+     * @param bootstrap an external broker; empty for one embedded in this JVM, with ingest-hl7 in this JVM too
+     * @param jar the product jar, to run ingest-hl7 as its own process (with {@code bootstrap})
+     * @param appCpus taskset CPU list of that process; empty for no pinning
+     * @param suffix appended to every figure's name
+     */
+    record Options(
+            int messages,
+            int warmup,
+            String bootstrap,
+            String jar,
+            String appCpus,
+            List<String> appJvmOptions,
+            Path work,
+            String suffix) {
+        static Options parse(String[] args) {
+            int messages = 30_000;
+            int warmup = 10_000;
+            String bootstrap = "";
+            String jar = "";
+            String appCpus = "";
+            List<String> appJvmOptions = List.of();
+            Path work = Path.of(System.getProperty("java.io.tmpdir"));
+            String suffix = "";
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--messages" -> messages = Integer.parseInt(args[++i]);
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--bootstrap" -> bootstrap = args[++i];
+                    case "--jar" -> jar = args[++i];
+                    case "--app-cpus" -> appCpus = args[++i];
+                    case "--app-java-opts" ->
+                        appJvmOptions = Arrays.stream(args[++i].trim().split("\\s+"))
+                                .filter(a -> !a.isEmpty())
+                                .toList();
+                    case "--work" -> work = Path.of(args[++i]);
+                    case "--figure-suffix" -> suffix = args[++i];
+                    default ->
+                        throw new IllegalArgumentException("usage: MllpThroughput [--messages N] [--warmup N]"
+                                + " [--bootstrap HOST:PORT --jar JAR [--app-cpus CPUS] [--app-java-opts OPTS] [--work DIR]]"
+                                + " [--figure-suffix S]");
+                }
+            }
+            if (bootstrap.isEmpty() != jar.isEmpty()) {
+                throw new IllegalArgumentException("--bootstrap and --jar go together");
+            }
+            return new Options(messages, warmup, bootstrap, jar, appCpus, appJvmOptions, work, suffix);
+        }
+    }
+
+    /** Where ingest-hl7 runs and how its connection thread's CPU time is read. */
+    private interface Listener {
+        String bootstrap();
+
+        int port();
+
+        long connectionCpuNanos();
+
+        /** Notes on the listener's producer, if they can be read from here. */
+        void producerNotes(long messagesSent) throws Exception;
+    }
+
+    private static int run(Options o) throws Exception {
         String template = template();
         int readingsPerMessage =
                 (int) template.lines().filter(l -> l.startsWith("OBX|")).count();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults());
+        Listener listener = o.bootstrap().isEmpty() ? inThisJvm() : separateProcess(o);
         Topics topics = Topics.defaults();
-        try (Admin admin = admin(broker)) {
-            TopicSetup.ensureTopics(
-                    admin, new PipelineTopics(topics, Optional.of(1), Optional.empty()).all(), Duration.ofSeconds(60));
-        }
-        int port = startIngest(broker.bootstrapServers());
+        int messages = o.messages();
+        int warmup = o.warmup();
 
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket("127.0.0.1", listener.port())) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(60_000);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
@@ -97,42 +151,160 @@ public final class MllpThroughput {
             double warmupSeconds = sendAll(template, 0, warmup, out, in, new long[warmup]) / 1e9;
 
             long[] latencies = new long[messages];
-            long cpuBefore = connectionThreadCpuNanos();
+            long cpuBefore = listener.connectionCpuNanos();
             double seconds = sendAll(template, warmup, messages, out, in, latencies) / 1e9;
-            long connectionCpu = connectionThreadCpuNanos() - cpuBefore;
+            long connectionCpu = listener.connectionCpuNanos() - cpuBefore;
 
             long expected = (long) (warmup + messages) * readingsPerMessage;
-            long stored = endOffset(broker, topics.readings());
+            long stored = endOffset(listener.bootstrap(), topics.readings());
             if (stored != expected) {
                 System.err.printf("expected %d readings in %s, found %d%n", expected, topics.readings(), stored);
                 return 1;
             }
             Arrays.sort(latencies);
+            String s = o.suffix();
             System.out.printf(
                     "MLLP: %d messages (%d readings) on one connection in %.2f s after %d warm-up messages,"
                             + " every ACK AA, every reading in Kafka%n",
                     messages, (long) messages * readingsPerMessage, seconds, warmup);
-            System.out.printf("figure: hl7_messages_per_s %.0f messages/s%n", messages / seconds);
-            System.out.printf("figure: hl7_warmup_messages_per_s %.0f messages/s%n", warmup / warmupSeconds);
+            System.out.printf("figure: hl7_messages_per_s%s %.0f messages/s%n", s, messages / seconds);
+            System.out.printf("figure: hl7_warmup_messages_per_s%s %.0f messages/s%n", s, warmup / warmupSeconds);
             System.out.printf(
-                    "figure: hl7_readings_per_s %.0f readings/s%n", (double) messages * readingsPerMessage / seconds);
-            System.out.printf("figure: hl7_ack_p50_ms %.2f ms%n", percentile(latencies, 0.50));
-            System.out.printf("figure: hl7_ack_p99_ms %.2f ms%n", percentile(latencies, 0.99));
+                    "figure: hl7_readings_per_s%s %.0f readings/s%n",
+                    s, (double) messages * readingsPerMessage / seconds);
+            System.out.printf("figure: hl7_ack_p50_ms%s %.2f ms%n", s, percentile(latencies, 0.50));
+            System.out.printf("figure: hl7_ack_p99_ms%s %.2f ms%n", s, percentile(latencies, 0.99));
             // CPU of the listener's connection thread per message: steadier than the rate when the
             // machine's speed drifts, and what a change to parsing or ACK building moves.
-            System.out.printf("figure: hl7_connection_cpu_us_per_message %.0f us%n", connectionCpu / 1e3 / messages);
+            System.out.printf(
+                    "figure: hl7_connection_cpu_us_per_message%s %.0f us%n", s, connectionCpu / 1e3 / messages);
+            listener.producerNotes(messages + warmup);
             System.out.flush();
             return 0;
         }
     }
 
-    /** CPU time of the listener's connection threads ({@code mllp-<port>-conn-<n>}) so far. */
-    private static long connectionThreadCpuNanos() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("mllp-") && t.getName().contains("-conn-"))
-                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
-                .sum();
+    /** The broker and ingest-hl7 in this JVM, unpinned: everything shares the machine's cores. */
+    private static Listener inThisJvm() throws Exception {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults());
+        createTopics(broker.bootstrapServers());
+        int port = startIngest(broker.bootstrapServers());
+        return new Listener() {
+            @Override
+            public String bootstrap() {
+                return broker.bootstrapServers();
+            }
+
+            @Override
+            public int port() {
+                return port;
+            }
+
+            @Override
+            public long connectionCpuNanos() {
+                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+                return Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> isConnectionThread(t.getName()))
+                        .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
+                        .sum();
+            }
+
+            @Override
+            public void producerNotes(long messagesSent) throws Exception {
+                MllpThroughput.producerNotes(messagesSent);
+            }
+        };
+    }
+
+    /**
+     * {@code java -jar JAR ingest-hl7} as its own process (pinned to {@code --app-cpus}), against the external broker:
+     * the listener does not share its core with the broker or this sender, as in a deployment.
+     */
+    private static Listener separateProcess(Options o) throws Exception {
+        createTopics(o.bootstrap());
+        List<String> args = List.of(
+                "-jar",
+                o.jar(),
+                "ingest-hl7",
+                "--port",
+                "0",
+                "--bootstrap-servers",
+                o.bootstrap(),
+                "--schema-registry-url",
+                "mock://bench");
+        ChildJvm app = ChildJvm.start("ingest-hl7", o.appCpus(), o.appJvmOptions(), args, o.work());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                app.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Matcher m = LISTENING.matcher("");
+        while (!m.reset(app.stdout()).find()) {
+            if (!app.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("ingest-hl7 did not start listening:\n" + app.tail());
+            }
+            Thread.sleep(100);
+        }
+        int port = Integer.parseInt(m.group(1));
+        return new Listener() {
+            @Override
+            public String bootstrap() {
+                return o.bootstrap();
+            }
+
+            @Override
+            public int port() {
+                return port;
+            }
+
+            @Override
+            public long connectionCpuNanos() {
+                // Linux keeps the first 15 characters of a thread's name: "mllp-<port>-conn".
+                return app.threadCpuNanos(MllpThroughput::isConnectionThread);
+            }
+
+            @Override
+            public void producerNotes(long messagesSent) {
+                System.out.printf(
+                        "# ingest-hl7 ran as pid %d on cpus %s%n",
+                        app.pid(), o.appCpus().isEmpty() ? "any" : o.appCpus());
+            }
+        };
+    }
+
+    private static boolean isConnectionThread(String name) {
+        return name.startsWith("mllp-") && name.contains("-conn");
+    }
+
+    private static void createTopics(String bootstrap) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            TopicSetup.ensureTopics(
+                    admin,
+                    new PipelineTopics(Topics.defaults(), Optional.of(1), Optional.empty()).all(),
+                    Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * The ingest producer's own view (its JMX metrics): how many produce requests a message took and
+     * how long the broker took to answer one, the part of an ACK's round trip that is Kafka's.
+     */
+    private static void producerNotes(long messagesSent) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        for (ObjectName name : server.queryNames(new ObjectName("kafka.producer:type=producer-metrics,*"), null)) {
+            double requests = (Double) server.getAttribute(name, "request-total");
+            System.out.printf(
+                    "# producer %s: %.2f produce requests per message, %.1f records per request,"
+                            + " request latency avg %.2f ms (max %.1f ms)%n",
+                    name.getKeyProperty("client-id"),
+                    requests / messagesSent,
+                    (Double) server.getAttribute(name, "records-per-request-avg"),
+                    (Double) server.getAttribute(name, "request-latency-avg"),
+                    (Double) server.getAttribute(name, "request-latency-max"));
+        }
     }
 
     /**
@@ -223,13 +395,13 @@ public final class MllpThroughput {
         return port.get(60, TimeUnit.SECONDS);
     }
 
-    private static Admin admin(EmbeddedKafkaBroker broker) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
-    private static long endOffset(EmbeddedKafkaBroker broker, String topic) throws Exception {
+    private static long endOffset(String bootstrap, String topic) throws Exception {
         TopicPartition partition = new TopicPartition(topic, 0);
-        try (Admin admin = admin(broker)) {
+        try (Admin admin = admin(bootstrap)) {
             return admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
                     .partitionResult(partition)
                     .get(30, TimeUnit.SECONDS)

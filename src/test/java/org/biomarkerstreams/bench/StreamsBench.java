@@ -196,6 +196,7 @@ public final class StreamsBench {
                 figure("backfill_wall_s", wall / 1e9, "s");
                 figure("changelog_bytes_per_reading", run.changelogBytes() / (double) Math.max(1, done), "B");
                 figure("output_bytes_per_reading", topicBytes(topics.outputs()) / (double) Math.max(1, done), "B");
+                recordsPerReading(run.appId, topics, done);
             }
             return rate;
         } finally {
@@ -722,6 +723,27 @@ public final class StreamsBench {
         public void close() throws InterruptedException {
             app.close();
         }
+    }
+
+    /**
+     * Where the writes go: records written per reading processed to each output, changelog and repartition topic of
+     * the run (end offsets; under exactly_once_v2 they include one commit marker per partition per commit).
+     */
+    private void recordsPerReading(String appId, Topics topics, long readings) throws Exception {
+        List<String> written = new ArrayList<>(topics.outputs());
+        admin.listTopics().names().get().stream()
+                .filter(n -> n.startsWith(appId + "-"))
+                .sorted()
+                .forEach(written::add);
+        Map<String, Long> records = new java.util.TreeMap<>();
+        endOffsets(written).forEach((tp, end) -> records.merge(tp.topic(), end, Long::sum));
+        double total = 0;
+        for (Map.Entry<String, Long> e : records.entrySet()) {
+            double perReading = e.getValue() / (double) Math.max(1, readings);
+            total += perReading;
+            info("records per reading: %.2f to %s", perReading, e.getKey().replace(appId + "-", "<app>-"));
+        }
+        info("records per reading: %.2f in all", total);
     }
 
     /** Bytes on disk of every partition of {@code topics} (before any compaction: the active segment is never cleaned). */

@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
@@ -26,6 +28,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * since the last emission is recomputed from its members once, however many patients changed, and a
  * record equal to the one last emitted (ignoring its {@code updatedAt}) is skipped. A record the group
  * no longer yields (its stratum emptied) is deleted with a tombstone.
+ *
+ * <p>Rendering shares the stream thread with the patient processor, so it is done in slices: once per
+ * interval the changed groups become a round, and every {@link #TICK} the processor renders groups of
+ * the round until it has spent its budget (at least one group per tick). A round of many large groups
+ * (a Kaplan-Meier fit over every member) then delays live readings by at most a slice, not by the
+ * whole round; the next round starts when the interval has passed and the last round is done.
  *
  * <p>The persistent store (changelogged) is the source of truth; the processor reads it into memory
  * when it starts and treats every group as changed then, so what a crash kept from being emitted is
@@ -46,22 +54,39 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
 
     private static final int VERSION = 1;
     private static final String UPDATED_AT = "updatedAt";
+    /** How often a slice of the current round is rendered (or the interval, if shorter). */
+    static final Duration TICK = Duration.ofMillis(100);
+    /** Rendering time per slice: at most this, plus the one group that crosses it. */
+    static final Duration DEFAULT_BUDGET = Duration.ofMillis(20);
 
     private final String storeName;
     private final GroupView view;
     private final Duration interval;
+    private final Duration budget;
+    private final LongSupplier nanoTime;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
     private final Map<String, SortedMap<String, byte[]>> groups = new HashMap<>();
     private final Map<String, Long> updatedAt = new HashMap<>();
     private final Map<String, Map<String, byte[]>> emitted = new HashMap<>();
+    /** Groups changed since the current round started, in the order they first changed. */
     private final Set<String> dirty = new LinkedHashSet<>();
+    /** Groups of the current round not rendered yet. */
+    private final Set<String> due = new LinkedHashSet<>();
+
+    private long nextRoundAt = Long.MIN_VALUE;
 
     CohortGroupProcessor(String storeName, GroupView view, Duration interval) {
+        this(storeName, view, interval, DEFAULT_BUDGET, System::nanoTime);
+    }
+
+    CohortGroupProcessor(String storeName, GroupView view, Duration interval, Duration budget, LongSupplier nanoTime) {
         this.storeName = storeName;
         this.view = view;
         this.interval = interval;
+        this.budget = budget;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -81,7 +106,8 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
                 dirty.add(group);
             }
         }
-        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> emitChanged());
+        Duration tick = interval.compareTo(TICK) < 0 ? interval : TICK;
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
     }
 
     @Override
@@ -113,34 +139,50 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
         dirty.add(group);
     }
 
-    private void emitChanged() {
-        for (String group : dirty) {
-            SortedMap<String, byte[]> members = groups.getOrDefault(group, new TreeMap<>());
-            long at = updatedAt.getOrDefault(group, 0L);
-            Map<String, SpecificRecord> records = view.render(group, members, Instant.ofEpochMilli(at));
-            Map<String, byte[]> before = emitted.getOrDefault(group, Map.of());
-            Map<String, byte[]> after = new LinkedHashMap<>();
-            records.forEach((key, value) -> {
-                byte[] fingerprint = Outputs.fingerprint(withoutUpdatedAt(value));
-                after.put(key, fingerprint);
-                if (!Arrays.equals(fingerprint, before.get(key))) {
-                    context.forward(new Record<>(key, value, at));
-                }
-            });
-            for (String key : before.keySet()) {
-                if (!after.containsKey(key)) {
-                    context.forward(new Record<String, SpecificRecord>(key, null, at));
-                }
-            }
-            if (members.isEmpty()) {
-                groups.remove(group);
-                updatedAt.remove(group);
-                emitted.remove(group);
-            } else {
-                emitted.put(group, after);
+    /** Starts a round when one is due, then renders the round's groups until the budget is spent. */
+    void onTick(long now) {
+        if (due.isEmpty() && !dirty.isEmpty() && now >= nextRoundAt) {
+            due.addAll(dirty);
+            dirty.clear();
+            nextRoundAt = now + interval.toMillis();
+        }
+        long start = nanoTime.getAsLong();
+        Iterator<String> next = due.iterator();
+        while (next.hasNext()) {
+            String group = next.next();
+            next.remove();
+            emit(group);
+            if (nanoTime.getAsLong() - start >= budget.toNanos()) {
+                return;
             }
         }
-        dirty.clear();
+    }
+
+    private void emit(String group) {
+        SortedMap<String, byte[]> members = groups.getOrDefault(group, new TreeMap<>());
+        long at = updatedAt.getOrDefault(group, 0L);
+        Map<String, SpecificRecord> records = view.render(group, members, Instant.ofEpochMilli(at));
+        Map<String, byte[]> before = emitted.getOrDefault(group, Map.of());
+        Map<String, byte[]> after = new LinkedHashMap<>();
+        records.forEach((key, value) -> {
+            byte[] fingerprint = Outputs.fingerprint(withoutUpdatedAt(value));
+            after.put(key, fingerprint);
+            if (!Arrays.equals(fingerprint, before.get(key))) {
+                context.forward(new Record<>(key, value, at));
+            }
+        });
+        for (String key : before.keySet()) {
+            if (!after.containsKey(key)) {
+                context.forward(new Record<String, SpecificRecord>(key, null, at));
+            }
+        }
+        if (members.isEmpty()) {
+            groups.remove(group);
+            updatedAt.remove(group);
+            emitted.remove(group);
+        } else {
+            emitted.put(group, after);
+        }
     }
 
     private static SpecificRecord withoutUpdatedAt(SpecificRecord record) {

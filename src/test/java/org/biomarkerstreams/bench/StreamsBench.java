@@ -1,6 +1,10 @@
 package org.biomarkerstreams.bench;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -315,6 +321,7 @@ public final class StreamsBench {
                     info(
                             "latency at %s: %d readings measured, sender at most %.1f ms behind schedule",
                             pct, h.getTotalCount(), lastBehindNanos / 1e6);
+                    streamThreadNotes(run, pct);
                 }
             }
         } finally {
@@ -324,6 +331,40 @@ public final class StreamsBench {
     }
 
     private long lastBehindNanos;
+
+    private static final Pattern DASHBOARD = Pattern.compile("Dashboard and query API: (\\S+)");
+    private static final Pattern THREAD_LATENCY = Pattern.compile(
+            "^kafka_stream_thread_((?:commit|punctuate|process|poll)_latency_(?:max|avg))\\{[^}]*} (\\S+)$");
+
+    /**
+     * What the stream thread spent its time on, from the application's own /metrics (Kafka Streams' thread metrics
+     * through Micrometer; windows of the last ~30-60 s): a commit or a punctuation that blocks the thread shows up as a
+     * max latency, and so in the p99.
+     */
+    private static void streamThreadNotes(Run run, String pct) {
+        try {
+            Matcher url = DASHBOARD.matcher(run.app.stdout());
+            if (!url.find()) {
+                return;
+            }
+            HttpResponse<String> metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url.group(1) + "metrics"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            StringBuilder note = new StringBuilder();
+            metrics.body().lines().forEach(line -> {
+                Matcher m = THREAD_LATENCY.matcher(line);
+                if (m.find()) {
+                    note.append(String.format(Locale.ROOT, " %s=%.1f", m.group(1), Double.parseDouble(m.group(2))));
+                }
+            });
+            info("latency at %s: stream thread (ms):%s", pct, note);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            info("latency at %s: no stream thread metrics (%s)", pct, e);
+        }
+    }
 
     /**
      * Sends readings {@code first .. first+count-1} open-loop: reading {@code i} is due at {@code start + (i-first) /

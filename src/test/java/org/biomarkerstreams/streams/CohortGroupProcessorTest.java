@@ -57,8 +57,70 @@ class CohortGroupProcessorTest {
         return context;
     }
 
-    private static void punctuate(MockProcessorContext<String, SpecificRecord> context) {
-        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(0L));
+    private long wallClock = 1_000_000L;
+
+    /** Fires the schedule once an interval (1 s) later than the last time. */
+    private void punctuate(MockProcessorContext<String, SpecificRecord> context) {
+        wallClock += 1_000L;
+        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(wallClock));
+    }
+
+    @Test
+    void shouldRenderARoundInSlicesOfTheBudgetAndEachChangedGroupOncePerRound() {
+        // Every render takes 10 ms of a fake clock; the budget is 25 ms: three groups per tick.
+        long[] nanos = {0L};
+        List<String> rendered = new java.util.ArrayList<>();
+        CohortGroupProcessor.GroupView slow = (group, members, at) -> {
+            nanos[0] += 10_000_000L;
+            rendered.add(group);
+            return count(group, members, at);
+        };
+        CohortGroupProcessor processor =
+                new CohortGroupProcessor(STORE, slow, Duration.ofSeconds(1), Duration.ofMillis(25), () -> nanos[0]);
+        MockProcessorContext<String, SpecificRecord> context = started(processor);
+        assertThat(context.scheduledPunctuators()).singleElement().satisfies(p -> assertThat(p.getInterval())
+                .isEqualTo(CohortGroupProcessor.TICK));
+        for (int g = 0; g < 8; g++) {
+            processor.process(new Record<>("g" + g, new Contribution("t1", new byte[] {1}), 10L));
+        }
+
+        processor.onTick(5_000L);
+        assertThat(rendered).containsExactly("g0", "g1", "g2");
+        // A change to a group already rendered in this round waits for the next round.
+        processor.process(new Record<>("g0", new Contribution("t2", new byte[] {1}), 20L));
+        processor.onTick(5_100L);
+        assertThat(rendered).containsExactly("g0", "g1", "g2", "g3", "g4", "g5");
+        processor.onTick(5_200L);
+        assertThat(rendered).containsExactly("g0", "g1", "g2", "g3", "g4", "g5", "g6", "g7");
+        assertThat(context.forwarded()).hasSize(8);
+
+        processor.onTick(5_300L);
+        assertThat(rendered)
+                .as("the next round is not due before the interval has passed")
+                .hasSize(8);
+        processor.onTick(6_000L);
+        assertThat(rendered).hasSize(9).last().isEqualTo("g0");
+        assertThat(((CohortVisitSummary) context.forwarded().get(8).record().value()).getN())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void shouldRenderAtLeastOneGroupPerTickWhateverTheBudget() {
+        long[] nanos = {0L};
+        CohortGroupProcessor.GroupView slow = (group, members, at) -> {
+            nanos[0] += 1_000_000_000L;
+            return count(group, members, at);
+        };
+        CohortGroupProcessor processor =
+                new CohortGroupProcessor(STORE, slow, Duration.ofSeconds(1), Duration.ofMillis(1), () -> nanos[0]);
+        MockProcessorContext<String, SpecificRecord> context = started(processor);
+        processor.process(new Record<>("g1", new Contribution("t1", new byte[] {1}), 10L));
+        processor.process(new Record<>("g2", new Contribution("t1", new byte[] {1}), 10L));
+
+        processor.onTick(5_000L);
+        assertThat(context.forwarded()).hasSize(1);
+        processor.onTick(5_100L);
+        assertThat(context.forwarded()).hasSize(2);
     }
 
     @Test

@@ -138,7 +138,16 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         if (previous != null) {
             StateCodec.Reader in = new StateCodec.Reader(previous, VERSION, "alert reading index");
             Position old = new Position(in.readString(), in.readLong());
-            readings.delete(StoreKeys.reading(patient, old.analyte(), old.at(), p.getReadingId()));
+            Bytes oldKey = StoreKeys.reading(patient, old.analyte(), old.at(), p.getReadingId());
+            if (!p.getRetracted()
+                    && old.equals(new Position(p.getAnalyte(), p.getObservedAt().toEpochMilli()))) {
+                byte[] stored = readings.get(oldKey);
+                if (stored != null && Arrays.equals(stored, pointOf(p).encode())) {
+                    // The same reading re-emitted (its baseline changed): nothing an alert reads changed.
+                    return;
+                }
+            }
+            readings.delete(oldKey);
             touched.add(old);
         }
         if (p.getRetracted()) {
@@ -147,8 +156,9 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             }
         } else {
             long at = p.getObservedAt().toEpochMilli();
-            Point point = new Point(p.getReadingId(), at, p.getValue(), p.getAdy(), p.getPdy(), false, null, null);
-            readings.put(StoreKeys.reading(patient, p.getAnalyte(), at, p.getReadingId()), point.encode());
+            readings.put(
+                    StoreKeys.reading(patient, p.getAnalyte(), at, p.getReadingId()),
+                    pointOf(p).encode());
             index.put(
                     indexKey,
                     new StateCodec.Writer(VERSION)
@@ -163,6 +173,19 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             changed.computeIfAbsent(name, n -> new LinkedHashSet<>()).addAll(resync(patient, name, t.at()));
         }
         changed.forEach((name, keys) -> evaluate(record, patient, name, keys));
+    }
+
+    /** What the detector keeps of a trajectory point. */
+    private static Point pointOf(TrajectoryPoint p) {
+        return new Point(
+                p.getReadingId(),
+                p.getObservedAt().toEpochMilli(),
+                p.getValue(),
+                p.getAdy(),
+                p.getPdy(),
+                false,
+                null,
+                null);
     }
 
     /**

@@ -162,7 +162,10 @@ public final class PatientViews {
                 points.delete(previous);
             }
             points.put(key, point);
-            index.put(indexKey, key);
+            // A re-emitted point (new baseline, same reading) keeps its key: the index already says so.
+            if (!key.equals(previous)) {
+                index.put(indexKey, key);
+            }
         }
     }
 }

@@ -96,6 +96,38 @@ class AlertTopologyTest {
     }
 
     @Test
+    void shouldJudgeNextReadingAgainstCorrectedValueWhenCorrectionKeepsTheReadingsTime() {
+        ratio("r1", 350, hour(0));
+        ratio("r2", 250, hour(1));
+        harness.send(aReading()
+                .of("PFRATIO")
+                .id("r2")
+                .revision(1)
+                .status(ResultStatus.CORRECTED)
+                .value(320, "mm[Hg]")
+                .at(hour(1))
+                .build());
+        ratio("r3", 280, hour(2));
+
+        assertThat(harness.alertList)
+                .extracting(BiomarkerAlert::getAlertId)
+                .containsExactly("PFRATIO_LE_300:r2", "PFRATIO_LE_300:r3");
+        assertThat(harness.alertList.get(1).getPreviousValue()).isEqualTo(320.0);
+    }
+
+    @Test
+    void shouldNotAlertAgainWhenPointsAreReEmittedForANewBaseline() {
+        harness.send(infusionAt(INFUSION));
+        ratio("b1", 400, INFUSION.minus(Duration.ofHours(6)));
+        ratio("r1", 280, hour(0));
+        // A later baseline reading re-emits every post-infusion point with new changes from baseline.
+        ratio("b2", 390, INFUSION.minus(Duration.ofHours(2)));
+        ratio("r2", 270, hour(1));
+
+        assertThat(harness.alertList).extracting(BiomarkerAlert::getAlertId).containsExactly("PFRATIO_LE_300:r1");
+    }
+
+    @Test
     void shouldJudgeLateReadingAgainstTheReadingBeforeItInTime() {
         ratio("r1", 350, hour(0));
         ratio("r3", 320, hour(4));

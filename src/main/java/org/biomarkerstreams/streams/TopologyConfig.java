@@ -18,7 +18,8 @@ import org.biomarkerstreams.domain.SiteProfile;
  * @param labRanges classify a reading against the lab's own reference range when it comes with one
  *     (HL7 OBX-7), instead of the site profile's interval
  * @param cohortEmitInterval how often (wall clock) the cohort views emit the strata that changed:
- *     a cohort cell is recomputed once per interval, not once per patient update
+ *     a cohort cell is recomputed at most once per interval, not once per patient update (a round of
+ *     many large groups is spread over several 100 ms slices, see {@code CohortGroupProcessor})
  * @param pseudonym what stands for a patient id on the per-patient outputs (trajectory points,
  *     summaries, time to normalization, alerts: keys and values) and in the views the HTTP API reads;
  *     {@link Pseudonym#none()} keeps the id. The patient processor's own state and the dead letters

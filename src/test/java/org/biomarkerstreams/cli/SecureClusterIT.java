@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -410,8 +411,13 @@ class SecureClusterIT {
         return CommandRun.execute(args);
     }
 
-    private static List<Object> readingIds(Path file) throws IOException {
-        List<Object> ids = new ArrayList<>();
+    /**
+     * The reading ids of the exported points, each once: a point is re-emitted when what it derives from changes
+     * (anchor, baseline, arm), and how often depends on whether the events or the readings reached the processor
+     * first — the topic keeps every emission until it is compacted.
+     */
+    private static Set<Object> readingIds(Path file) throws IOException {
+        Set<Object> ids = new java.util.LinkedHashSet<>();
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 ids.add(AvroJson.parse(line).get("readingId"));

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.MBeanServer;
@@ -119,16 +120,16 @@ public final class MllpThroughput {
         }
     }
 
-    /** Where ingest-hl7 runs and how its connection thread's CPU time is read. */
-    private interface Listener {
-        String bootstrap();
+    /**
+     * Where ingest-hl7 runs and how its connection thread's CPU time is read.
+     *
+     * @param notes prints what else can be read of the listener from here, given the messages sent
+     */
+    private record Listener(String bootstrap, int port, LongSupplier connectionCpuNanos, Notes notes) {}
 
-        int port();
-
-        long connectionCpuNanos();
-
-        /** Notes on the listener's producer, if they can be read from here. */
-        void producerNotes(long messagesSent) throws Exception;
+    @FunctionalInterface
+    private interface Notes {
+        void print(long messagesSent) throws Exception;
     }
 
     private static int run(Options o) throws Exception {
@@ -151,9 +152,9 @@ public final class MllpThroughput {
             double warmupSeconds = sendAll(template, 0, warmup, out, in, new long[warmup]) / 1e9;
 
             long[] latencies = new long[messages];
-            long cpuBefore = listener.connectionCpuNanos();
+            long cpuBefore = listener.connectionCpuNanos().getAsLong();
             double seconds = sendAll(template, warmup, messages, out, in, latencies) / 1e9;
-            long connectionCpu = listener.connectionCpuNanos() - cpuBefore;
+            long connectionCpu = listener.connectionCpuNanos().getAsLong() - cpuBefore;
 
             long expected = (long) (warmup + messages) * readingsPerMessage;
             long stored = endOffset(listener.bootstrap(), topics.readings());
@@ -178,7 +179,7 @@ public final class MllpThroughput {
             // machine's speed drifts, and what a change to parsing or ACK building moves.
             System.out.printf(
                     "figure: hl7_connection_cpu_us_per_message%s %.0f us%n", s, connectionCpu / 1e3 / messages);
-            listener.producerNotes(messages + warmup);
+            listener.notes().print(messages + warmup);
             System.out.flush();
             return 0;
         }
@@ -189,31 +190,15 @@ public final class MllpThroughput {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults());
         createTopics(broker.bootstrapServers());
         int port = startIngest(broker.bootstrapServers());
-        return new Listener() {
-            @Override
-            public String bootstrap() {
-                return broker.bootstrapServers();
-            }
-
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public long connectionCpuNanos() {
-                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-                return Thread.getAllStackTraces().keySet().stream()
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return new Listener(
+                broker.bootstrapServers(),
+                port,
+                () -> Thread.getAllStackTraces().keySet().stream()
                         .filter(t -> isConnectionThread(t.getName()))
                         .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
-                        .sum();
-            }
-
-            @Override
-            public void producerNotes(long messagesSent) throws Exception {
-                MllpThroughput.producerNotes(messagesSent);
-            }
-        };
+                        .sum(),
+                MllpThroughput::producerNotes);
     }
 
     /**
@@ -249,30 +234,14 @@ public final class MllpThroughput {
             Thread.sleep(100);
         }
         int port = Integer.parseInt(m.group(1));
-        return new Listener() {
-            @Override
-            public String bootstrap() {
-                return o.bootstrap();
-            }
-
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public long connectionCpuNanos() {
-                // Linux keeps the first 15 characters of a thread's name: "mllp-<port>-conn".
-                return app.threadCpuNanos(MllpThroughput::isConnectionThread);
-            }
-
-            @Override
-            public void producerNotes(long messagesSent) {
-                System.out.printf(
+        // Linux keeps the first 15 characters of a thread's name: "mllp-<port>-conn".
+        return new Listener(
+                o.bootstrap(),
+                port,
+                () -> app.threadCpuNanos(MllpThroughput::isConnectionThread),
+                sent -> System.out.printf(
                         "# ingest-hl7 ran as pid %d on cpus %s%n",
-                        app.pid(), o.appCpus().isEmpty() ? "any" : o.appCpus());
-            }
-        };
+                        app.pid(), o.appCpus().isEmpty() ? "any" : o.appCpus()));
     }
 
     private static boolean isConnectionThread(String name) {

@@ -31,6 +31,18 @@ class AlertTopologyTest {
                 aReading().of("PFRATIO").id(id).value(mmHg, "mm[Hg]").at(at).build());
     }
 
+    /** A correction (revision 1) of a ratio reading. */
+    private void correctRatio(String id, double mmHg, Instant at) {
+        harness.send(aReading()
+                .of("PFRATIO")
+                .id(id)
+                .revision(1)
+                .status(ResultStatus.CORRECTED)
+                .value(mmHg, "mm[Hg]")
+                .at(at)
+                .build());
+    }
+
     private void lymph(String id, double value, Instant at) {
         harness.send(aReading().of("LYMPH").id(id).value(value, "10*9/L").at(at).build());
     }
@@ -83,14 +95,7 @@ class AlertTopologyTest {
     void shouldNotAlertTwiceWhenCrossingReadingIsCorrectedOnTheSameSide() {
         ratio("r1", 350, hour(0));
         ratio("r2", 250, hour(1));
-        harness.send(aReading()
-                .of("PFRATIO")
-                .id("r2")
-                .revision(1)
-                .status(ResultStatus.CORRECTED)
-                .value(260, "mm[Hg]")
-                .at(hour(1))
-                .build());
+        correctRatio("r2", 260, hour(1));
 
         assertThat(harness.alertList).hasSize(1);
     }
@@ -99,14 +104,7 @@ class AlertTopologyTest {
     void shouldJudgeNextReadingAgainstCorrectedValueWhenCorrectionKeepsTheReadingsTime() {
         ratio("r1", 350, hour(0));
         ratio("r2", 250, hour(1));
-        harness.send(aReading()
-                .of("PFRATIO")
-                .id("r2")
-                .revision(1)
-                .status(ResultStatus.CORRECTED)
-                .value(320, "mm[Hg]")
-                .at(hour(1))
-                .build());
+        correctRatio("r2", 320, hour(1));
         ratio("r3", 280, hour(2));
 
         assertThat(harness.alertList)

@@ -622,6 +622,16 @@ public final class StreamsBench {
          * last sample; from the first commit if that was never reached.
          */
         double steadyRate(double skip) {
+            int first = firstSteadySample(skip);
+            int last = committed.length - 1;
+            return (committed[last] - committed[first]) / ((nanos[last] - nanos[first]) / 1e9);
+        }
+
+        /**
+         * The sample where {@code skip} of the readings were committed (of those processed, when a budget stopped the
+         * run first); the first sample with a commit if that leaves fewer than two samples.
+         */
+        private int firstSteadySample(double skip) {
             int first = 0;
             while (first < committed.length - 1
                     && committed[first] < skip * Math.min(total, committed[committed.length - 1])) {
@@ -633,8 +643,7 @@ public final class StreamsBench {
                     first++;
                 }
             }
-            int last = committed.length - 1;
-            return (committed[last] - committed[first]) / ((nanos[last] - nanos[first]) / 1e9);
+            return first;
         }
 
         /** Process CPU per reading once {@code skip} of the readings were committed, in microseconds. */
@@ -648,17 +657,7 @@ public final class StreamsBench {
         }
 
         private double perReadingUs(long[] cpu, double skip) {
-            int first = 0;
-            while (first < committed.length - 1
-                    && committed[first] < skip * Math.min(total, committed[committed.length - 1])) {
-                first++;
-            }
-            if (first >= committed.length - 2) {
-                first = 0;
-                while (first < committed.length - 1 && committed[first] == 0) {
-                    first++;
-                }
-            }
+            int first = firstSteadySample(skip);
             int last = committed.length - 1;
             return (cpu[last] - cpu[first]) / 1e3 / Math.max(1, committed[last] - committed[first]);
         }

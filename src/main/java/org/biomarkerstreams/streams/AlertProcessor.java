@@ -144,6 +144,11 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 byte[] stored = readings.get(oldKey);
                 if (stored != null && Arrays.equals(stored, pointOf(p).encode())) {
                     // The same reading re-emitted (its baseline changed): nothing an alert reads changed.
+                    if (record.headers().lastHeader(Outputs.REDELIVERY_HEADER) != null) {
+                        // A redelivery: the alerts of this series may not have arrived; send them again.
+                        String name = LYMPH.equals(old.analyte()) ? LYMPH : OxygenationIndex.RATIO;
+                        evaluate(record, patient, name, allPoints(patient, name), true);
+                    }
                     return;
                 }
             }
@@ -172,7 +177,8 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             String name = LYMPH.equals(t.analyte()) ? LYMPH : OxygenationIndex.RATIO;
             changed.computeIfAbsent(name, n -> new LinkedHashSet<>()).addAll(resync(patient, name, t.at()));
         }
-        changed.forEach((name, keys) -> evaluate(record, patient, name, keys));
+        boolean redelivered = record.headers().lastHeader(Outputs.REDELIVERY_HEADER) != null;
+        changed.forEach((name, keys) -> evaluate(record, patient, name, keys, redelivered));
     }
 
     /** What the detector keeps of a trajectory point. */
@@ -265,8 +271,23 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         return out;
     }
 
-    /** Judges every changed point that still exists, and the point after each change, against its predecessor. */
-    private void evaluate(Record<String, SpecificRecord> record, String patient, String name, Set<Bytes> changed) {
+    /** Every point of the patient's series {@code name}. */
+    private Set<Bytes> allPoints(String patient, String name) {
+        Set<Bytes> keys = new LinkedHashSet<>();
+        try (KeyValueIterator<Bytes, byte[]> it =
+                series.range(StoreKeys.readingsAll(patient, name, false), StoreKeys.readingsAll(patient, name, true))) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
+    /**
+     * Judges every changed point that still exists, and the point after each change, against its
+     * predecessor. With {@code again} every crossing among them is forwarded, also those already
+     * emitted (a redelivery; counted once).
+     */
+    private void evaluate(
+            Record<String, SpecificRecord> record, String patient, String name, Set<Bytes> changed, boolean again) {
         Set<Bytes> toJudge = new LinkedHashSet<>();
         for (Bytes key : changed) {
             if (series.get(key) != null) {
@@ -298,9 +319,12 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             for (AlertKind kind : AlertKind.crossings(name, previous, point.value())) {
                 String alertId = kind.name() + ':' + point.readingId();
                 String emittedKey = StoreKeys.patientReading(patient, alertId);
-                if (emitted.get(emittedKey) == null) {
+                boolean first = emitted.get(emittedKey) == null;
+                if (first) {
                     emitted.put(emittedKey, EMITTED);
                     counters.alert(kind.name());
+                }
+                if (first || again) {
                     context.forward(record.withKey(patient).withValue(alert(patient, kind, alertId, point, previous)));
                 }
             }

@@ -120,13 +120,17 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
         if (group == null || c == null) {
             return;
         }
+        SortedMap<String, byte[]> members = groups.get(group);
+        byte[] current = members == null ? null : members.get(c.member());
+        if (c.removal() ? current == null : Arrays.equals(current, c.payload())) {
+            // Nothing changed (a contribution re-sent as it was, e.g. a redelivery): no write, and the
+            // group's updatedAt stays the time of its last real change.
+            return;
+        }
         String storeKey = CohortKey.join(group, c.member());
         if (c.removal()) {
             store.delete(storeKey);
-            SortedMap<String, byte[]> members = groups.get(group);
-            if (members != null) {
-                members.remove(c.member());
-            }
+            members.remove(c.member());
         } else {
             store.put(
                     storeKey,

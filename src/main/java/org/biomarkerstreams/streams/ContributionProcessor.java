@@ -67,13 +67,15 @@ final class ContributionProcessor implements Processor<String, SpecificRecord, S
         Map<Target, byte[]> before = bytes == null ? Map.of() : decode(bytes);
         Set<Target> targets = new LinkedHashSet<>(before.keySet());
         targets.addAll(now.payloads().keySet());
+        // A redelivery re-sends every contribution: what this store says was sent may not have arrived.
+        boolean redelivered = record.headers().lastHeader(Outputs.REDELIVERY_HEADER) != null;
         boolean changed = false;
         for (Target t : targets) {
             byte[] payload = now.payloads().get(t);
             if (payload == null) {
                 context.forward(record.withKey(t.group()).withValue(new Contribution(t.member(), null)));
                 changed = true;
-            } else if (!Arrays.equals(payload, before.get(t))) {
+            } else if (redelivered || !Arrays.equals(payload, before.get(t))) {
                 context.forward(record.withKey(t.group()).withValue(new Contribution(t.member(), payload)));
                 changed = true;
             }

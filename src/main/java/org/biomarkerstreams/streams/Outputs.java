@@ -31,6 +31,14 @@ import org.biomarkerstreams.domain.VisitWindow;
  */
 final class Outputs {
 
+    /**
+     * Header of a record re-emitted for an exact duplicate input under at_least_once: downstream
+     * processors re-send what they derive from it even when their state says it was sent.
+     */
+    static final String REDELIVERY_HEADER = "biomarker.redelivery";
+
+    static final byte[] REDELIVERY_MARK = {1};
+
     /** An output record with its key; the value's type decides the topic. */
     record Keyed(String key, SpecificRecord value) {}
 

@@ -103,6 +103,9 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         this.closeSchedule = context.getStateStore(CLOSE_STORE);
     }
 
+    /** While an exact duplicate's outputs are re-emitted: they carry {@link Outputs#REDELIVERY_HEADER}. */
+    private boolean redelivering;
+
     @Override
     public void process(Record<String, PatientInput> record) {
         inputTimestamp = record.timestamp();
@@ -262,6 +265,9 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
             if (r.revision() < previous.revision()
                     || (r.revision() == previous.revision() && r.contentHash() == previous.contentHash())) {
                 counters.duplicate(topic);
+                if (config.redeliverDuplicates() && r.revision() == previous.revision() && !r.retracts()) {
+                    redeliver(patient, r);
+                }
                 return;
             }
             if (r.revision() == previous.revision()) {
@@ -308,6 +314,44 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
                 indexKey,
                 new IndexEntry(r.revision(), r.contentHash(), false, r.analyte(), stored.observedAt()).encode());
         update(patient, r.analyte(), stored, true);
+    }
+
+    /**
+     * Applies an exact duplicate of a reading again and re-emits what it derives, marked as a
+     * redelivery so that the downstream processors re-send theirs (see {@link
+     * TopologyConfig#redeliverDuplicates()}). After a crash under at_least_once each store may have kept
+     * or lost its last writes independently (every store has its own changelog), so the reading is put
+     * back and its analyte's state is recomputed from the readings store rather than trusted.
+     */
+    private void redeliver(PatientContext patient, ValidReading r) {
+        StoredReading stored = r.stored();
+        readings.put(
+                StoreKeys.reading(
+                        r.patientId(), r.analyte(), stored.observedAt().toEpochMilli(), r.readingId()),
+                stored.encode());
+        AnalyteState st = loadAnalyte(patient.id(), r.analyte());
+        rebuild(patient, r.analyte(), st);
+        st.count = countReadings(patient.id(), r.analyte());
+        redelivering = true;
+        try {
+            emitDerived(patient, r.analyte(), st, true);
+            forward(outputs.point(patient, r.analyte(), stored, st.baseline));
+        } finally {
+            redelivering = false;
+        }
+        saveAnalyte(patient.id(), r.analyte(), st);
+    }
+
+    private int countReadings(String patientId, String analyte) {
+        int n = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = readings.range(
+                StoreKeys.readingsAll(patientId, analyte, false), StoreKeys.readingsAll(patientId, analyte, true))) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -417,6 +461,14 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
             if (raw.revision() < previous.revision()
                     || (raw.revision() == previous.revision() && hash == previous.contentHash())) {
                 counters.duplicate(topic);
+                if (config.redeliverDuplicates() && raw.revision() == previous.revision()) {
+                    redelivering = true;
+                    try {
+                        rebuildPatient(contextOf(raw.patientId(), before), true, true);
+                    } finally {
+                        redelivering = false;
+                    }
+                }
                 return;
             }
             if (raw.revision() == previous.revision()) {
@@ -490,6 +542,11 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
 
     /** Recomputes every analyte of a patient after its anchor, censoring, arm or strata changed. */
     private void rebuildPatient(PatientContext patient, boolean reemitAllPoints) {
+        rebuildPatient(patient, reemitAllPoints, false);
+    }
+
+    /** As above; {@code force} emits every derived record, changed or not (a redelivery). */
+    private void rebuildPatient(PatientContext patient, boolean reemitAllPoints, boolean force) {
         for (AnalyteDefinition def : config.profile().analytes()) {
             String analyte = def.paramcd();
             byte[] bytes = analytes.get(StoreKeys.patientAnalyte(patient.id(), analyte));
@@ -498,7 +555,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
             }
             AnalyteState st = AnalyteState.decode(bytes);
             rebuild(patient, analyte, st);
-            emitDerived(patient, analyte, st);
+            emitDerived(patient, analyte, st, force);
             if (reemitAllPoints) {
                 try (KeyValueIterator<Bytes, byte[]> it = readings.range(
                         StoreKeys.readingsAll(patient.id(), analyte, false),
@@ -688,6 +745,11 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
 
     /** Emits the summary and time-to-normalization record when they differ from what was last sent. */
     private void emitDerived(PatientContext patient, String analyte, AnalyteState st) {
+        emitDerived(patient, analyte, st, false);
+    }
+
+    /** Emits the analyte's time to normalization and summary when they changed, or always when {@code force}. */
+    private void emitDerived(PatientContext patient, String analyte, AnalyteState st, boolean force) {
         Optional<AnalyteDefinition> def = config.profile().analyte(analyte);
         TimeToNormalization ttn = null;
         if (def.isPresent() && def.get().role() == AnalyteRole.PRIMARY) {
@@ -696,9 +758,11 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
                     protocol, patient.anchor(), baselineNormal, st.scan, patient.censoring(), streamTime());
             var ttnRecord = outputs.timeToNormalization(patient, analyte, ttn);
             byte[] ttnBytes = Outputs.fingerprint(ttnRecord.value());
-            if (!java.util.Arrays.equals(ttnBytes, st.emittedTtn)) {
+            boolean changed = !java.util.Arrays.equals(ttnBytes, st.emittedTtn);
+            if (changed || force) {
                 // Counted on the transition to an event, not on each re-emission of one.
-                if (Integer.valueOf(0).equals(ttn.cnsr())
+                if (changed
+                        && Integer.valueOf(0).equals(ttn.cnsr())
                         && (st.emittedTtn == null || !Outputs.isEvent(st.emittedTtn))) {
                     counters.normalized(analyte);
                 }
@@ -708,7 +772,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         }
         var summary = outputs.summary(patient, analyte, st, ttn);
         byte[] summaryBytes = Outputs.fingerprint(summary.value());
-        if (!java.util.Arrays.equals(summaryBytes, st.emittedSummary)) {
+        if (force || !java.util.Arrays.equals(summaryBytes, st.emittedSummary)) {
             st.emittedSummary = summaryBytes;
             forward(summary);
         }
@@ -761,7 +825,11 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
     /** Outputs carry the timestamp of the input record that caused them, as Kafka Streams would. */
     private void forward(Outputs.Keyed output) {
         emittedForInput = true;
-        context.forward(new Record<>(output.key(), output.value(), inputTimestamp));
+        Record<String, SpecificRecord> record = new Record<>(output.key(), output.value(), inputTimestamp);
+        if (redelivering) {
+            record.headers().add(Outputs.REDELIVERY_HEADER, Outputs.REDELIVERY_MARK);
+        }
+        context.forward(record);
     }
 
     private Instant streamTime() {

@@ -20,6 +20,12 @@ import org.biomarkerstreams.domain.SiteProfile;
  * @param cohortEmitInterval how often (wall clock) the cohort views emit the strata that changed:
  *     a cohort cell is recomputed at most once per interval, not once per patient update (a round of
  *     many large groups is spread over several 100 ms slices, see {@code CohortGroupProcessor})
+ * @param redeliverDuplicates re-emit what an exact duplicate of an input record derived (its point,
+ *     summary, time to normalization, cohort contributions, alerts) instead of nothing. Needed under
+ *     at_least_once: after a crash the state restored from the changelogs can be ahead of the outputs
+ *     (a changelog write reached the broker, the output record did not), and the input records
+ *     processed since the last commit come again as duplicates; without redelivery their lost outputs
+ *     would stay lost. Under exactly_once_v2 state and outputs commit together, so it stays off.
  * @param pseudonym what stands for a patient id on the per-patient outputs (trajectory points,
  *     summaries, time to normalization, alerts: keys and values) and in the views the HTTP API reads;
  *     {@link Pseudonym#none()} keeps the id. The patient processor's own state and the dead letters
@@ -34,7 +40,8 @@ public record TopologyConfig(
         Duration stateRetention,
         boolean labRanges,
         Duration cohortEmitInterval,
-        Pseudonym pseudonym) {
+        Pseudonym pseudonym,
+        boolean redeliverDuplicates) {
 
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(180);
     public static final Duration DEFAULT_COHORT_EMIT_INTERVAL = Duration.ofSeconds(1);
@@ -74,7 +81,8 @@ public record TopologyConfig(
                 stateRetention,
                 labRanges,
                 cohortEmitInterval,
-                Pseudonym.none());
+                Pseudonym.none(),
+                false);
     }
 
     public TopologyConfig(
@@ -111,17 +119,36 @@ public record TopologyConfig(
                 stateRetention,
                 useLabRanges,
                 cohortEmitInterval,
-                pseudonym);
+                pseudonym,
+                redeliverDuplicates);
     }
 
     public TopologyConfig withStateRetention(Duration retention) {
         return new TopologyConfig(
-                topics, protocol, profile, clock, futureTolerance, retention, labRanges, cohortEmitInterval, pseudonym);
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                retention,
+                labRanges,
+                cohortEmitInterval,
+                pseudonym,
+                redeliverDuplicates);
     }
 
     public TopologyConfig withCohortEmitInterval(Duration interval) {
         return new TopologyConfig(
-                topics, protocol, profile, clock, futureTolerance, stateRetention, labRanges, interval, pseudonym);
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                interval,
+                pseudonym,
+                redeliverDuplicates);
     }
 
     public TopologyConfig withProtocol(Protocol newProtocol) {
@@ -134,7 +161,8 @@ public record TopologyConfig(
                 stateRetention,
                 labRanges,
                 cohortEmitInterval,
-                pseudonym);
+                pseudonym,
+                redeliverDuplicates);
     }
 
     /** The same config with patient ids on the outputs replaced by {@code newPseudonym}. */
@@ -148,7 +176,23 @@ public record TopologyConfig(
                 stateRetention,
                 labRanges,
                 cohortEmitInterval,
-                newPseudonym);
+                newPseudonym,
+                redeliverDuplicates);
+    }
+
+    /** The same config with {@code redeliverDuplicates} (on for at_least_once). */
+    public TopologyConfig withRedeliveredDuplicates(boolean redeliver) {
+        return new TopologyConfig(
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                cohortEmitInterval,
+                pseudonym,
+                redeliver);
     }
 
     public static TopologyConfig defaults(Clock clock) {

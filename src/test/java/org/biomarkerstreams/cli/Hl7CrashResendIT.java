@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -78,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * process, and whatever the killed process had already written to Kafka counted as a duplicate
  * instead of doubling a trajectory or a summary.
  */
-class Hl7CrashResendIT {
+public class Hl7CrashResendIT {
 
     private static final Logger log = LoggerFactory.getLogger(Hl7CrashResendIT.class);
 
@@ -88,8 +89,25 @@ class Hl7CrashResendIT {
     @RegisterExtension
     static final ApicurioRegistryExtension REGISTRY = new ApicurioRegistryExtension();
 
-    private static final int MESSAGES = 300;
-    private static final int KILLS = 4;
+    private final int messageCount;
+    private final int killCount;
+    private final String patientPrefix;
+
+    /** 300 messages, 4 kills: the default build's size. */
+    public Hl7CrashResendIT() {
+        this(300, 4, "KT-");
+    }
+
+    /**
+     * A feed of {@code messages} messages with {@code kills} kills, patients {@code patientPrefix} +
+     * message number (5 digits): the reliability suite runs 100,000 messages with canary patient ids.
+     */
+    protected Hl7CrashResendIT(int messages, int kills, String patientPrefix) {
+        this.messageCount = messages;
+        this.killCount = kills;
+        this.patientPrefix = patientPrefix;
+    }
+
     private static final int SIGKILL_EXIT = 128 + 9;
     private static final Pattern LISTENING = Pattern.compile("Listening for HL7 v2 over MLLP on port (\\d+)");
     private static final Path LOGS = Path.of("target", "hl7-crash-resend");
@@ -135,31 +153,31 @@ class Hl7CrashResendIT {
     }
 
     @Test
-    void shouldLoseAndDoubleNothingWhenIngestIsKilledBetweenReceiveAndAckAndUnackedMessagesAreResent()
+    public void shouldLoseAndDoubleNothingWhenIngestIsKilledBetweenReceiveAndAckAndUnackedMessagesAreResent()
             throws Exception {
         long seed = Long.getLong("crash.seed", System.nanoTime());
         Random random = new Random(seed);
         String template = fixture("oru-v251-loinc.hl7");
         List<String> messages = new ArrayList<>();
-        for (int i = 0; i < MESSAGES; i++) {
+        for (int i = 0; i < messageCount; i++) {
             messages.add(message(template, i));
         }
         Map<String, Integer> expected = expectedReadings(messages);
-        assertThat(expected).as("four OBX per message").hasSize(4 * MESSAGES);
+        assertThat(expected).as("four OBX per message").hasSize(4 * messageCount);
 
         long started = System.nanoTime();
         List<Kill> kills = sendThroughCrashes(messages, killPoints(random), random);
         log.info(
                 "seed {}: {} messages acknowledged through {} kills ({} with the message unacknowledged) in {} ms",
                 seed,
-                MESSAGES,
+                messageCount,
                 kills.size(),
                 kills.stream().filter(Kill::inFlight).count(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
         assertThat(kills).as("seed %d: kills", seed).allMatch(k -> k.exitCode() == SIGKILL_EXIT);
         assertThat(kills.stream().filter(Kill::inFlight).count())
                 .as("seed %d: kills that left the message in flight unacknowledged: %s", seed, kills)
-                .isEqualTo(KILLS);
+                .isEqualTo(killCount);
         ingest.destroy();
         ingest.waitFor(20, TimeUnit.SECONDS);
 
@@ -258,6 +276,28 @@ class Hl7CrashResendIT {
         assertThat(deadLettered).isZero();
         assertThat(accepted).isEqualTo(expected.size());
         assertThat(duplicates).isEqualTo(resent);
+        assertNoPatientIdInIngestLogs();
+    }
+
+    /** The ingest processes' output (every start) names no patient: PHI stays out of logs. */
+    private void assertNoPatientIdInIngestLogs() throws IOException {
+        Pattern patient = Pattern.compile(Pattern.quote(patientPrefix) + "\\d{5}");
+        List<String> leaks = new ArrayList<>();
+        long lines = 0;
+        try (Stream<Path> files = Files.list(LOGS)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(runId + "-"))
+                    .toList()) {
+                List<String> content = Files.readAllLines(f);
+                lines += content.size();
+                for (int i = 0; i < content.size(); i++) {
+                    if (patient.matcher(content.get(i)).find()) {
+                        leaks.add(f.getFileName() + ":" + (i + 1));
+                    }
+                }
+            }
+        }
+        assertThat(lines).as("ingest output lines searched").isPositive();
+        assertThat(leaks).as("ingest output lines naming a patient").isEmpty();
     }
 
     /**
@@ -328,13 +368,13 @@ class Hl7CrashResendIT {
     }
 
     /**
-     * {@value #KILLS} distinct message indexes away from the start and end of the feed; a kill that
-     * comes after the ACK is followed by another, so {@value #KILLS} kills catch a message in flight.
+     * {@code killCount} distinct message indexes away from the start and end of the feed; a kill that
+     * comes after the ACK is followed by another, so {@code killCount} kills catch a message in flight.
      */
-    private static Set<Integer> killPoints(Random random) {
+    private Set<Integer> killPoints(Random random) {
         Set<Integer> at = new TreeSet<>();
-        int slot = (MESSAGES - 40) / KILLS;
-        for (int k = 0; k < KILLS; k++) {
+        int slot = (messageCount - 40) / killCount;
+        for (int k = 0; k < killCount; k++) {
             at.add(20 + k * slot + random.nextInt(slot));
         }
         return at;
@@ -357,7 +397,7 @@ class Hl7CrashResendIT {
         try (Admin admin = KAFKA.admin()) {
             Map<TopicPartition, Long> ends = CatchUp.endOffsets(admin, topics.inputs());
             await("the topology to commit every input record with its outputs")
-                    .atMost(Duration.ofSeconds(60))
+                    .atMost(Duration.ofSeconds(60 + messageCount / 200))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         assertThat(runtime.fatalError()).isNull();
@@ -431,15 +471,15 @@ class Hl7CrashResendIT {
      * The fixture with its own patient (PID-3), order (ORC-3/OBR-3, so its own reading ids), control id
      * (MSH-10) and lymphocyte count per message.
      */
-    private static String message(String template, int i) {
-        return template.replace("P-017^", "KT-%04d^".formatted(i))
-                .replace("LAB-1234", "LAB-K%04d".formatted(i))
+    private String message(String template, int i) {
+        return template.replace("P-017^", patientPrefix + "%05d^".formatted(i))
+                .replace("LAB-1234", "LAB-K%05d".formatted(i))
                 .replace("MSG00001", "KT%05d".formatted(i))
                 .replace("|0.62|", "|" + String.format(Locale.ROOT, "%.3f", lymphocytes(i)) + "|");
     }
 
     private static double lymphocytes(int message) {
-        return 0.4 + message / 1000.0;
+        return 0.4 + (message % 1000) / 1000.0;
     }
 
     /** patientId|readingId of every reading the messages carry, to the index of its message. */

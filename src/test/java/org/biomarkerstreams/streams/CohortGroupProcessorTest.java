@@ -141,6 +141,27 @@ class CohortGroupProcessorTest {
     }
 
     @Test
+    void shouldKeepUpdatedAtAndTheStoreWhenAContributionIsResentUnchanged() {
+        CohortGroupProcessor processor =
+                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        started(processor);
+        processor.process(new Record<>("g1", new Contribution("t1", new byte[] {1}), 10L));
+        processor.process(new Record<>("g1", new Contribution("t1", new byte[] {1}), 50L));
+        processor.process(new Record<>("g1", new Contribution("t9", null), 60L));
+
+        // A restart renders every group from the store: updatedAt must be the last real change (10).
+        CohortGroupProcessor restarted =
+                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        MockProcessorContext<String, SpecificRecord> context = started(restarted);
+        punctuate(context);
+
+        assertThat(context.forwarded()).singleElement().satisfies(f -> {
+            assertThat(f.record().timestamp()).isEqualTo(10L);
+            assertThat(((CohortVisitSummary) f.record().value()).getUpdatedAt()).isEqualTo(Instant.ofEpochMilli(10L));
+        });
+    }
+
+    @Test
     void shouldTombstoneGroupWhenItsLastMemberLeaves() {
         CohortGroupProcessor processor =
                 new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));

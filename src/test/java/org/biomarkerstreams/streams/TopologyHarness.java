@@ -65,6 +65,8 @@ final class TopologyHarness implements AutoCloseable {
     final Map<String, TimeToNormalization> ttnByKey = new LinkedHashMap<>();
     final List<DeadLetter> deadLetterList = new ArrayList<>();
     final List<TrajectoryPoint> pointHistory = new ArrayList<>();
+    final List<BiomarkerSummary> summaryHistory = new ArrayList<>();
+    final List<TimeToNormalization> ttnHistory = new ArrayList<>();
     /** Latest cohort records per key; a tombstone removes the key. */
     final Map<String, CohortVisitSummary> visitByKey = new LinkedHashMap<>();
 
@@ -181,8 +183,14 @@ final class TopologyHarness implements AutoCloseable {
             points.put(r.key(), r.value());
             pointHistory.add(r.value());
         }
-        summaries.readRecordsToList().forEach(r -> summaryByKey.put(r.key(), r.value()));
-        ttn.readRecordsToList().forEach(r -> ttnByKey.put(r.key(), r.value()));
+        summaries.readRecordsToList().forEach(r -> {
+            summaryByKey.put(r.key(), r.value());
+            summaryHistory.add(r.value());
+        });
+        ttn.readRecordsToList().forEach(r -> {
+            ttnByKey.put(r.key(), r.value());
+            ttnHistory.add(r.value());
+        });
         deadLetters.readRecordsToList().forEach(r -> deadLetterList.add(r.value()));
         for (TestRecord<String, CohortVisitSummary> r : cohortVisits.readRecordsToList()) {
             cohortHistory.add(r);

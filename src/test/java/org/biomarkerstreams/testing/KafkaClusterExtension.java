@@ -60,7 +60,8 @@ public final class KafkaClusterExtension implements BeforeAllCallback {
     /**
      * A cluster of {@code brokers} brokers. With more than one, a separate KRaft controller node runs
      * beside them, so a reliability test can stop any broker; internal topics are then replicated to
-     * min(brokers, 3) brokers and need all but one of those in sync.
+     * min(brokers, 3) brokers and need all but one of those in sync; from three brokers on, every topic
+     * is (replication 3, min.insync.replicas 2) and a stopped broker does no controlled shutdown.
      */
     public static KafkaClusterExtension configs(int brokers) {
         return new KafkaClusterExtension(brokers);
@@ -147,6 +148,14 @@ public final class KafkaClusterExtension implements BeforeAllCallback {
             configs.put("group.initial.rebalance.delay.ms", "0");
             configs.put("group.streams.initial.rebalance.delay.ms", "0");
             configs.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
+            if (brokers >= 3) {
+                // As a production cluster: every topic (inputs, outputs, Streams' internal ones) on three
+                // brokers, writes acknowledged by two. A stopped broker hands nothing over (no
+                // controlled shutdown): to its clients it is as gone as a crashed one.
+                configs.put("default.replication.factor", "3");
+                configs.put("min.insync.replicas", "2");
+                configs.put("controlled.shutdown.enable", "false");
+            }
 
             long startedAt = System.nanoTime();
             KafkaClusterTestKit testKit = null;

@@ -1,0 +1,165 @@
+package org.biomarkerstreams.reliability;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
+import org.biomarkerstreams.ops.CatchUp;
+import org.biomarkerstreams.streams.InputPublisher;
+import org.biomarkerstreams.testing.ApicurioRegistryExtension;
+import org.biomarkerstreams.testing.KafkaClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scaling under load: two instances with one standby replica each, then a third joins, then one of
+ * the first two is stopped (SIGTERM, as a scale-down). The group's outputs must equal those of a single
+ * uninterrupted instance (same final states, same alerts exactly once; exactly_once_v2), and the test reports how long the group
+ * took to process every input partition again after each change.
+ */
+class RebalanceIT {
+
+    private static final Logger log = LoggerFactory.getLogger(RebalanceIT.class);
+
+    @RegisterExtension
+    static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
+
+    @RegisterExtension
+    static final ApicurioRegistryExtension REGISTRY = new ApicurioRegistryExtension();
+
+    private static final int PATIENTS = 150;
+    private static final int PARTITIONS = 4;
+    private static final double RECORDS_PER_SECOND = 100;
+
+    private final List<AppProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopProcesses() throws InterruptedException {
+        for (AppProcess p : processes) {
+            p.close();
+        }
+    }
+
+    @Test
+    void shouldEqualASingleUninterruptedInstanceWhenAnInstanceJoinsAndOneLeavesUnderLoad() throws Exception {
+        long seed = Long.getLong("reliability.seed", System.nanoTime());
+        ReliabilityRun run = ReliabilityRun.create(KAFKA, REGISTRY, "rebalance", PARTITIONS);
+        ReliabilityFeed feed = ReliabilityFeed.generate(PATIENTS, seed, run.id());
+
+        try (CanaryWatch canaries = CanaryWatch.start(run)) {
+            AppProcess.Spec single = run.app("single", StreamsConfig.EXACTLY_ONCE_V2, Map.of());
+            Map<String, String> groupConfig = new LinkedHashMap<>(CrashIT.FAST_FAILURE_DETECTION);
+            groupConfig.put("num.standby.replicas", "1");
+            AppProcess.Spec group = run.app("group", StreamsConfig.EXACTLY_ONCE_V2, groupConfig);
+            AppProcess reference = track(AppProcess.start(single, run.logs(), "single"));
+            AppProcess a =
+                    track(AppProcess.start(group.withStateDir(group.stateDir().resolve("a")), run.logs(), "a"));
+            AppProcess b =
+                    track(AppProcess.start(group.withStateDir(group.stateDir().resolve("b")), run.logs(), "b"));
+            reference.awaitReady(Duration.ofMinutes(2));
+            a.awaitReady(Duration.ofMinutes(2));
+            b.awaitReady(Duration.ofMinutes(2));
+
+            AppProcess c;
+            Duration joined;
+            Duration takeover;
+            try (InputPublisher publisher = run.publisher();
+                    Admin admin = KAFKA.admin()) {
+                CompletableFuture<Void> input = CompletableFuture.runAsync(() -> {
+                    try {
+                        feed.publish(publisher, 0, feed.size(), RECORDS_PER_SECOND);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                });
+                Thread.sleep(12_000);
+                Map<TopicPartition, Long> before = committed(admin, group.applicationId(), run);
+                long joinAt = System.nanoTime();
+                c = track(AppProcess.start(group.withStateDir(group.stateDir().resolve("c")), run.logs(), "c"));
+                c.awaitReady(Duration.ofMinutes(2));
+                awaitEveryPartitionAdvanced(admin, group.applicationId(), run, before);
+                joined = Duration.ofNanos(System.nanoTime() - joinAt);
+
+                Thread.sleep(10_000);
+                long leaveAt = System.nanoTime();
+                Duration closing = a.terminate(Duration.ofSeconds(60));
+                // a committed its own partitions as it closed: from here on only b and c can move them.
+                Map<TopicPartition, Long> afterClose = committed(admin, group.applicationId(), run);
+                awaitEveryPartitionAdvanced(admin, group.applicationId(), run, afterClose);
+                takeover = Duration.ofNanos(System.nanoTime() - leaveAt);
+                log.info(
+                        "seed {}: a third instance joined and every input partition was processed again after {} ms;"
+                                + " one left (clean close {} ms) and the other two processed every partition again"
+                                + " after {} ms",
+                        seed,
+                        joined.toMillis(),
+                        closing.toMillis(),
+                        takeover.toMillis());
+                input.join();
+            }
+
+            run.awaitCaughtUp(single, reference);
+            run.awaitCaughtUp(group, b);
+            run.awaitSettled(List.of(single, group), List.of(reference, b, c));
+            PipelineOutputs expected = run.outputs(single);
+            PipelineOutputs actual = run.outputs(group);
+            RunComparison.assertTrajectoryPerRevision(feed, actual, "rebalanced group");
+            RunComparison.assertEquivalent(run, expected, actual, true);
+            log.info(
+                    "seed {}: {} output records of the group compared with the single instance's",
+                    seed,
+                    actual.records());
+            for (AppProcess p : List.of(reference, b, c)) {
+                p.terminate(Duration.ofSeconds(60));
+            }
+            canaries.assertNoLeaks();
+        }
+    }
+
+    private static Map<TopicPartition, Long> committed(Admin admin, String groupId, ReliabilityRun run)
+            throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata()
+                .get();
+        Map<TopicPartition, Long> out = new HashMap<>();
+        for (TopicPartition tp :
+                CatchUp.endOffsets(admin, run.inputs().inputs()).keySet()) {
+            OffsetAndMetadata o = offsets.get(tp);
+            out.put(tp, o == null ? 0L : o.offset());
+        }
+        return out;
+    }
+
+    /** Waits until the group committed beyond {@code before} on every input partition that has new records. */
+    private static void awaitEveryPartitionAdvanced(
+            Admin admin, String groupId, ReliabilityRun run, Map<TopicPartition, Long> before) {
+        await("every input partition processed again")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Map<TopicPartition, Long> ends =
+                            CatchUp.endOffsets(admin, run.inputs().inputs());
+                    Map<TopicPartition, Long> now = committed(admin, groupId, run);
+                    return before.entrySet().stream()
+                            .allMatch(e -> ends.get(e.getKey()) <= e.getValue() || now.get(e.getKey()) > e.getValue());
+                });
+    }
+
+    private AppProcess track(AppProcess p) {
+        processes.add(p);
+        return p;
+    }
+}

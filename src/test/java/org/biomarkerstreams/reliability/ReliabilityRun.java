@@ -1,0 +1,157 @@
+package org.biomarkerstreams.reliability;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.biomarkerstreams.ops.CatchUp;
+import org.biomarkerstreams.registry.ConfluentRegistryClient;
+import org.biomarkerstreams.registry.RegistryConfig;
+import org.biomarkerstreams.streams.AvroSerdes;
+import org.biomarkerstreams.streams.InputPublisher;
+import org.biomarkerstreams.streams.Topics;
+import org.biomarkerstreams.testing.ApicurioRegistryExtension;
+import org.biomarkerstreams.testing.KafkaClusterExtension;
+
+/**
+ * One scenario of the suite: its own input topics, and for each application instance role its own
+ * application id, output topics, state directory and client properties; logs under {@code
+ * target/reliability/<scenario>-<run id>/logs}, kept after the run.
+ */
+final class ReliabilityRun {
+
+    private static final Duration CATCH_UP = Duration.ofMinutes(5);
+
+    private final KafkaClusterExtension kafka;
+    private final String id;
+    private final String scenario;
+    private final Path root;
+    private final Topics inputs;
+    private final int partitions;
+    private final AvroSerdes serdes;
+    private final String registryUrl;
+
+    private ReliabilityRun(KafkaClusterExtension kafka, String registryUrl, String scenario, String id, int partitions)
+            throws IOException {
+        this.kafka = kafka;
+        this.registryUrl = registryUrl;
+        this.scenario = scenario;
+        this.id = id;
+        this.partitions = partitions;
+        this.root = Path.of("target", "reliability", scenario + "-" + id).toAbsolutePath();
+        Files.createDirectories(root.resolve("logs"));
+        this.inputs = kafka.createPipelineTopics(Topics.defaults().withSuffix("-" + id), partitions);
+        this.serdes = new AvroSerdes(new ConfluentRegistryClient(RegistryConfig.of(registryUrl)), true);
+    }
+
+    static ReliabilityRun create(
+            KafkaClusterExtension kafka, ApicurioRegistryExtension registry, String scenario, int partitions)
+            throws IOException {
+        String id = UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
+        return new ReliabilityRun(kafka, registry.confluentUrl(), scenario.replace('_', '-'), id, partitions);
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** Where the instances' output goes (searched for canaries). */
+    Path logs() {
+        return root.resolve("logs");
+    }
+
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    AvroSerdes serdes() {
+        return serdes;
+    }
+
+    Topics inputs() {
+        return inputs;
+    }
+
+    /**
+     * An instance of role {@code role}: the run's inputs, outputs of its own ({@code <output>-<run>-<role>}),
+     * application id {@code rel-<scenario>-<role>-<run>} and {@code properties} as Kafka client properties
+     * (otherwise the product's defaults).
+     */
+    AppProcess.Spec app(String role, String guarantee, Map<String, String> properties) throws IOException {
+        Topics topics = outputsOf(role);
+        kafka.createPipelineTopics(topics, partitions);
+        Map<String, String> config = new LinkedHashMap<>(properties);
+        Path file = root.resolve(role + ".properties");
+        Properties p = new Properties();
+        p.putAll(config);
+        try (Writer w = Files.newBufferedWriter(file)) {
+            p.store(w, "client properties of " + role);
+        }
+        return new AppProcess.Spec(
+                kafka.bootstrapServers(),
+                registryUrl,
+                topics,
+                "rel-" + scenario + "-" + role + "-" + id,
+                root.resolve("state-" + role),
+                guarantee,
+                List.of("--config", file.toString()));
+    }
+
+    private Topics outputsOf(String role) {
+        String s = "-" + role;
+        return new Topics(
+                inputs.readings(),
+                inputs.events(),
+                inputs.trajectory() + s,
+                inputs.summaries() + s,
+                inputs.timeToNormalization() + s,
+                inputs.deadLetters() + s,
+                inputs.cohortVisits() + s,
+                inputs.cohortCurves() + s,
+                inputs.alerts() + s);
+    }
+
+    InputPublisher publisher() {
+        return new InputPublisher(Map.of(), kafka.bootstrapServers(), inputs, serdes);
+    }
+
+    /** Waits until {@code spec}'s group has committed every input record written so far. */
+    void awaitCaughtUp(AppProcess.Spec spec, AppProcess instance) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            CatchUp.await(
+                    admin,
+                    spec.applicationId(),
+                    CatchUp.endOffsets(admin, inputs.inputs()),
+                    CATCH_UP,
+                    instance::isAlive);
+        }
+    }
+
+    /** Waits until the outputs of every instance stopped changing (cohort views render once a second). */
+    void awaitSettled(List<AppProcess.Spec> specs, List<AppProcess> instances) throws Exception {
+        List<String> outputs = new ArrayList<>();
+        specs.forEach(s -> outputs.addAll(s.topics().outputs()));
+        try (Admin admin = kafka.admin()) {
+            CatchUp.awaitSettled(admin, outputs, Duration.ofSeconds(4), CATCH_UP, () -> instances.stream()
+                    .allMatch(AppProcess::isAlive));
+        }
+    }
+
+    PipelineOutputs outputs(AppProcess.Spec spec) {
+        return PipelineOutputs.read(kafka.bootstrapServers(), spec.topics(), serdes);
+    }
+
+    /** A file for the details of a failed comparison (not a log: it may name patients). */
+    Path details(String what) {
+        return root.resolve("differences").resolve(what + ".txt");
+    }
+}

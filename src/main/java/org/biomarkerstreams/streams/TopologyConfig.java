@@ -24,6 +24,9 @@ import org.biomarkerstreams.domain.SiteProfile;
  *     summaries, time to normalization, alerts: keys and values) and in the views the HTTP API reads;
  *     {@link Pseudonym#none()} keeps the id. The patient processor's own state and the dead letters
  *     keep the id as it came (inputs are keyed by it; dead letters must replay byte for byte).
+ * @param maxRecordBytes input values larger than this are dead-lettered as {@code OVERSIZED} without being decoded:
+ *     a reading is ~300 bytes, so a value of many kilobytes is a feed error (an embedded document, a runaway
+ *     concatenation) that would otherwise cost memory in every store and output it reached
  */
 public record TopologyConfig(
         Topics topics,
@@ -34,9 +37,11 @@ public record TopologyConfig(
         Duration stateRetention,
         boolean labRanges,
         Duration cohortEmitInterval,
-        Pseudonym pseudonym) {
+        Pseudonym pseudonym,
+        int maxRecordBytes) {
 
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(180);
+    public static final int DEFAULT_MAX_RECORD_BYTES = SafeDeserializer.DEFAULT_MAX_BYTES;
     public static final Duration DEFAULT_COHORT_EMIT_INTERVAL = Duration.ofSeconds(1);
 
     public TopologyConfig {
@@ -54,6 +59,32 @@ public record TopologyConfig(
             throw new IllegalArgumentException("cohort emit interval must be >= 1 ms, got " + cohortEmitInterval);
         }
         Objects.requireNonNull(pseudonym, "pseudonym");
+        if (maxRecordBytes < 1) {
+            throw new IllegalArgumentException("max record bytes must be >= 1, got " + maxRecordBytes);
+        }
+    }
+
+    public TopologyConfig(
+            Topics topics,
+            Protocol protocol,
+            SiteProfile profile,
+            Clock clock,
+            Duration futureTolerance,
+            Duration stateRetention,
+            boolean labRanges,
+            Duration cohortEmitInterval,
+            Pseudonym pseudonym) {
+        this(
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                cohortEmitInterval,
+                pseudonym,
+                DEFAULT_MAX_RECORD_BYTES);
     }
 
     public TopologyConfig(
@@ -111,17 +142,36 @@ public record TopologyConfig(
                 stateRetention,
                 useLabRanges,
                 cohortEmitInterval,
-                pseudonym);
+                pseudonym,
+                maxRecordBytes);
     }
 
     public TopologyConfig withStateRetention(Duration retention) {
         return new TopologyConfig(
-                topics, protocol, profile, clock, futureTolerance, retention, labRanges, cohortEmitInterval, pseudonym);
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                retention,
+                labRanges,
+                cohortEmitInterval,
+                pseudonym,
+                maxRecordBytes);
     }
 
     public TopologyConfig withCohortEmitInterval(Duration interval) {
         return new TopologyConfig(
-                topics, protocol, profile, clock, futureTolerance, stateRetention, labRanges, interval, pseudonym);
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                interval,
+                pseudonym,
+                maxRecordBytes);
     }
 
     public TopologyConfig withProtocol(Protocol newProtocol) {
@@ -134,7 +184,8 @@ public record TopologyConfig(
                 stateRetention,
                 labRanges,
                 cohortEmitInterval,
-                pseudonym);
+                pseudonym,
+                maxRecordBytes);
     }
 
     /** The same config with patient ids on the outputs replaced by {@code newPseudonym}. */
@@ -148,7 +199,23 @@ public record TopologyConfig(
                 stateRetention,
                 labRanges,
                 cohortEmitInterval,
-                newPseudonym);
+                newPseudonym,
+                maxRecordBytes);
+    }
+
+    /** The same config with input values above {@code bytes} dead-lettered as {@code OVERSIZED}. */
+    public TopologyConfig withMaxRecordBytes(int bytes) {
+        return new TopologyConfig(
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                cohortEmitInterval,
+                pseudonym,
+                bytes);
     }
 
     public static TopologyConfig defaults(Clock clock) {

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -267,6 +269,43 @@ class PoisonPillIT {
         assertThat(canaryLog.leaks()).as("log lines with a patient id").isEmpty();
     }
 
+    @Test
+    void shouldStopWithoutDeadLetteringGoodRecordsWhenTheRegistryIsUnreachable() throws Exception {
+        String patient = "CANARY-OUTAGE-" + runId;
+        sendGood(topics.events(), patient, event(patient, "infusion", EventType.INFUSION, INFUSION, ""));
+        sendGood(topics.readings(), patient, reading(patient, "R-OUTAGE", 1, ""));
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (ConfluentRegistryClient down = new ConfluentRegistryClient(
+                RegistryConfig.of("http://127.0.0.1:" + closedPort).withRetries(1, Duration.ofMillis(50)))) {
+            runtime = StreamsRuntime.start(
+                    BiomarkerTopology.build(config(), new AvroSerdes(down, true), new PipelineCounters(meters)),
+                    settings());
+            await("the application to stop on the registry outage")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> runtime.state() == KafkaStreams.State.ERROR);
+        }
+        StringBuilder causes = new StringBuilder();
+        for (Throwable t = runtime.fatalError(); t != null; t = t.getCause()) {
+            causes.append(t).append('\n');
+        }
+        figures.add(
+                "Registry outage stopped the application: " + causes.toString().replace('\n', '|'));
+        assertThat(causes).contains("Cannot fetch writer schema id").contains("unreachable");
+        assertThat(PipelineCounters.total(meters, PipelineCounters.DEAD_LETTERED))
+                .isZero();
+        runtime.close(Duration.ofSeconds(30));
+
+        // The registry is back: the same records, never committed, are read again and processed.
+        startApp(config(), new SimpleMeterRegistry());
+        assertThat(trajectoryReadingIds()).contains("R-OUTAGE");
+        assertThat(deadLetters()).as("nothing dead-lettered by the outage").isEmpty();
+        figures.forEach(line -> log.info("{}", line));
+    }
+
     /** Kind {@code i % 4} of poison for {@code topic}: corrupt, unknown schema, wrong schema, oversized. */
     private Pill pill(String topic, int i) throws Exception {
         String key = "CANARY-PILL-" + i + "-" + runId;
@@ -365,17 +404,20 @@ class PoisonPillIT {
     }
 
     private void startApp(TopologyConfig config, SimpleMeterRegistry meters) throws Exception {
-        runtime = StreamsRuntime.start(
-                BiomarkerTopology.build(config, serdes, new PipelineCounters(meters)),
-                new StreamsRuntime.Settings(
-                        KAFKA.bootstrapServers(),
-                        "poison-" + runId,
-                        stateDir,
-                        StreamsConfig.EXACTLY_ONCE_V2,
-                        1,
-                        Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100")));
+        runtime =
+                StreamsRuntime.start(BiomarkerTopology.build(config, serdes, new PipelineCounters(meters)), settings());
         runtime.awaitRunning(Duration.ofSeconds(60));
         awaitCaughtUp();
+    }
+
+    private StreamsRuntime.Settings settings() {
+        return new StreamsRuntime.Settings(
+                KAFKA.bootstrapServers(),
+                "poison-" + runId,
+                stateDir,
+                StreamsConfig.EXACTLY_ONCE_V2,
+                1,
+                Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
     }
 
     private void awaitCaughtUp() throws Exception {

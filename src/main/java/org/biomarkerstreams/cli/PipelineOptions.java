@@ -75,6 +75,15 @@ final class PipelineOptions {
     int stateRetentionDays;
 
     @Option(
+            names = "--max-record-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "65536",
+            description = "Input values larger than this are dead-lettered as OVERSIZED without being decoded (a"
+                    + " reading is ~300 bytes). A dead letter keeps at most 512 KiB of the value (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int maxRecordBytes;
+
+    @Option(
             names = "--use-lab-ranges",
             description =
                     "Classify a result against the lab's own reference range when it comes with one (HL7 OBX-7,"
@@ -239,6 +248,9 @@ final class PipelineOptions {
         if (stateRetentionDays < 0) {
             throw new IllegalArgumentException("--state-retention-days must be >= 0, got " + stateRetentionDays);
         }
+        if (maxRecordBytes < 1) {
+            throw new IllegalArgumentException("--max-record-bytes must be >= 1, got " + maxRecordBytes);
+        }
         return new TopologyConfig(
                         topics(),
                         protocol,
@@ -247,6 +259,7 @@ final class PipelineOptions {
                         futureTolerance,
                         Duration.ofDays(stateRetentionDays),
                         useLabRanges)
-                .withPseudonym(pseudonym());
+                .withPseudonym(pseudonym())
+                .withMaxRecordBytes(maxRecordBytes);
     }
 }

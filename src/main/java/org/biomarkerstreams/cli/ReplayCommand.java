@@ -6,11 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.ingest.FileReplay;
 import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
+import org.biomarkerstreams.ops.DeadLetterReplay;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.PipelineCounters;
@@ -27,7 +36,9 @@ import picocli.CommandLine.Option;
             "Without --bootstrap-servers: starts a fresh embedded broker and registry, runs the whole pipeline,",
             "writes every output topic to DIR/<topic>.ndjson in emit order, and exits 0 once all input is processed.",
             "A malformed line is dead-lettered like any bad input (see lab-readings-dlq.ndjson), never skipped.",
-            "With --bootstrap-servers and --schema-registry-url: only writes the files to that cluster's input topics."
+            "With --bootstrap-servers and --schema-registry-url: only writes the files to that cluster's input topics.",
+            "With --from-dlq (and --bootstrap-servers, --schema-registry-url): after a fix, writes the dead letters of",
+            "the dead-letter topic back to their input topics, key and value bytes unchanged; safe to repeat."
         })
 final class ReplayCommand implements Callable<Integer> {
 
@@ -54,6 +65,28 @@ final class ReplayCommand implements Callable<Integer> {
     Path hl7;
 
     @Option(
+            names = "--from-dlq",
+            description = "Replay the dead-letter topic (--dead-letter-topic) of the cluster instead of files: each"
+                    + " selected dead letter's original key and value bytes go back, unchanged and with their"
+                    + " timestamp, to the input topic they came from. Dead letters from elsewhere (hl7:<file>), with"
+                    + " no value or with a truncated value are skipped and counted. Safe to run twice: what the"
+                    + " topology already accepted is a duplicate there; what is still bad is dead-lettered again.")
+    boolean fromDlq;
+
+    @Option(
+            names = "--error-code",
+            paramLabel = "CODE",
+            description = "With --from-dlq: replay only dead letters with this error code (repeatable; default: all),"
+                    + " e.g. UNKNOWN_SCHEMA after registering the schema, OVERSIZED after raising --max-record-bytes.")
+    List<String> errorCodes = new ArrayList<>();
+
+    @Option(
+            names = "--source-topic",
+            paramLabel = "TOPIC",
+            description = "With --from-dlq: replay only dead letters from this input topic (repeatable; default: all).")
+    List<String> sourceTopics = new ArrayList<>();
+
+    @Option(
             names = "--out",
             paramLabel = "DIR",
             description = "Where to write the output topics (embedded mode; default: ./replay-out).",
@@ -69,6 +102,13 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (fromDlq) {
+            return replayDeadLetters();
+        }
+        if (!errorCodes.isEmpty() || !sourceTopics.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--error-code and --source-topic select dead letters: use them with" + " --from-dlq");
+        }
         if (readings == null && events == null && hl7 == null) {
             throw new IllegalArgumentException("give --readings FILE and/or --events FILE and/or --hl7 FILE");
         }
@@ -109,6 +149,56 @@ final class ReplayCommand implements Callable<Integer> {
             OutputFiles.write(
                     Map.of(), p.bootstrapServers(), p.serdes(), p.config().topics(), null, out, report);
         }
+        return 0;
+    }
+
+    private int replayDeadLetters() throws InterruptedException {
+        if (readings != null || events != null || hl7 != null) {
+            throw new IllegalArgumentException(
+                    "--from-dlq replays the dead-letter topic: give no --readings, --events" + " or --hl7 with it");
+        }
+        String bootstrap = kafka.requireBootstrapServers();
+        Set<String> codes = new TreeSet<>();
+        for (String code : errorCodes) {
+            try {
+                codes.add(
+                        ErrorCode.valueOf(code.trim().toUpperCase(Locale.ROOT)).name());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--error-code " + code + ": not an error code; expected one of "
+                        + Arrays.toString(ErrorCode.values()));
+            }
+        }
+        Topics topics = pipeline.topics();
+        for (String topic : sourceTopics) {
+            if (!topics.inputs().contains(topic)) {
+                throw new IllegalArgumentException("--source-topic " + topic + ": not an input topic of the pipeline "
+                        + topics.inputs() + " (set --readings-topic / --events-topic as for run)");
+            }
+        }
+        AvroSerdes serdes = new AvroSerdes(kafka.registry(), false);
+        DeadLetterReplay.Report r = DeadLetterReplay.replay(
+                kafka.clientProperties(),
+                bootstrap,
+                topics,
+                serdes.value(DeadLetter.class).deserializer(),
+                new DeadLetterReplay.Selection(codes, new TreeSet<>(sourceTopics)));
+        PrintWriter report = spec.commandLine().getOut();
+        report.printf(
+                "Read %d dead letters from %s: %d replayed %s, %d not selected%n",
+                r.read(),
+                topics.deadLetters(),
+                r.count(DeadLetterReplay.Outcome.REPLAYED),
+                r.replayedByCode(),
+                r.count(DeadLetterReplay.Outcome.NOT_SELECTED));
+        report.printf(
+                "Skipped: %d not from an input topic, %d without a payload, %d truncated, %d already replayed in this"
+                        + " run, %d unreadable%n",
+                r.count(DeadLetterReplay.Outcome.NOT_AN_INPUT_TOPIC),
+                r.count(DeadLetterReplay.Outcome.NO_PAYLOAD),
+                r.count(DeadLetterReplay.Outcome.TRUNCATED),
+                r.count(DeadLetterReplay.Outcome.ALREADY_REPLAYED),
+                r.count(DeadLetterReplay.Outcome.UNREADABLE));
+        report.flush();
         return 0;
     }
 

@@ -5,7 +5,10 @@ package org.biomarkerstreams.domain;
  * names are part of the contract (DESIGN.md section 5).
  */
 public enum ErrorCode {
-    /** The bytes could not be read as a record of the expected schema. */
+    /**
+     * The bytes could not be read at all: not in the registry wire format (magic byte 0 + 4-byte schema id), or the
+     * Avro binary after the header is corrupt or does not match its schema id.
+     */
     UNDESERIALIZABLE,
     /** A required field (analyte code, value, unit, timestamp, ...) is absent or blank. */
     MISSING_FIELD,
@@ -28,5 +31,18 @@ public enum ErrorCode {
     /** A revision already received arrives again with different content; a correction needs a higher revision. */
     CONFLICTING_REVISION,
     /** The patient's follow-up closed long ago and its state was purged after the retention period. */
-    PATIENT_ARCHIVED
+    PATIENT_ARCHIVED,
+    /**
+     * The record names a writer schema id that the schema registry definitely does not have (it answered "schema not
+     * found", Confluent error 40403): written against another registry, or before a registry was restored. A registry
+     * that cannot be reached or fails is not this: the application stops instead of dead-lettering good records.
+     */
+    UNKNOWN_SCHEMA,
+    /**
+     * A well-formed record whose writer schema cannot be read as the topic's record type (another record type, an
+     * incompatible version, or not an Avro schema at all): e.g. a clinical event on the readings topic.
+     */
+    WRONG_SCHEMA,
+    /** The value is larger than the configured limit ({@code --max-record-bytes}); it is not decoded. */
+    OVERSIZED
 }

@@ -32,7 +32,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * topic. The deserializer resolves each writer schema id against {@code T}'s schema, so a reader of one version reads
  * data written with another whenever Avro's resolution rules allow it. Anything it cannot read, including bytes that
  * are not in the wire format, fails with a {@link SerializationException} that says why, so Kafka Streams' exception
- * handlers can dead-letter it. {@code null} maps to {@code null} both ways.
+ * handlers can dead-letter it: an {@link UnknownSchemaException} when the registry answered that it has no schema of
+ * that id, a {@link SchemaMismatchException} when the writer schema cannot be read as {@code T}. A registry that
+ * cannot be reached or fails gives a plain {@link SerializationException} caused by a {@link SchemaRegistryException}:
+ * the record may be fine, so callers should not treat it as bad input. {@code null} maps to {@code null} both ways.
  *
  * <p>Thread-safe: one instance can serve all stream threads. The registry is owned by the caller; {@link #close()}
  * leaves it open.
@@ -43,6 +46,9 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
 
     /** Encoders that grew beyond this are not kept for reuse, so one huge record does not pin memory. */
     private static final int MAX_RETAINED_BUFFER = 1 << 20;
+
+    /** The Confluent error code of "schema not found": the only answer that makes a schema id unknown for good. */
+    private static final int SCHEMA_NOT_FOUND = 40403;
 
     private final SchemaRegistry registry;
     private final Class<T> type;
@@ -133,21 +139,41 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
         try {
             writerSchema = registry.schemaById(writerId);
         } catch (SchemaRegistryException e) {
-            String problem = e.isNotFound()
-                    ? "Unknown schema id " + writerId + " in a record from topic '" + topic
-                            + "': the registry has no such schema (written against another registry?)"
-                    : "Cannot fetch writer schema id " + writerId + " for a record from topic '" + topic + "'";
-            throw new SerializationException(problem + ": " + e.getMessage(), e);
+            if (e.isNotFound() && e.errorCode() == SCHEMA_NOT_FOUND) {
+                throw new UnknownSchemaException(
+                        "Unknown schema id " + writerId + " in a record from topic '" + topic
+                                + "': the registry has no such schema (written against another registry?): "
+                                + e.getMessage(),
+                        writerId,
+                        e);
+            }
+            if (e.httpStatus() >= 200 && e.httpStatus() < 300) {
+                // The registry answered with a schema we cannot use (not Avro, or not parseable): the record's fault.
+                throw new SchemaMismatchException(
+                        "Record from topic '" + topic + "' was written with schema id " + writerId
+                                + ", which cannot be read as " + readerSchema.getFullName() + ": " + e.getMessage(),
+                        writerId,
+                        e);
+            }
+            // Unreachable, failing or refusing registry, or a 404 that is not "schema not found" (a wrong URL):
+            // not the record's fault, so not one a dead letter should take.
+            throw new SerializationException(
+                    "Cannot fetch writer schema id " + writerId + " for a record from topic '" + topic + "': "
+                            + e.getMessage(),
+                    e);
         }
         SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new SerializationException("Record from topic '" + topic + "' was written with schema id " + writerId
-                    + " (" + writerSchema.getFullName() + "), which cannot be read as " + readerSchema.getFullName()
-                    + ": "
-                    + compatibility.getResult().getIncompatibilities().stream()
-                            .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
-                            .collect(Collectors.joining("; ")));
+            throw new SchemaMismatchException(
+                    "Record from topic '" + topic + "' was written with schema id " + writerId + " ("
+                            + writerSchema.getFullName() + "), which cannot be read as " + readerSchema.getFullName()
+                            + ": "
+                            + compatibility.getResult().getIncompatibilities().stream()
+                                    .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
+                                    .collect(Collectors.joining("; ")),
+                    writerId,
+                    null);
         }
         DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, model);
         DatumReader<T> previous = readersByWriterId.putIfAbsent(writerId, reader);

@@ -62,14 +62,18 @@ public final class BiomarkerTopology {
 
         KStream<String, PatientInput> readings = builder.stream(
                         topics.readings(),
-                        Consumed.with(Serdes.String(), decoding(serdes.value(LabReading.class)))
+                        Consumed.with(
+                                        Serdes.String(),
+                                        decoding(serdes.value(LabReading.class), config.maxRecordBytes()))
                                 .withTimestampExtractor(new InputTimestampExtractor<LabReading>(
                                         r -> r.getObservedAt(), config.clock(), config.futureTolerance()))
                                 .withName("lab-readings-source"))
                 .mapValues(d -> (PatientInput) new PatientInput.Reading(d), Named.as("as-reading-input"));
         KStream<String, PatientInput> events = builder.stream(
                         topics.events(),
-                        Consumed.with(Serdes.String(), decoding(serdes.value(ClinicalEvent.class)))
+                        Consumed.with(
+                                        Serdes.String(),
+                                        decoding(serdes.value(ClinicalEvent.class), config.maxRecordBytes()))
                                 .withTimestampExtractor(new InputTimestampExtractor<ClinicalEvent>(
                                         e -> e.getAt(), config.clock(), config.futureTolerance()))
                                 .withName("clinical-events-source"))
@@ -170,12 +174,12 @@ public final class BiomarkerTopology {
                 .to(topic, Produced.with(Serdes.String(), serde).withName("to-" + topic));
     }
 
-    private static <T> Serde<Decoded<T>> decoding(Serde<T> inner) {
+    private static <T> Serde<Decoded<T>> decoding(Serde<T> inner, int maxRecordBytes) {
         return Serdes.serdeFrom(
                 (topic, data) -> {
                     throw new UnsupportedOperationException("decoded input values are never written");
                 },
-                new SafeDeserializer<>(inner.deserializer()));
+                new SafeDeserializer<>(inner.deserializer(), maxRecordBytes));
     }
 
     static java.util.List<StoreBuilder<?>> stores() {

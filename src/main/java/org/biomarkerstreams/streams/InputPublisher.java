@@ -119,6 +119,7 @@ public final class InputPublisher implements AutoCloseable {
                 .setMessage(message)
                 .setKey(null)
                 .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
+                .setPayloadSize(payload == null ? null : (long) payload.length)
                 .setTimestamp(now)
                 .setDeadLetteredAt(now)
                 .build();

@@ -3,6 +3,7 @@ package org.biomarkerstreams.streams;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +58,19 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
 
     private static final Logger log = LoggerFactory.getLogger(PatientProcessor.class);
     private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * The most of an input value a dead letter keeps. Half the producer's default max.request.size (1 MiB), leaving
+     * room for the key, the message and the record overhead: a dead letter that does not fit would fail the
+     * transaction and put the application in a crash loop on the same input. A value up to this size is kept whole and
+     * can be replayed; a larger one (only possible with --max-record-bytes raised above it, or for an OVERSIZED record)
+     * keeps its first bytes for diagnosis, and {@code payloadSize} tells it was cut.
+     */
+    static final int MAX_DEAD_LETTER_PAYLOAD = 512 * 1024;
+
+    /** The most characters of a rejection message a dead letter keeps. */
+    static final int MAX_DEAD_LETTER_MESSAGE = 4096;
+
     private static final byte[] PURGE = {1};
 
     private final TopologyConfig config;
@@ -144,7 +158,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         String topic = config.topics().readings();
         counters.in(topic);
         if (!decoded.isOk()) {
-            deadLetter(record, decoded.raw(), ErrorCode.UNDESERIALIZABLE.name(), decoded.error());
+            deadLetter(record, decoded.raw(), decoded.code().name(), decoded.error());
             return;
         }
         RawReading raw = InputMapping.fromAvro(decoded.value());
@@ -442,7 +456,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         String topic = config.topics().events();
         counters.in(topic);
         if (!decoded.isOk()) {
-            deadLetter(record, decoded.raw(), ErrorCode.UNDESERIALIZABLE.name(), decoded.error());
+            deadLetter(record, decoded.raw(), decoded.code().name(), decoded.error());
             return;
         }
         RawClinicalEvent raw = InputMapping.fromAvro(decoded.value());
@@ -840,6 +854,15 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         Optional<RecordMetadata> meta = context.recordMetadata();
         String topic = meta.map(RecordMetadata::topic).orElse("unknown");
         counters.deadLettered(topic, code);
+        boolean truncated = raw != null && raw.length > MAX_DEAD_LETTER_PAYLOAD;
+        // A rejection's message may quote the value: bounded for the same reason as the payload.
+        String bounded = message.length() <= MAX_DEAD_LETTER_MESSAGE
+                ? message
+                : message.substring(0, MAX_DEAD_LETTER_MESSAGE) + "...";
+        String reason = !truncated
+                ? bounded
+                : bounded + " [payload truncated to its first " + MAX_DEAD_LETTER_PAYLOAD + " of " + raw.length
+                        + " bytes so that the dead letter fits the producer's max.request.size; not replayable]";
         // The code only: a rejection's message may quote the value (it stays in the dead letter).
         log.warn(
                 "Dead-lettering record from {}-{}@{}: {}",
@@ -852,12 +875,17 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
                 .setPartition(meta.map(RecordMetadata::partition).orElse(-1))
                 .setOffset(meta.map(RecordMetadata::offset).orElse(-1L))
                 .setErrorCode(code)
-                .setMessage(message)
+                .setMessage(reason)
                 .setKey(
                         record.key() == null
                                 ? null
                                 : java.nio.ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-                .setPayload(raw == null ? null : java.nio.ByteBuffer.wrap(raw))
+                .setPayload(
+                        raw == null
+                                ? null
+                                : java.nio.ByteBuffer.wrap(
+                                        truncated ? Arrays.copyOf(raw, MAX_DEAD_LETTER_PAYLOAD) : raw))
+                .setPayloadSize(raw == null ? null : (long) raw.length)
                 .setTimestamp(Instant.ofEpochMilli(record.timestamp()))
                 .setDeadLetteredAt(config.clock().instant())
                 .build();

@@ -30,6 +30,9 @@ import org.biomarkerstreams.domain.SiteProfile;
  *     summaries, time to normalization, alerts: keys and values) and in the views the HTTP API reads;
  *     {@link Pseudonym#none()} keeps the id. The patient processor's own state and the dead letters
  *     keep the id as it came (inputs are keyed by it; dead letters must replay byte for byte).
+ * @param maxRecordBytes input values larger than this are dead-lettered as {@code OVERSIZED} without being decoded:
+ *     a reading is ~300 bytes, so a value of many kilobytes is a feed error (an embedded document, a runaway
+ *     concatenation) that would otherwise cost memory in every store and output it reached
  */
 public record TopologyConfig(
         Topics topics,
@@ -41,9 +44,11 @@ public record TopologyConfig(
         boolean labRanges,
         Duration cohortEmitInterval,
         Pseudonym pseudonym,
+        int maxRecordBytes,
         boolean redeliverDuplicates) {
 
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(180);
+    public static final int DEFAULT_MAX_RECORD_BYTES = SafeDeserializer.DEFAULT_MAX_BYTES;
     public static final Duration DEFAULT_COHORT_EMIT_INTERVAL = Duration.ofSeconds(1);
 
     public TopologyConfig {
@@ -61,6 +66,33 @@ public record TopologyConfig(
             throw new IllegalArgumentException("cohort emit interval must be >= 1 ms, got " + cohortEmitInterval);
         }
         Objects.requireNonNull(pseudonym, "pseudonym");
+        if (maxRecordBytes < 1) {
+            throw new IllegalArgumentException("max record bytes must be >= 1, got " + maxRecordBytes);
+        }
+    }
+
+    public TopologyConfig(
+            Topics topics,
+            Protocol protocol,
+            SiteProfile profile,
+            Clock clock,
+            Duration futureTolerance,
+            Duration stateRetention,
+            boolean labRanges,
+            Duration cohortEmitInterval,
+            Pseudonym pseudonym) {
+        this(
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                cohortEmitInterval,
+                pseudonym,
+                DEFAULT_MAX_RECORD_BYTES,
+                false);
     }
 
     public TopologyConfig(
@@ -81,8 +113,7 @@ public record TopologyConfig(
                 stateRetention,
                 labRanges,
                 cohortEmitInterval,
-                Pseudonym.none(),
-                false);
+                Pseudonym.none());
     }
 
     public TopologyConfig(
@@ -120,6 +151,7 @@ public record TopologyConfig(
                 useLabRanges,
                 cohortEmitInterval,
                 pseudonym,
+                maxRecordBytes,
                 redeliverDuplicates);
     }
 
@@ -134,6 +166,7 @@ public record TopologyConfig(
                 labRanges,
                 cohortEmitInterval,
                 pseudonym,
+                maxRecordBytes,
                 redeliverDuplicates);
     }
 
@@ -148,6 +181,7 @@ public record TopologyConfig(
                 labRanges,
                 interval,
                 pseudonym,
+                maxRecordBytes,
                 redeliverDuplicates);
     }
 
@@ -162,6 +196,7 @@ public record TopologyConfig(
                 labRanges,
                 cohortEmitInterval,
                 pseudonym,
+                maxRecordBytes,
                 redeliverDuplicates);
     }
 
@@ -177,6 +212,23 @@ public record TopologyConfig(
                 labRanges,
                 cohortEmitInterval,
                 newPseudonym,
+                maxRecordBytes,
+                redeliverDuplicates);
+    }
+
+    /** The same config with input values above {@code bytes} dead-lettered as {@code OVERSIZED}. */
+    public TopologyConfig withMaxRecordBytes(int bytes) {
+        return new TopologyConfig(
+                topics,
+                protocol,
+                profile,
+                clock,
+                futureTolerance,
+                stateRetention,
+                labRanges,
+                cohortEmitInterval,
+                pseudonym,
+                bytes,
                 redeliverDuplicates);
     }
 
@@ -192,6 +244,7 @@ public record TopologyConfig(
                 labRanges,
                 cohortEmitInterval,
                 pseudonym,
+                maxRecordBytes,
                 redeliver);
     }
 

@@ -113,7 +113,8 @@ class AvroJsonTest {
                         entry("key", "P1"),
                         entry("payload", "{\"value\":\"µg/L\"}"),
                         entry("timestamp", "2020-02-05T00:15:00.250Z"),
-                        entry("deadLetteredAt", null));
+                        entry("deadLetteredAt", null),
+                        entry("payloadSize", null));
     }
 
     @Test

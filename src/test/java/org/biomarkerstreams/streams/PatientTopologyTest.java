@@ -429,7 +429,7 @@ class PatientTopologyTest {
 
         assertThat(harness.deadLetterList)
                 .extracting(DeadLetter::getErrorCode)
-                .containsExactly("UNDESERIALIZABLE", "MISSING_FIELD", "FUTURE_TIMESTAMP");
+                .containsExactly("UNKNOWN_SCHEMA", "MISSING_FIELD", "FUTURE_TIMESTAMP");
         assertThat(harness.deadLetterList.get(0).getSourceTopic()).isEqualTo("clinical-events");
     }
 

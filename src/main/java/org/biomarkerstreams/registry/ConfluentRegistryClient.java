@@ -99,7 +99,22 @@ public final class ConfluentRegistryClient implements SchemaRegistry, AutoClosea
 
     @Override
     public int register(String subject, Schema schema) {
-        return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "register");
+        try {
+            return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "register");
+        } catch (SchemaRegistryException refused) {
+            if (refused.httpStatus() != 409) {
+                throw refused;
+            }
+            // Two producers registering the same new schema at once: Apicurio refuses the second with a
+            // 409 ("artifact already exists") where Confluent's registry answers the id. If the schema
+            // is now there, that is the answer; otherwise the 409 was a real incompatibility.
+            try {
+                return lookup(subject, schema);
+            } catch (SchemaRegistryException notThere) {
+                refused.addSuppressed(notThere);
+                throw refused;
+            }
+        }
     }
 
     @Override

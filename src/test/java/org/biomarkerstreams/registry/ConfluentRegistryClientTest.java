@@ -116,7 +116,19 @@ class ConfluentRegistryClientTest {
                 .hasMessageContaining("register schema t.R under subject 't-value'")
                 .hasMessageContaining("incompatible with earlier versions")
                 .hasMessageContaining("Schema being registered is incompatible");
-        assertThat(server.received()).hasSize(1);
+        assertThat(server.received())
+                .as("the register, then a look-up: is the schema there after all?")
+                .hasSize(2);
+    }
+
+    @Test
+    void shouldAnswerTheIdWhenAConcurrentRegistrationWonTheRace() {
+        server.answer(409, "{\"error_code\":409,\"message\":\"An artifact with ID 't-value' already exists.\"}");
+        server.answer(200, "{\"subject\":\"t-value\",\"version\":1,\"id\":7,\"schema\":\"{}\"}");
+
+        assertThat(client(RegistryConfig.of(server.url())).register("t-value", SCHEMA))
+                .isEqualTo(7);
+        assertThat(server.received()).hasSize(2);
     }
 
     @Test

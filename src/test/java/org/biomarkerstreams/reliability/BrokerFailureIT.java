@@ -20,8 +20,6 @@ import org.biomarkerstreams.testing.KafkaClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A three-broker KRaft cluster (replication 3, min.insync.replicas 2): under continuous input one broker
@@ -32,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * healthy cluster.
  */
 class BrokerFailureIT {
-
-    private static final Logger log = LoggerFactory.getLogger(BrokerFailureIT.class);
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = KafkaClusterExtension.configs(3);
@@ -86,8 +82,8 @@ class BrokerFailureIT {
                     Thread.sleep(4_000 + random.nextInt(4_000));
                     broker.startup();
                     awaitFullyReplicated(admin, run);
-                    log.info(
-                            "seed {}: broker {} stopped and back in every ISR after {} ms (failure {} of {})",
+                    run.report(
+                            "seed %s: broker %s stopped and back in every ISR after %s ms (failure %s of %s)",
                             seed,
                             id,
                             Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis(),
@@ -116,12 +112,9 @@ class BrokerFailureIT {
             PipelineOutputs actual = run.outputs(during);
             RunComparison.assertTrajectoryPerRevision(feed, actual, "through broker failures");
             RunComparison.assertEquivalent(run, expected, actual, true);
-            log.info(
-                    "seed {}: {} broker failures; {} input records delivered; {} output records compared",
-                    seed,
-                    FAILURES,
-                    feed.size(),
-                    actual.records());
+            run.report(
+                    "seed %s: %s broker failures; %s input records delivered; %s output records compared",
+                    seed, FAILURES, feed.size(), actual.records());
             survivor.terminate(Duration.ofSeconds(60));
             healthy.terminate(Duration.ofSeconds(60));
             canaries.assertNoLeaks();

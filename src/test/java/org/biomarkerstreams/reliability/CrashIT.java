@@ -18,8 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The application killed with SIGKILL at random moments, ten times, while input keeps arriving; an
@@ -30,8 +28,6 @@ import org.slf4j.LoggerFactory;
  * crossings: with exactly_once_v2 each exactly once, under at_least_once at least once.
  */
 class CrashIT {
-
-    private static final Logger log = LoggerFactory.getLogger(CrashIT.class);
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
@@ -68,12 +64,9 @@ class CrashIT {
         Random random = new Random(seed);
         ReliabilityRun run = ReliabilityRun.create(KAFKA, REGISTRY, "crash-" + guarantee, 2);
         ReliabilityFeed feed = ReliabilityFeed.generate(PATIENTS, seed, run.id());
-        log.info(
-                "seed {}: {} input records ({} readings) for {} patients",
-                seed,
-                feed.size(),
-                feed.readings(),
-                PATIENTS);
+        run.report(
+                "seed %s: %s input records (%s readings) for %s patients",
+                seed, feed.size(), feed.readings(), PATIENTS);
 
         try (CanaryWatch canaries = CanaryWatch.start(run)) {
             AppProcess.Spec reference = run.app("reference", guarantee, Map.of());
@@ -101,23 +94,16 @@ class CrashIT {
                     boolean wasRunning = current.isReady();
                     killedRunning += wasRunning ? 1 : 0;
                     current.kill();
-                    log.info(
-                            "seed {}: kill {} of {} ({}), input {} done",
-                            seed,
-                            k,
-                            KILLS,
-                            wasRunning ? "running" : "not yet running",
-                            input.isDone() ? "" : "not");
+                    run.report(
+                            "seed %s: kill %s of %s (%s), input %s done",
+                            seed, k, KILLS, wasRunning ? "running" : "not yet running", input.isDone() ? "" : "not");
                     current = track(AppProcess.start(crashing, run.logs(), "crashing-" + (k + 1)));
                 }
                 input.join();
                 Duration recovery = current.awaitReady(Duration.ofMinutes(3));
-                log.info(
-                        "seed {}: {} kills, {} of them while RUNNING; last restart ready after {} ms",
-                        seed,
-                        KILLS,
-                        killedRunning,
-                        recovery.toMillis());
+                run.report(
+                        "seed %s: %s kills, %s of them while RUNNING; last restart ready after %s ms",
+                        seed, KILLS, killedRunning, recovery.toMillis());
             }
 
             run.awaitCaughtUp(reference, uninterrupted);
@@ -130,14 +116,10 @@ class CrashIT {
             RunComparison.assertTrajectoryPerRevision(feed, actual, "killed " + KILLS + " times");
             RunComparison.assertEquivalent(run, expected, actual, guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2));
             assertThat(actual.records("deadLetters")).isZero();
-            log.info(
-                    "seed {} {}: {} kills; compared {} output records of the killed run with {} of the"
+            run.report(
+                    "seed %s %s: %s kills; compared %s output records of the killed run with %s of the"
                             + " uninterrupted one",
-                    seed,
-                    guarantee,
-                    KILLS,
-                    actual.records(),
-                    expected.records());
+                    seed, guarantee, KILLS, actual.records(), expected.records());
             uninterrupted.terminate(Duration.ofSeconds(60));
             current.terminate(Duration.ofSeconds(60));
             canaries.assertNoLeaks();

@@ -20,8 +20,6 @@ import org.biomarkerstreams.testing.KafkaClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Scaling under load: two instances with one standby replica each, then a third joins, then one of
@@ -30,8 +28,6 @@ import org.slf4j.LoggerFactory;
  * took to process every input partition again after each change.
  */
 class RebalanceIT {
-
-    private static final Logger log = LoggerFactory.getLogger(RebalanceIT.class);
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
@@ -100,14 +96,11 @@ class RebalanceIT {
                 Map<TopicPartition, Long> afterClose = committed(admin, group.applicationId(), run);
                 awaitEveryPartitionAdvanced(admin, group.applicationId(), run, afterClose);
                 takeover = Duration.ofNanos(System.nanoTime() - leaveAt);
-                log.info(
-                        "seed {}: a third instance joined and every input partition was processed again after {} ms;"
-                                + " one left (clean close {} ms) and the other two processed every partition again"
-                                + " after {} ms",
-                        seed,
-                        joined.toMillis(),
-                        closing.toMillis(),
-                        takeover.toMillis());
+                run.report(
+                        "seed %s: a third instance joined and every input partition was processed again after %s ms;"
+                                + " one left (clean close %s ms) and the other two processed every partition again"
+                                + " after %s ms",
+                        seed, joined.toMillis(), closing.toMillis(), takeover.toMillis());
                 input.join();
             }
 
@@ -118,10 +111,9 @@ class RebalanceIT {
             PipelineOutputs actual = run.outputs(group);
             RunComparison.assertTrajectoryPerRevision(feed, actual, "rebalanced group");
             RunComparison.assertEquivalent(run, expected, actual, true);
-            log.info(
-                    "seed {}: {} output records of the group compared with the single instance's",
-                    seed,
-                    actual.records());
+            run.report(
+                    "seed %s: %s output records of the group compared with the single instance's",
+                    seed, actual.records());
             for (AppProcess p : List.of(reference, b, c)) {
                 p.terminate(Duration.ofSeconds(60));
             }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,6 +151,18 @@ final class ReliabilityRun {
 
     PipelineOutputs outputs(AppProcess.Spec spec) {
         return PipelineOutputs.read(kafka.bootstrapServers(), spec.topics(), serdes);
+    }
+
+    /**
+     * Records a figure of the run (times, counts; never a patient id) in {@code
+     * target/reliability/figures.txt}, which the README's reliability section quotes. Logging would not
+     * do: the canary watch detaches the console while a scenario runs.
+     */
+    void report(String format, Object... args) throws IOException {
+        String line = LocalDateTime.now(ZoneOffset.UTC).withNano(0) + " " + scenario + " " + id + ": "
+                + String.format(Locale.ROOT, format, args) + System.lineSeparator();
+        Files.writeString(
+                root.getParent().resolve("figures.txt"), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** A file for the details of a failed comparison (not a log: it may name patients). */

@@ -26,8 +26,6 @@ import org.biomarkerstreams.testing.KafkaClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An instance loses its state directory (a new node, a lost volume): it must rebuild every store from
@@ -36,8 +34,6 @@ import org.slf4j.LoggerFactory;
  * that comes after the restore.
  */
 class StateLossIT {
-
-    private static final Logger log = LoggerFactory.getLogger(StateLossIT.class);
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
@@ -83,9 +79,9 @@ class StateLossIT {
             assertThat(loses.stateDir()).doesNotExist();
             AppProcess restored = track(AppProcess.start(loses, run.logs(), "loses-2"));
             Duration restoredStart = restored.awaitReady(Duration.ofMinutes(5));
-            log.info(
-                    "seed {}: ready {} ms after start with empty changelogs, {} ms after start with the state directory"
-                            + " wiped and {} changelog records ({} KiB in {} partitions) to restore",
+            run.report(
+                    "seed %s: ready %s ms after start with empty changelogs, %s ms after start with the state directory"
+                            + " wiped and %s changelog records (%s KiB in %s partitions) to restore",
                     seed,
                     emptyStart.toMillis(),
                     restoredStart.toMillis(),
@@ -124,11 +120,9 @@ class StateLossIT {
             PipelineOutputs actual = run.outputs(loses);
             RunComparison.assertTrajectoryPerRevision(feed, actual, "restored");
             RunComparison.assertEquivalent(run, expected, actual, true);
-            log.info(
-                    "seed {}: {} patients' summaries equal after the restore; {} output records compared",
-                    seed,
-                    compared,
-                    actual.records());
+            run.report(
+                    "seed %s: %s patients' summaries equal after the restore; %s output records compared",
+                    seed, compared, actual.records());
             reference.terminate(Duration.ofSeconds(60));
             restored.terminate(Duration.ofSeconds(60));
             canaries.assertNoLeaks();

@@ -4,12 +4,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +73,7 @@ public final class StreamsRuntime implements AutoCloseable {
                 stopped.countDown();
             }
         });
+        streams.setGlobalStateRestoreListener(new RestoreLog());
         streams.setUncaughtExceptionHandler(e -> {
             // Expected bad input never gets here (it is dead-lettered); this is a bug or an
             // unrecoverable client error, and a crash-looping thread would hide it.
@@ -77,6 +81,29 @@ public final class StreamsRuntime implements AutoCloseable {
             fatal = e;
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    }
+
+    /**
+     * Logs each store partition restored from its changelog (records, time), and when a restore of
+     * several ends: how long an instance was not processing because it was rebuilding state.
+     */
+    private static final class RestoreLog implements StateRestoreListener {
+        private final Map<TopicPartition, Long> startedAt = new ConcurrentHashMap<>();
+
+        @Override
+        public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
+            startedAt.put(partition, System.nanoTime());
+        }
+
+        @Override
+        public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long restored) {}
+
+        @Override
+        public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+            Long started = startedAt.remove(partition);
+            long millis = started == null ? -1 : (System.nanoTime() - started) / 1_000_000;
+            log.info("Restored store {} from {}: {} records in {} ms", store, partition, totalRestored, millis);
+        }
     }
 
     public static StreamsRuntime start(Topology topology, Settings settings) {

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.LogDirDescription;
@@ -62,7 +64,9 @@ class StateLossIT {
 
         try (CanaryWatch canaries = CanaryWatch.start(run)) {
             AppProcess.Spec keeps = run.app("keeps", StreamsConfig.EXACTLY_ONCE_V2, Map.of());
-            AppProcess.Spec loses = run.app("loses", StreamsConfig.EXACTLY_ONCE_V2, Map.of());
+            // Kafka Streams does not leave the group when it closes: without a short session the restarted
+            // instance would wait out the old member's 45 s before it is assigned anything.
+            AppProcess.Spec loses = run.app("loses", StreamsConfig.EXACTLY_ONCE_V2, CrashIT.FAST_FAILURE_DETECTION);
             AppProcess reference = track(AppProcess.start(keeps, run.logs(), "keeps"));
             AppProcess first = track(AppProcess.start(loses, run.logs(), "loses-1"));
             reference.awaitReady(Duration.ofMinutes(2));
@@ -79,15 +83,22 @@ class StateLossIT {
             assertThat(loses.stateDir()).doesNotExist();
             AppProcess restored = track(AppProcess.start(loses, run.logs(), "loses-2"));
             Duration restoredStart = restored.awaitReady(Duration.ofMinutes(5));
+            Restores restores = Restores.in(restored.out().resolveSibling("loses-2.err"));
             run.report(
-                    "seed %s: ready %s ms after start with empty changelogs, %s ms after start with the state directory"
-                            + " wiped and %s changelog records (%s KiB in %s partitions) to restore",
+                    "seed %s: ready %s ms after start with empty changelogs; with the state directory wiped ready"
+                            + " after %s ms, of which restoring %s changelog records (%s KiB in %s partitions; %s"
+                            + " restored as the log reports) took %s ms (longest partition)",
                     seed,
                     emptyStart.toMillis(),
                     restoredStart.toMillis(),
                     changelogs.records(),
                     changelogs.bytes() / 1024,
-                    changelogs.partitions());
+                    changelogs.partitions(),
+                    restores.records(),
+                    restores.longestMillis());
+            assertThat(restores.records())
+                    .as("records the instance reports restored")
+                    .isPositive();
             assertThat(changelogs.records()).as("changelog records to restore").isPositive();
 
             // The stores the query API reads were rebuilt: every patient's summaries, as the other instance has them.
@@ -126,6 +137,23 @@ class StateLossIT {
             reference.terminate(Duration.ofSeconds(60));
             restored.terminate(Duration.ofSeconds(60));
             canaries.assertNoLeaks();
+        }
+    }
+
+    /** What an instance's log says it restored ({@code Restored store ... : N records in M ms}). */
+    record Restores(long records, long longestMillis) {
+        private static final Pattern LINE =
+                Pattern.compile("Restored store \\S+ from \\S+: (\\d+) records in (-?\\d+) ms");
+
+        static Restores in(Path log) throws IOException {
+            long records = 0;
+            long longest = 0;
+            Matcher m = LINE.matcher(Files.readString(log));
+            while (m.find()) {
+                records += Long.parseLong(m.group(1));
+                longest = Math.max(longest, Long.parseLong(m.group(2)));
+            }
+            return new Restores(records, longest);
         }
     }
 

@@ -17,7 +17,6 @@ import org.biomarkerstreams.ops.CatchUp;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,15 +40,6 @@ class BrokerFailureIT {
     private static final int FAILURES = 5;
     private static final double RECORDS_PER_SECOND = 70;
 
-    private final List<AppProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopProcesses() throws InterruptedException {
-        for (AppProcess p : processes) {
-            p.close();
-        }
-    }
-
     @Test
     void shouldDeliverEverythingAndEqualAHealthyRunWhenBrokersFailAndComeBackUnderLoad() throws Exception {
         long seed = Long.getLong("reliability.seed", System.nanoTime());
@@ -57,9 +47,10 @@ class BrokerFailureIT {
         ReliabilityRun run = ReliabilityRun.create(KAFKA, REGISTRY, "broker-failure", 3);
         ReliabilityFeed feed = ReliabilityFeed.generate(PATIENTS, seed, run.id());
 
-        try (CanaryWatch canaries = CanaryWatch.start(run)) {
+        try (run;
+                CanaryWatch canaries = CanaryWatch.start(run)) {
             AppProcess.Spec during = run.app("during", StreamsConfig.EXACTLY_ONCE_V2, Map.of());
-            AppProcess survivor = track(AppProcess.start(during, run.logs(), "during"));
+            AppProcess survivor = run.start(during, "during");
             survivor.awaitReady(Duration.ofMinutes(2));
 
             List<Integer> brokers = new ArrayList<>(KAFKA.testKit().brokers().keySet());
@@ -103,7 +94,7 @@ class BrokerFailureIT {
                     .isTrue();
 
             AppProcess.Spec after = run.app("after", StreamsConfig.EXACTLY_ONCE_V2, Map.of());
-            AppProcess healthy = track(AppProcess.start(after, run.logs(), "after"));
+            AppProcess healthy = run.start(after, "after");
             healthy.awaitReady(Duration.ofMinutes(2));
             run.awaitCaughtUp(during, survivor);
             run.awaitCaughtUp(after, healthy);
@@ -138,10 +129,5 @@ class BrokerFailureIT {
                     }
                     return true;
                 });
-    }
-
-    private AppProcess track(AppProcess p) {
-        processes.add(p);
-        return p;
     }
 }

@@ -3,7 +3,6 @@ package org.biomarkerstreams.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,15 +39,6 @@ class CrashIT {
     static final Map<String, String> FAST_FAILURE_DETECTION =
             Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1500");
 
-    private final List<AppProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopProcesses() throws InterruptedException {
-        for (AppProcess p : processes) {
-            p.close();
-        }
-    }
-
     /** Both guarantees, or those of {@code -Dreliability.guarantees=a,b}. */
     static Stream<String> guarantees() {
         return Arrays.stream(System.getProperty(
@@ -68,12 +57,13 @@ class CrashIT {
                 "seed %s: %s input records (%s readings) for %s patients",
                 seed, feed.size(), feed.readings(), PATIENTS);
 
-        try (CanaryWatch canaries = CanaryWatch.start(run)) {
+        try (run;
+                CanaryWatch canaries = CanaryWatch.start(run)) {
             AppProcess.Spec reference = run.app("reference", guarantee, Map.of());
             // A killed member holds its tasks until its session times out (45 s by default).
             AppProcess.Spec crashing = run.app("crashing", guarantee, FAST_FAILURE_DETECTION);
-            AppProcess uninterrupted = track(AppProcess.start(reference, run.logs(), "reference"));
-            AppProcess current = track(AppProcess.start(crashing, run.logs(), "crashing-1"));
+            AppProcess uninterrupted = run.start(reference, "reference");
+            AppProcess current = run.start(crashing, "crashing-1");
             uninterrupted.awaitReady(Duration.ofMinutes(2));
             current.awaitReady(Duration.ofMinutes(2));
 
@@ -97,7 +87,7 @@ class CrashIT {
                     run.report(
                             "seed %s: kill %s of %s (%s), input %s done",
                             seed, k, KILLS, wasRunning ? "running" : "not yet running", input.isDone() ? "" : "not");
-                    current = track(AppProcess.start(crashing, run.logs(), "crashing-" + (k + 1)));
+                    current = run.start(crashing, "crashing-" + (k + 1));
                 }
                 input.join();
                 Duration recovery = current.awaitReady(Duration.ofMinutes(3));
@@ -124,10 +114,5 @@ class CrashIT {
             current.terminate(Duration.ofSeconds(60));
             canaries.assertNoLeaks();
         }
-    }
-
-    private AppProcess track(AppProcess p) {
-        processes.add(p);
-        return p;
     }
 }

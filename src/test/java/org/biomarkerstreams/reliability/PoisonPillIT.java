@@ -59,6 +59,7 @@ import org.biomarkerstreams.streams.TopologyConfig;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.CanaryLog;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
+import org.biomarkerstreams.testing.TopicValues;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -465,26 +466,22 @@ class PoisonPillIT {
     }
 
     private List<DeadLetter> deadLetters() {
-        List<DeadLetter> letters = new ArrayList<>();
-        TopicExport.read(
-                Map.of(),
+        List<DeadLetter> letters = new ArrayList<>(TopicValues.all(
                 KAFKA.bootstrapServers(),
                 topics.deadLetters(),
-                serdes.value(DeadLetter.class).deserializer(),
-                (k, v) -> letters.add(v));
+                serdes.value(DeadLetter.class).deserializer()));
         letters.sort((a, b) -> a.getDeadLetteredAt().compareTo(b.getDeadLetteredAt()));
         return letters;
     }
 
     private List<String> trajectoryReadingIds() {
-        List<String> ids = new ArrayList<>();
-        TopicExport.read(
-                Map.of(),
-                KAFKA.bootstrapServers(),
-                topics.trajectory(),
-                serdes.value(TrajectoryPoint.class).deserializer(),
-                (k, v) -> ids.add(v.getReadingId()));
-        return ids;
+        return TopicValues.all(
+                        KAFKA.bootstrapServers(),
+                        topics.trajectory(),
+                        serdes.value(TrajectoryPoint.class).deserializer())
+                .stream()
+                .map(TrajectoryPoint::getReadingId)
+                .toList();
     }
 
     private void assertBalanced(

@@ -3,7 +3,6 @@ package org.biomarkerstreams.reliability;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.biomarkerstreams.ops.CatchUp;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,31 +37,21 @@ class RebalanceIT {
     private static final int PARTITIONS = 4;
     private static final double RECORDS_PER_SECOND = 100;
 
-    private final List<AppProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopProcesses() throws InterruptedException {
-        for (AppProcess p : processes) {
-            p.close();
-        }
-    }
-
     @Test
     void shouldEqualASingleUninterruptedInstanceWhenAnInstanceJoinsAndOneLeavesUnderLoad() throws Exception {
         long seed = Long.getLong("reliability.seed", System.nanoTime());
         ReliabilityRun run = ReliabilityRun.create(KAFKA, REGISTRY, "rebalance", PARTITIONS);
         ReliabilityFeed feed = ReliabilityFeed.generate(PATIENTS, seed, run.id());
 
-        try (CanaryWatch canaries = CanaryWatch.start(run)) {
+        try (run;
+                CanaryWatch canaries = CanaryWatch.start(run)) {
             AppProcess.Spec single = run.app("single", StreamsConfig.EXACTLY_ONCE_V2, Map.of());
             Map<String, String> groupConfig = new LinkedHashMap<>(CrashIT.FAST_FAILURE_DETECTION);
             groupConfig.put("num.standby.replicas", "1");
             AppProcess.Spec group = run.app("group", StreamsConfig.EXACTLY_ONCE_V2, groupConfig);
-            AppProcess reference = track(AppProcess.start(single, run.logs(), "single"));
-            AppProcess a =
-                    track(AppProcess.start(group.withStateDir(group.stateDir().resolve("a")), run.logs(), "a"));
-            AppProcess b =
-                    track(AppProcess.start(group.withStateDir(group.stateDir().resolve("b")), run.logs(), "b"));
+            AppProcess reference = run.start(single, "single");
+            AppProcess a = run.start(group.withStateDir(group.stateDir().resolve("a")), "a");
+            AppProcess b = run.start(group.withStateDir(group.stateDir().resolve("b")), "b");
             reference.awaitReady(Duration.ofMinutes(2));
             a.awaitReady(Duration.ofMinutes(2));
             b.awaitReady(Duration.ofMinutes(2));
@@ -84,7 +72,7 @@ class RebalanceIT {
                 Thread.sleep(12_000);
                 Map<TopicPartition, Long> before = committed(admin, group.applicationId(), run);
                 long joinAt = System.nanoTime();
-                c = track(AppProcess.start(group.withStateDir(group.stateDir().resolve("c")), run.logs(), "c"));
+                c = run.start(group.withStateDir(group.stateDir().resolve("c")), "c");
                 c.awaitReady(Duration.ofMinutes(2));
                 awaitEveryPartitionAdvanced(admin, group.applicationId(), run, before);
                 joined = Duration.ofNanos(System.nanoTime() - joinAt);
@@ -148,10 +136,5 @@ class RebalanceIT {
                     return before.entrySet().stream()
                             .allMatch(e -> ends.get(e.getKey()) <= e.getValue() || now.get(e.getKey()) > e.getValue());
                 });
-    }
-
-    private AppProcess track(AppProcess p) {
-        processes.add(p);
-        return p;
     }
 }

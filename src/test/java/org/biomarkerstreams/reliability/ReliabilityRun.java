@@ -30,7 +30,7 @@ import org.biomarkerstreams.testing.KafkaClusterExtension;
  * application id, output topics, state directory and client properties; logs under {@code
  * target/reliability/<scenario>-<run id>/logs}, kept after the run.
  */
-final class ReliabilityRun {
+final class ReliabilityRun implements AutoCloseable {
 
     private static final Duration CATCH_UP = Duration.ofMinutes(5);
 
@@ -42,6 +42,7 @@ final class ReliabilityRun {
     private final int partitions;
     private final AvroSerdes serdes;
     private final String registryUrl;
+    private final List<AppProcess> instances = new ArrayList<>();
 
     private ReliabilityRun(KafkaClusterExtension kafka, String registryUrl, String scenario, String id, int partitions)
             throws IOException {
@@ -121,6 +122,21 @@ final class ReliabilityRun {
                 inputs.cohortVisits() + s,
                 inputs.cohortCurves() + s,
                 inputs.alerts() + s);
+    }
+
+    /** Starts an instance of {@code spec}, output in {@link #logs()} as {@code name}; {@link #close()} stops it. */
+    AppProcess start(AppProcess.Spec spec, String name) throws IOException {
+        AppProcess instance = AppProcess.start(spec, logs(), name);
+        instances.add(instance);
+        return instance;
+    }
+
+    /** Kills whatever instance is still running (a failed test's). */
+    @Override
+    public void close() throws InterruptedException {
+        for (AppProcess instance : instances) {
+            instance.close();
+        }
     }
 
     InputPublisher publisher() {

@@ -46,7 +46,6 @@ import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.ops.StreamsRuntime;
-import org.biomarkerstreams.ops.TopicExport;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.SchemaRegistryException;
@@ -60,6 +59,7 @@ import org.biomarkerstreams.streams.TopologyConfig;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.CanaryLog;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
+import org.biomarkerstreams.testing.TopicValues;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -333,24 +333,20 @@ class SchemaEvolutionIT {
     }
 
     private List<String> trajectoryReadingIds() {
-        List<String> ids = new ArrayList<>();
-        TopicExport.read(
-                Map.of(),
-                KAFKA.bootstrapServers(),
-                topics.trajectory(),
-                serdes.value(TrajectoryPoint.class).deserializer(),
-                (k, v) -> ids.add(v.getReadingId()));
-        return ids;
+        return TopicValues.all(
+                        KAFKA.bootstrapServers(),
+                        topics.trajectory(),
+                        serdes.value(TrajectoryPoint.class).deserializer())
+                .stream()
+                .map(TrajectoryPoint::getReadingId)
+                .toList();
     }
 
     private List<DeadLetter> deadLetters() {
-        List<DeadLetter> letters = new ArrayList<>();
-        TopicExport.read(
-                Map.of(),
+        List<DeadLetter> letters = new ArrayList<>(TopicValues.all(
                 KAFKA.bootstrapServers(),
                 topics.deadLetters(),
-                serdes.value(DeadLetter.class).deserializer(),
-                (k, v) -> letters.add(v));
+                serdes.value(DeadLetter.class).deserializer()));
         return letters;
     }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +24,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,15 +44,6 @@ class StateLossIT {
     private static final int PATIENTS = 150;
     private static final double FAST = 2_000;
 
-    private final List<AppProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopProcesses() throws InterruptedException {
-        for (AppProcess p : processes) {
-            p.close();
-        }
-    }
-
     @Test
     void shouldAnswerAsAnInstanceThatKeptItsStateWhenItsStateDirectoryIsWiped() throws Exception {
         long seed = Long.getLong("reliability.seed", System.nanoTime());
@@ -62,13 +51,14 @@ class StateLossIT {
         ReliabilityFeed feed = ReliabilityFeed.generate(PATIENTS, seed, run.id());
         int half = feed.size() / 2;
 
-        try (CanaryWatch canaries = CanaryWatch.start(run)) {
+        try (run;
+                CanaryWatch canaries = CanaryWatch.start(run)) {
             AppProcess.Spec keeps = run.app("keeps", StreamsConfig.EXACTLY_ONCE_V2, Map.of());
             // Kafka Streams does not leave the group when it closes: without a short session the restarted
             // instance would wait out the old member's 45 s before it is assigned anything.
             AppProcess.Spec loses = run.app("loses", StreamsConfig.EXACTLY_ONCE_V2, CrashIT.FAST_FAILURE_DETECTION);
-            AppProcess reference = track(AppProcess.start(keeps, run.logs(), "keeps"));
-            AppProcess first = track(AppProcess.start(loses, run.logs(), "loses-1"));
+            AppProcess reference = run.start(keeps, "keeps");
+            AppProcess first = run.start(loses, "loses-1");
             reference.awaitReady(Duration.ofMinutes(2));
             Duration emptyStart = first.awaitReady(Duration.ofMinutes(2));
             try (InputPublisher publisher = run.publisher()) {
@@ -81,7 +71,7 @@ class StateLossIT {
             Changelogs changelogs = changelogs(loses.applicationId());
             deleteRecursively(loses.stateDir());
             assertThat(loses.stateDir()).doesNotExist();
-            AppProcess restored = track(AppProcess.start(loses, run.logs(), "loses-2"));
+            AppProcess restored = run.start(loses, "loses-2");
             Duration restoredStart = restored.awaitReady(Duration.ofMinutes(5));
             Restores restores = Restores.in(restored.out().resolveSibling("loses-2.err"));
             run.report(
@@ -196,10 +186,5 @@ class StateLossIT {
                 Files.delete(p);
             }
         }
-    }
-
-    private AppProcess track(AppProcess p) {
-        processes.add(p);
-        return p;
     }
 }

@@ -89,23 +89,19 @@ public class Hl7CrashResendIT {
     @RegisterExtension
     static final ApicurioRegistryExtension REGISTRY = new ApicurioRegistryExtension();
 
-    private final int messageCount;
-    private final int killCount;
-    private final String patientPrefix;
-
-    /** 300 messages, 4 kills: the default build's size. */
-    public Hl7CrashResendIT() {
-        this(300, 4, "KT-");
+    /** Messages in the feed: 300 in the default build; the reliability suite's {@code IngestCrashIT} sends 100,000. */
+    protected int messageCount() {
+        return 300;
     }
 
-    /**
-     * A feed of {@code messages} messages with {@code kills} kills, patients {@code patientPrefix} +
-     * message number (5 digits): the reliability suite runs 100,000 messages with canary patient ids.
-     */
-    protected Hl7CrashResendIT(int messages, int kills, String patientPrefix) {
-        this.messageCount = messages;
-        this.killCount = kills;
-        this.patientPrefix = patientPrefix;
+    /** Kills that catch a message in flight. */
+    protected int killCount() {
+        return 4;
+    }
+
+    /** Patients are this prefix and the message number (5 digits). */
+    protected String patientPrefix() {
+        return "KT-";
     }
 
     private static final int SIGKILL_EXIT = 128 + 9;
@@ -159,25 +155,25 @@ public class Hl7CrashResendIT {
         Random random = new Random(seed);
         String template = fixture("oru-v251-loinc.hl7");
         List<String> messages = new ArrayList<>();
-        for (int i = 0; i < messageCount; i++) {
+        for (int i = 0; i < messageCount(); i++) {
             messages.add(message(template, i));
         }
         Map<String, Integer> expected = expectedReadings(messages);
-        assertThat(expected).as("four OBX per message").hasSize(4 * messageCount);
+        assertThat(expected).as("four OBX per message").hasSize(4 * messageCount());
 
         long started = System.nanoTime();
         List<Kill> kills = sendThroughCrashes(messages, killPoints(random), random);
         log.info(
                 "seed {}: {} messages acknowledged through {} kills ({} with the message unacknowledged) in {} ms",
                 seed,
-                messageCount,
+                messageCount(),
                 kills.size(),
                 kills.stream().filter(Kill::inFlight).count(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
         assertThat(kills).as("seed %d: kills", seed).allMatch(k -> k.exitCode() == SIGKILL_EXIT);
         assertThat(kills.stream().filter(Kill::inFlight).count())
                 .as("seed %d: kills that left the message in flight unacknowledged: %s", seed, kills)
-                .isEqualTo(killCount);
+                .isEqualTo(killCount());
         ingest.destroy();
         ingest.waitFor(20, TimeUnit.SECONDS);
 
@@ -281,7 +277,7 @@ public class Hl7CrashResendIT {
 
     /** The ingest processes' output (every start) names no patient: PHI stays out of logs. */
     private void assertNoPatientIdInIngestLogs() throws IOException {
-        Pattern patient = Pattern.compile(Pattern.quote(patientPrefix) + "\\d{5}");
+        Pattern patient = Pattern.compile(Pattern.quote(patientPrefix()) + "\\d{5}");
         List<String> leaks = new ArrayList<>();
         long lines = 0;
         try (Stream<Path> files = Files.list(LOGS)) {
@@ -368,13 +364,13 @@ public class Hl7CrashResendIT {
     }
 
     /**
-     * {@code killCount} distinct message indexes away from the start and end of the feed; a kill that
-     * comes after the ACK is followed by another, so {@code killCount} kills catch a message in flight.
+     * {@link #killCount()} distinct message indexes away from the start and end of the feed; a kill that
+     * comes after the ACK is followed by another, so {@link #killCount()} kills catch a message in flight.
      */
     private Set<Integer> killPoints(Random random) {
         Set<Integer> at = new TreeSet<>();
-        int slot = (messageCount - 40) / killCount;
-        for (int k = 0; k < killCount; k++) {
+        int slot = (messageCount() - 40) / killCount();
+        for (int k = 0; k < killCount(); k++) {
             at.add(20 + k * slot + random.nextInt(slot));
         }
         return at;
@@ -397,7 +393,7 @@ public class Hl7CrashResendIT {
         try (Admin admin = KAFKA.admin()) {
             Map<TopicPartition, Long> ends = CatchUp.endOffsets(admin, topics.inputs());
             await("the topology to commit every input record with its outputs")
-                    .atMost(Duration.ofSeconds(60 + messageCount / 200))
+                    .atMost(Duration.ofSeconds(60 + messageCount() / 200))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         assertThat(runtime.fatalError()).isNull();
@@ -472,7 +468,7 @@ public class Hl7CrashResendIT {
      * (MSH-10) and lymphocyte count per message.
      */
     private String message(String template, int i) {
-        return template.replace("P-017^", patientPrefix + "%05d^".formatted(i))
+        return template.replace("P-017^", patientPrefix() + "%05d^".formatted(i))
                 .replace("LAB-1234", "LAB-K%05d".formatted(i))
                 .replace("MSG00001", "KT%05d".formatted(i))
                 .replace("|0.62|", "|" + String.format(Locale.ROOT, "%.3f", lymphocytes(i)) + "|");

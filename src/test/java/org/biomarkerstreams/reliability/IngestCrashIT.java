@@ -11,7 +11,18 @@ import org.biomarkerstreams.cli.Hl7CrashResendIT;
  */
 class IngestCrashIT extends Hl7CrashResendIT {
 
-    IngestCrashIT() {
-        super(100_000, 10, "CANARYingest00-");
+    @Override
+    protected int messageCount() {
+        return 100_000;
+    }
+
+    @Override
+    protected int killCount() {
+        return 10;
+    }
+
+    @Override
+    protected String patientPrefix() {
+        return "CANARYingest00-";
     }
 }

@@ -35,7 +35,9 @@ class CrashIT {
 
     private static final int PATIENTS = 120;
     private static final int KILLS = 10;
-    private static final double RECORDS_PER_SECOND = 120;
+    /** Slow enough that the input lasts through the kills (~100 s). */
+    private static final double RECORDS_PER_SECOND = 50;
+
     static final Map<String, String> FAST_FAILURE_DETECTION =
             Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1500");
 
@@ -79,14 +81,24 @@ class CrashIT {
                 });
                 int killedRunning = 0;
                 for (int k = 1; k <= KILLS; k++) {
-                    // Anywhere in the life of an instance: starting, restoring, rebalancing or processing.
-                    Thread.sleep(1_500 + random.nextInt(4_500));
+                    if (k % 3 == 0) {
+                        // Every third kill while the instance starts: joining, restoring, rebalancing.
+                        Thread.sleep(1_000 + random.nextInt(4_000));
+                    } else {
+                        // The others while it processes (a restart takes ~6-10 s to be RUNNING here).
+                        current.awaitReady(Duration.ofMinutes(2));
+                        Thread.sleep(300 + random.nextInt(3_000));
+                    }
                     boolean wasRunning = current.isReady();
                     killedRunning += wasRunning ? 1 : 0;
                     current.kill();
                     run.report(
-                            "seed %s: kill %s of %s (%s), input %s done",
-                            seed, k, KILLS, wasRunning ? "running" : "not yet running", input.isDone() ? "" : "not");
+                            "seed %s: kill %s of %s (%s), input %s",
+                            seed,
+                            k,
+                            KILLS,
+                            wasRunning ? "running" : "not yet running",
+                            input.isDone() ? "all sent" : "still arriving");
                     current = run.start(crashing, "crashing-" + (k + 1));
                 }
                 input.join();

@@ -43,4 +43,16 @@ public record RawClinicalEvent(
         }
         strata = Collections.unmodifiableMap(sorted);
     }
+
+    /** The same event under other ids (a replayed or synthetic feed giving it its own event and patient). */
+    public RawClinicalEvent withIds(String newEventId, String newPatientId) {
+        return new RawClinicalEvent(
+                newEventId, revision, newPatientId, type, at, arm, strata, dose, product, enteredInError, source);
+    }
+
+    /** The same event at another time. */
+    public RawClinicalEvent withAt(Instant newAt) {
+        return new RawClinicalEvent(
+                eventId, revision, patientId, type, newAt, arm, strata, dose, product, enteredInError, source);
+    }
 }

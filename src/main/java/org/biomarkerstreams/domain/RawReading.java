@@ -39,4 +39,22 @@ public record RawReading(
     public RawReading {
         Objects.requireNonNull(status, "status");
     }
+
+    /** The same reading under other ids (a replayed or synthetic feed giving it its own reading and patient). */
+    public RawReading withIds(String newReadingId, String newPatientId) {
+        return new RawReading(
+                newReadingId,
+                revision,
+                newPatientId,
+                loinc,
+                analyte,
+                value,
+                unit,
+                observedAt,
+                status,
+                referenceRange,
+                abnormalFlags,
+                source,
+                receivedAt);
+    }
 }

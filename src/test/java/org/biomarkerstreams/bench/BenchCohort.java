@@ -53,18 +53,7 @@ final class BenchCohort {
         SyntheticCohort cohort = SyntheticCohort.generate(CohortSpec.scaled(patients, seed));
         for (RawClinicalEvent e : cohort.events()) {
             if (e.type() != EventType.DISCHARGED && e.type() != EventType.DIED) {
-                events.add(new RawClinicalEvent(
-                        patientPrefix + e.eventId(),
-                        e.revision(),
-                        patientPrefix + e.patientId(),
-                        e.type(),
-                        e.at(),
-                        e.arm(),
-                        e.strata(),
-                        e.dose(),
-                        e.product(),
-                        e.enteredInError(),
-                        e.source()));
+                events.add(e.withIds(patientPrefix + e.eventId(), patientPrefix + e.patientId()));
             }
         }
         Map<String, TreeMap<Instant, List<RawReading>>> byPatient = new LinkedHashMap<>();

@@ -391,7 +391,7 @@ public final class StreamsBench {
             }
             behindMax = Math.max(behindMax, now - at);
             RawReading r = cohort.reading(i);
-            LabReading avro = InputMapping.toAvro(withId(r, "L" + i));
+            LabReading avro = InputMapping.toAvro(r.withIds("L" + i, r.patientId()));
             scheduled.set((int) i, at);
             producer.send(
                     new ProducerRecord<>(topics.readings(), r.patientId(), values.serialize(topics.readings(), avro)));
@@ -832,23 +832,6 @@ public final class StreamsBench {
                 .start();
         p.getInputStream().readAllBytes();
         p.waitFor();
-    }
-
-    private static RawReading withId(RawReading r, String id) {
-        return new RawReading(
-                id,
-                r.revision(),
-                r.patientId(),
-                r.loinc(),
-                r.analyte(),
-                r.value(),
-                r.unit(),
-                r.observedAt(),
-                r.status(),
-                r.referenceRange(),
-                r.abnormalFlags(),
-                r.source(),
-                r.receivedAt());
     }
 
     private static long[] toArray(List<Long> values) {

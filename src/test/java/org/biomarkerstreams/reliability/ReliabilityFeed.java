@@ -74,7 +74,7 @@ final class ReliabilityFeed {
             RawClinicalEvent event = rename(e, prefix);
             // A reading and an event of the same millisecond would let Streams pick either first.
             while (readingTimes.contains(event.at().toEpochMilli())) {
-                event = at(event, event.at().plusMillis(1));
+                event = event.withAt(event.at().plusMillis(1));
             }
             timed.add(new Timed(event.at(), 1, event.eventId(), event));
         }
@@ -137,20 +137,7 @@ final class ReliabilityFeed {
 
     private static RawReading rename(RawReading r, String prefix) {
         String patient = prefix + r.patientId().substring(r.patientId().length() - 4);
-        return new RawReading(
-                r.readingId().replace(r.patientId(), patient),
-                r.revision(),
-                patient,
-                r.loinc(),
-                r.analyte(),
-                r.value(),
-                r.unit(),
-                r.observedAt(),
-                r.status(),
-                r.referenceRange(),
-                r.abnormalFlags(),
-                r.source(),
-                r.receivedAt());
+        return r.withIds(r.readingId().replace(r.patientId(), patient), patient);
     }
 
     private static boolean isNumber(String text) {
@@ -182,32 +169,6 @@ final class ReliabilityFeed {
 
     private static RawClinicalEvent rename(RawClinicalEvent e, String prefix) {
         String patient = prefix + e.patientId().substring(e.patientId().length() - 4);
-        return new RawClinicalEvent(
-                e.eventId().replace(e.patientId(), patient),
-                e.revision(),
-                patient,
-                e.type(),
-                e.at(),
-                e.arm(),
-                e.strata(),
-                e.dose(),
-                e.product(),
-                e.enteredInError(),
-                e.source());
-    }
-
-    private static RawClinicalEvent at(RawClinicalEvent e, Instant at) {
-        return new RawClinicalEvent(
-                e.eventId(),
-                e.revision(),
-                e.patientId(),
-                e.type(),
-                at,
-                e.arm(),
-                e.strata(),
-                e.dose(),
-                e.product(),
-                e.enteredInError(),
-                e.source());
+        return e.withIds(e.eventId().replace(e.patientId(), patient), patient);
     }
 }

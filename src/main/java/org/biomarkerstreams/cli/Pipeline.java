@@ -29,6 +29,7 @@ import org.biomarkerstreams.ops.TopicSetup;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.BiomarkerTopology;
+import org.biomarkerstreams.streams.PatientViews;
 import org.biomarkerstreams.streams.PipelineCounters;
 import org.biomarkerstreams.streams.TopologyConfig;
 
@@ -182,7 +183,7 @@ final class Pipeline implements AutoCloseable {
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(runtime.streams());
             streamsMetrics.bindTo(meters);
             if (server != null) {
-                server.attach(runtime.streams(), self);
+                server.attach(runtime.streams(), new PatientViews(config), self);
             }
             return new Pipeline(
                     broker,

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.domain.Blinding;
 import org.biomarkerstreams.domain.SiteProfile;
+import org.biomarkerstreams.streams.PatientViews;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,9 +111,12 @@ public final class QueryServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Answers queries from {@code streams}; {@code self} is the {@code application.server} it was started with. */
-    public void attach(KafkaStreams streams, HostInfo self) {
-        service.attach(QueryViews.of(streams), self);
+    /**
+     * Answers queries from {@code streams}, whose per-patient stores {@code patients} reads; {@code self} is the
+     * {@code application.server} it was started with.
+     */
+    public void attach(KafkaStreams streams, PatientViews patients, HostInfo self) {
+        service.attach(QueryViews.of(streams, patients), self);
     }
 
     private void exchange(HttpExchange exchange) throws IOException {

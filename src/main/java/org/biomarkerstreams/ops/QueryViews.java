@@ -41,37 +41,35 @@ interface QueryViews {
 
     KafkaStreams.State state();
 
-    /** The views of a running {@link KafkaStreams}. */
-    static QueryViews of(KafkaStreams streams) {
+    /** The views of a running {@link KafkaStreams}; {@code patients} reads its per-patient stores. */
+    static QueryViews of(KafkaStreams streams, PatientViews patients) {
         return new QueryViews() {
             @Override
             public KeyQueryMetadata owner(String patientId) {
                 // Input topics are keyed by patient id with the default partitioner, and the views live in
                 // the patient processor's sub-topology: the patient id locates them.
                 return streams.queryMetadataForKey(
-                        PatientViews.TRAJECTORY_STORE,
-                        patientId,
-                        Serdes.String().serializer());
+                        PatientViews.LOCATOR_STORE, patientId, Serdes.String().serializer());
             }
 
             @Override
             public List<TrajectoryPoint> trajectory(int partition, String patientId, String analyte) {
-                return PatientViews.trajectory(streams, partition, patientId, analyte);
+                return patients.trajectory(streams, partition, patientId, analyte);
             }
 
             @Override
             public List<BiomarkerSummary> summaries(int partition, String patientId) {
-                return PatientViews.summaries(streams, partition, patientId);
+                return patients.summaries(streams, partition, patientId);
             }
 
             @Override
             public List<TrajectoryPoint> localTrajectory(String patientId, String analyte) {
-                return PatientViews.localTrajectory(streams, patientId, analyte);
+                return patients.localTrajectory(streams, patientId, analyte);
             }
 
             @Override
             public List<BiomarkerSummary> localSummaries(String patientId) {
-                return PatientViews.localSummaries(streams, patientId);
+                return patients.localSummaries(streams, patientId);
             }
 
             @Override

@@ -92,9 +92,10 @@ public final class BiomarkerTopology {
                         PatientProcessor.INDEX_STORE,
                         PatientProcessor.PATIENTS_STORE,
                         PatientProcessor.ANALYTES_STORE,
-                        PatientProcessor.CLOSE_STORE);
-        // Interactive queries: per-patient views beside the patient processor, cohort views global.
-        PatientViews.define(builder, serdes, outputs);
+                        PatientProcessor.CLOSE_STORE,
+                        PatientProcessor.PSEUDONYMS_STORE);
+        // Interactive queries: per-patient views read the patient processor's stores (PatientViews), cohort
+        // views are global.
         CohortViews.define(builder, topics, serdes);
 
         outputs.split(Named.as("route-"))
@@ -211,7 +212,8 @@ public final class BiomarkerTopology {
                 Stores.<Bytes, byte[]>keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(PatientProcessor.CLOSE_STORE),
                         Serdes.Bytes(),
-                        Serdes.ByteArray()));
+                        Serdes.ByteArray()),
+                keyValue(PatientProcessor.PSEUDONYMS_STORE));
     }
 
     private static StoreBuilder<?> byteKeyed(String name) {

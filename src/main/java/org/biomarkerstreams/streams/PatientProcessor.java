@@ -55,6 +55,11 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
     static final String PATIENTS_STORE = "patients";
     static final String ANALYTES_STORE = "analyte-state";
     static final String CLOSE_STORE = "close-schedule";
+    /**
+     * Pseudonym to patient id, for the query views (written once per patient and analyte, and only
+     * with a pseudonym key): the API is asked by pseudonym and reads this processor's stores by id.
+     */
+    static final String PSEUDONYMS_STORE = "patient-pseudonyms";
 
     private static final Logger log = LoggerFactory.getLogger(PatientProcessor.class);
     private static final byte[] EMPTY = new byte[0];
@@ -97,6 +102,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
     private KeyValueStore<String, byte[]> patients;
     private KeyValueStore<String, byte[]> analytes;
     private KeyValueStore<Bytes, byte[]> closeSchedule;
+    private KeyValueStore<String, byte[]> pseudonyms;
 
     PatientProcessor(TopologyConfig config, UnitConverter converter, PipelineCounters counters) {
         this.config = config;
@@ -115,6 +121,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         this.patients = context.getStateStore(PATIENTS_STORE);
         this.analytes = context.getStateStore(ANALYTES_STORE);
         this.closeSchedule = context.getStateStore(CLOSE_STORE);
+        this.pseudonyms = context.getStateStore(PSEUDONYMS_STORE);
     }
 
     /** While an exact duplicate's outputs are re-emitted: they carry {@link Outputs#REDELIVERY_HEADER}. */
@@ -338,6 +345,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
      * back and its analyte's state is recomputed from the readings store rather than trusted.
      */
     private void redeliver(PatientContext patient, ValidReading r) {
+        rememberPseudonym(patient.id());
         StoredReading stored = r.stored();
         readings.put(
                 StoreKeys.reading(
@@ -674,6 +682,9 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         String to = patientId + '\1';
         deleteAll(index, from, to);
         deleteAll(analytes, from, to);
+        if (config.pseudonym().enabled()) {
+            pseudonyms.delete(config.pseudonym().of(patientId));
+        }
         patients.put(patientId, PatientState.ARCHIVED.encode());
         log.info(
                 "Purged the state of a patient whose follow-up closed {} days ago",
@@ -906,7 +917,7 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
         return contextOf(patientId, loadPatient(patientId));
     }
 
-    private static PatientContext contextOf(String patientId, PatientState state) {
+    static PatientContext contextOf(String patientId, PatientState state) {
         Instant anchor = state.anchor();
         return new PatientContext(patientId, anchor, state.censoring(anchor), state.arm(), state.strata());
     }
@@ -918,7 +929,18 @@ final class PatientProcessor implements Processor<String, PatientInput, String, 
 
     private AnalyteState loadAnalyte(String patientId, String analyte) {
         byte[] bytes = analytes.get(StoreKeys.patientAnalyte(patientId, analyte));
-        return bytes == null ? new AnalyteState() : AnalyteState.decode(bytes);
+        if (bytes == null) {
+            // A new analyte of the patient: the views must be able to find the patient by pseudonym.
+            rememberPseudonym(patientId);
+            return new AnalyteState();
+        }
+        return AnalyteState.decode(bytes);
+    }
+
+    private void rememberPseudonym(String patientId) {
+        if (config.pseudonym().enabled()) {
+            pseudonyms.put(config.pseudonym().of(patientId), patientId.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private void saveAnalyte(String patientId, String analyte, AnalyteState st) {

@@ -1,54 +1,76 @@
 package org.biomarkerstreams.streams;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 
 /**
- * Queryable per-patient views: the patient processor's trajectory points and summaries, materialized in
- * the patient's own sub-topology so that the instance owning a patient's input partition answers for
- * it. Points are kept under patient, analyte, time, reading id (a patient's analyte history is one
- * time-ordered range); an index from patient and reading id to that key lets a correction that moves a
- * reading in time or to another analyte replace it in O(1), and a retraction remove it.
+ * Queryable per-patient views, read from the patient processor's own stores: a patient's trajectory is
+ * its stored readings rendered as points with its current anchor and baselines, and its summaries are
+ * the summaries it last emitted (kept in the analyte state to tell a changed summary from an unchanged
+ * one). The processor re-emits a point whenever its anchor or baseline changes, so a point rendered here
+ * equals the last one on the trajectory topic for that reading; nothing is copied into stores of their
+ * own, which saved three store writes (and changelog records) per reading.
  *
- * <p>The views hold the records as the output topics carry them: with a pseudonym key, they are keyed by the
- * patient's pseudonym, so the HTTP API answers by pseudonym and never by the patient id.
+ * <p>The views answer for the patient as the outputs show it: with a pseudonym key, by pseudonym only
+ * (the processor keeps a pseudonym-to-id store for that), so the HTTP API never looks a patient id up.
+ * A purged patient (retention after the follow-up closed) has no views.
  */
 public final class PatientViews {
 
-    public static final String TRAJECTORY_STORE = "patient-trajectory-view";
-    static final String POINT_INDEX_STORE = "patient-trajectory-view-index";
-    public static final String SUMMARY_STORE = "patient-summary-view";
+    /**
+     * The store whose key locates a patient: keyed by patient id in the patient processor's
+     * sub-topology, so {@code queryMetadataForKey(LOCATOR_STORE, patientId, ...)} names its owner.
+     */
+    public static final String LOCATOR_STORE = PatientProcessor.PATIENTS_STORE;
 
-    private PatientViews() {}
+    private static final QueryableStoreType<ReadOnlyKeyValueStore<String, byte[]>> BY_STRING =
+            QueryableStoreTypes.keyValueStore();
+    private static final QueryableStoreType<ReadOnlyKeyValueStore<Bytes, byte[]>> BY_BYTES =
+            QueryableStoreTypes.keyValueStore();
 
-    /** Materializes the per-patient outputs of {@code outputs} (keyed by patient, not repartitioned). */
-    static void define(StreamsBuilder builder, AvroSerdes serdes, KStream<String, SpecificRecord> outputs) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TRAJECTORY_STORE), Serdes.Bytes(), serdes.value(TrajectoryPoint.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(POINT_INDEX_STORE), Serdes.String(), Serdes.Bytes()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SUMMARY_STORE), Serdes.String(), serdes.value(BiomarkerSummary.class)));
-        outputs.process(
-                ViewProcessor::new, Named.as("patient-views"), TRAJECTORY_STORE, POINT_INDEX_STORE, SUMMARY_STORE);
+    private final TopologyConfig config;
+
+    public PatientViews(TopologyConfig config) {
+        this.config = config;
+    }
+
+    /** The processor's stores a view reads (one partition's, or every local partition's). */
+    record Stores(
+            ReadOnlyKeyValueStore<Bytes, byte[]> readings,
+            ReadOnlyKeyValueStore<String, byte[]> analytes,
+            ReadOnlyKeyValueStore<String, byte[]> patients,
+            ReadOnlyKeyValueStore<String, byte[]> pseudonyms) {
+
+        /**
+         * @param partition one partition's stores, or every local partition's when null
+         * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while a store is not queryable
+         */
+        static Stores of(KafkaStreams streams, Integer partition) {
+            return new Stores(
+                    streams.store(query(PatientProcessor.READINGS_STORE, BY_BYTES, partition)),
+                    streams.store(query(PatientProcessor.ANALYTES_STORE, BY_STRING, partition)),
+                    streams.store(query(PatientProcessor.PATIENTS_STORE, BY_STRING, partition)),
+                    streams.store(query(PatientProcessor.PSEUDONYMS_STORE, BY_STRING, partition)));
+        }
+
+        private static <T> StoreQueryParameters<T> query(String name, QueryableStoreType<T> type, Integer partition) {
+            StoreQueryParameters<T> q = StoreQueryParameters.fromNameAndType(name, type);
+            return partition == null ? q : q.withPartition(partition);
+        }
     }
 
     /**
@@ -57,44 +79,16 @@ public final class PatientViews {
      *
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
      */
-    public static List<TrajectoryPoint> trajectory(
-            KafkaStreams streams, int partition, String patientId, String analyte) {
-        ReadOnlyKeyValueStore<Bytes, TrajectoryPoint> store = streams.store(StoreQueryParameters.fromNameAndType(
-                        TRAJECTORY_STORE, QueryableStoreTypes.<Bytes, TrajectoryPoint>keyValueStore())
-                .withPartition(partition));
-        return trajectory(store, patientId, analyte);
+    public List<TrajectoryPoint> trajectory(KafkaStreams streams, int partition, String patient, String analyte) {
+        return trajectory(Stores.of(streams, partition), patient, analyte);
     }
 
     /**
      * As {@link #trajectory(KafkaStreams, int, String, String)}, from every partition this instance owns: for a
      * pseudonym, whose partition cannot be computed (the inputs are partitioned by the patient id it hides).
      */
-    public static List<TrajectoryPoint> localTrajectory(KafkaStreams streams, String patientId, String analyte) {
-        ReadOnlyKeyValueStore<Bytes, TrajectoryPoint> store = streams.store(StoreQueryParameters.fromNameAndType(
-                TRAJECTORY_STORE, QueryableStoreTypes.<Bytes, TrajectoryPoint>keyValueStore()));
-        return trajectory(store, patientId, analyte);
-    }
-
-    /** As {@link #summaries(KafkaStreams, int, String)}, from every partition this instance owns. */
-    public static List<BiomarkerSummary> localSummaries(KafkaStreams streams, String patientId) {
-        ReadOnlyKeyValueStore<String, BiomarkerSummary> store = streams.store(StoreQueryParameters.fromNameAndType(
-                SUMMARY_STORE, QueryableStoreTypes.<String, BiomarkerSummary>keyValueStore()));
-        return summaries(store, patientId);
-    }
-
-    static List<TrajectoryPoint> trajectory(
-            ReadOnlyKeyValueStore<Bytes, TrajectoryPoint> store, String patientId, String analyte) {
-        if (!StoreKeys.isKeySafe(patientId)) {
-            return List.of();
-        }
-        Bytes from =
-                analyte == null ? StoreKeys.patientFrom(patientId) : StoreKeys.readingsAll(patientId, analyte, false);
-        Bytes to = analyte == null ? StoreKeys.patientTo(patientId) : StoreKeys.readingsAll(patientId, analyte, true);
-        List<TrajectoryPoint> points = new ArrayList<>();
-        try (KeyValueIterator<Bytes, TrajectoryPoint> it = store.range(from, to)) {
-            it.forEachRemaining(kv -> points.add(kv.value));
-        }
-        return points;
+    public List<TrajectoryPoint> localTrajectory(KafkaStreams streams, String patient, String analyte) {
+        return trajectory(Stores.of(streams, null), patient, analyte);
     }
 
     /**
@@ -102,70 +96,91 @@ public final class PatientViews {
      *
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
      */
-    public static List<BiomarkerSummary> summaries(KafkaStreams streams, int partition, String patientId) {
-        ReadOnlyKeyValueStore<String, BiomarkerSummary> store = streams.store(StoreQueryParameters.fromNameAndType(
-                        SUMMARY_STORE, QueryableStoreTypes.<String, BiomarkerSummary>keyValueStore())
-                .withPartition(partition));
-        return summaries(store, patientId);
+    public List<BiomarkerSummary> summaries(KafkaStreams streams, int partition, String patient) {
+        return summaries(Stores.of(streams, partition), patient);
     }
 
-    static List<BiomarkerSummary> summaries(ReadOnlyKeyValueStore<String, BiomarkerSummary> store, String patientId) {
-        if (!StoreKeys.isKeySafe(patientId)) {
+    /** As {@link #summaries(KafkaStreams, int, String)}, from every partition this instance owns. */
+    public List<BiomarkerSummary> localSummaries(KafkaStreams streams, String patient) {
+        return summaries(Stores.of(streams, null), patient);
+    }
+
+    /** {@code shown} is the patient as the outputs show it: its id, or its pseudonym when one is configured. */
+    List<TrajectoryPoint> trajectory(Stores stores, String shown, String analyte) {
+        String id = patientId(stores, shown);
+        if (id == null) {
+            return List.of();
+        }
+        byte[] state = stores.patients().get(id);
+        PatientProcessor.PatientContext patient =
+                PatientProcessor.contextOf(id, state == null ? PatientState.EMPTY : PatientState.decode(state));
+        Outputs outputs = new Outputs(config);
+        List<TrajectoryPoint> points = new ArrayList<>();
+        // Analyte states in key order are the analytes in the readings store's key order.
+        try (KeyValueIterator<String, byte[]> states = stores.analytes()
+                .range(StoreKeys.patientAnalyte(id, analyte == null ? "" : analyte), analyteRangeEnd(id, analyte))) {
+            while (states.hasNext()) {
+                var entry = states.next();
+                String name = entry.key.substring(id.length() + 1);
+                AnalyteState st = AnalyteState.decode(entry.value);
+                try (KeyValueIterator<Bytes, byte[]> it = stores.readings()
+                        .range(StoreKeys.readingsAll(id, name, false), StoreKeys.readingsAll(id, name, true))) {
+                    while (it.hasNext()) {
+                        StoredReading r = StoredReading.decode(it.next().value);
+                        points.add((TrajectoryPoint)
+                                outputs.point(patient, name, r, st.baseline).value());
+                    }
+                }
+            }
+        }
+        return points;
+    }
+
+    /** The summaries the patient processor last emitted for the patient, by analyte. */
+    List<BiomarkerSummary> summaries(Stores stores, String shown) {
+        String id = patientId(stores, shown);
+        if (id == null) {
             return List.of();
         }
         List<BiomarkerSummary> summaries = new ArrayList<>();
-        try (KeyValueIterator<String, BiomarkerSummary> it = store.range(patientId + '\0', patientId + '\1')) {
-            it.forEachRemaining(kv -> summaries.add(kv.value));
+        try (KeyValueIterator<String, byte[]> states =
+                stores.analytes().range(StoreKeys.patientAnalyte(id, ""), analyteRangeEnd(id, null))) {
+            while (states.hasNext()) {
+                byte[] emitted = AnalyteState.decode(states.next().value).emittedSummary;
+                if (emitted != null) {
+                    summaries.add(decodeSummary(emitted));
+                }
+            }
         }
         return summaries;
     }
 
-    /** Keeps the views in step with the patient processor's outputs; everything else passes by. */
-    static final class ViewProcessor implements Processor<String, SpecificRecord, Void, Void> {
-
-        private KeyValueStore<Bytes, TrajectoryPoint> points;
-        private KeyValueStore<String, Bytes> index;
-        private KeyValueStore<String, BiomarkerSummary> summaries;
-
-        @Override
-        public void init(ProcessorContext<Void, Void> context) {
-            points = context.getStateStore(TRAJECTORY_STORE);
-            index = context.getStateStore(POINT_INDEX_STORE);
-            summaries = context.getStateStore(SUMMARY_STORE);
+    /** The patient id behind {@code shown}; null when unknown here or not a valid id. */
+    private String patientId(Stores stores, String shown) {
+        if (shown == null) {
+            return null;
         }
-
-        @Override
-        public void process(Record<String, SpecificRecord> record) {
-            if (record.value() instanceof TrajectoryPoint point) {
-                onPoint(point);
-            } else if (record.value() instanceof BiomarkerSummary summary) {
-                summaries.put(StoreKeys.patientAnalyte(summary.getPatientId(), summary.getAnalyte()), summary);
-            }
+        String id;
+        if (config.pseudonym().enabled()) {
+            byte[] bytes = stores.pseudonyms().get(shown);
+            id = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+        } else {
+            id = shown;
         }
+        return id != null && StoreKeys.isKeySafe(id) ? id : null;
+    }
 
-        private void onPoint(TrajectoryPoint point) {
-            String indexKey = StoreKeys.patientReading(point.getPatientId(), point.getReadingId());
-            Bytes previous = index.get(indexKey);
-            if (point.getRetracted()) {
-                if (previous != null) {
-                    points.delete(previous);
-                    index.delete(indexKey);
-                }
-                return;
-            }
-            Bytes key = StoreKeys.reading(
-                    point.getPatientId(),
-                    point.getAnalyte(),
-                    point.getObservedAt().toEpochMilli(),
-                    point.getReadingId());
-            if (previous != null && !previous.equals(key)) {
-                points.delete(previous);
-            }
-            points.put(key, point);
-            // A re-emitted point (new baseline, same reading) keeps its key: the index already says so.
-            if (!key.equals(previous)) {
-                index.put(indexKey, key);
-            }
+    /** Exclusive end of one analyte's state key, or of all of the patient's. */
+    private static String analyteRangeEnd(String id, String analyte) {
+        return analyte == null ? id + '\1' : StoreKeys.patientAnalyte(id, analyte);
+    }
+
+    private static BiomarkerSummary decodeSummary(byte[] avro) {
+        try {
+            return new SpecificDatumReader<>(BiomarkerSummary.class)
+                    .read(null, DecoderFactory.get().binaryDecoder(avro, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

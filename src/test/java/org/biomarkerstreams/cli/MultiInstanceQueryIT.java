@@ -224,7 +224,7 @@ class MultiInstanceQueryIT {
             var metadata = first.runtime()
                     .streams()
                     .queryMetadataForKey(
-                            PatientViews.TRAJECTORY_STORE,
+                            PatientViews.LOCATOR_STORE,
                             r.patientId(),
                             Serdes.String().serializer());
             if (metadata.activeHost().port() > 0) {

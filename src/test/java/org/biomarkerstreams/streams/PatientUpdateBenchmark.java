@@ -78,7 +78,8 @@ public class PatientUpdateBenchmark {
                 PatientProcessor.INDEX_STORE,
                 PatientProcessor.PATIENTS_STORE,
                 PatientProcessor.ANALYTES_STORE,
-                PatientProcessor.CLOSE_STORE);
+                PatientProcessor.CLOSE_STORE,
+                PatientProcessor.PSEUDONYMS_STORE);
         stores = BiomarkerTopology.stores().stream()
                 .filter(b -> names.contains(b.name()))
                 .map(b ->

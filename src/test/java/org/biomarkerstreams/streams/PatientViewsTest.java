@@ -9,9 +9,10 @@ import static org.biomarkerstreams.streams.Fixtures.PATIENT;
 import static org.biomarkerstreams.streams.Fixtures.aReading;
 import static org.biomarkerstreams.streams.Fixtures.infusionAt;
 
+import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueStore;
+import java.util.Map;
+import java.util.TreeMap;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.ResultStatus;
@@ -27,14 +28,20 @@ class PatientViewsTest {
         harness.close();
     }
 
+    private PatientViews.Stores stores() {
+        return new PatientViews.Stores(
+                harness.store(PatientProcessor.READINGS_STORE),
+                harness.store(PatientProcessor.ANALYTES_STORE),
+                harness.store(PatientProcessor.PATIENTS_STORE),
+                harness.store(PatientProcessor.PSEUDONYMS_STORE));
+    }
+
     private List<TrajectoryPoint> trajectory(String patient, String analyte) {
-        KeyValueStore<Bytes, TrajectoryPoint> store = harness.store(PatientViews.TRAJECTORY_STORE);
-        return PatientViews.trajectory(store, patient, analyte);
+        return new PatientViews(harness.config).trajectory(stores(), patient, analyte);
     }
 
     private List<BiomarkerSummary> summaries(String patient) {
-        KeyValueStore<String, BiomarkerSummary> store = harness.store(PatientViews.SUMMARY_STORE);
-        return PatientViews.summaries(store, patient);
+        return new PatientViews(harness.config).summaries(stores(), patient);
     }
 
     @Test
@@ -98,7 +105,6 @@ class PatientViewsTest {
         assertThat(trajectory(PATIENT, "CRP"))
                 .extracting(TrajectoryPoint::getReadingId)
                 .containsExactly("keep");
-        assertThat(harness.storeKeys(PatientViews.POINT_INDEX_STORE)).hasSize(1);
     }
 
     @Test
@@ -111,5 +117,94 @@ class PatientViewsTest {
                 .containsExactly("a");
         assertThat(summaries("P1")).extracting(BiomarkerSummary::getPatientId).containsOnly("P1");
         assertThat(trajectory("P2", null)).isEmpty();
+    }
+
+    @Test
+    void shouldRenderEveryPointAsTheLastOneOnTheTopicThroughBaselineAndAnchorChangesCorrectionsAndRetractions() {
+        harness.send(aReading().id("bl1").value(40, "mg/L").at(DAY_MINUS_1).build());
+        harness.send(aReading().id("d3").value(20, "mg/L").at(DAY_3).build());
+        harness.send(aReading()
+                .id("l1")
+                .of("LYMPH")
+                .value(0.6, "10*9/L")
+                .at(DAY_MINUS_1)
+                .build());
+        harness.send(infusionAt(INFUSION));
+        // A later baseline candidate: every post-anchor point's chg changes.
+        harness.send(aReading()
+                .id("bl2")
+                .value(50, "mg/L")
+                .at(DAY_MINUS_1.plus(Duration.ofHours(3)))
+                .build());
+        harness.send(aReading().id("d7").value(10, "mg/L").at(DAY_7).build());
+        harness.send(aReading()
+                .id("d3")
+                .revision(1)
+                .status(ResultStatus.CORRECTED)
+                .value(25, "mg/L")
+                .at(DAY_3)
+                .build());
+        harness.send(aReading()
+                .id("bl2")
+                .revision(1)
+                .status(ResultStatus.DELETED)
+                .value(null, null)
+                .at(null)
+                .build());
+        // The anchor moves a day later: study days and baselines are re-derived.
+        harness.send(infusionAt(INFUSION.plus(Duration.ofDays(1))));
+        harness.send(
+                aReading().patient("P-OTHER").id("o").value(5, "mg/L").at(DAY_3).build());
+
+        Map<String, TrajectoryPoint> lastOnTopic = new TreeMap<>();
+        harness.finalState().forEach((key, value) -> {
+            if (value instanceof TrajectoryPoint p && p.getPatientId().equals(PATIENT) && !p.getRetracted()) {
+                lastOnTopic.put(p.getReadingId(), p);
+            }
+        });
+        assertThat(lastOnTopic).containsOnlyKeys("bl1", "d3", "l1", "d7");
+        assertThat(trajectory(PATIENT, null)).containsExactlyInAnyOrderElementsOf(lastOnTopic.values());
+        assertThat(trajectory(PATIENT, "CRP"))
+                .extracting(TrajectoryPoint::getReadingId)
+                .containsExactly("bl1", "d3", "d7");
+        assertThat(summaries(PATIENT))
+                .containsExactly(harness.summary(PATIENT, "CRP"), harness.summary(PATIENT, "LYMPH"));
+    }
+
+    @Test
+    void shouldAnswerNothingForAPatientWhoseStateWasPurged() {
+        try (TopologyHarness h = new TopologyHarness(
+                TopologyConfig.defaults(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
+                        .withStateRetention(Duration.ofDays(1)))) {
+            h.send(infusionAt(INFUSION));
+            h.send(aReading().id("d3").value(8, "mg/L").at(DAY_3).build());
+            PatientViews views = new PatientViews(h.config);
+            PatientViews.Stores stores = new PatientViews.Stores(
+                    h.store(PatientProcessor.READINGS_STORE),
+                    h.store(PatientProcessor.ANALYTES_STORE),
+                    h.store(PatientProcessor.PATIENTS_STORE),
+                    h.store(PatientProcessor.PSEUDONYMS_STORE));
+            assertThat(views.trajectory(stores, PATIENT, null)).hasSize(1);
+
+            // stream time passes the close (anchor + 28 d + 1 d grace), which schedules the purge
+            h.send(aReading()
+                    .patient("P-002")
+                    .id("other")
+                    .value(5, "mg/L")
+                    .at(INFUSION.plus(Duration.ofDays(30)))
+                    .build());
+            assertThat(views.summaries(stores, PATIENT)).isNotEmpty();
+            // then passes close (anchor + 28 d + 1 d grace) + 1 day retention
+            h.send(aReading()
+                    .patient("P-002")
+                    .id("later")
+                    .value(5, "mg/L")
+                    .at(INFUSION.plus(Duration.ofDays(31)))
+                    .build());
+
+            assertThat(views.trajectory(stores, PATIENT, null)).isEmpty();
+            assertThat(views.summaries(stores, PATIENT)).isEmpty();
+            assertThat(views.trajectory(stores, "P-002", null)).hasSize(2);
+        }
     }
 }

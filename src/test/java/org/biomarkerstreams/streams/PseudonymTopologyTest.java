@@ -112,15 +112,21 @@ class PseudonymTopologyTest {
         driver.patientCourse(CANARIES.get(0));
         String pseudonym = Pseudonym.withKey(KEY).of(CANARIES.get(0));
 
-        org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, TrajectoryPoint> points =
-                driver.driver.getKeyValueStore(PatientViews.TRAJECTORY_STORE);
-        org.apache.kafka.streams.state.KeyValueStore<String, org.biomarkerstreams.avro.BiomarkerSummary> summaries =
-                driver.driver.getKeyValueStore(PatientViews.SUMMARY_STORE);
+        PatientViews views = new PatientViews(driver.config);
+        PatientViews.Stores stores = new PatientViews.Stores(
+                driver.driver.getKeyValueStore(PatientProcessor.READINGS_STORE),
+                driver.driver.getKeyValueStore(PatientProcessor.ANALYTES_STORE),
+                driver.driver.getKeyValueStore(PatientProcessor.PATIENTS_STORE),
+                driver.driver.getKeyValueStore(PatientProcessor.PSEUDONYMS_STORE));
 
-        assertThat(PatientViews.trajectory(points, pseudonym, null)).hasSize(5);
-        assertThat(PatientViews.summaries(summaries, pseudonym)).isNotEmpty();
-        assertThat(PatientViews.trajectory(points, CANARIES.get(0), null)).isEmpty();
-        assertThat(PatientViews.summaries(summaries, CANARIES.get(0))).isEmpty();
+        assertThat(views.trajectory(stores, pseudonym, null)).hasSize(5).allSatisfy(p -> {
+            assertThat(p.getPatientId()).isEqualTo(pseudonym);
+            assertThat(p.getReadingId()).startsWith(Pseudonym.READING_PREFIX);
+        });
+        assertThat(views.summaries(stores, pseudonym)).isNotEmpty().allSatisfy(s -> assertThat(s.getPatientId())
+                .isEqualTo(pseudonym));
+        assertThat(views.trajectory(stores, CANARIES.get(0), null)).isEmpty();
+        assertThat(views.summaries(stores, CANARIES.get(0))).isEmpty();
     }
 
     @Test

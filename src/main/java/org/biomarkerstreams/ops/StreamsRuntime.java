@@ -48,6 +48,8 @@ public final class StreamsRuntime implements AutoCloseable {
             p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
             // The 5.0 default, opted into now (Kafka 4.x warns at every start without it).
             p.put("processing.exception.handler.global.enabled", "true");
+            // One memory budget for all RocksDB stores instead of a block cache and memtables per store.
+            p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
             p.putAll(clientProperties);
             return p;
         }

@@ -30,6 +30,7 @@ import org.HdrHistogram.SynchronizedHistogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,7 +63,9 @@ import org.biomarkerstreams.streams.Topics;
  *
  * <ul>
  *   <li><b>throughput</b>: pre-loads a reading topic (and the patients' events), consumes it with a plain consumer
- *       ({@link RawConsume}, the ceiling), then runs the product's {@code run} command over it from empty state until
+ *       ({@link RawConsume}, the ceiling) and runs the issue's two anchors over it ({@link AnchorTopology}: a Kafka
+ *       Streams pass-through and one RocksDB put per reading; {@code --anchors false} skips them), then runs the
+ *       product's {@code run} command over it from empty state until
  *       the group's committed offsets reach the end offsets. The same run is the backfill: its rate from JVM start and
  *       its peak RSS.
  *   <li><b>latency</b>: the product's {@code run} on empty topics; an open-loop producer sends readings on a fixed
@@ -108,6 +111,7 @@ public final class StreamsBench {
             int latencySeconds,
             double capacity,
             boolean unpinnedToo,
+            boolean anchors,
             String driverCpus,
             int topologyBudgetSeconds,
             int historyBudgetSeconds,
@@ -178,6 +182,11 @@ public final class StreamsBench {
         pinSelf(o.driverCpus());
         double raw = rawConsume(topics, cohort.readings(), cpus, tag);
         figure("raw_consume_readings_per_s" + suffix, raw, "readings/s");
+        double onePut = 0;
+        if (o.anchors()) {
+            anchor(AnchorTopology.PASSTHROUGH, tag, topics, cohort.readings(), cpus, raw, suffix);
+            onePut = anchor(AnchorTopology.ONE_PUT, tag, topics, cohort.readings(), cpus, raw, suffix);
+        }
 
         Run run = runApp(tag, topics, cpus);
         try {
@@ -192,6 +201,9 @@ public final class StreamsBench {
             figure("topology_readings_processed" + suffix, done, "readings");
             figure("topology_readings_per_s" + suffix, rate, "readings/s");
             figure("topology_vs_raw_ratio" + suffix, rate / raw, "");
+            if (onePut > 0) {
+                figure("topology_vs_one_put_ratio" + suffix, rate / onePut, "");
+            }
             figure("topology_cpu_us_per_reading" + suffix, p.cpuPerReadingUs(WARM_UP), "us");
             figure("topology_cpu_us_per_reading_without_jit" + suffix, p.workCpuPerReadingUs(WARM_UP), "us");
             if (suffix.isEmpty()) {
@@ -207,6 +219,52 @@ public final class StreamsBench {
             return rate;
         } finally {
             run.close();
+        }
+    }
+
+    /**
+     * One of the issue's published anchors ({@link AnchorTopology}) over the same reading topic, in a fresh JVM on the
+     * same CPUs as the application, measured as the topology is: committed readings per second past the warm-up.
+     */
+    private double anchor(String kind, String tag, Topics topics, long readings, String cpus, double raw, String suffix)
+            throws Exception {
+        String appId = "bench-anchor-" + kind + "-" + tag;
+        String output = appId + "-out";
+        admin.createTopics(List.of(new NewTopic(output, o.partitions(), (short) 1)))
+                .all()
+                .get();
+        Path state = Files.createTempDirectory(o.work(), "state-" + appId);
+        long launched = System.nanoTime();
+        ChildJvm jvm = ChildJvm.start(
+                appId,
+                cpus,
+                o.appJvmOptions(),
+                List.of(
+                        "-cp",
+                        o.classpath(),
+                        AnchorTopology.class.getName(),
+                        kind,
+                        o.bootstrap(),
+                        appId,
+                        state.toString(),
+                        topics.readings(),
+                        output,
+                        registry.url()),
+                o.work());
+        String name = "anchor_" + kind.replace('-', '_');
+        try (Run run = new Run(appId, List.of(topics.readings()), topics.readings(), jvm, launched)) {
+            Progress p = run.awaitCaughtUp(readings, Duration.ofSeconds(o.topologyBudgetSeconds()));
+            double rate = p.steadyRate(WARM_UP);
+            figure(name + "_complete" + suffix, p.complete() ? 1 : 0, "");
+            figure(name + "_readings_per_s" + suffix, rate, "readings/s");
+            figure(name + "_vs_raw_ratio" + suffix, rate / raw, "");
+            figure(name + "_cpu_us_per_reading" + suffix, p.cpuPerReadingUs(WARM_UP), "us");
+            if (suffix.isEmpty()) {
+                info(
+                        "%s: changelog %,.0f B per reading",
+                        appId, run.changelogBytes() / (double) Math.max(1, p.committed()[p.committed().length - 1]));
+            }
+            return rate;
         }
     }
 
@@ -611,7 +669,7 @@ public final class StreamsBench {
         long launched = System.nanoTime();
         ChildJvm app = ChildJvm.start("app-" + tag, cpus, o.appJvmOptions(), args, o.work());
         info("app %s: pid %d, cpus %s", appId, app.pid(), cpus.isEmpty() ? "any" : cpus);
-        return new Run(appId, topics, app, launched);
+        return new Run(appId, topics.inputs(), topics.readings(), app, launched);
     }
 
     /** Progress samples of one application run: (time, readings committed, process CPU). */
@@ -665,13 +723,17 @@ public final class StreamsBench {
 
     private final class Run implements AutoCloseable {
         final String appId;
-        final Topics topics;
+        /** The input topics whose committed offsets tell the progress. */
+        final List<String> inputs;
+
+        final String readingsTopic;
         final ChildJvm app;
         final long launched;
 
-        Run(String appId, Topics topics, ChildJvm app, long launched) {
+        Run(String appId, List<String> inputs, String readings, ChildJvm app, long launched) {
             this.appId = appId;
-            this.topics = topics;
+            this.inputs = inputs;
+            this.readingsTopic = readings;
             this.app = app;
             this.launched = launched;
         }
@@ -681,7 +743,7 @@ public final class StreamsBench {
          * passed (then {@link Progress#complete()} is false).
          */
         Progress awaitCaughtUp(long readings, Duration budget) throws Exception {
-            Map<TopicPartition, Long> ends = endOffsets(topics.inputs());
+            Map<TopicPartition, Long> ends = endOffsets(inputs);
             List<Long> t = new ArrayList<>();
             List<Long> c = new ArrayList<>();
             List<Long> cpu = new ArrayList<>();
@@ -701,7 +763,7 @@ public final class StreamsBench {
                     OffsetAndMetadata m = committed.get(end.getKey());
                     long position = m == null ? 0 : m.offset();
                     behind += Math.max(0, end.getValue() - position);
-                    if (end.getKey().topic().equals(topics.readings())) {
+                    if (end.getKey().topic().equals(readingsTopic)) {
                         readingsDone += position;
                     }
                 }
@@ -888,6 +950,7 @@ public final class StreamsBench {
                 Integer.parseInt(a.getOrDefault("latency-s", "30")),
                 Double.parseDouble(a.getOrDefault("capacity", "0")),
                 Boolean.parseBoolean(a.getOrDefault("unpinned-too", "false")),
+                Boolean.parseBoolean(a.getOrDefault("anchors", "true")),
                 a.getOrDefault("driver-cpus", ""),
                 Integer.parseInt(a.getOrDefault("topology-budget-s", "3600")),
                 Integer.parseInt(a.getOrDefault("history-budget-s", "3600")),

@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class StreamsRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamsRuntime.class);
+
+    /** The producers' batch size unless the operator sets one (Kafka's default is 16 KiB). */
+    public static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
     /**
      * How to run.
@@ -50,6 +54,11 @@ public final class StreamsRuntime implements AutoCloseable {
             p.put("processing.exception.handler.global.enabled", "true");
             // One memory budget for all RocksDB stores instead of a block cache and memtables per store.
             p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
+            // A reading makes ~11 small records (~100-150 B) on ~20 partitions per commit; with the 16 KiB
+            // default the producer's per-batch work was ~16% of the application's CPU (bench: 7,834 ->
+            // 9,200 readings/s, 126 -> 106 us per reading). Unprefixed, so an operator's batch.size or
+            // producer.batch.size wins; buffer.memory still bounds the producer's memory.
+            p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(PRODUCER_BATCH_BYTES));
             p.putAll(clientProperties);
             return p;
         }

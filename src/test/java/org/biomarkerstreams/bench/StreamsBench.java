@@ -214,7 +214,7 @@ public final class StreamsBench {
                 figure("backfill_wall_s", wall / 1e9, "s");
                 figure("changelog_bytes_per_reading", run.changelogBytes() / (double) Math.max(1, done), "B");
                 figure("output_bytes_per_reading", topicBytes(topics.outputs()) / (double) Math.max(1, done), "B");
-                recordsPerReading(run.appId, topics, done);
+                figure("records_written_per_reading", recordsPerReading(run.appId, topics, done, true), "records");
             }
             return rate;
         } finally {
@@ -548,6 +548,11 @@ public final class StreamsBench {
                         "changelog_bytes_per_reading_at_" + perPatient,
                         run.changelogBytes() / (double) Math.max(1, done + warm.readings()),
                         "B");
+                // What the readings made the topology write (warm-up included): history length changes the mix
+                // of outputs, so CPU per record written is the cost that should stay flat.
+                double records = recordsPerReading(run.appId, topics, done + warm.readings(), false);
+                figure("records_written_per_reading_at_" + perPatient, records, "records");
+                figure("cpu_us_per_record_written_at_" + perPatient, us / records, "us");
             } finally {
                 run.close();
             }
@@ -829,9 +834,10 @@ public final class StreamsBench {
 
     /**
      * Where the writes go: records written per reading processed to each output, changelog and repartition topic of
-     * the run (end offsets; under exactly_once_v2 they include one commit marker per partition per commit).
+     * the run (end offsets; under exactly_once_v2 they include one commit marker per partition per commit), in all;
+     * {@code itemized} prints them per topic.
      */
-    private void recordsPerReading(String appId, Topics topics, long readings) throws Exception {
+    private double recordsPerReading(String appId, Topics topics, long readings, boolean itemized) throws Exception {
         List<String> written = new ArrayList<>(topics.outputs());
         admin.listTopics().names().get().stream()
                 .filter(n -> n.startsWith(appId + "-"))
@@ -843,9 +849,11 @@ public final class StreamsBench {
         for (Map.Entry<String, Long> e : records.entrySet()) {
             double perReading = e.getValue() / (double) Math.max(1, readings);
             total += perReading;
-            info("records per reading: %.2f to %s", perReading, e.getKey().replace(appId + "-", "<app>-"));
+            if (itemized) {
+                info("records per reading: %.2f to %s", perReading, e.getKey().replace(appId + "-", "<app>-"));
+            }
         }
-        info("records per reading: %.2f in all", total);
+        return total;
     }
 
     /** Bytes on disk of every partition of {@code topics} (before any compaction: the active segment is never cleaned). */

@@ -1,12 +1,12 @@
 package org.biomarkerstreams.streams;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * Compact binary encoding of the processor's state values: a version byte, then fields in a fixed
@@ -17,21 +17,30 @@ final class StateCodec {
 
     private StateCodec() {}
 
-    /** Appends fields to a growing buffer. */
+    /**
+     * Appends fields to a growing buffer, big-endian: the bytes {@link java.io.DataOutputStream} would
+     * write (the format of every stored state), without its per-byte calls into a synchronized stream.
+     */
     static final class Writer {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        private final DataOutputStream out = new DataOutputStream(bytes);
+        private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+        private byte[] buffer = new byte[128];
+        private int size;
 
         Writer(int version) {
             writeByte(version);
         }
 
-        Writer writeByte(int v) {
-            try {
-                out.writeByte(v);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        private void ensure(int more) {
+            if (size + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
             }
+        }
+
+        Writer writeByte(int v) {
+            ensure(1);
+            buffer[size++] = (byte) v;
             return this;
         }
 
@@ -40,30 +49,21 @@ final class StateCodec {
         }
 
         Writer writeInt(int v) {
-            try {
-                out.writeInt(v);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            ensure(Integer.BYTES);
+            INT.set(buffer, size, v);
+            size += Integer.BYTES;
             return this;
         }
 
         Writer writeLong(long v) {
-            try {
-                out.writeLong(v);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            ensure(Long.BYTES);
+            LONG.set(buffer, size, v);
+            size += Long.BYTES;
             return this;
         }
 
         Writer writeDouble(double v) {
-            try {
-                out.writeDouble(v);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return writeLong(Double.doubleToLongBits(v));
         }
 
         Writer writeNullableDouble(Double v) {
@@ -98,16 +98,14 @@ final class StateCodec {
         }
 
         private Writer writeBytesRaw(byte[] v) {
-            try {
-                out.write(v);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            ensure(v.length);
+            System.arraycopy(v, 0, buffer, size, v.length);
+            size += v.length;
             return this;
         }
 
         byte[] toByteArray() {
-            return bytes.toByteArray();
+            return Arrays.copyOf(buffer, size);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.biomarkerstreams.bench;
 
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.serialization.Serde;
@@ -17,9 +16,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.biomarkerstreams.avro.LabReading;
-import org.biomarkerstreams.registry.RegistryConfig;
-import org.biomarkerstreams.registry.SchemaRegistries;
-import org.biomarkerstreams.streams.AvroSerdes;
 
 /**
  * The issue's two published anchors as Kafka Streams applications, run by {@link StreamsBench} on the same reading
@@ -57,10 +53,8 @@ public final class AnchorTopology {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
         String readings = args[4];
         String output = args[5];
-        Serde<LabReading> serde = new AvroSerdes(
-                        SchemaRegistries.forConfig(RegistryConfig.fromProperties(Map.of(RegistryConfig.URL, args[6]))),
-                        true) // registers the pass-through's output subject
-                .value(LabReading.class);
+        // Registers the pass-through's output subject.
+        Serde<LabReading> serde = BenchRegistry.readingSerde(args[6], true);
 
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, LabReading> in = builder.stream(readings, Consumed.with(Serdes.String(), serde));

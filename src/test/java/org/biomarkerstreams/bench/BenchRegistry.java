@@ -10,10 +10,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.serialization.Serde;
+import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
+import org.biomarkerstreams.registry.RegistryConfig;
+import org.biomarkerstreams.registry.SchemaRegistries;
 import org.biomarkerstreams.registry.SchemaRegistryException;
+import org.biomarkerstreams.streams.AvroSerdes;
 
 /**
  * The part of the Confluent Schema Registry REST API that the product's client uses (register, look up, schema by
@@ -27,6 +33,17 @@ final class BenchRegistry implements AutoCloseable {
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final HttpServer server;
+
+    /**
+     * The product's wire-format serde of readings, talking to the registry at {@code url} as the measured JVMs (raw
+     * consumer, anchors) do; {@code register} lets a serializer register its subject.
+     */
+    static Serde<LabReading> readingSerde(String url, boolean register) {
+        return new AvroSerdes(
+                        SchemaRegistries.forConfig(RegistryConfig.fromProperties(Map.of(RegistryConfig.URL, url))),
+                        register)
+                .value(LabReading.class);
+    }
 
     BenchRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -2,7 +2,6 @@ package org.biomarkerstreams.bench;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,9 +12,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.biomarkerstreams.avro.LabReading;
-import org.biomarkerstreams.registry.RegistryConfig;
-import org.biomarkerstreams.registry.SchemaRegistries;
-import org.biomarkerstreams.streams.AvroSerdes;
 
 /**
  * The ceiling: a plain {@link KafkaConsumer} reads the whole reading topic from the beginning and decodes every value
@@ -34,12 +30,8 @@ public final class RawConsume {
         String topic = args[1];
         String registryUrl = args[2];
         long expected = Long.parseLong(args[3]);
-        Deserializer<LabReading> values = new AvroSerdes(
-                        SchemaRegistries.forConfig(
-                                RegistryConfig.fromProperties(Map.of(RegistryConfig.URL, registryUrl))),
-                        false)
-                .value(LabReading.class)
-                .deserializer();
+        Deserializer<LabReading> values =
+                BenchRegistry.readingSerde(registryUrl, false).deserializer();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -735,10 +735,10 @@ public final class StreamsBench {
         final ChildJvm app;
         final long launched;
 
-        Run(String appId, List<String> inputs, String readings, ChildJvm app, long launched) {
+        Run(String appId, List<String> inputs, String readingsTopic, ChildJvm app, long launched) {
             this.appId = appId;
             this.inputs = inputs;
-            this.readingsTopic = readings;
+            this.readingsTopic = readingsTopic;
             this.app = app;
             this.launched = launched;
         }

@@ -1,13 +1,17 @@
 package org.biomarkerstreams;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Dependencies point inward: cli -> streams/ingest/ops -> domain (STYLE.md). */
+/**
+ * Dependencies point inward: cli -> app/api -> streams/ingest/protocol -> registry/domain
+ * (docs/architecture.md, "Layers").
+ */
 class ArchitectureTest {
 
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -15,21 +19,80 @@ class ArchitectureTest {
             .importPackages("org.biomarkerstreams");
 
     @Test
-    void shouldNotDependOnCliFromAnyOtherPackage() {
-        noClasses()
-                .that()
-                .resideOutsideOfPackage("org.biomarkerstreams.cli..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("org.biomarkerstreams.cli..")
+    void shouldKeepEveryPackageInItsLayer() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("cli")
+                .definedBy("org.biomarkerstreams.cli..")
+                .layer("demo")
+                .definedBy("org.biomarkerstreams.demo..")
+                .layer("app")
+                .definedBy("org.biomarkerstreams.app..")
+                .layer("api")
+                .definedBy("org.biomarkerstreams.api..")
+                .layer("streams")
+                .definedBy("org.biomarkerstreams.streams..")
+                .layer("ingest")
+                .definedBy("org.biomarkerstreams.ingest..")
+                .layer("protocol")
+                .definedBy("org.biomarkerstreams.protocol..")
+                .layer("registry")
+                .definedBy("org.biomarkerstreams.registry..")
+                .layer("domain")
+                .definedBy("org.biomarkerstreams.domain..")
+                .whereLayer("cli")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("demo")
+                .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("app")
+                .mayOnlyBeAccessedByLayers("cli", "demo")
+                .whereLayer("api")
+                .mayOnlyBeAccessedByLayers("cli", "demo", "app")
+                .whereLayer("streams")
+                .mayOnlyBeAccessedByLayers("cli", "demo", "app", "api")
+                .whereLayer("ingest")
+                .mayOnlyBeAccessedByLayers("cli", "demo", "app")
+                .whereLayer("protocol")
+                .mayOnlyBeAccessedByLayers("cli", "demo", "app")
+                .whereLayer("registry")
+                .mayOnlyBeAccessedByLayers("cli", "demo", "app", "api", "streams")
+                .because("a layer uses only the layers below it, so each can be read and tested on its own")
                 .check(MAIN);
     }
 
     @Test
-    void shouldKeepGeneratedAvroClassesOutOfDomainAndIngest() {
+    void shouldNotImportDemoCodeOutsideCliAndDemo() {
         noClasses()
                 .that()
-                .resideInAnyPackage("org.biomarkerstreams.domain..", "org.biomarkerstreams.ingest..")
+                .resideOutsideOfPackages("org.biomarkerstreams.cli..", "org.biomarkerstreams.demo..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.biomarkerstreams.demo..")
+                .because("synthetic cohorts and the embedded broker are for demonstrations, never for the product")
+                .check(MAIN);
+    }
+
+    @Test
+    void shouldKeepKafkaAvroAndJacksonOutOfDomain() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.biomarkerstreams.domain..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.apache.kafka..",
+                        "org.apache.avro..",
+                        "org.biomarkerstreams.avro..",
+                        "com.fasterxml.jackson..")
+                .because("domain is the product's rules in plain Java")
+                .check(MAIN);
+    }
+
+    @Test
+    void shouldKeepGeneratedAvroClassesOutOfIngestAndProtocol() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("org.biomarkerstreams.ingest..", "org.biomarkerstreams.protocol..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("org.biomarkerstreams.avro..", "org.apache.kafka..")
@@ -48,19 +111,9 @@ class ArchitectureTest {
                         "org.biomarkerstreams.domain..",
                         "org.biomarkerstreams.streams..",
                         "org.biomarkerstreams.ingest..",
-                        "org.biomarkerstreams.ops..")
+                        "org.biomarkerstreams.app..",
+                        "org.biomarkerstreams.api..")
                 .because("the registry client is a library any Kafka client can use")
-                .check(MAIN);
-    }
-
-    @Test
-    void shouldKeepStreamsFreeOfOperationsConcerns() {
-        noClasses()
-                .that()
-                .resideInAPackage("org.biomarkerstreams.streams..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage("org.biomarkerstreams.ops..")
                 .check(MAIN);
     }
 }

@@ -1,5 +1,8 @@
 package org.biomarkerstreams.cli;
 
+import org.biomarkerstreams.app.Hl7Ingest;
+import org.biomarkerstreams.app.Pipeline;
+import org.biomarkerstreams.demo.DemoShapes;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,13 +17,14 @@ import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
-import org.biomarkerstreams.ingest.CohortSpec;
-import org.biomarkerstreams.ingest.SyntheticCohort;
-import org.biomarkerstreams.ingest.hl7.Hl7FeedWriter;
-import org.biomarkerstreams.ingest.hl7.MllpSender;
-import org.biomarkerstreams.ops.ProtocolFile;
-import org.biomarkerstreams.ops.TopicExport;
-import org.biomarkerstreams.streams.CohortTable;
+import org.biomarkerstreams.demo.CohortSpec;
+import org.biomarkerstreams.demo.SyntheticCohort;
+import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
+import org.biomarkerstreams.demo.Hl7FeedWriter;
+import org.biomarkerstreams.demo.MllpSender;
+import org.biomarkerstreams.protocol.ProtocolFile;
+import org.biomarkerstreams.app.TopicExport;
+import org.biomarkerstreams.demo.CohortTable;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.PipelineCounters;
 import org.biomarkerstreams.streams.Topics;
@@ -119,14 +123,19 @@ final class DemoCommand implements Callable<Integer> {
                 cohort.readings().size(),
                 seed);
         Pipeline p = Pipeline.embedded(
-                pipeline.topologyConfig(Clock.systemUTC()), partitions, Optional.of(http.endpoint("localhost")));
+                EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults()),
+                pipeline.topologyConfig(Clock.systemUTC()),
+                partitions,
+                Optional.of(http.endpoint("localhost")));
         Hl7Ingest ingest = null;
         running = p;
         try {
             out.printf("Embedded Kafka broker at %s; pipeline running%n", p.bootstrapServers());
             p.dashboardUrl().ifPresent(url -> out.printf("Dashboard: %s (JSON API under %sapi/)%n", url, url));
             out.flush();
-            ingest = Hl7Ingest.start(hl7, mllpPort, p.bootstrapServers(), Map.of(), p, out);
+            ingest = Hl7Ingest.start(hl7.settings(), mllpPort, p);
+            out.printf("Listening for HL7 v2 over MLLP on port %d%n", ingest.port());
+            out.flush();
             // Trial events (randomization, infusion, discharge) come from the trial's systems; the lab
             // results come as a lab system sends them: HL7 over MLLP, acknowledged one by one.
             try (InputPublisher publisher = new InputPublisher(

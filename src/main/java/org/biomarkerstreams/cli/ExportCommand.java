@@ -1,5 +1,6 @@
 package org.biomarkerstreams.cli;
 
+import org.biomarkerstreams.app.OutputFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

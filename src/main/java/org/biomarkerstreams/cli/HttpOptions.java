@@ -1,5 +1,6 @@
 package org.biomarkerstreams.cli;
 
+import org.biomarkerstreams.app.Pipeline;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import picocli.CommandLine.Option;

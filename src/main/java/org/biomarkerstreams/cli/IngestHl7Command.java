@@ -3,9 +3,8 @@ package org.biomarkerstreams.cli;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.biomarkerstreams.ingest.hl7.MllpListener;
+import org.biomarkerstreams.app.Hl7Ingest;
 import org.biomarkerstreams.streams.AvroSerdes;
-import org.biomarkerstreams.streams.InputPublisher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,12 +44,15 @@ final class IngestHl7Command implements Callable<Integer> {
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
         CountDownLatch stopped = new CountDownLatch(1);
-        try (InputPublisher publisher = new InputPublisher(
-                        hl7.producerProperties(kafka.clientProperties()),
-                        bootstrap,
-                        pipeline.topics(),
-                        new AvroSerdes(kafka.registry(), true));
-                MllpListener listener = hl7.listen(port, pipeline.zone(), publisher, new SimpleMeterRegistry())) {
+        try (Hl7Ingest listener = Hl7Ingest.start(
+                hl7.settings(),
+                port,
+                pipeline.zone(),
+                bootstrap,
+                kafka.clientProperties(),
+                pipeline.topics(),
+                new AvroSerdes(kafka.registry(), true),
+                new SimpleMeterRegistry())) {
             spec.commandLine()
                     .getOut()
                     .printf("Listening for HL7 v2 over MLLP on port %d (Ctrl-C to stop)%n", listener.port());

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.biomarkerstreams.domain.Confirmation;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
-import org.biomarkerstreams.ops.ProtocolFile;
+import org.biomarkerstreams.protocol.ProtocolFile;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.streams.TopologyConfig;
 import picocli.CommandLine.Option;

@@ -1,5 +1,8 @@
 package org.biomarkerstreams.cli;
 
+import org.biomarkerstreams.app.OutputFiles;
+import org.biomarkerstreams.app.Pipeline;
+import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +23,7 @@ import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.ingest.FileReplay;
 import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
-import org.biomarkerstreams.ops.DeadLetterReplay;
+import org.biomarkerstreams.app.DeadLetterReplay;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.PipelineCounters;
@@ -126,7 +130,11 @@ final class ReplayCommand implements Callable<Integer> {
             }
             return 0;
         }
-        try (Pipeline p = Pipeline.embedded(pipeline.topologyConfig(Clock.systemUTC()), 1)) {
+        try (Pipeline p = Pipeline.embedded(
+                EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults()),
+                pipeline.topologyConfig(Clock.systemUTC()),
+                1,
+                Optional.empty())) {
             long started = System.nanoTime();
             long sent;
             try (InputPublisher publisher = new InputPublisher(

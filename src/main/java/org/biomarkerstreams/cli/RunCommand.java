@@ -1,5 +1,7 @@
 package org.biomarkerstreams.cli;
 
+import org.biomarkerstreams.app.Hl7Ingest;
+import org.biomarkerstreams.app.Pipeline;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.biomarkerstreams.ops.StreamsRuntime;
+import org.biomarkerstreams.app.StreamsRuntime;
 import org.biomarkerstreams.streams.AvroSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,13 +99,11 @@ final class RunCommand implements Callable<Integer> {
             runtime = p.runtime();
             try (Hl7Ingest ingest = mllpPort == null
                     ? null
-                    : Hl7Ingest.start(
-                            hl7,
-                            mllpPort,
-                            bootstrap,
-                            kafka.clientProperties(),
-                            p,
-                            spec.commandLine().getOut())) {
+                    : Hl7Ingest.start(hl7.settings(), mllpPort, p)) {
+                if (ingest != null) {
+                    spec.commandLine().getOut().printf("Listening for HL7 v2 over MLLP on port %d%n", ingest.port());
+                    spec.commandLine().getOut().flush();
+                }
                 p.runtime().awaitStopped();
             } finally {
                 runtime = null;

@@ -1,5 +1,7 @@
 package org.biomarkerstreams.streams;
 
+import org.biomarkerstreams.streams.patient.PatientInput;
+import org.biomarkerstreams.streams.patient.PatientProcessor;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;

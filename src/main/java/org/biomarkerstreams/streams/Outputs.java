@@ -1,5 +1,8 @@
 package org.biomarkerstreams.streams;
 
+import org.biomarkerstreams.streams.patient.AnalyteState;
+import org.biomarkerstreams.streams.patient.PatientProcessor;
+import org.biomarkerstreams.streams.patient.StoredReading;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,18 +32,18 @@ import org.biomarkerstreams.domain.VisitWindow;
  * patient id becomes what the outputs show ({@link TopologyConfig#pseudonym()}): everything downstream of the
  * patient processor (views, alerts, cohort contributions) sees the pseudonym.
  */
-final class Outputs {
+public final class Outputs {
 
     /**
      * Header of a record re-emitted for an exact duplicate input under at_least_once: downstream
      * processors re-send what they derive from it even when their state says it was sent.
      */
-    static final String REDELIVERY_HEADER = "biomarker.redelivery";
+    public static final String REDELIVERY_HEADER = "biomarker.redelivery";
 
-    static final byte[] REDELIVERY_MARK = {1};
+    public static final byte[] REDELIVERY_MARK = {1};
 
     /** An output record with its key; the value's type decides the topic. */
-    record Keyed(String key, SpecificRecord value) {}
+    public record Keyed(String key, SpecificRecord value) {}
 
     private final TopologyConfig config;
     private final Pseudonym pseudonym;
@@ -49,13 +52,13 @@ final class Outputs {
     private String lastPatient;
     private String lastShown;
 
-    Outputs(TopologyConfig config) {
+    public Outputs(TopologyConfig config) {
         this.config = config;
         this.pseudonym = config.pseudonym();
     }
 
     /** What stands for the patient in output keys and values: the pseudonym when one is configured. */
-    String shown(PatientProcessor.PatientContext patient) {
+    public String shown(PatientProcessor.PatientContext patient) {
         String id = patient.id();
         if (!pseudonym.enabled()) {
             return id;
@@ -67,15 +70,15 @@ final class Outputs {
         return lastShown;
     }
 
-    static String perAnalyteKey(String patientId, String analyte) {
+    public static String perAnalyteKey(String patientId, String analyte) {
         return patientId + '|' + analyte;
     }
 
-    static String perReadingKey(String patientId, String readingId) {
+    public static String perReadingKey(String patientId, String readingId) {
         return patientId + '|' + readingId;
     }
 
-    Keyed point(PatientProcessor.PatientContext patient, String analyte, StoredReading r, AnalyteState.Pick baseline) {
+    public Keyed point(PatientProcessor.PatientContext patient, String analyte, StoredReading r, AnalyteState.Pick baseline) {
         TrajectoryPoint.Builder b = pointBuilder(patient, analyte, r);
         Instant anchor = patient.anchor();
         if (anchor != null) {
@@ -91,7 +94,7 @@ final class Outputs {
         return new Keyed(perReadingKey(shown(patient), b.getReadingId()), b.build());
     }
 
-    Keyed retractedPoint(PatientProcessor.PatientContext patient, String analyte, StoredReading r, long revision) {
+    public Keyed retractedPoint(PatientProcessor.PatientContext patient, String analyte, StoredReading r, long revision) {
         TrajectoryPoint.Builder b = pointBuilder(patient, analyte, r)
                 .setRevision(revision)
                 .setStatus(ResultStatus.DELETED)
@@ -126,7 +129,7 @@ final class Outputs {
                 .setReceivedAt(r.receivedAt());
     }
 
-    Keyed summary(
+    public Keyed summary(
             PatientProcessor.PatientContext patient,
             String analyte,
             AnalyteState st,
@@ -162,7 +165,7 @@ final class Outputs {
         return new Keyed(perAnalyteKey(shown(patient), analyte), s);
     }
 
-    Keyed timeToNormalization(
+    public Keyed timeToNormalization(
             PatientProcessor.PatientContext patient,
             String analyte,
             org.biomarkerstreams.domain.TimeToNormalization t) {
@@ -193,7 +196,7 @@ final class Outputs {
     }
 
     /** Whether a {@link #fingerprint} of a time-to-normalization record is an event (cnsr 0). */
-    static boolean isEvent(byte[] ttnFingerprint) {
+    public static boolean isEvent(byte[] ttnFingerprint) {
         try {
             TimeToNormalization r = new SpecificDatumReader<>(TimeToNormalization.class)
                     .read(null, DecoderFactory.get().binaryDecoder(ttnFingerprint, null));
@@ -204,7 +207,7 @@ final class Outputs {
     }
 
     /** Avro binary of a record, to tell whether an output changed since it was last emitted. */
-    static byte[] fingerprint(SpecificRecord record) {
+    public static byte[] fingerprint(SpecificRecord record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {

@@ -80,7 +80,7 @@ public final class PipelineCounters {
      * Registers the per-topic meters of the inputs at zero (and their freshness gauges), so that a
      * scrape shows them before the first record and {@code rate()} has a starting point.
      */
-    void watchInputs(Collection<String> topics, Collection<String> errorCodes) {
+    public void watchInputs(Collection<String> topics, Collection<String> errorCodes) {
         for (String topic : topics) {
             counter(IN, topic, null);
             counter(ACCEPTED, topic, null);
@@ -95,52 +95,52 @@ public final class PipelineCounters {
     }
 
     /** Registers the alert counters of these kinds and the normalization counters of these analytes at zero. */
-    void watchOutputs(Collection<String> alertKinds, Collection<String> primaryAnalytes) {
+    public void watchOutputs(Collection<String> alertKinds, Collection<String> primaryAnalytes) {
         alertKinds.forEach(k -> tagged(ALERTS, "kind", k));
         primaryAnalytes.forEach(a -> tagged(NORMALIZATION_EVENTS, "analyte", a));
     }
 
-    void in(String topic) {
+    public void in(String topic) {
         counter(IN, topic, null).increment();
     }
 
-    void accepted(String topic) {
+    public void accepted(String topic) {
         counter(ACCEPTED, topic, null).increment();
     }
 
-    void deadLettered(String topic, String code) {
+    public void deadLettered(String topic, String code) {
         counter(DEAD_LETTERED, topic, code).increment();
     }
 
-    void duplicate(String topic) {
+    public void duplicate(String topic) {
         counter(DUPLICATES, topic, null).increment();
     }
 
-    void corrected(String topic) {
+    public void corrected(String topic) {
         counter(CORRECTIONS, topic, null).increment();
     }
 
-    void retracted(String topic) {
+    public void retracted(String topic) {
         counter(RETRACTIONS, topic, null).increment();
     }
 
-    void alert(String kind) {
+    public void alert(String kind) {
         tagged(ALERTS, "kind", kind).increment();
     }
 
     /** A patient's time-to-normalization record turned into an event (cnsr 0) for this analyte. */
-    void normalized(String analyte) {
+    public void normalized(String analyte) {
         tagged(NORMALIZATION_EVENTS, "analyte", analyte).increment();
     }
 
     /** An input record's outputs were emitted now; {@code ingestedAt} is when it entered the pipeline. */
-    void emitted(Instant ingestedAt) {
+    public void emitted(Instant ingestedAt) {
         long millis = clock.millis() - ingestedAt.toEpochMilli();
         latency.record(Math.max(0L, millis), TimeUnit.MILLISECONDS);
     }
 
     /** A record with this (event) timestamp was read from an input topic. */
-    void seen(String topic, long timestamp) {
+    public void seen(String topic, long timestamp) {
         freshness(topic).accumulateAndGet(timestamp, Math::max);
     }
 

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * order. Hand-written because it runs for every reading and state values are internal (changelog
  * only, never a wire contract); the version byte lets a later release read what this one wrote.
  */
-final class StateCodec {
+public final class StateCodec {
 
     private StateCodec() {}
 
@@ -21,14 +21,14 @@ final class StateCodec {
      * Appends fields to a growing buffer, big-endian: the bytes {@link java.io.DataOutputStream} would
      * write (the format of every stored state), without its per-byte calls into a synchronized stream.
      */
-    static final class Writer {
+    public static final class Writer {
         private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
         private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
         private byte[] buffer = new byte[128];
         private int size;
 
-        Writer(int version) {
+        public Writer(int version) {
             writeByte(version);
         }
 
@@ -38,49 +38,49 @@ final class StateCodec {
             }
         }
 
-        Writer writeByte(int v) {
+        public Writer writeByte(int v) {
             ensure(1);
             buffer[size++] = (byte) v;
             return this;
         }
 
-        Writer writeBoolean(boolean v) {
+        public Writer writeBoolean(boolean v) {
             return writeByte(v ? 1 : 0);
         }
 
-        Writer writeInt(int v) {
+        public Writer writeInt(int v) {
             ensure(Integer.BYTES);
             INT.set(buffer, size, v);
             size += Integer.BYTES;
             return this;
         }
 
-        Writer writeLong(long v) {
+        public Writer writeLong(long v) {
             ensure(Long.BYTES);
             LONG.set(buffer, size, v);
             size += Long.BYTES;
             return this;
         }
 
-        Writer writeDouble(double v) {
+        public Writer writeDouble(double v) {
             return writeLong(Double.doubleToLongBits(v));
         }
 
-        Writer writeNullableDouble(Double v) {
+        public Writer writeNullableDouble(Double v) {
             writeBoolean(v != null);
             return v == null ? this : writeDouble(v);
         }
 
-        Writer writeNullableBoolean(Boolean v) {
+        public Writer writeNullableBoolean(Boolean v) {
             return writeByte(v == null ? 2 : v ? 1 : 0);
         }
 
-        Writer writeNullableInstant(Instant v) {
+        public Writer writeNullableInstant(Instant v) {
             writeBoolean(v != null);
             return v == null ? this : writeLong(v.toEpochMilli());
         }
 
-        Writer writeString(String v) {
+        public Writer writeString(String v) {
             if (v == null) {
                 return writeInt(-1);
             }
@@ -89,7 +89,7 @@ final class StateCodec {
             return writeBytesRaw(utf8);
         }
 
-        Writer writeBytes(byte[] v) {
+        public Writer writeBytes(byte[] v) {
             if (v == null) {
                 return writeInt(-1);
             }
@@ -104,17 +104,17 @@ final class StateCodec {
             return this;
         }
 
-        byte[] toByteArray() {
+        public byte[] toByteArray() {
             return Arrays.copyOf(buffer, size);
         }
     }
 
     /** Reads fields in the order they were written. */
-    static final class Reader {
+    public static final class Reader {
         private final ByteBuffer in;
         private final int version;
 
-        Reader(byte[] data, int maxVersion, String what) {
+        public Reader(byte[] data, int maxVersion, String what) {
             this.in = ByteBuffer.wrap(data);
             this.version = in.get();
             if (version < 1 || version > maxVersion) {
@@ -123,44 +123,44 @@ final class StateCodec {
             }
         }
 
-        int version() {
+        public int version() {
             return version;
         }
 
-        int readByte() {
+        public int readByte() {
             return in.get();
         }
 
-        boolean readBoolean() {
+        public boolean readBoolean() {
             return in.get() != 0;
         }
 
-        int readInt() {
+        public int readInt() {
             return in.getInt();
         }
 
-        long readLong() {
+        public long readLong() {
             return in.getLong();
         }
 
-        double readDouble() {
+        public double readDouble() {
             return in.getDouble();
         }
 
-        Double readNullableDouble() {
+        public Double readNullableDouble() {
             return readBoolean() ? in.getDouble() : null;
         }
 
-        Boolean readNullableBoolean() {
+        public Boolean readNullableBoolean() {
             int v = in.get();
             return v == 2 ? null : v == 1;
         }
 
-        Instant readNullableInstant() {
+        public Instant readNullableInstant() {
             return readBoolean() ? Instant.ofEpochMilli(in.getLong()) : null;
         }
 
-        String readString() {
+        public String readString() {
             int length = in.getInt();
             if (length < 0) {
                 return null;
@@ -170,7 +170,7 @@ final class StateCodec {
             return s;
         }
 
-        byte[] readBytes() {
+        public byte[] readBytes() {
             int length = in.getInt();
             if (length < 0) {
                 return null;

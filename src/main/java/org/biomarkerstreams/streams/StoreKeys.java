@@ -11,18 +11,18 @@ import org.apache.kafka.common.utils.Bytes;
  * flipped so byte order equals time order (RocksDB and Kafka's in-memory stores both compare
  * unsigned bytes).
  */
-final class StoreKeys {
+public final class StoreKeys {
 
-    static final byte SEPARATOR = 0;
+    public static final byte SEPARATOR = 0;
 
     private StoreKeys() {}
 
     /** Patient ids and reading ids are free text from outside; the separator must not occur in them. */
-    static boolean isKeySafe(String id) {
+    public static boolean isKeySafe(String id) {
         return id != null && !id.isEmpty() && id.indexOf('\0') < 0;
     }
 
-    static Bytes reading(String patientId, String analyte, long atMillis, String readingId) {
+    public static Bytes reading(String patientId, String analyte, long atMillis, String readingId) {
         byte[] prefix = prefix(patientId, analyte);
         byte[] id = readingId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(prefix.length + Long.BYTES + id.length)
@@ -33,7 +33,7 @@ final class StoreKeys {
     }
 
     /** Lower bound of the readings at or after {@code atMillis} (inclusive in a range scan). */
-    static Bytes readingsFrom(String patientId, String analyte, long atMillis) {
+    public static Bytes readingsFrom(String patientId, String analyte, long atMillis) {
         byte[] prefix = prefix(patientId, analyte);
         return Bytes.wrap(ByteBuffer.allocate(prefix.length + Long.BYTES)
                 .put(prefix)
@@ -45,19 +45,19 @@ final class StoreKeys {
      * Upper bound that admits readings strictly before {@code atMillis}: every stored key at that time
      * carries a non-empty reading id and so sorts after the bound.
      */
-    static Bytes readingsBefore(String patientId, String analyte, long atMillis) {
+    public static Bytes readingsBefore(String patientId, String analyte, long atMillis) {
         return readingsFrom(patientId, analyte, atMillis);
     }
 
     /** Upper bound that admits readings at or before {@code atMillis}. */
-    static Bytes readingsUpTo(String patientId, String analyte, long atMillis) {
+    public static Bytes readingsUpTo(String patientId, String analyte, long atMillis) {
         return atMillis == Long.MAX_VALUE
                 ? readingsAll(patientId, analyte, true)
                 : readingsFrom(patientId, analyte, atMillis + 1);
     }
 
     /** Bounds of all readings of one analyte of one patient. */
-    static Bytes readingsAll(String patientId, String analyte, boolean upper) {
+    public static Bytes readingsAll(String patientId, String analyte, boolean upper) {
         byte[] prefix = prefix(patientId, analyte);
         ByteBuffer b = ByteBuffer.allocate(prefix.length + Long.BYTES + 1).put(prefix);
         if (upper) {
@@ -69,31 +69,31 @@ final class StoreKeys {
     }
 
     /** Bounds of every reading of one patient, all analytes. */
-    static Bytes patientFrom(String patientId) {
+    public static Bytes patientFrom(String patientId) {
         byte[] p = patientId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(
                 ByteBuffer.allocate(p.length + 1).put(p).put(SEPARATOR).array());
     }
 
-    static Bytes patientTo(String patientId) {
+    public static Bytes patientTo(String patientId) {
         byte[] p = patientId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(p.length + 1).put(p).put((byte) 1).array());
     }
 
-    static String patientAnalyte(String patientId, String analyte) {
+    public static String patientAnalyte(String patientId, String analyte) {
         return patientId + '\0' + analyte;
     }
 
-    static String patientReading(String patientId, String readingId) {
+    public static String patientReading(String patientId, String readingId) {
         return patientId + '\0' + readingId;
     }
 
-    static String patientEvent(String patientId, String eventId) {
+    public static String patientEvent(String patientId, String eventId) {
         return patientId + '\0' + eventId;
     }
 
     /** Close-schedule key: due time first so a range scan up to stream time finds what is due. */
-    static Bytes closeAt(long dueMillis, String patientId) {
+    public static Bytes closeAt(long dueMillis, String patientId) {
         byte[] id = patientId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length)
                 .putLong(sortable(dueMillis))
@@ -101,7 +101,7 @@ final class StoreKeys {
                 .array());
     }
 
-    static Bytes closeScheduleUpTo(long dueMillis) {
+    public static Bytes closeScheduleUpTo(long dueMillis) {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1)
                 .putLong(sortable(dueMillis))
                 .put((byte) -1)
@@ -109,20 +109,20 @@ final class StoreKeys {
     }
 
     /** Lower bound of the close-schedule entries due at or after {@code dueMillis}. */
-    static Bytes closeScheduleFrom(long dueMillis) {
+    public static Bytes closeScheduleFrom(long dueMillis) {
         return Bytes.wrap(
                 ByteBuffer.allocate(Long.BYTES).putLong(sortable(dueMillis)).array());
     }
 
-    static Bytes closeScheduleEnd() {
+    public static Bytes closeScheduleEnd() {
         return closeScheduleUpTo(Long.MAX_VALUE);
     }
 
-    static long closeTime(Bytes key) {
+    public static long closeTime(Bytes key) {
         return ByteBuffer.wrap(key.get(), 0, Long.BYTES).getLong() ^ Long.MIN_VALUE;
     }
 
-    static String closePatient(Bytes key) {
+    public static String closePatient(Bytes key) {
         byte[] k = key.get();
         return new String(k, Long.BYTES, k.length - Long.BYTES, StandardCharsets.UTF_8);
     }

@@ -10,8 +10,8 @@ import java.util.TreeMap;
 import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
-import org.biomarkerstreams.ingest.CohortSpec;
-import org.biomarkerstreams.ingest.SyntheticCohort;
+import org.biomarkerstreams.demo.CohortSpec;
+import org.biomarkerstreams.demo.SyntheticCohort;
 
 /**
  * Benchmark input of any size: {@code patients} patients of a {@link SyntheticCohort} (so real arms, anchors, LOINC

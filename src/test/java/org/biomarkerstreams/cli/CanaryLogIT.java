@@ -1,5 +1,7 @@
 package org.biomarkerstreams.cli;
 
+import org.biomarkerstreams.app.DurableHl7Handler;
+import org.biomarkerstreams.app.Pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,8 +36,8 @@ import org.biomarkerstreams.domain.ResultStatus;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ingest.hl7.MllpListener;
-import org.biomarkerstreams.ops.StreamsRuntime;
-import org.biomarkerstreams.ops.TopicExport;
+import org.biomarkerstreams.app.StreamsRuntime;
+import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputPublisher;

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.biomarkerstreams.ingest.SyntheticCohort;
+import org.biomarkerstreams.demo.SyntheticCohort;
 import org.biomarkerstreams.streams.AvroJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

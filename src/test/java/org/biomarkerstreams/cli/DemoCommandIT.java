@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.biomarkerstreams.streams.CohortTable;
+import org.biomarkerstreams.demo.CohortTable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -1,5 +1,6 @@
 package org.biomarkerstreams.cli;
 
+import org.biomarkerstreams.app.DurableHl7Handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,7 +16,7 @@ import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ingest.hl7.MllpListener;
-import org.biomarkerstreams.ops.TopicExport;
+import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.streams.AvroSerdes;

@@ -1,5 +1,6 @@
 package org.biomarkerstreams.cli;
 
+import org.biomarkerstreams.app.Pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,15 +34,15 @@ import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.SiteProfile;
-import org.biomarkerstreams.ingest.CohortSpec;
-import org.biomarkerstreams.ingest.SyntheticCohort;
-import org.biomarkerstreams.ops.StreamsRuntime;
-import org.biomarkerstreams.ops.TopicExport;
+import org.biomarkerstreams.demo.CohortSpec;
+import org.biomarkerstreams.demo.SyntheticCohort;
+import org.biomarkerstreams.app.StreamsRuntime;
+import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
 import org.biomarkerstreams.streams.AvroJson;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputPublisher;
-import org.biomarkerstreams.streams.PatientViews;
+import org.biomarkerstreams.streams.patient.PatientViews;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.streams.TopologyConfig;
 import org.biomarkerstreams.testing.KafkaClusterExtension;

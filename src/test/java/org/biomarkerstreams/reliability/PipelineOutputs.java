@@ -18,7 +18,7 @@ import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.NormalizationCurve;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
-import org.biomarkerstreams.ops.TopicExport;
+import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.Topics;
 

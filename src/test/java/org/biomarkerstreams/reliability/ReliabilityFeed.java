@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.ResultStatus;
-import org.biomarkerstreams.ingest.CohortSpec;
-import org.biomarkerstreams.ingest.SyntheticCohort;
+import org.biomarkerstreams.demo.CohortSpec;
+import org.biomarkerstreams.demo.SyntheticCohort;
 import org.biomarkerstreams.streams.InputPublisher;
 
 /**

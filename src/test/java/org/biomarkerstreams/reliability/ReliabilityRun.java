@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.biomarkerstreams.ops.CatchUp;
+import org.biomarkerstreams.app.CatchUp;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.streams.AvroSerdes;

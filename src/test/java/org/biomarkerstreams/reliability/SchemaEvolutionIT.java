@@ -45,7 +45,7 @@ import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.SiteProfile;
-import org.biomarkerstreams.ops.StreamsRuntime;
+import org.biomarkerstreams.app.StreamsRuntime;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.SchemaRegistryException;

@@ -1,5 +1,8 @@
 package org.biomarkerstreams.streams;
 
+import org.biomarkerstreams.streams.patient.AnalyteState;
+import org.biomarkerstreams.streams.patient.PatientProcessor;
+import org.biomarkerstreams.streams.patient.StoredReading;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,14 +34,14 @@ import org.biomarkerstreams.domain.VisitWindow;
  * of records (highest revision per reading and event id, retractions removed), sort each patient's
  * readings, and compute every output from scratch with plain loops. No incremental state, no stores.
  */
-final class BatchOracle {
+public final class BatchOracle {
 
     private final TopologyConfig config;
     private final Protocol protocol;
     private final ReadingNormalizer normalizer;
     private final Outputs outputs;
 
-    BatchOracle(TopologyConfig config) {
+    public BatchOracle(TopologyConfig config) {
         this.config = config;
         this.protocol = config.protocol();
         this.normalizer = new ReadingNormalizer(config.profile(), new UnitConverter());
@@ -48,7 +51,7 @@ final class BatchOracle {
     private record Live(String analyte, StoredReading reading) {}
 
     /** Expected latest output per key; readings and events are every input that is valid. */
-    Map<String, SpecificRecord> expected(List<RawReading> readings, List<RawClinicalEvent> events, Instant streamTime) {
+    public Map<String, SpecificRecord> expected(List<RawReading> readings, List<RawClinicalEvent> events, Instant streamTime) {
         Map<String, RawReading> finalReadings = new TreeMap<>();
         for (RawReading r : readings) {
             finalReadings.merge(

@@ -1,5 +1,6 @@
 package org.biomarkerstreams.streams;
 
+import org.biomarkerstreams.streams.patient.PatientProcessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.biomarkerstreams.streams.Fixtures.DAY_1;

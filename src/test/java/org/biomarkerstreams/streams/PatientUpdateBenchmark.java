@@ -1,5 +1,7 @@
 package org.biomarkerstreams.streams;
 
+import org.biomarkerstreams.streams.patient.PatientInput;
+import org.biomarkerstreams.streams.patient.PatientProcessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

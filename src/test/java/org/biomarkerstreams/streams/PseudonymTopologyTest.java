@@ -1,5 +1,7 @@
 package org.biomarkerstreams.streams;
 
+import org.biomarkerstreams.streams.patient.PatientProcessor;
+import org.biomarkerstreams.streams.patient.PatientViews;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.biomarkerstreams.streams.Fixtures.DAY_1;
 import static org.biomarkerstreams.streams.Fixtures.DAY_3;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.biomarkerstreams.ops.TopicExport;
+import org.biomarkerstreams.app.TopicExport;
 
 /** Every committed value of a topic, in partition order: what a test reads back from an output. */
 public final class TopicValues {

@@ -1,0 +1,349 @@
+package org.biomarkerstreams.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.domain.AnalyteDefinition;
+import org.biomarkerstreams.domain.AssayType;
+import org.biomarkerstreams.domain.Blinding;
+import org.biomarkerstreams.domain.Pseudonym;
+import org.biomarkerstreams.domain.ReferenceInterval;
+import org.biomarkerstreams.domain.SiteProfile;
+import org.biomarkerstreams.streams.AvroJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the JSON API from interactive queries. A patient request is answered from the local store when
+ * this instance owns the patient's partition, and otherwise forwarded once to the owner's {@code
+ * application.server}; cohort requests are answered from the global stores every instance has. Records
+ * are written with their Avro field names ({@link AvroJson}).
+ *
+ * <p>Statuses: 400 for an analyte the site profile does not know, 404 for a patient with no data, 503
+ * (with Retry-After) while stores are not queryable or ownership is unknown or moving.
+ */
+final class QueryService {
+
+    private static final Logger log = LoggerFactory.getLogger(QueryService.class);
+
+    private final SiteProfile profile;
+    private final Forwarder forwarder;
+    private volatile Attached attached;
+
+    private final Blinding blinding;
+    private final boolean pseudonymous;
+
+    private record Attached(QueryViews views, HostInfo self) {}
+
+    QueryService(SiteProfile profile, Forwarder forwarder) {
+        this(profile, Blinding.none(), forwarder);
+    }
+
+    /** A blinded protocol's arms are shown by their neutral codes in patient answers too (the dashboard's patient view). */
+    QueryService(SiteProfile profile, Blinding blinding, Forwarder forwarder) {
+        this(profile, blinding, false, forwarder);
+    }
+
+    /**
+     * With {@code pseudonymous}, the views hold pseudonyms (the topology's pseudonym key is set): a patient is
+     * asked for by pseudonym, and anything that is not shaped like one is unknown, so the patient id itself is
+     * never looked up, forwarded, or answered. A pseudonym's partition cannot be computed (the inputs are
+     * partitioned by the id it hides), so an instance looks in all of its own partitions and then asks each
+     * other instance once; patient queries are a dashboard's rate, and there are a few instances.
+     */
+    QueryService(SiteProfile profile, Blinding blinding, boolean pseudonymous, Forwarder forwarder) {
+        this.profile = profile;
+        this.blinding = blinding;
+        this.pseudonymous = pseudonymous;
+        this.forwarder = forwarder;
+    }
+
+    /** From now on, answer from these views; {@code self} is this instance's {@code application.server}. */
+    void attach(QueryViews views, HostInfo self) {
+        this.attached = new Attached(views, self);
+    }
+
+    /**
+     * The reply to an API request (not an asset).
+     *
+     * @param forwarded whether another instance forwarded it (then it is never forwarded again)
+     * @param rawPathAndQuery the request's raw path and query, to forward unchanged
+     */
+    Reply handle(ApiRequest request, boolean forwarded, String rawPathAndQuery) {
+        try {
+            if (request instanceof ApiRequest.Live) {
+                return live();
+            } else if (request instanceof ApiRequest.Ready) {
+                return ready();
+            } else if (request instanceof ApiRequest.Analytes) {
+                return analytes();
+            } else if (request instanceof ApiRequest.PatientTrajectory t) {
+                return patient(t.patientId(), t.analyte(), true, forwarded, rawPathAndQuery);
+            } else if (request instanceof ApiRequest.PatientSummary s) {
+                return patient(s.patientId(), null, false, forwarded, rawPathAndQuery);
+            } else if (request instanceof ApiRequest.CohortVisits v) {
+                return cohort(v.analyte(), "visits", true);
+            } else if (request instanceof ApiRequest.CohortNormalization n) {
+                return cohort(n.analyte(), "curves", false);
+            }
+            return Reply.error(404, "not an API route");
+        } catch (InvalidStateStoreException e) {
+            // Rebalancing, restoring, starting or stopping: the caller should retry shortly.
+            log.debug(
+                    "{} not answerable now: {}",
+                    request.template(),
+                    e.getClass().getSimpleName());
+            return unavailable("state stores are not queryable right now (rebalancing or restoring); retry");
+        } catch (StreamsException | IllegalStateException e) {
+            // Not started or already closed; the message names no key.
+            log.warn("{} not answerable: {}", request.template(), e.toString());
+            return unavailable("the topology is not running; retry");
+        }
+    }
+
+    private Reply live() {
+        Attached a = attached;
+        KafkaStreams.State s = a == null ? null : a.views().state();
+        boolean dead = s == KafkaStreams.State.ERROR
+                || s == KafkaStreams.State.PENDING_ERROR
+                || s == KafkaStreams.State.NOT_RUNNING;
+        return status(dead ? 503 : 200, s);
+    }
+
+    private Reply ready() {
+        Attached a = attached;
+        KafkaStreams.State s = a == null ? null : a.views().state();
+        return status(s == KafkaStreams.State.RUNNING ? 200 : 503, s);
+    }
+
+    private static Reply status(int code, KafkaStreams.State s) {
+        return Reply.json(code, json -> {
+            json.writeStartObject();
+            json.writeStringField("state", s == null ? "STARTING" : s.name());
+            json.writeEndObject();
+        });
+    }
+
+    private Reply analytes() {
+        return Reply.json(200, json -> {
+            json.writeStartObject();
+            json.writeArrayFieldStart("analytes");
+            for (AnalyteDefinition a : profile.analytes()) {
+                json.writeStartObject();
+                json.writeStringField("analyte", a.paramcd());
+                json.writeStringField("name", a.name());
+                json.writeStringField("unit", a.canonicalUnit());
+                json.writeStringField("role", a.role().name());
+                json.writeArrayFieldStart("intervals");
+                for (Map.Entry<AssayType, ReferenceInterval> e : new java.util.TreeMap<>(a.intervals()).entrySet()) {
+                    ReferenceInterval i = e.getValue();
+                    json.writeStartObject();
+                    json.writeStringField(
+                            "assayType",
+                            e.getKey() == AssayType.NONE ? null : e.getKey().name());
+                    writeNullable(json, "low", i.low());
+                    writeNullable(json, "high", i.high());
+                    json.writeBooleanField("lowInclusive", i.lowInclusive());
+                    json.writeBooleanField("highInclusive", i.highInclusive());
+                    json.writeStringField("text", i.text());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    private static void writeNullable(JsonGenerator json, String field, Double value) throws IOException {
+        if (value == null) {
+            json.writeNullField(field);
+        } else {
+            json.writeNumberField(field, value);
+        }
+    }
+
+    private BiomarkerSummary blinded(BiomarkerSummary s) {
+        return blinding.blinded() && s.getArm() != null
+                ? BiomarkerSummary.newBuilder(s)
+                        .setArm(blinding.label(s.getArm()))
+                        .build()
+                : s;
+    }
+
+    private Reply patient(
+            String patientId, String analyteParam, boolean trajectory, boolean forwarded, String rawPathAndQuery) {
+        Optional<String> analyte = Optional.empty();
+        if (analyteParam != null) {
+            analyte = canonical(analyteParam);
+            if (analyte.isEmpty()) {
+                return unknownAnalyte();
+            }
+        }
+        Attached a = attached;
+        if (a == null) {
+            return unavailable("the topology is starting; retry");
+        }
+        String only = analyte.orElse(null);
+        if (pseudonymous) {
+            return byPseudonym(a, patientId, only, trajectory, forwarded, rawPathAndQuery);
+        }
+        KeyQueryMetadata owner = a.views().owner(patientId);
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.partition() < 0) {
+            return unavailable("the owner of this patient is not known yet (rebalancing); retry");
+        }
+        if (!owner.activeHost().equals(a.self())) {
+            if (forwarded) {
+                // The forwarding instance's metadata is stale, or ours is: do not bounce the request around.
+                return unavailable("this patient's partition is moving between instances; retry");
+            }
+            return forward(owner.activeHost(), rawPathAndQuery);
+        }
+        int partition = owner.partition();
+        return answer(patientId, only, trajectory, a.views().summaries(partition, patientId), which -> a.views()
+                .trajectory(partition, patientId, which));
+    }
+
+    private Reply byPseudonym(
+            Attached a,
+            String pseudonym,
+            String analyte,
+            boolean trajectory,
+            boolean forwarded,
+            String rawPathAndQuery) {
+        if (!Pseudonym.looksLike(pseudonym)) {
+            return unknownPatient();
+        }
+        Reply local = answer(pseudonym, analyte, trajectory, a.views().localSummaries(pseudonym), only -> a.views()
+                .localTrajectory(pseudonym, only));
+        if (local.status() != 404 || forwarded) {
+            return local;
+        }
+        boolean unsure = a.views().state() != KafkaStreams.State.RUNNING;
+        for (HostInfo other : a.views().instances()) {
+            if (other.equals(a.self())) {
+                continue;
+            }
+            Reply reply = forward(other, rawPathAndQuery);
+            if (reply.status() == 200) {
+                return reply;
+            }
+            unsure |= reply.status() != 404;
+        }
+        // While an instance cannot answer, "no such patient" might be wrong: have the caller retry.
+        return unsure ? unavailable("not every instance could answer for this patient now; retry") : local;
+    }
+
+    /** The reply for one patient from its summaries and trajectory points (by analyte, null: all). */
+    private Reply answer(
+            String patientId,
+            String only,
+            boolean trajectory,
+            List<BiomarkerSummary> stored,
+            java.util.function.Function<String, List<TrajectoryPoint>> pointsOf) {
+        List<BiomarkerSummary> summaries = stored.stream().map(this::blinded).toList();
+        if (!trajectory) {
+            return summaries.isEmpty()
+                    ? unknownPatient()
+                    : Reply.json(200, json -> {
+                        json.writeStartObject();
+                        json.writeStringField("patientId", patientId);
+                        writeRecords(json, "summaries", summaries);
+                        json.writeEndObject();
+                    });
+        }
+        List<TrajectoryPoint> points = pointsOf.apply(only);
+        if (points.isEmpty()
+                && summaries.isEmpty()
+                && (only == null || pointsOf.apply(null).isEmpty())) {
+            return unknownPatient();
+        }
+        return Reply.json(200, json -> {
+            json.writeStartObject();
+            json.writeStringField("patientId", patientId);
+            json.writeStringField("analyte", only);
+            writeRecords(json, "points", points);
+            json.writeEndObject();
+        });
+    }
+
+    private Reply forward(HostInfo owner, String rawPathAndQuery) {
+        try {
+            return forwarder.forward(owner, rawPathAndQuery);
+        } catch (IOException e) {
+            log.warn(
+                    "Could not forward a patient request to its owner {}:{}: {}",
+                    owner.host(),
+                    owner.port(),
+                    e.toString());
+            return unavailable("the instance that owns this patient cannot be reached; retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable("interrupted while forwarding; retry");
+        }
+    }
+
+    private Reply cohort(String analyteParam, String field, boolean visits) {
+        String analyte = null;
+        if (analyteParam != null) {
+            Optional<String> known = canonical(analyteParam);
+            if (known.isEmpty()) {
+                return unknownAnalyte();
+            }
+            analyte = known.get();
+        }
+        Attached a = attached;
+        if (a == null) {
+            return unavailable("the topology is starting; retry");
+        }
+        List<? extends IndexedRecord> records =
+                visits ? a.views().visits(analyte) : a.views().curves(analyte);
+        String only = analyte;
+        return Reply.json(200, json -> {
+            json.writeStartObject();
+            json.writeStringField("analyte", only);
+            writeRecords(json, field, records);
+            json.writeEndObject();
+        });
+    }
+
+    private Optional<String> canonical(String analyte) {
+        return profile.analyte(analyte).map(AnalyteDefinition::paramcd);
+    }
+
+    private static void writeRecords(JsonGenerator json, String field, List<? extends IndexedRecord> records)
+            throws IOException {
+        json.writeArrayFieldStart(field);
+        for (IndexedRecord r : records) {
+            json.writeRawValue(AvroJson.toJson(r));
+        }
+        json.writeEndArray();
+    }
+
+    private Reply unknownAnalyte() {
+        return Reply.error(400, "unknown analyte; known: " + String.join(", ", knownAnalytes()));
+    }
+
+    private List<String> knownAnalytes() {
+        return profile.analytes().stream().map(AnalyteDefinition::paramcd).toList();
+    }
+
+    private static Reply unknownPatient() {
+        return Reply.error(404, "no data for this patient");
+    }
+
+    private static Reply unavailable(String message) {
+        return Reply.error(503, message);
+    }
+}

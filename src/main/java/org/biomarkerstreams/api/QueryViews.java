@@ -1,0 +1,99 @@
+package org.biomarkerstreams.api;
+
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.CohortVisitSummary;
+import org.biomarkerstreams.avro.NormalizationCurve;
+import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.streams.CohortViews;
+import org.biomarkerstreams.streams.patient.PatientViews;
+
+/**
+ * What the query server reads: who owns a patient, and the local views. Store methods throw {@link
+ * org.apache.kafka.streams.errors.InvalidStateStoreException} while a store is not queryable.
+ */
+interface QueryViews {
+
+    /** The instance that owns the patient's partition; {@link KeyQueryMetadata#NOT_AVAILABLE} when unknown. */
+    KeyQueryMetadata owner(String patientId);
+
+    List<TrajectoryPoint> trajectory(int partition, String patientId, String analyte);
+
+    List<BiomarkerSummary> summaries(int partition, String patientId);
+
+    /** The patient's points from every partition this instance owns (for a pseudonym, whose partition is unknown). */
+    List<TrajectoryPoint> localTrajectory(String patientId, String analyte);
+
+    /** The patient's summaries from every partition this instance owns. */
+    List<BiomarkerSummary> localSummaries(String patientId);
+
+    /** The {@code application.server} of every instance of the application, this one included. */
+    List<HostInfo> instances();
+
+    List<CohortVisitSummary> visits(String analyte);
+
+    List<NormalizationCurve> curves(String analyte);
+
+    KafkaStreams.State state();
+
+    /** The views of a running {@link KafkaStreams}; {@code patients} reads its per-patient stores. */
+    static QueryViews of(KafkaStreams streams, PatientViews patients) {
+        return new QueryViews() {
+            @Override
+            public KeyQueryMetadata owner(String patientId) {
+                // Input topics are keyed by patient id with the default partitioner, and the views live in
+                // the patient processor's sub-topology: the patient id locates them.
+                return streams.queryMetadataForKey(
+                        PatientViews.LOCATOR_STORE, patientId, Serdes.String().serializer());
+            }
+
+            @Override
+            public List<TrajectoryPoint> trajectory(int partition, String patientId, String analyte) {
+                return patients.trajectory(streams, partition, patientId, analyte);
+            }
+
+            @Override
+            public List<BiomarkerSummary> summaries(int partition, String patientId) {
+                return patients.summaries(streams, partition, patientId);
+            }
+
+            @Override
+            public List<TrajectoryPoint> localTrajectory(String patientId, String analyte) {
+                return patients.localTrajectory(streams, patientId, analyte);
+            }
+
+            @Override
+            public List<BiomarkerSummary> localSummaries(String patientId) {
+                return patients.localSummaries(streams, patientId);
+            }
+
+            @Override
+            public List<HostInfo> instances() {
+                return streams.metadataForAllStreamsClients().stream()
+                        .map(StreamsMetadata::hostInfo)
+                        .distinct()
+                        .toList();
+            }
+
+            @Override
+            public List<CohortVisitSummary> visits(String analyte) {
+                return CohortViews.visits(streams, analyte);
+            }
+
+            @Override
+            public List<NormalizationCurve> curves(String analyte) {
+                return CohortViews.curves(streams, analyte);
+            }
+
+            @Override
+            public KafkaStreams.State state() {
+                return streams.state();
+            }
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package org.biomarkerstreams.app;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.streams.AvroSerdes;
+import org.biomarkerstreams.streams.Topics;
+
+/** Writes output topics to DIR/<topic>.ndjson. */
+public final class OutputFiles {
+
+    private OutputFiles() {}
+
+    static Map<String, Deserializer<? extends SpecificRecord>> outputs(Topics topics, AvroSerdes serdes) {
+        Map<String, Deserializer<? extends SpecificRecord>> out = new LinkedHashMap<>();
+        out.put(topics.trajectory(), serdes.value(TrajectoryPoint.class).deserializer());
+        out.put(topics.summaries(), serdes.value(BiomarkerSummary.class).deserializer());
+        out.put(
+                topics.timeToNormalization(),
+                serdes.value(TimeToNormalization.class).deserializer());
+        out.put(topics.deadLetters(), serdes.value(DeadLetter.class).deserializer());
+        return out;
+    }
+
+    public static Map<String, Long> write(
+            Map<String, String> clientProperties,
+            String bootstrap,
+            AvroSerdes serdes,
+            Topics topics,
+            List<String> only,
+            Path dir,
+            PrintWriter report)
+            throws Exception {
+        Map<String, Deserializer<? extends SpecificRecord>> outputs = outputs(topics, serdes);
+        // Checked before reading anything, so that a typo does not leave some files rewritten and others not.
+        if (only != null) {
+            for (String t : only) {
+                if (!outputs.containsKey(t)) {
+                    throw new IllegalArgumentException(
+                            "--topics: " + t + " is not an output topic (" + outputs.keySet() + ")");
+                }
+            }
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Map.Entry<String, Deserializer<? extends SpecificRecord>> e : outputs.entrySet()) {
+            if (only != null && !only.isEmpty() && !only.contains(e.getKey())) {
+                continue;
+            }
+            Path file = dir.resolve(e.getKey() + ".ndjson");
+            long n = TopicExport.toNdjson(clientProperties, bootstrap, e.getKey(), e.getValue(), file);
+            counts.put(e.getKey(), n);
+            report.printf("  %-32s %8d records -> %s%n", e.getKey(), n, file);
+        }
+        return counts;
+    }
+}

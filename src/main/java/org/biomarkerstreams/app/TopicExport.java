@@ -1,0 +1,106 @@
+package org.biomarkerstreams.app;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.biomarkerstreams.streams.AvroJson;
+
+/**
+ * Reads a topic from the beginning to the end offsets taken at start (read_committed), without a
+ * consumer group: a snapshot of what the pipeline has written, in partition order.
+ */
+public final class TopicExport {
+
+    private TopicExport() {}
+
+    /** Feeds every committed record of {@code topic} to {@code sink}; returns the count. */
+    public static <V> long read(
+            Map<String, String> clientProperties,
+            String bootstrapServers,
+            String topic,
+            Deserializer<V> values,
+            BiConsumer<String, V> sink) {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "biomarker-export-" + UUID.randomUUID());
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        long count = 0;
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist");
+            }
+            List<TopicPartition> partitions = infos.stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
+            while (!caughtUp(consumer, ends)) {
+                for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
+                    sink.accept(r.key(), r.value());
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Writes every committed record of {@code topic} as one JSON object per line to {@code file}. */
+    public static <V extends IndexedRecord> long toNdjson(
+            Map<String, String> clientProperties,
+            String bootstrapServers,
+            String topic,
+            Deserializer<V> values,
+            Path file)
+            throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            IOException[] failure = new IOException[1];
+            long n = read(clientProperties, bootstrapServers, topic, values, (k, v) -> {
+                if (v == null || failure[0] != null) {
+                    return;
+                }
+                try {
+                    out.write(AvroJson.toJson(v));
+                    out.write('\n');
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            return n;
+        }
+    }
+
+    private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,403 @@
+package org.biomarkerstreams.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.CohortVisitSummary;
+import org.biomarkerstreams.avro.NormalizationCurve;
+import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.domain.Blinding;
+import org.biomarkerstreams.domain.Pseudonym;
+import org.biomarkerstreams.domain.SiteProfile;
+import org.biomarkerstreams.streams.AvroJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class QueryServiceTest {
+
+    private static final HostInfo SELF = new HostInfo("a", 1);
+    private static final HostInfo OTHER = new HostInfo("b", 2);
+
+    private final FakeViews views = new FakeViews();
+    private final List<String> forwarded = new ArrayList<>();
+    private Forwarder forwarder = (owner, path) -> {
+        forwarded.add(owner.host() + ":" + owner.port() + path);
+        return new Reply(200, Reply.JSON, "{\"from\":\"owner\"}".getBytes());
+    };
+    private final QueryService service = new QueryService(SiteProfile.defaults(), (o, p) -> forwarder.forward(o, p));
+
+    QueryServiceTest() {
+        service.attach(views, SELF);
+    }
+
+    private Reply get(ApiRequest request) {
+        return service.handle(request, false, "/the/raw?path");
+    }
+
+    @Test
+    void shouldAnswerFromLocalStoreWithAvroFieldNamesWhenThisInstanceOwnsPatient() {
+        views.owner = SELF;
+        views.points = List.of(point("P1", "CRP", "r1", 12.5));
+        views.summaries = List.of(summary("P1", "CRP"));
+
+        Reply reply = get(new ApiRequest.PatientTrajectory("P1", "crp"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        Map<String, Object> json = AvroJson.parse(reply.text());
+        assertThat(json).containsEntry("patientId", "P1").containsEntry("analyte", "CRP");
+        assertThat((List<?>) json.get("points")).singleElement().satisfies(p -> assertThat(asMap(p))
+                .containsEntry("readingId", "r1")
+                .containsEntry("value", 12.5)
+                .containsEntry("observedAt", "2020-02-13T08:00:00Z")
+                .containsKeys("hoursSinceAnchor", "anrind", "retracted"));
+        assertThat(views.askedAnalyte).isEqualTo("CRP");
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldShowTheNeutralArmCodeInPatientAnswersWhenTheProtocolIsBlinded() {
+        Blinding blinding = Blinding.of(List.of("MSC", "PLACEBO"), "key");
+        QueryService blinded = new QueryService(SiteProfile.defaults(), blinding, (o, p) -> forwarder.forward(o, p));
+        blinded.attach(views, SELF);
+        views.owner = SELF;
+        views.summaries = List.of(
+                BiomarkerSummary.newBuilder(summary("P1", "CRP")).setArm("MSC").build());
+
+        Reply reply = blinded.handle(new ApiRequest.PatientSummary("P1"), false, "/the/raw?path");
+
+        assertThat(reply.text()).doesNotContain("MSC").contains("\"" + blinding.label("MSC") + "\"");
+    }
+
+    private static final String PSN = Pseudonym.withKey(new byte[32]).of("P1");
+
+    private QueryService pseudonymous() {
+        QueryService s =
+                new QueryService(SiteProfile.defaults(), Blinding.none(), true, (o, p) -> forwarder.forward(o, p));
+        s.attach(views, SELF);
+        return s;
+    }
+
+    @Test
+    void shouldAnswerByPseudonymFromLocalPartitionsWhenPseudonymous() {
+        views.points = List.of(point(PSN, "CRP", "r1", 12.5));
+        views.summaries = List.of(summary(PSN, "CRP"));
+
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientTrajectory(PSN, null), false, "/x");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(AvroJson.parse(reply.text())).containsEntry("patientId", PSN);
+        assertThat(reply.text()).doesNotContain("\"P1\"");
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldNotLookUpOrForwardAPatientIdWhenPseudonymous() {
+        views.instances = List.of(SELF, OTHER);
+        views.points = List.of(point("P1", "CRP", "r1", 12.5));
+        views.summaries = List.of(summary("P1", "CRP"));
+
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary("P1"), false, "/api/patients/P1/summary");
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(views.localLookups).isZero();
+        assertThat(forwarded)
+                .as("the patient id never travels to another instance")
+                .isEmpty();
+    }
+
+    @Test
+    void shouldAskEveryOtherInstanceOnceWhenAPseudonymIsNotLocal() {
+        HostInfo third = new HostInfo("c", 3);
+        views.instances = List.of(SELF, OTHER, third);
+        forwarder = (owner, path) -> {
+            forwarded.add(owner.host() + path);
+            return owner.equals(third)
+                    ? new Reply(200, Reply.JSON, "{\"from\":\"c\"}".getBytes())
+                    : Reply.error(404, "no data for this patient");
+        };
+
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary(PSN), false, "/p");
+
+        assertThat(reply.text()).isEqualTo("{\"from\":\"c\"}");
+        assertThat(forwarded).containsExactly("b/p", "c/p");
+    }
+
+    @Test
+    void shouldAnswer404WithoutForwardingWhenAForwardedPseudonymIsNotLocal() {
+        views.instances = List.of(SELF, OTHER);
+
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary(PSN), true, "/p");
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer503WhenAnotherInstanceCannotSayWhetherItHasThePseudonym() {
+        views.instances = List.of(SELF, OTHER);
+        forwarder = (owner, path) -> Reply.error(503, "rebalancing");
+
+        assertThat(pseudonymous()
+                        .handle(new ApiRequest.PatientSummary(PSN), false, "/p")
+                        .status())
+                .isEqualTo(503);
+    }
+
+    @Test
+    void shouldForwardOnceToOwnerWhenAnotherInstanceOwnsPatient() {
+        views.owner = OTHER;
+
+        Reply reply = get(new ApiRequest.PatientSummary("P1"));
+
+        assertThat(reply.text()).isEqualTo("{\"from\":\"owner\"}");
+        assertThat(forwarded).containsExactly("b:2/the/raw?path");
+    }
+
+    @Test
+    void shouldAnswer503InsteadOfForwardingAgainWhenForwardedRequestIsNotOurs() {
+        views.owner = OTHER;
+
+        Reply reply = service.handle(new ApiRequest.PatientSummary("P1"), true, "/x");
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer503WhenOwnerCannotBeReached() {
+        views.owner = OTHER;
+        forwarder = (o, p) -> {
+            throw new ConnectException("refused");
+        };
+
+        assertThat(get(new ApiRequest.PatientSummary("P1")).status()).isEqualTo(503);
+    }
+
+    @Test
+    void shouldAnswer503WhenStoreIsNotQueryableOrOwnerUnknown() {
+        views.owner = SELF;
+        views.failure = new InvalidStateStoreException("rebalancing");
+        assertThat(get(new ApiRequest.PatientTrajectory("P1", null)).status()).isEqualTo(503);
+        assertThat(get(new ApiRequest.CohortVisits(null)).status()).isEqualTo(503);
+
+        views.failure = null;
+        views.owner = null;
+        assertThat(get(new ApiRequest.PatientTrajectory("P1", null)).status()).isEqualTo(503);
+    }
+
+    @Test
+    void shouldAnswer404WhenPatientHasNoData() {
+        views.owner = SELF;
+
+        assertThat(get(new ApiRequest.PatientTrajectory("nobody", null)).status())
+                .isEqualTo(404);
+        assertThat(get(new ApiRequest.PatientSummary("nobody")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldAnswerEmptyPointsNot404WhenKnownPatientHasNoReadingOfAnalyte() {
+        views.owner = SELF;
+        views.summaries = List.of(summary("P1", "CRP"));
+
+        Reply reply = get(new ApiRequest.PatientTrajectory("P1", "IL6"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat((List<?>) AvroJson.parse(reply.text()).get("points")).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer400WhenAnalyteIsUnknown() {
+        views.owner = SELF;
+
+        assertThat(get(new ApiRequest.PatientTrajectory("P1", "NOPE")).status()).isEqualTo(400);
+        assertThat(get(new ApiRequest.CohortVisits("NOPE")).status()).isEqualTo(400);
+        assertThat(get(new ApiRequest.CohortNormalization("NOPE")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void shouldAnswerCohortFromGlobalViewsWithoutForwardingWhenAnalyteGiven() {
+        views.owner = OTHER;
+        views.visits = List.of(visit("MSC", "CRP", "D7", 9.5));
+
+        Reply reply = get(new ApiRequest.CohortVisits("CRP"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat((List<?>) AvroJson.parse(reply.text()).get("visits"))
+                .singleElement()
+                .satisfies(v -> assertThat(asMap(v))
+                        .containsEntry("arm", "MSC")
+                        .containsEntry("visit", "D7")
+                        .containsEntry("median", 9.5)
+                        .containsEntry("nMissing", 1));
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldListReferenceIntervalsOfProfileWhenAnalytesAreAsked() {
+        Map<String, Object> json = AvroJson.parse(get(new ApiRequest.Analytes()).text());
+
+        assertThat(json.toString()).contains("analyte=CRP", "high=10.0", "analyte=PFRATIO", "low=300.0", "FEU");
+    }
+
+    @Test
+    void shouldBeReadyOnlyWhenRunning() {
+        views.state = KafkaStreams.State.REBALANCING;
+        assertThat(get(new ApiRequest.Ready()).status()).isEqualTo(503);
+        assertThat(get(new ApiRequest.Live()).status()).isEqualTo(200);
+
+        views.state = KafkaStreams.State.RUNNING;
+        assertThat(get(new ApiRequest.Ready()).status()).isEqualTo(200);
+
+        views.state = KafkaStreams.State.ERROR;
+        assertThat(get(new ApiRequest.Live()).status()).isEqualTo(503);
+    }
+
+    @ParameterizedTest
+    @EnumSource(KafkaStreams.State.class)
+    void shouldBeLiveUnlessStoppedOrFailedAndReadyOnlyWhenRunning(KafkaStreams.State state) {
+        views.state = state;
+        boolean dead = state == KafkaStreams.State.NOT_RUNNING
+                || state == KafkaStreams.State.ERROR
+                || state == KafkaStreams.State.PENDING_ERROR;
+
+        assertThat(get(new ApiRequest.Live()).status()).isEqualTo(dead ? 503 : 200);
+        assertThat(get(new ApiRequest.Ready()).status()).isEqualTo(state == KafkaStreams.State.RUNNING ? 200 : 503);
+    }
+
+    @Test
+    void shouldAnswer503BeforeTopologyIsAttached() {
+        QueryService fresh = new QueryService(SiteProfile.defaults(), (o, p) -> {
+            throw new IOException("never");
+        });
+
+        assertThat(fresh.handle(new ApiRequest.PatientSummary("P1"), false, "/x")
+                        .status())
+                .isEqualTo(503);
+        assertThat(fresh.handle(new ApiRequest.Ready(), false, "/x").status()).isEqualTo(503);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object json) {
+        return (Map<String, Object>) json;
+    }
+
+    private static TrajectoryPoint point(String patient, String analyte, String readingId, double value) {
+        return TrajectoryPoint.newBuilder()
+                .setPatientId(patient)
+                .setAnalyte(analyte)
+                .setReadingId(readingId)
+                .setRevision(0)
+                .setObservedAt(Instant.parse("2020-02-13T08:00:00Z"))
+                .setValue(value)
+                .setUnit("mg/L")
+                .build();
+    }
+
+    private static BiomarkerSummary summary(String patient, String analyte) {
+        return BiomarkerSummary.newBuilder()
+                .setPatientId(patient)
+                .setAnalyte(analyte)
+                .setUnit("mg/L")
+                .build();
+    }
+
+    private static CohortVisitSummary visit(String arm, String analyte, String visit, double median) {
+        return CohortVisitSummary.newBuilder()
+                .setProtocol("p")
+                .setArm(arm)
+                .setAnalyte(analyte)
+                .setUnit("mg/L")
+                .setVisit(visit)
+                .setN(3)
+                .setNMissing(1)
+                .setMedian(median)
+                .setUpdatedAt(Instant.EPOCH)
+                .build();
+    }
+
+    private static final class FakeViews implements QueryViews {
+        HostInfo owner;
+        RuntimeException failure;
+        List<TrajectoryPoint> points = List.of();
+        List<BiomarkerSummary> summaries = List.of();
+        List<CohortVisitSummary> visits = List.of();
+        String askedAnalyte;
+        KafkaStreams.State state = KafkaStreams.State.RUNNING;
+        List<HostInfo> instances = List.of(SELF);
+        int localLookups;
+
+        @Override
+        public List<TrajectoryPoint> localTrajectory(String patientId, String analyte) {
+            localLookups++;
+            return trajectory(-1, patientId, analyte);
+        }
+
+        @Override
+        public List<BiomarkerSummary> localSummaries(String patientId) {
+            localLookups++;
+            return summaries(-1, patientId);
+        }
+
+        @Override
+        public List<HostInfo> instances() {
+            return instances;
+        }
+
+        @Override
+        public KeyQueryMetadata owner(String patientId) {
+            return owner == null ? KeyQueryMetadata.NOT_AVAILABLE : new KeyQueryMetadata(owner, java.util.Set.of(), 0);
+        }
+
+        @Override
+        public List<TrajectoryPoint> trajectory(int partition, String patientId, String analyte) {
+            check();
+            askedAnalyte = analyte;
+            return points.stream()
+                    .filter(p -> p.getPatientId().equals(patientId))
+                    .filter(p -> analyte == null || p.getAnalyte().equals(analyte))
+                    .toList();
+        }
+
+        @Override
+        public List<BiomarkerSummary> summaries(int partition, String patientId) {
+            check();
+            return summaries.stream()
+                    .filter(s -> s.getPatientId().equals(patientId))
+                    .toList();
+        }
+
+        @Override
+        public List<CohortVisitSummary> visits(String analyte) {
+            check();
+            return visits;
+        }
+
+        @Override
+        public List<NormalizationCurve> curves(String analyte) {
+            check();
+            return List.of();
+        }
+
+        @Override
+        public KafkaStreams.State state() {
+            return state;
+        }
+
+        private void check() {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.biomarkerstreams.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.biomarkerstreams.domain.EventType;
+import org.biomarkerstreams.domain.RawClinicalEvent;
+import org.junit.jupiter.api.Test;
+
+class CohortDesignTest {
+
+    private static final CohortDesign DESIGN = new CohortDesign(
+            List.of(
+                    new CohortDesign.Arm(
+                            "UC-MSC",
+                            true,
+                            "UC-MSC",
+                            "1x10^8 cells",
+                            List.of(
+                                    new CohortDesign.Regimen(3, List.of(0)),
+                                    new CohortDesign.Regimen(2, List.of(0, 2, 4, 6))),
+                            1,
+                            1),
+                    new CohortDesign.Arm(
+                            "PLACEBO",
+                            false,
+                            "placebo",
+                            "100 mL",
+                            List.of(new CohortDesign.Regimen(4, List.of())),
+                            0,
+                            0)),
+            Map.of(
+                    "severity",
+                    List.of(
+                            new CohortDesign.Stratum("severe", 6, Map.of()),
+                            new CohortDesign.Stratum(
+                                    "critical", 3, Map.of("PFRATIO", new CohortDesign.Range(90, 150))))),
+            false,
+            List.of(),
+            List.of(14, 28),
+            Map.of(),
+            true,
+            11,
+            CohortSpec.SEED_000_START,
+            ZoneId.of("Asia/Shanghai"));
+
+    private final SyntheticCohort cohort = SyntheticCohort.generate(DESIGN);
+
+    private Map<String, List<RawClinicalEvent>> byPatient() {
+        return cohort.events().stream().collect(Collectors.groupingBy(RawClinicalEvent::patientId));
+    }
+
+    @Test
+    void shouldGiveEachArmItsSizeAndEachRegimenItsInfusionsWhenDesigned() {
+        Map<String, List<RawClinicalEvent>> events = byPatient();
+        Map<String, Long> arms = events.values().stream()
+                .map(list -> list.stream()
+                        .filter(e -> e.arm() != null)
+                        .findFirst()
+                        .orElseThrow()
+                        .arm())
+                .collect(Collectors.groupingBy(a -> a, Collectors.counting()));
+        Map<Long, Long> infusionsPerPatient = events.values().stream()
+                .map(list -> list.stream()
+                        .filter(e -> e.type() == EventType.INFUSION)
+                        .count())
+                .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
+
+        assertThat(arms).containsExactlyInAnyOrderEntriesOf(Map.of("UC-MSC", 5L, "PLACEBO", 4L));
+        assertThat(infusionsPerPatient).containsExactlyInAnyOrderEntriesOf(Map.of(0L, 4L, 1L, 3L, 4L, 2L));
+    }
+
+    @Test
+    void shouldAnchorOnTheFirstInfusionAndSpaceTheRestByTheirDaysWhenRedosed() {
+        for (List<RawClinicalEvent> events : byPatient().values()) {
+            List<RawClinicalEvent> infusions =
+                    events.stream().filter(e -> e.type() == EventType.INFUSION).toList();
+            if (infusions.size() == 4) {
+                assertThat(infusions.get(0).eventId()).endsWith("-INFUSION");
+                assertThat(java.time.Duration.between(
+                                infusions.get(0).at(), infusions.get(3).at()))
+                        .isEqualTo(java.time.Duration.ofDays(6));
+            }
+        }
+    }
+
+    @Test
+    void shouldPutTheAllocatedStrataOnTheEnrolledEventWhenStrataAreDesigned() {
+        Map<String, Long> severity = cohort.events().stream()
+                .filter(e -> e.type() == EventType.ENROLLED)
+                .collect(Collectors.groupingBy(e -> e.strata().get("severity"), Collectors.counting()));
+        long deaths =
+                cohort.events().stream().filter(e -> e.type() == EventType.DIED).count();
+
+        assertThat(severity).containsExactlyInAnyOrderEntriesOf(Map.of("severe", 6L, "critical", 3L));
+        assertThat(deaths).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSendDdimerAsDduWhenTheDesignSaysSo() {
+        assertThat(cohort.readings().stream().filter(r -> "DDIMER".equals(r.analyte())))
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.loinc()).isEqualTo(SyntheticCohort.DDIMER_DDU_LOINC));
+    }
+
+    @Test
+    void shouldGiveTheSameCohortWhenTheDesignIsTheSame() {
+        SyntheticCohort again = SyntheticCohort.generate(DESIGN);
+
+        assertThat(again.events()).isEqualTo(cohort.events());
+        assertThat(again.readings()).isEqualTo(cohort.readings());
+    }
+}

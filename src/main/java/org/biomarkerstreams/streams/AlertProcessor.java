@@ -144,7 +144,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 byte[] stored = readings.get(oldKey);
                 if (stored != null && Arrays.equals(stored, pointOf(p).encode())) {
                     // The same reading re-emitted (its baseline changed): nothing an alert reads changed.
-                    if (record.headers().lastHeader(Outputs.REDELIVERY_HEADER) != null) {
+                    if (Redelivery.isMarked(record.headers())) {
                         // A redelivery: the alerts of this series may not have arrived; send them again.
                         String name = LYMPH.equals(old.analyte()) ? LYMPH : OxygenationIndex.RATIO;
                         evaluate(record, patient, name, allPoints(patient, name), true);
@@ -177,7 +177,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             String name = LYMPH.equals(t.analyte()) ? LYMPH : OxygenationIndex.RATIO;
             changed.computeIfAbsent(name, n -> new LinkedHashSet<>()).addAll(resync(patient, name, t.at()));
         }
-        boolean redelivered = record.headers().lastHeader(Outputs.REDELIVERY_HEADER) != null;
+        boolean redelivered = Redelivery.isMarked(record.headers());
         changed.forEach((name, keys) -> evaluate(record, patient, name, keys, redelivered));
     }
 

@@ -1,11 +1,10 @@
 package org.biomarkerstreams.streams;
 
-import org.biomarkerstreams.streams.patient.PatientInput;
-import org.biomarkerstreams.streams.patient.PatientProcessor;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -31,6 +30,9 @@ import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AnalyteRole;
 import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.domain.UnitConverter;
+import org.biomarkerstreams.streams.patient.PatientInput;
+import org.biomarkerstreams.streams.patient.PatientProcessor;
+import org.biomarkerstreams.streams.patient.PatientStores;
 
 /**
  * The topology, as a function of a builder and a typed config: two co-partitioned inputs merged into
@@ -90,12 +92,12 @@ public final class BiomarkerTopology {
                 .process(
                         processor,
                         Named.as("patient-processor"),
-                        PatientProcessor.READINGS_STORE,
-                        PatientProcessor.INDEX_STORE,
-                        PatientProcessor.PATIENTS_STORE,
-                        PatientProcessor.ANALYTES_STORE,
-                        PatientProcessor.CLOSE_STORE,
-                        PatientProcessor.PSEUDONYMS_STORE);
+                        PatientStores.READINGS,
+                        PatientStores.INDEX,
+                        PatientStores.PATIENTS,
+                        PatientStores.ANALYTES,
+                        PatientStores.CLOSE_SCHEDULE,
+                        PatientStores.PSEUDONYMS);
         // Interactive queries: per-patient views read the patient processor's stores (PatientViews), cohort
         // views are global.
         CohortViews.define(builder, topics, serdes);
@@ -185,8 +187,8 @@ public final class BiomarkerTopology {
                 new SafeDeserializer<>(inner.deserializer(), maxRecordBytes));
     }
 
-    static java.util.List<StoreBuilder<?>> stores() {
-        return java.util.List.of(
+    static List<StoreBuilder<?>> stores() {
+        List<StoreBuilder<?>> stores = new ArrayList<>(List.of(
                 keyValue(VisitCohort.SENT_STORE),
                 keyValue(VisitCohort.MEMBERS_STORE),
                 keyValue(CurveCohort.SENT_STORE),
@@ -194,28 +196,9 @@ public final class BiomarkerTopology {
                 byteKeyed(AlertProcessor.READINGS_STORE),
                 keyValue(AlertProcessor.INDEX_STORE),
                 byteKeyed(AlertProcessor.SERIES_STORE),
-                keyValue(AlertProcessor.EMITTED_STORE),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(PatientProcessor.READINGS_STORE),
-                        Serdes.Bytes(),
-                        Serdes.ByteArray()),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(PatientProcessor.INDEX_STORE),
-                        Serdes.String(),
-                        Serdes.ByteArray()),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(PatientProcessor.PATIENTS_STORE),
-                        Serdes.String(),
-                        Serdes.ByteArray()),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(PatientProcessor.ANALYTES_STORE),
-                        Serdes.String(),
-                        Serdes.ByteArray()),
-                Stores.<Bytes, byte[]>keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(PatientProcessor.CLOSE_STORE),
-                        Serdes.Bytes(),
-                        Serdes.ByteArray()),
-                keyValue(PatientProcessor.PSEUDONYMS_STORE));
+                keyValue(AlertProcessor.EMITTED_STORE)));
+        stores.addAll(PatientStores.builders());
+        return stores;
     }
 
     private static StoreBuilder<?> byteKeyed(String name) {

@@ -170,7 +170,7 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
         Map<String, byte[]> before = emitted.getOrDefault(group, Map.of());
         Map<String, byte[]> after = new LinkedHashMap<>();
         records.forEach((key, value) -> {
-            byte[] fingerprint = Outputs.fingerprint(withoutUpdatedAt(value));
+            byte[] fingerprint = AvroBinary.encode(withoutUpdatedAt(value));
             after.put(key, fingerprint);
             if (!Arrays.equals(fingerprint, before.get(key))) {
                 context.forward(new Record<>(key, value, at));

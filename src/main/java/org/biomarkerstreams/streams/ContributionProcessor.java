@@ -68,7 +68,7 @@ final class ContributionProcessor implements Processor<String, SpecificRecord, S
         Set<Target> targets = new LinkedHashSet<>(before.keySet());
         targets.addAll(now.payloads().keySet());
         // A redelivery re-sends every contribution: what this store says was sent may not have arrived.
-        boolean redelivered = record.headers().lastHeader(Outputs.REDELIVERY_HEADER) != null;
+        boolean redelivered = Redelivery.isMarked(record.headers());
         boolean changed = false;
         for (Target t : targets) {
             byte[] payload = now.payloads().get(t);

@@ -7,6 +7,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Compact binary encoding of the processor's state values: a version byte, then fields in a fixed
@@ -16,6 +19,16 @@ import java.util.Arrays;
 public final class StateCodec {
 
     private StateCodec() {}
+
+    /**
+     * A serde whose bytes are a state value's own encoding: stores typed by their values, with exactly the bytes
+     * (and so the changelogs) they had when every caller encoded by hand.
+     */
+    public static <T> Serde<T> serde(Function<T, byte[]> encode, Function<byte[], T> decode) {
+        return Serdes.serdeFrom(
+                (topic, value) -> value == null ? null : encode.apply(value),
+                (topic, bytes) -> bytes == null ? null : decode.apply(bytes));
+    }
 
     /**
      * Appends fields to a growing buffer, big-endian: the bytes {@link java.io.DataOutputStream} would

@@ -1,8 +1,5 @@
 package org.biomarkerstreams.streams;
 
-import org.biomarkerstreams.streams.patient.AnalyteState;
-import org.biomarkerstreams.streams.patient.PatientProcessor;
-import org.biomarkerstreams.streams.patient.StoredReading;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,12 +19,14 @@ import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.ReadingNormalizer;
-import org.biomarkerstreams.domain.ReferenceInterval;
-import org.biomarkerstreams.domain.Result;
 import org.biomarkerstreams.domain.StudyDay;
 import org.biomarkerstreams.domain.TimeToNormalization;
 import org.biomarkerstreams.domain.UnitConverter;
 import org.biomarkerstreams.domain.VisitWindow;
+import org.biomarkerstreams.streams.patient.AnalyteState;
+import org.biomarkerstreams.streams.patient.PatientContext;
+import org.biomarkerstreams.streams.patient.PatientRecords;
+import org.biomarkerstreams.streams.patient.StoredReading;
 
 /**
  * The straightforward batch computation the streaming topology must agree with: take the final set
@@ -39,19 +38,20 @@ public final class BatchOracle {
     private final TopologyConfig config;
     private final Protocol protocol;
     private final ReadingNormalizer normalizer;
-    private final Outputs outputs;
+    private final PatientRecords outputs;
 
     public BatchOracle(TopologyConfig config) {
         this.config = config;
         this.protocol = config.protocol();
         this.normalizer = new ReadingNormalizer(config.profile(), new UnitConverter());
-        this.outputs = new Outputs(config);
+        this.outputs = new PatientRecords(config);
     }
 
     private record Live(String analyte, StoredReading reading) {}
 
     /** Expected latest output per key; readings and events are every input that is valid. */
-    public Map<String, SpecificRecord> expected(List<RawReading> readings, List<RawClinicalEvent> events, Instant streamTime) {
+    public Map<String, SpecificRecord> expected(
+            List<RawReading> readings, List<RawClinicalEvent> events, Instant streamTime) {
         Map<String, RawReading> finalReadings = new TreeMap<>();
         for (RawReading r : readings) {
             finalReadings.merge(
@@ -82,8 +82,7 @@ public final class BatchOracle {
         Map<String, SpecificRecord> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<Live>> entry : livePerPatient.entrySet()) {
             String patientId = entry.getKey();
-            PatientProcessor.PatientContext patient =
-                    patient(patientId, eventsPerPatient.getOrDefault(patientId, List.of()));
+            PatientContext patient = patient(patientId, eventsPerPatient.getOrDefault(patientId, List.of()));
             Map<String, List<StoredReading>> byAnalyte = new TreeMap<>();
             for (Live l : entry.getValue()) {
                 byAnalyte.computeIfAbsent(l.analyte(), a -> new ArrayList<>()).add(l.reading());
@@ -96,27 +95,13 @@ public final class BatchOracle {
     }
 
     private Live live(RawReading r) {
-        Result<NormalizedValue> n = normalizer.normalize(r.loinc(), r.analyte(), r.value(), r.unit());
-        NormalizedValue v = n.value();
-        Optional<ReferenceInterval> interval = v.interval();
-        double value = v.canonical().value();
-        return new Live(
-                v.analyte().paramcd(),
-                new StoredReading(
-                        r.readingId(),
-                        r.revision(),
-                        r.observedAt(),
-                        value,
-                        v.comparator(),
-                        v.assayType(),
-                        interval.map(i -> i.classify(value)).orElse(null),
-                        interval.map(ReferenceInterval::low).orElse(null),
-                        interval.map(ReferenceInterval::high).orElse(null),
-                        r.status(),
-                        r.receivedAt()));
+        NormalizedValue v = normalizer
+                .normalize(r.loinc(), r.analyte(), r.value(), r.unit())
+                .value();
+        return new Live(v.analyte().paramcd(), StoredReading.of(r, v, v.interval()));
     }
 
-    private PatientProcessor.PatientContext patient(String id, List<RawClinicalEvent> events) {
+    private PatientContext patient(String id, List<RawClinicalEvent> events) {
         List<RawClinicalEvent> sorted = new ArrayList<>(events);
         sorted.sort(Comparator.comparing(RawClinicalEvent::at).thenComparing(RawClinicalEvent::eventId));
         Instant firstInfusion = null;
@@ -153,12 +138,11 @@ public final class BatchOracle {
                 }
             }
         }
-        return new PatientProcessor.PatientContext(
-                id, anchor, censoring, randomizedArm != null ? randomizedArm : enrolledArm, strata);
+        return new PatientContext(id, anchor, censoring, randomizedArm != null ? randomizedArm : enrolledArm, strata);
     }
 
     private void analyte(
-            PatientProcessor.PatientContext patient,
+            PatientContext patient,
             String analyte,
             List<StoredReading> readings,
             Instant streamTime,
@@ -220,13 +204,13 @@ public final class BatchOracle {
                     st.scan,
                     patient.censoring(),
                     streamTime);
-            Outputs.Keyed t = outputs.timeToNormalization(patient, analyte, ttn);
+            PatientRecords.Keyed t = outputs.timeToNormalization(patient, analyte, ttn);
             out.put("ttn:" + t.key(), t.value());
         }
-        Outputs.Keyed s = outputs.summary(patient, analyte, st, ttn);
+        PatientRecords.Keyed s = outputs.summary(patient, analyte, st, ttn);
         out.put("summary:" + s.key(), s.value());
         for (StoredReading r : readings) {
-            Outputs.Keyed p = outputs.point(patient, analyte, r, st.baseline);
+            PatientRecords.Keyed p = outputs.point(patient, analyte, r, st.baseline);
             out.put("point:" + p.key(), p.value());
         }
     }

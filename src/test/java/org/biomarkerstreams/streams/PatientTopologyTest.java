@@ -1,6 +1,5 @@
 package org.biomarkerstreams.streams;
 
-import org.biomarkerstreams.streams.patient.PatientProcessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.biomarkerstreams.streams.Fixtures.DAY_1;
@@ -28,6 +27,7 @@ import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.domain.ResultStatus;
+import org.biomarkerstreams.streams.patient.PatientStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -297,7 +297,7 @@ class PatientTopologyTest {
                     .at(INFUSION.plus(Duration.ofDays(30)))
                     .build());
             assertThat(h.ttn(PATIENT, "CRP").getProvisional()).isFalse();
-            assertThat(h.storeKeys(PatientProcessor.READINGS_STORE)).anyMatch(k -> k.startsWith(PATIENT));
+            assertThat(h.storeKeys(PatientStores.READINGS)).anyMatch(k -> k.startsWith(PATIENT));
 
             // stream time passes close (anchor + 28 d + 1 d grace) + 1 day retention
             h.send(aReading()
@@ -307,9 +307,7 @@ class PatientTopologyTest {
                     .at(INFUSION.plus(Duration.ofDays(31)))
                     .build());
 
-            for (String store : new String[] {
-                PatientProcessor.READINGS_STORE, PatientProcessor.INDEX_STORE, PatientProcessor.ANALYTES_STORE
-            }) {
+            for (String store : new String[] {PatientStores.READINGS, PatientStores.INDEX, PatientStores.ANALYTES}) {
                 assertThat(h.storeKeys(store)).as(store).noneMatch(k -> k.startsWith(PATIENT));
             }
             assertThat(h.ttn(PATIENT, "CRP").getStatus()).isEqualTo(NormalizationStatus.NORMALIZED);
@@ -364,7 +362,7 @@ class PatientTopologyTest {
                     .at(INFUSION.plus(Duration.ofDays(400)))
                     .build());
 
-            assertThat(h.storeKeys(PatientProcessor.READINGS_STORE)).anyMatch(k -> k.startsWith(PATIENT));
+            assertThat(h.storeKeys(PatientStores.READINGS)).anyMatch(k -> k.startsWith(PATIENT));
             h.send(aReading().id("late").value(50, "mg/L").at(DAY_7).build());
             assertThat(h.deadLetterList).isEmpty();
         }

@@ -1,7 +1,5 @@
 package org.biomarkerstreams.streams;
 
-import org.biomarkerstreams.streams.patient.PatientInput;
-import org.biomarkerstreams.streams.patient.PatientProcessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +23,9 @@ import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.UnitConverter;
+import org.biomarkerstreams.streams.patient.PatientInput;
+import org.biomarkerstreams.streams.patient.PatientProcessor;
+import org.biomarkerstreams.streams.patient.PatientStores;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -76,12 +77,12 @@ public class PatientUpdateBenchmark {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         context = new MockProcessorContext<>(p, new TaskId(0, 0), stateDir.toFile());
         Set<String> names = Set.of(
-                PatientProcessor.READINGS_STORE,
-                PatientProcessor.INDEX_STORE,
-                PatientProcessor.PATIENTS_STORE,
-                PatientProcessor.ANALYTES_STORE,
-                PatientProcessor.CLOSE_STORE,
-                PatientProcessor.PSEUDONYMS_STORE);
+                PatientStores.READINGS,
+                PatientStores.INDEX,
+                PatientStores.PATIENTS,
+                PatientStores.ANALYTES,
+                PatientStores.CLOSE_SCHEDULE,
+                PatientStores.PSEUDONYMS);
         stores = BiomarkerTopology.stores().stream()
                 .filter(b -> names.contains(b.name()))
                 .map(b ->

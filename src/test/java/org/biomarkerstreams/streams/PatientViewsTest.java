@@ -1,7 +1,5 @@
 package org.biomarkerstreams.streams;
 
-import org.biomarkerstreams.streams.patient.PatientProcessor;
-import org.biomarkerstreams.streams.patient.PatientViews;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.biomarkerstreams.streams.Fixtures.DAY_3;
 import static org.biomarkerstreams.streams.Fixtures.DAY_7;
@@ -18,6 +16,9 @@ import java.util.TreeMap;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.ResultStatus;
+import org.biomarkerstreams.streams.patient.PatientStores;
+import org.biomarkerstreams.streams.patient.PatientViews;
+import org.biomarkerstreams.streams.patient.ReadablePatientStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,12 +31,12 @@ class PatientViewsTest {
         harness.close();
     }
 
-    private PatientViews.Stores stores() {
-        return new PatientViews.Stores(
-                harness.store(PatientProcessor.READINGS_STORE),
-                harness.store(PatientProcessor.ANALYTES_STORE),
-                harness.store(PatientProcessor.PATIENTS_STORE),
-                harness.store(PatientProcessor.PSEUDONYMS_STORE));
+    private ReadablePatientStores stores() {
+        return new ReadablePatientStores(
+                harness.store(PatientStores.READINGS),
+                harness.store(PatientStores.ANALYTES),
+                harness.store(PatientStores.PATIENTS),
+                harness.store(PatientStores.PSEUDONYMS));
     }
 
     private List<TrajectoryPoint> trajectory(String patient, String analyte) {
@@ -181,11 +182,11 @@ class PatientViewsTest {
             h.send(infusionAt(INFUSION));
             h.send(aReading().id("d3").value(8, "mg/L").at(DAY_3).build());
             PatientViews views = new PatientViews(h.config);
-            PatientViews.Stores stores = new PatientViews.Stores(
-                    h.store(PatientProcessor.READINGS_STORE),
-                    h.store(PatientProcessor.ANALYTES_STORE),
-                    h.store(PatientProcessor.PATIENTS_STORE),
-                    h.store(PatientProcessor.PSEUDONYMS_STORE));
+            ReadablePatientStores stores = new ReadablePatientStores(
+                    h.store(PatientStores.READINGS),
+                    h.store(PatientStores.ANALYTES),
+                    h.store(PatientStores.PATIENTS),
+                    h.store(PatientStores.PSEUDONYMS));
             assertThat(views.trajectory(stores, PATIENT, null)).hasSize(1);
 
             // stream time passes the close (anchor + 28 d + 1 d grace), which schedules the purge

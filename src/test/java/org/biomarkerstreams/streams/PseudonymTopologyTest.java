@@ -1,7 +1,5 @@
 package org.biomarkerstreams.streams;
 
-import org.biomarkerstreams.streams.patient.PatientProcessor;
-import org.biomarkerstreams.streams.patient.PatientViews;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.biomarkerstreams.streams.Fixtures.DAY_1;
 import static org.biomarkerstreams.streams.Fixtures.DAY_3;
@@ -40,6 +38,9 @@ import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
+import org.biomarkerstreams.streams.patient.PatientStores;
+import org.biomarkerstreams.streams.patient.PatientViews;
+import org.biomarkerstreams.streams.patient.ReadablePatientStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,11 +116,11 @@ class PseudonymTopologyTest {
         String pseudonym = Pseudonym.withKey(KEY).of(CANARIES.get(0));
 
         PatientViews views = new PatientViews(driver.config);
-        PatientViews.Stores stores = new PatientViews.Stores(
-                driver.driver.getKeyValueStore(PatientProcessor.READINGS_STORE),
-                driver.driver.getKeyValueStore(PatientProcessor.ANALYTES_STORE),
-                driver.driver.getKeyValueStore(PatientProcessor.PATIENTS_STORE),
-                driver.driver.getKeyValueStore(PatientProcessor.PSEUDONYMS_STORE));
+        ReadablePatientStores stores = new ReadablePatientStores(
+                driver.driver.getKeyValueStore(PatientStores.READINGS),
+                driver.driver.getKeyValueStore(PatientStores.ANALYTES),
+                driver.driver.getKeyValueStore(PatientStores.PATIENTS),
+                driver.driver.getKeyValueStore(PatientStores.PSEUDONYMS));
 
         assertThat(views.trajectory(stores, pseudonym, null)).hasSize(5).allSatisfy(p -> {
             assertThat(p.getPatientId()).isEqualTo(pseudonym);

@@ -1,10 +1,10 @@
 package org.biomarkerstreams.streams.patient;
 
-import org.biomarkerstreams.streams.StateCodec;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import org.biomarkerstreams.domain.NormalizationScan;
+import org.biomarkerstreams.streams.StateCodec;
 
 /**
  * The small per patient-and-analyte summary the processor keeps next to the readings: what it would

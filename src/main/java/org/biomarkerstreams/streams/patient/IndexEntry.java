@@ -1,7 +1,7 @@
 package org.biomarkerstreams.streams.patient;
 
-import org.biomarkerstreams.streams.StateCodec;
 import java.time.Instant;
+import org.biomarkerstreams.streams.StateCodec;
 
 /**
  * What the processor remembers of a reading id: its latest applied revision, where the reading sits

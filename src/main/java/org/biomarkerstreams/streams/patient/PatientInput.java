@@ -1,8 +1,8 @@
 package org.biomarkerstreams.streams.patient;
 
-import org.biomarkerstreams.streams.Decoded;
 import org.biomarkerstreams.avro.ClinicalEvent;
 import org.biomarkerstreams.avro.LabReading;
+import org.biomarkerstreams.streams.Decoded;
 
 /** What the patient processor consumes: both input topics, merged, still possibly undecodable. */
 public sealed interface PatientInput {

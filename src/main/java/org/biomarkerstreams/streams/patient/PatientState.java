@@ -1,6 +1,5 @@
 package org.biomarkerstreams.streams.patient;
 
-import org.biomarkerstreams.streams.StateCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,6 +10,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.biomarkerstreams.domain.CensoringEvent;
 import org.biomarkerstreams.domain.EventType;
+import org.biomarkerstreams.streams.StateCodec;
 
 /**
  * A patient's clinical events (few per patient, so one value) and what follows from them: anchor,

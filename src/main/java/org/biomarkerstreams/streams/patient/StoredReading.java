@@ -1,11 +1,15 @@
 package org.biomarkerstreams.streams.patient;
 
-import org.biomarkerstreams.streams.StateCodec;
 import java.time.Instant;
+import java.util.Optional;
 import org.biomarkerstreams.domain.AssayType;
 import org.biomarkerstreams.domain.Comparator;
+import org.biomarkerstreams.domain.NormalizedValue;
 import org.biomarkerstreams.domain.RangeIndicator;
+import org.biomarkerstreams.domain.RawReading;
+import org.biomarkerstreams.domain.ReferenceInterval;
 import org.biomarkerstreams.domain.ResultStatus;
+import org.biomarkerstreams.streams.StateCodec;
 
 /**
  * A validated reading as kept in the readings store, in canonical units, with everything a trajectory
@@ -25,6 +29,26 @@ public record StoredReading(
         Instant receivedAt) {
 
     private static final int VERSION = 1;
+
+    /**
+     * A valid reading as the processor keeps it: the canonical value, classified against {@code interval} (the
+     * site profile's, or the lab's own when the protocol uses lab ranges; none for FiO2).
+     */
+    public static StoredReading of(RawReading raw, NormalizedValue normalized, Optional<ReferenceInterval> interval) {
+        double value = normalized.canonical().value();
+        return new StoredReading(
+                raw.readingId(),
+                raw.revision(),
+                raw.observedAt(),
+                value,
+                normalized.comparator(),
+                normalized.assayType(),
+                interval.map(i -> i.classify(value)).orElse(null),
+                interval.map(ReferenceInterval::low).orElse(null),
+                interval.map(ReferenceInterval::high).orElse(null),
+                raw.status(),
+                raw.receivedAt());
+    }
 
     /** Null when the analyte has no reference interval (FiO2). */
     public Boolean normal() {

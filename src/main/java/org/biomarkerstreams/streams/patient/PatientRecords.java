@@ -1,19 +1,8 @@
-package org.biomarkerstreams.streams;
+package org.biomarkerstreams.streams.patient;
 
-import org.biomarkerstreams.streams.patient.AnalyteState;
-import org.biomarkerstreams.streams.patient.PatientProcessor;
-import org.biomarkerstreams.streams.patient.StoredReading;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.NormalizationStatus;
@@ -22,43 +11,39 @@ import org.biomarkerstreams.avro.ResultStatus;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.AnalyteDefinition;
+import org.biomarkerstreams.domain.AssayType;
 import org.biomarkerstreams.domain.Comparator;
+import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.StudyDay;
 import org.biomarkerstreams.domain.VisitWindow;
+import org.biomarkerstreams.streams.TopologyConfig;
 
 /**
- * Maps the processor's domain results to the Avro output records and their keys. Here, and only here, a
- * patient id becomes what the outputs show ({@link TopologyConfig#pseudonym()}): everything downstream of the
- * patient processor (views, alerts, cohort contributions) sees the pseudonym.
+ * Maps the patient processor's domain results to the Avro output records and their keys. Here, and only here,
+ * a patient id becomes what the outputs show ({@link TopologyConfig#pseudonym()}): everything downstream of the
+ * patient processor (views, alerts, cohort contributions) sees the pseudonym. Key layouts:
+ * docs/architecture.md, "Topics".
  */
-public final class Outputs {
+public final class PatientRecords {
 
-    /**
-     * Header of a record re-emitted for an exact duplicate input under at_least_once: downstream
-     * processors re-send what they derive from it even when their state says it was sent.
-     */
-    public static final String REDELIVERY_HEADER = "biomarker.redelivery";
-
-    public static final byte[] REDELIVERY_MARK = {1};
-
-    /** An output record with its key; the value's type decides the topic. */
-    public record Keyed(String key, SpecificRecord value) {}
+    /** An output record with its key. */
+    public record Keyed<V extends SpecificRecord>(String key, V value) {}
 
     private final TopologyConfig config;
     private final Pseudonym pseudonym;
 
-    /* The last patient's pseudonym: one input emits several records for one patient (one processor per task, one thread). */
+    /* The last patient's pseudonym: one input emits several records for one patient (one instance per task). */
     private String lastPatient;
     private String lastShown;
 
-    public Outputs(TopologyConfig config) {
+    public PatientRecords(TopologyConfig config) {
         this.config = config;
         this.pseudonym = config.pseudonym();
     }
 
     /** What stands for the patient in output keys and values: the pseudonym when one is configured. */
-    public String shown(PatientProcessor.PatientContext patient) {
+    String shown(PatientContext patient) {
         String id = patient.id();
         if (!pseudonym.enabled()) {
             return id;
@@ -70,15 +55,9 @@ public final class Outputs {
         return lastShown;
     }
 
-    public static String perAnalyteKey(String patientId, String analyte) {
-        return patientId + '|' + analyte;
-    }
-
-    public static String perReadingKey(String patientId, String readingId) {
-        return patientId + '|' + readingId;
-    }
-
-    public Keyed point(PatientProcessor.PatientContext patient, String analyte, StoredReading r, AnalyteState.Pick baseline) {
+    /** A reading on the patient's timeline: study days and change from {@code baseline} once there is an anchor. */
+    public Keyed<TrajectoryPoint> point(
+            PatientContext patient, String analyte, StoredReading r, AnalyteState.Pick baseline) {
         TrajectoryPoint.Builder b = pointBuilder(patient, analyte, r);
         Instant anchor = patient.anchor();
         if (anchor != null) {
@@ -91,19 +70,18 @@ public final class Outputs {
                 b.setChg(chg).setPchg(baseline.value() == 0.0 ? null : chg / baseline.value() * 100.0);
             }
         }
-        return new Keyed(perReadingKey(shown(patient), b.getReadingId()), b.build());
+        return new Keyed<>(perReadingKey(shown(patient), b.getReadingId()), b.build());
     }
 
-    public Keyed retractedPoint(PatientProcessor.PatientContext patient, String analyte, StoredReading r, long revision) {
+    Keyed<TrajectoryPoint> retractedPoint(PatientContext patient, String analyte, StoredReading r, long revision) {
         TrajectoryPoint.Builder b = pointBuilder(patient, analyte, r)
                 .setRevision(revision)
                 .setStatus(ResultStatus.DELETED)
                 .setRetracted(true);
-        return new Keyed(perReadingKey(shown(patient), b.getReadingId()), b.build());
+        return new Keyed<>(perReadingKey(shown(patient), b.getReadingId()), b.build());
     }
 
-    private TrajectoryPoint.Builder pointBuilder(
-            PatientProcessor.PatientContext patient, String analyte, StoredReading r) {
+    private TrajectoryPoint.Builder pointBuilder(PatientContext patient, String analyte, StoredReading r) {
         return TrajectoryPoint.newBuilder()
                 .setPatientId(shown(patient))
                 .setAnalyte(analyte)
@@ -115,9 +93,7 @@ public final class Outputs {
                         r.comparator() == Comparator.EQ ? null : r.comparator().name())
                 .setUnit(unitOf(analyte))
                 .setAssayType(
-                        r.assayType() == org.biomarkerstreams.domain.AssayType.NONE
-                                ? null
-                                : r.assayType().name())
+                        r.assayType() == AssayType.NONE ? null : r.assayType().name())
                 .setAnrind(
                         r.anrind() == null
                                 ? null
@@ -129,17 +105,17 @@ public final class Outputs {
                 .setReceivedAt(r.receivedAt());
     }
 
-    public Keyed summary(
-            PatientProcessor.PatientContext patient,
+    /** The per patient-and-analyte summary; {@code ttn} is null for an analyte without time to normalization. */
+    public Keyed<BiomarkerSummary> summary(
+            PatientContext patient,
             String analyte,
             AnalyteState st,
             org.biomarkerstreams.domain.TimeToNormalization ttn) {
+        boolean anchored = patient.anchor() != null;
         Map<String, Double> visits = new LinkedHashMap<>();
-        visits.put(
-                org.biomarkerstreams.domain.Protocol.BASELINE,
-                patient.anchor() != null && st.baseline != null ? st.baseline.value() : null);
+        visits.put(Protocol.BASELINE, anchored && st.baseline != null ? st.baseline.value() : null);
         for (VisitWindow w : config.protocol().visits()) {
-            AnalyteState.Pick p = patient.anchor() == null ? null : st.visits.get(w.name());
+            AnalyteState.Pick p = anchored ? st.visits.get(w.name()) : null;
             visits.put(w.name(), p == null ? null : p.value());
         }
         BiomarkerSummary s = BiomarkerSummary.newBuilder()
@@ -149,8 +125,8 @@ public final class Outputs {
                 .setArm(patient.arm())
                 .setStrata(new LinkedHashMap<>(patient.strata()))
                 .setAnchorAt(patient.anchor())
-                .setBaseline(st.baseline == null || patient.anchor() == null ? null : st.baseline.value())
-                .setBaselineAt(st.baseline == null || patient.anchor() == null ? null : st.baseline.at())
+                .setBaseline(st.baseline == null || !anchored ? null : st.baseline.value())
+                .setBaselineAt(st.baseline == null || !anchored ? null : st.baseline.at())
                 .setLatest(st.latest == null ? null : st.latest.value())
                 .setLatestAt(st.latest == null ? null : st.latest.at())
                 .setNadir(st.nadir)
@@ -162,13 +138,11 @@ public final class Outputs {
                                 ? NormalizationStatus.NO_ANCHOR
                                 : NormalizationStatus.valueOf(ttn.status().name()))
                 .build();
-        return new Keyed(perAnalyteKey(shown(patient), analyte), s);
+        return new Keyed<>(perAnalyteKey(shown(patient), analyte), s);
     }
 
-    public Keyed timeToNormalization(
-            PatientProcessor.PatientContext patient,
-            String analyte,
-            org.biomarkerstreams.domain.TimeToNormalization t) {
+    public Keyed<TimeToNormalization> timeToNormalization(
+            PatientContext patient, String analyte, org.biomarkerstreams.domain.TimeToNormalization t) {
         TimeToNormalization r = TimeToNormalization.newBuilder()
                 .setPatientId(shown(patient))
                 .setAnalyte(analyte)
@@ -185,7 +159,15 @@ public final class Outputs {
                 .setEvntdesc(t.evntdesc())
                 .setProvisional(t.provisional())
                 .build();
-        return new Keyed(perAnalyteKey(shown(patient), analyte), r);
+        return new Keyed<>(perAnalyteKey(shown(patient), analyte), r);
+    }
+
+    private static String perAnalyteKey(String patient, String analyte) {
+        return patient + '|' + analyte;
+    }
+
+    private static String perReadingKey(String patient, String readingId) {
+        return patient + '|' + readingId;
     }
 
     private String unitOf(String analyte) {
@@ -193,29 +175,5 @@ public final class Outputs {
                 .analyte(analyte)
                 .map(AnalyteDefinition::canonicalUnit)
                 .orElse("");
-    }
-
-    /** Whether a {@link #fingerprint} of a time-to-normalization record is an event (cnsr 0). */
-    public static boolean isEvent(byte[] ttnFingerprint) {
-        try {
-            TimeToNormalization r = new SpecificDatumReader<>(TimeToNormalization.class)
-                    .read(null, DecoderFactory.get().binaryDecoder(ttnFingerprint, null));
-            return Integer.valueOf(0).equals(r.getCnsr());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Avro binary of a record, to tell whether an output changed since it was last emitted. */
-    public static byte[] fingerprint(SpecificRecord record) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        try {
-            new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
-            encoder.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

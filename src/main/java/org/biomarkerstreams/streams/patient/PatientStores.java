@@ -1,0 +1,164 @@
+package org.biomarkerstreams.streams.patient;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.biomarkerstreams.domain.Pseudonym;
+import org.biomarkerstreams.streams.StateCodec;
+import org.biomarkerstreams.streams.StoreKeys;
+
+/**
+ * The patient processor's stores, typed: names, serdes, and every read and write the processor makes. The
+ * names are the upgrade contract (running deployments restore from {@code <application>-<name>-changelog}),
+ * and the serdes write the bytes of {@link StateCodec}, so typing the stores migrated no state. Keys and who
+ * writes what: docs/architecture.md, "Stores".
+ */
+public final class PatientStores extends ReadablePatientStores {
+
+    /** Readings keyed patient, analyte, time, reading id ({@link StoreKeys#reading}). */
+    public static final String READINGS = "readings";
+    /** Per patient and reading id: the revision applied, its content hash, where the reading sits. */
+    public static final String INDEX = "reading-index";
+    /** Per patient: its clinical events ({@link PatientState}). */
+    public static final String PATIENTS = "patients";
+    /** Per patient and analyte: what would otherwise be rescanned, and what was last emitted. */
+    public static final String ANALYTES = "analyte-state";
+    /** Follow-up closes and purges by due time ({@link FollowUpSchedule}). */
+    public static final String CLOSE_SCHEDULE = "close-schedule";
+    /** Pseudonym to patient id, written only with a pseudonym key: the API is asked by pseudonym. */
+    public static final String PSEUDONYMS = "patient-pseudonyms";
+
+    private final KeyValueStore<Bytes, StoredReading> readings;
+    private final KeyValueStore<String, IndexEntry> index;
+    private final KeyValueStore<String, PatientState> patients;
+    private final KeyValueStore<String, AnalyteState> analytes;
+    private final KeyValueStore<String, String> pseudonyms;
+    private final Pseudonym pseudonym;
+
+    private PatientStores(
+            KeyValueStore<Bytes, StoredReading> readings,
+            KeyValueStore<String, IndexEntry> index,
+            KeyValueStore<String, PatientState> patients,
+            KeyValueStore<String, AnalyteState> analytes,
+            KeyValueStore<String, String> pseudonyms,
+            Pseudonym pseudonym) {
+        super(readings, analytes, patients, pseudonyms);
+        this.readings = readings;
+        this.index = index;
+        this.patients = patients;
+        this.analytes = analytes;
+        this.pseudonyms = pseudonyms;
+        this.pseudonym = pseudonym;
+    }
+
+    /** The stores of the task {@code context} belongs to. */
+    static PatientStores of(ProcessorContext<?, ?> context, Pseudonym pseudonym) {
+        return new PatientStores(
+                context.getStateStore(READINGS),
+                context.getStateStore(INDEX),
+                context.getStateStore(PATIENTS),
+                context.getStateStore(ANALYTES),
+                context.getStateStore(PSEUDONYMS),
+                pseudonym);
+    }
+
+    /** The stores to add to the topology, each with the serde of its values. */
+    public static List<StoreBuilder<?>> builders() {
+        return List.of(
+                store(READINGS, Serdes.Bytes(), StateCodec.serde(StoredReading::encode, StoredReading::decode)),
+                store(INDEX, Serdes.String(), StateCodec.serde(IndexEntry::encode, IndexEntry::decode)),
+                store(PATIENTS, Serdes.String(), StateCodec.serde(PatientState::encode, PatientState::decode)),
+                store(ANALYTES, Serdes.String(), StateCodec.serde(AnalyteState::encode, AnalyteState::decode)),
+                store(CLOSE_SCHEDULE, Serdes.Bytes(), FollowUpSchedule.Task.SERDE),
+                store(PSEUDONYMS, Serdes.String(), Serdes.String()));
+    }
+
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values);
+    }
+
+    IndexEntry indexEntry(String patientId, String readingId) {
+        return index.get(StoreKeys.patientReading(patientId, readingId));
+    }
+
+    void putIndexEntry(String patientId, String readingId, IndexEntry entry) {
+        index.put(StoreKeys.patientReading(patientId, readingId), entry);
+    }
+
+    void putReading(String patientId, String analyte, StoredReading reading) {
+        readings.put(key(patientId, analyte, reading.observedAt().toEpochMilli(), reading.readingId()), reading);
+    }
+
+    /** Removes the reading the index entry points to; returns it, or null when it is not stored. */
+    StoredReading removeReading(String patientId, String readingId, IndexEntry where) {
+        return readings.delete(
+                key(patientId, where.analyte(), where.observedAt().toEpochMilli(), readingId));
+    }
+
+    void savePatient(String patientId, PatientState state) {
+        patients.put(patientId, state);
+    }
+
+    /**
+     * The analyte's state of the patient, or a new one; a new analyte also makes the patient findable by its
+     * pseudonym (the views are asked by pseudonym).
+     */
+    AnalyteState openAnalyte(String patientId, String analyte) {
+        AnalyteState st = analyte(patientId, analyte);
+        if (st != null) {
+            return st;
+        }
+        rememberPseudonym(patientId);
+        return new AnalyteState();
+    }
+
+    void saveAnalyte(String patientId, String analyte, AnalyteState st) {
+        analytes.put(StoreKeys.patientAnalyte(patientId, analyte), st);
+    }
+
+    void rememberPseudonym(String patientId) {
+        if (pseudonym.enabled()) {
+            pseudonyms.put(pseudonym.of(patientId), patientId);
+        }
+    }
+
+    long countReadings(String patientId, String analyte) {
+        long[] n = {0};
+        forEachReading(patientId, analyte, r -> n[0]++);
+        return n[0];
+    }
+
+    /** Removes everything kept for a patient, leaving only the archived marker. */
+    void purge(String patientId) {
+        deleteAll(readings, StoreKeys.patientFrom(patientId), StoreKeys.patientTo(patientId));
+        String from = patientId + '\0';
+        String to = patientId + '\1';
+        deleteAll(index, from, to);
+        deleteAll(analytes, from, to);
+        if (pseudonym.enabled()) {
+            pseudonyms.delete(pseudonym.of(patientId));
+        }
+        patients.put(patientId, PatientState.ARCHIVED);
+    }
+
+    private static <K> void deleteAll(KeyValueStore<K, ?> store, K from, K to) {
+        List<K> keys = new ArrayList<>();
+        try (KeyValueIterator<K, ?> it = store.range(from, to)) {
+            while (it.hasNext()) {
+                keys.add(it.next().key);
+            }
+        }
+        keys.forEach(store::delete);
+    }
+
+    private static Bytes key(String patientId, String analyte, long atMillis, String readingId) {
+        return StoreKeys.reading(patientId, analyte, atMillis, readingId);
+    }
+}

@@ -11,9 +11,8 @@ import org.rocksdb.WriteBufferManager;
 /**
  * Bounds the off-heap memory of every RocksDB store of the process together: one block cache shared by
  * all stores, with their memtables charged against it (the recipe of Kafka Streams' memory-management
- * guide). Without it each store instance has its own 50 MB block cache and up to three 16 MB memtables,
- * so memory grows with the number of stores times partitions, and a full-size backfill (5M readings,
- * 17 stores) reached 1.25 GB of RSS.
+ * guide). Without it each store instance has its own block cache and memtables, so memory grows with the
+ * number of stores times partitions (the full-size backfill of bench/README.md went over its budget).
  *
  * <p>The budget is {@value #MEMORY_CONFIG} (bytes, default {@value #DEFAULT_MEMORY_BYTES}), a quarter of it
  * for memtables; index and filter blocks are cached with high priority inside the same budget. The cache

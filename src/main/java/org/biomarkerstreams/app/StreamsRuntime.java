@@ -47,17 +47,17 @@ public final class StreamsRuntime implements AutoCloseable {
             p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
             // Results do not depend on arrival order (the oracle property shows it), so a task never
             // waits for an empty co-partitioned input: with the default (0) it waits a fetch round
-            // trip (fetch.max.wait.ms) each time the small events partition runs dry, which capped a
-            // replay at ~2,500 records/s with the CPU idle.
+            // trip (fetch.max.wait.ms) each time the small events partition runs dry, which left a replay
+            // waiting with the CPU idle (bench/README.md).
             p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
             // The 5.0 default, opted into now (Kafka 4.x warns at every start without it).
             p.put("processing.exception.handler.global.enabled", "true");
             // One memory budget for all RocksDB stores instead of a block cache and memtables per store.
             p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
-            // A reading makes ~11 small records (~100-150 B) on ~20 partitions per commit; with the 16 KiB
-            // default the producer's per-batch work was ~16% of the application's CPU (bench: 7,834 ->
-            // 9,200 readings/s, 126 -> 106 us per reading). Unprefixed, so an operator's batch.size or
-            // producer.batch.size wins; buffer.memory still bounds the producer's memory.
+            // A reading makes several small records on many partitions per commit, and with the 16 KiB
+            // default the producer's per-batch work was a large share of the application's CPU (measured in
+            // bench/README.md). Unprefixed, so an operator's batch.size or producer.batch.size wins;
+            // buffer.memory still bounds the producer's memory.
             p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(PRODUCER_BATCH_BYTES));
             p.putAll(clientProperties);
             return p;

@@ -27,7 +27,7 @@ import org.biomarkerstreams.domain.ResultStatus;
  * spread over the 30 days from {@code studyStart}; {@code ENROLLED} (arm and {@code severity} stratum) on day −2 in
  * the afternoon; baseline draw on day −1 between 06:00 and 09:00. MSC patients are {@code RANDOMIZED} on day −1 in
  * the afternoon and receive the {@code INFUSION} (2×10^6 cells/kg UC-MSC) on day 0 at 10:00. Control patients have
- * no infusion, so their anchor is the randomization (DESIGN.md §2); it is placed on day 0 at 10:00 so that a draw
+ * no infusion, so their anchor is the randomization (docs/semantics.md, "Anchor"); it is placed on day 0 at 10:00 so that a draw
  * on protocol day {@code d} is protocol day {@code d} in both arms and the arms compare visit for visit. Follow-up
  * draws on days 1, 3, 5, 7, 10, 14, 21, 28, 06:00–09:00; about 10% of follow-up draws and 2% of baselines are
  * missing at random. After death there are none; after discharge only the outpatient visits on days 14 and 28

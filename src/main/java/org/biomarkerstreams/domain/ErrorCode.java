@@ -2,7 +2,7 @@ package org.biomarkerstreams.domain;
 
 /**
  * Why an input record was rejected. The dead-letter topic carries the code, metrics count by it, so the
- * names are part of the contract (DESIGN.md section 5).
+ * names are part of the contract (docs/semantics.md, "Bad input and error codes").
  */
 public enum ErrorCode {
     /**

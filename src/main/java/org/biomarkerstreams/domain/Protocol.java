@@ -72,7 +72,7 @@ public record Protocol(
                 false);
     }
 
-    /** DESIGN.md defaults: UTC, D3 2-4, D7 6-8, D14 13-15, D28 25-31, 7-day baseline window, 28-day follow-up. */
+    /** The default protocol (docs/semantics.md): UTC, D3 2-4, D7 6-8, D14 13-15, D28 25-31, 7-day baseline window, 28-day follow-up. */
     public static Protocol defaults() {
         return new Protocol(
                 ZoneId.of("UTC"),

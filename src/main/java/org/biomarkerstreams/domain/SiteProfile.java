@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * A site's analytes, LOINC map, canonical units, reference intervals and plausibility bounds. This is
- * configuration: {@link #defaults()} is DESIGN.md's table, and protocols or sites override it with {@link
+ * configuration: {@link #defaults()} is the table of docs/semantics.md ("Analytes and canonical units"), and protocols or sites override it with {@link
  * #withInterval}, {@link #withLoinc} and {@link #withAnalyte}. Immutable; every {@code with*} returns a new
  * profile.
  */
@@ -52,7 +52,7 @@ public final class SiteProfile {
     }
 
     /**
-     * DESIGN.md's table. Primary: CRP, IL6, LYMPH, DDIMER, PFRATIO, then the optional PCT and WBC; components:
+     * The table of docs/semantics.md, "Analytes and canonical units". Primary: CRP, IL6, LYMPH, DDIMER, PFRATIO, then the optional PCT and WBC; components:
      * PAO2 and FIO2 (paired to derive PFRATIO).
      *
      * <p>D-dimer has two intervals because FEU and DDU results are never converted into each other. DDU {@code

@@ -58,9 +58,9 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
     /** How often a slice of the current round is rendered (or the interval, if shorter). */
     static final Duration TICK = Duration.ofMillis(100);
     /**
-     * Members rendered per slice: at most this, plus the one group that crosses it. Rendering costs
-     * ~1-4 µs per member here (sorting, Kaplan-Meier with its confidence band, log-rank, Avro), so a
-     * slice is a few milliseconds to ~20 ms.
+     * Members rendered per slice: at most this, plus the one group that crosses it. Rendering a member
+     * (sorting, Kaplan-Meier with its confidence band, log-rank, Avro) takes microseconds, so a slice stays
+     * well inside a tick (bench/README.md has the latency figures).
      */
     static final int DEFAULT_MEMBER_BUDGET = 5_000;
 

@@ -83,7 +83,7 @@ class UnitConverterTest {
 
     @Test
     void shouldConvertKilopascalWhenPaO2IsInKpa() {
-        // UCUM defines mm[Hg] as 133.322 Pa, so 1 kPa = 7.500638 mmHg (DESIGN.md rounds it to 7.50062).
+        // UCUM defines mm[Hg] as 133.322 Pa, so 1 kPa = 7.500638 mmHg (often rounded to 7.50062).
         assertThat(CONVERTER.convert(1, "kPa", "mm[Hg]").value()).isCloseTo(7.50062, within(2e-5));
         assertThat(CONVERTER.convert(10.6, "kPa", "mmHg").value()).isCloseTo(79.507, within(1e-3));
         assertThat(CONVERTER.convert(80, "mmHg", "kPa").value()).isCloseTo(10.666, within(1e-3));

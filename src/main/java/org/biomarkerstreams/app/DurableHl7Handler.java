@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.ingest.hl7.Disposition;
 import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
 import org.biomarkerstreams.ingest.hl7.Hl7Outcome;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ingest.hl7.MessageHandler;
+import org.biomarkerstreams.streams.DeadLetters;
 import org.biomarkerstreams.streams.InputPublisher;
 
 /**
@@ -45,7 +47,11 @@ public final class DurableHl7Handler implements MessageHandler {
         Hl7Outcome outcome = mappers.get().map(message);
         if (outcome instanceof Hl7Outcome.Rejected r) {
             Disposition d = durably(() -> publisher.deadLetterDurably(
-                            "hl7:mllp", r.errorCode(), r.message(), er7.getBytes(StandardCharsets.UTF_8), timeout))
+                            DeadLetters.Source.outsideKafka("hl7:mllp"),
+                            r.errorCode(),
+                            r.message(),
+                            er7.getBytes(StandardCharsets.UTF_8),
+                            timeout))
                     .orElse(new Disposition.Error(
                             hl7ErrorCode(r.errorCode()), r.errorCode() + ": " + r.message(), r.errSegmentLocation()));
             return () -> d;
@@ -75,11 +81,11 @@ public final class DurableHl7Handler implements MessageHandler {
     }
 
     /** HL7 table 0357 code for our rejection codes. */
-    static String hl7ErrorCode(String code) {
+    static String hl7ErrorCode(ErrorCode code) {
         return switch (code) {
-            case "MISSING_FIELD" -> "101";
-            case "UNSUPPORTED_MESSAGE" -> "200";
-            case "UNDESERIALIZABLE" -> "102";
+            case MISSING_FIELD -> "101";
+            case UNSUPPORTED_MESSAGE -> "200";
+            case UNDESERIALIZABLE -> "102";
             default -> "207";
         };
     }

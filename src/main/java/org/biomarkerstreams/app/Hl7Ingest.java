@@ -39,7 +39,8 @@ public final class Hl7Ingest implements AutoCloseable {
         }
 
         Hl7Settings mapping(ZoneId zone) {
-            Hl7Settings s = Hl7Settings.defaults(Clock.systemUTC()).withSiteZone(zone).withArmField(armField);
+            Hl7Settings s =
+                    Hl7Settings.defaults(Clock.systemUTC()).withSiteZone(zone).withArmField(armField);
             for (Map.Entry<String, String> e : localCodes.entrySet()) {
                 s = s.withLocalCode(e.getKey(), e.getValue());
             }
@@ -80,8 +81,8 @@ public final class Hl7Ingest implements AutoCloseable {
             Topics topics,
             AvroSerdes serdes,
             MeterRegistry meters) {
-        InputPublisher publisher = new InputPublisher(
-                settings.producerProperties(clientProperties), bootstrapServers, topics, serdes);
+        InputPublisher publisher =
+                new InputPublisher(settings.producerProperties(clientProperties), bootstrapServers, topics, serdes);
         try {
             MllpListener listener = MllpListener.start(
                     port, new DurableHl7Handler(settings.mapping(zone), publisher, settings.writeTimeout()), meters);

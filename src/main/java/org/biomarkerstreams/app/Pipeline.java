@@ -24,9 +24,9 @@ import org.biomarkerstreams.api.QueryServer;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.BiomarkerTopology;
-import org.biomarkerstreams.streams.patient.PatientViews;
 import org.biomarkerstreams.streams.PipelineCounters;
 import org.biomarkerstreams.streams.TopologyConfig;
+import org.biomarkerstreams.streams.patient.PatientViews;
 
 /**
  * A running pipeline: the topology on a cluster (or on a fresh embedded broker with an in-process

@@ -1,9 +1,9 @@
 package org.biomarkerstreams.cli;
 
-import org.biomarkerstreams.app.OutputFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.biomarkerstreams.app.OutputFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package org.biomarkerstreams.cli;
 
-import org.biomarkerstreams.app.Pipeline;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.biomarkerstreams.app.Pipeline;
 import picocli.CommandLine.Option;
 
 /** Where the HTTP query API and dashboard listen, and how other instances reach this one. */

@@ -1,8 +1,5 @@
 package org.biomarkerstreams.cli;
 
-import org.biomarkerstreams.app.OutputFiles;
-import org.biomarkerstreams.app.Pipeline;
-import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,19 +9,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.biomarkerstreams.app.DeadLetterReplay;
+import org.biomarkerstreams.app.OutputFiles;
+import org.biomarkerstreams.app.Pipeline;
 import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
 import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.ingest.FileReplay;
 import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
-import org.biomarkerstreams.app.DeadLetterReplay;
 import org.biomarkerstreams.streams.AvroSerdes;
+import org.biomarkerstreams.streams.DeadLetters;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.PipelineCounters;
 import org.biomarkerstreams.streams.Topics;
@@ -229,7 +230,7 @@ final class ReplayCommand implements Callable<Integer> {
                     publisher::reading,
                     publisher::event,
                     r -> publisher.deadLetter(
-                            "hl7:" + hl7.getFileName(),
+                            DeadLetters.Source.outsideKafka("hl7:" + hl7.getFileName()),
                             r.code(),
                             r.message(),
                             r.er7().getBytes(StandardCharsets.UTF_8)));

@@ -1,7 +1,5 @@
 package org.biomarkerstreams.cli;
 
-import org.biomarkerstreams.app.Hl7Ingest;
-import org.biomarkerstreams.app.Pipeline;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.biomarkerstreams.app.Hl7Ingest;
+import org.biomarkerstreams.app.Pipeline;
 import org.biomarkerstreams.app.StreamsRuntime;
 import org.biomarkerstreams.streams.AvroSerdes;
 import picocli.CommandLine.Command;
@@ -97,9 +97,7 @@ final class RunCommand implements Callable<Integer> {
             Thread closeOnShutdown = new Thread(() -> p.runtime().close(CLOSE_TIMEOUT), "biomarker-streams-shutdown");
             Runtime.getRuntime().addShutdownHook(closeOnShutdown);
             runtime = p.runtime();
-            try (Hl7Ingest ingest = mllpPort == null
-                    ? null
-                    : Hl7Ingest.start(hl7.settings(), mllpPort, p)) {
+            try (Hl7Ingest ingest = mllpPort == null ? null : Hl7Ingest.start(hl7.settings(), mllpPort, p)) {
                 if (ingest != null) {
                     spec.commandLine().getOut().printf("Listening for HL7 v2 over MLLP on port %d%n", ingest.port());
                     spec.commandLine().getOut().flush();

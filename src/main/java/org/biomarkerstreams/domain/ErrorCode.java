@@ -44,5 +44,7 @@ public enum ErrorCode {
      */
     WRONG_SCHEMA,
     /** The value is larger than the configured limit ({@code --max-record-bytes}); it is not decoded. */
-    OVERSIZED
+    OVERSIZED,
+    /** An HL7 v2 message of a type the adapter does not map (not ORU^R01, RAS^O17, ADT^A01/A03/A04). */
+    UNSUPPORTED_MESSAGE
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.ingest.hl7.Hl7File;
@@ -73,7 +74,7 @@ public final class FileReplay {
     public record Hl7Counts(long messages, long readings, long events, long notDone, long rejected) {}
 
     /** A message the mapper refused: its code, readable reason and original text. */
-    public record Hl7Rejection(String code, String message, String er7) {}
+    public record Hl7Rejection(ErrorCode code, String message, String er7) {}
 
     /**
      * Maps every message of an HL7 file (MLLP-framed, or separated by blank lines) to readings and

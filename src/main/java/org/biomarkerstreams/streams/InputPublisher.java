@@ -1,9 +1,8 @@
 package org.biomarkerstreams.streams;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.biomarkerstreams.avro.ClinicalEvent;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
+import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 
@@ -39,6 +39,7 @@ public final class InputPublisher implements AutoCloseable {
     private final Serializer<LabReading> readings;
     private final Serializer<ClinicalEvent> events;
     private final Serializer<DeadLetter> deadLetters;
+    private final DeadLetters letters = new DeadLetters(Clock.systemUTC());
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final AtomicLong sent = new AtomicLong();
 
@@ -99,7 +100,8 @@ public final class InputPublisher implements AutoCloseable {
     }
 
     /** Writes a dead letter for input that never reached an input topic (e.g. an HL7 content error), durably. */
-    public void deadLetterDurably(String source, String code, String message, byte[] payload, Duration timeout)
+    public void deadLetterDurably(
+            DeadLetters.Source source, ErrorCode code, String message, byte[] payload, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         awaitAll(List.of(deadLetter(source, code, message, payload)), timeout);
     }
@@ -108,23 +110,17 @@ public final class InputPublisher implements AutoCloseable {
      * Writes a dead letter for input that never reached an input topic (e.g. an HL7 content error);
      * {@link #flush()} waits for it.
      */
-    public Future<RecordMetadata> deadLetter(String source, String code, String message, byte[] payload) {
+    public Future<RecordMetadata> deadLetter(
+            DeadLetters.Source source, ErrorCode code, String message, byte[] payload) {
         throwIfFailed();
-        Instant now = Instant.now();
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setSourceTopic(source)
-                .setPartition(-1)
-                .setOffset(-1L)
-                .setErrorCode(code)
-                .setMessage(message)
-                .setKey(null)
-                .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
-                .setPayloadSize(payload == null ? null : (long) payload.length)
-                .setTimestamp(now)
-                .setDeadLetteredAt(now)
-                .build();
+        DeadLetter letter = letters.of(source, null, payload, null, code, message);
         return producer.send(
-                new ProducerRecord<>(topics.deadLetters(), null, deadLetters.serialize(topics.deadLetters(), letter)),
+                new ProducerRecord<>(
+                        topics.deadLetters(),
+                        null,
+                        letters.timestamp(),
+                        null,
+                        deadLetters.serialize(topics.deadLetters(), letter)),
                 (meta, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);

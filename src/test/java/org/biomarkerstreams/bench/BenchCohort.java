@@ -7,11 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.biomarkerstreams.demo.CohortSpec;
+import org.biomarkerstreams.demo.SyntheticCohort;
 import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
-import org.biomarkerstreams.demo.CohortSpec;
-import org.biomarkerstreams.demo.SyntheticCohort;
 
 /**
  * Benchmark input of any size: {@code patients} patients of a {@link SyntheticCohort} (so real arms, anchors, LOINC

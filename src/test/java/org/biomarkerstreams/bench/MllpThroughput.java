@@ -29,10 +29,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
-import org.biomarkerstreams.cli.Main;
-import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
 import org.biomarkerstreams.app.PipelineTopics;
 import org.biomarkerstreams.app.TopicSetup;
+import org.biomarkerstreams.cli.Main;
+import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
 import org.biomarkerstreams.streams.Topics;
 import picocli.CommandLine;
 

@@ -1,7 +1,5 @@
 package org.biomarkerstreams.cli;
 
-import org.biomarkerstreams.app.DurableHl7Handler;
-import org.biomarkerstreams.app.Pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,6 +23,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
+import org.biomarkerstreams.app.DurableHl7Handler;
+import org.biomarkerstreams.app.Pipeline;
+import org.biomarkerstreams.app.StreamsRuntime;
+import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.EventType;
@@ -36,8 +38,6 @@ import org.biomarkerstreams.domain.ResultStatus;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ingest.hl7.MllpListener;
-import org.biomarkerstreams.app.StreamsRuntime;
-import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputPublisher;

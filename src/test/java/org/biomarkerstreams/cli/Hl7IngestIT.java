@@ -1,6 +1,5 @@
 package org.biomarkerstreams.cli;
 
-import org.biomarkerstreams.app.DurableHl7Handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,11 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.biomarkerstreams.app.DurableHl7Handler;
+import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ingest.hl7.MllpListener;
-import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.streams.AvroSerdes;

@@ -1,6 +1,5 @@
 package org.biomarkerstreams.cli;
 
-import org.biomarkerstreams.app.Pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,23 +27,24 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
+import org.biomarkerstreams.app.Pipeline;
+import org.biomarkerstreams.app.StreamsRuntime;
+import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.demo.CohortSpec;
+import org.biomarkerstreams.demo.SyntheticCohort;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.SiteProfile;
-import org.biomarkerstreams.demo.CohortSpec;
-import org.biomarkerstreams.demo.SyntheticCohort;
-import org.biomarkerstreams.app.StreamsRuntime;
-import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
 import org.biomarkerstreams.streams.AvroJson;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputPublisher;
-import org.biomarkerstreams.streams.patient.PatientViews;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.streams.TopologyConfig;
+import org.biomarkerstreams.streams.patient.PatientViews;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

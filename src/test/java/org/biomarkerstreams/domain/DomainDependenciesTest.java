@@ -23,7 +23,7 @@ class DomainDependenciesTest {
                         "org.fhir.ucum..",
                         "org.hipparchus..",
                         "org.slf4j..")
-                .because("domain is plain Java: no Kafka, Avro or HTTP (docs/architecture.md, "Layers")")
+                .because("domain is plain Java: no Kafka, Avro or HTTP (docs/architecture.md, Layers)")
                 .check(new ClassFileImporter()
                         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                         .importPackages("org.biomarkerstreams.domain"));

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
+import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.avro.BiomarkerAlert;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.CohortVisitSummary;
@@ -18,7 +19,6 @@ import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.NormalizationCurve;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
-import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.Topics;
 

@@ -10,11 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.biomarkerstreams.demo.CohortSpec;
+import org.biomarkerstreams.demo.SyntheticCohort;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.ResultStatus;
-import org.biomarkerstreams.demo.CohortSpec;
-import org.biomarkerstreams.demo.SyntheticCohort;
 import org.biomarkerstreams.streams.InputPublisher;
 
 /**

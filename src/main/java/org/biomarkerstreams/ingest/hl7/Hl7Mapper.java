@@ -3,7 +3,6 @@ package org.biomarkerstreams.ingest.hl7;
 import static org.biomarkerstreams.ingest.hl7.Hl7Fields.text;
 
 import ca.uhn.hl7v2.DefaultHapiContext;
-import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.Location;
@@ -19,6 +18,7 @@ import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import org.biomarkerstreams.domain.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,12 +107,12 @@ public final class Hl7Mapper {
      */
     public Hl7Outcome map(String er7Message) {
         if (er7Message == null) {
-            return new Hl7Outcome.Rejected("UNDESERIALIZABLE", "no message", null);
+            return new Hl7Outcome.Rejected(ErrorCode.UNDESERIALIZABLE, "no message", null);
         }
         String normalized = normalize(er7Message);
         if (!normalized.startsWith("MSH") || normalized.length() < 8) {
             return new Hl7Outcome.Rejected(
-                    "UNDESERIALIZABLE", "not an HL7 v2 message: it does not start with an MSH segment", null);
+                    ErrorCode.UNDESERIALIZABLE, "not an HL7 v2 message: it does not start with an MSH segment", null);
         }
         Message message;
         try {
@@ -123,7 +123,7 @@ public final class Hl7Mapper {
             // HAPI throws unchecked exceptions on some malformed input; it is still bad input, not a bug here.
             LOG.warn("HAPI failed on a message with {}", e.getClass().getName());
             return new Hl7Outcome.Rejected(
-                    "UNDESERIALIZABLE",
+                    ErrorCode.UNDESERIALIZABLE,
                     "the HL7 parser could not read the message (" + e.getClass().getSimpleName() + ")",
                     null);
         }
@@ -160,7 +160,7 @@ public final class Hl7Mapper {
                     e.getClass().getName(),
                     e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
             return new Hl7Outcome.Rejected(
-                    "UNDESERIALIZABLE",
+                    ErrorCode.UNDESERIALIZABLE,
                     "the message could not be read (" + e.getClass().getSimpleName() + ")",
                     null);
         }
@@ -190,7 +190,7 @@ public final class Hl7Mapper {
 
     private static Hl7Outcome unsupported(String type) {
         return new Hl7Outcome.Rejected(
-                "UNSUPPORTED_MESSAGE",
+                ErrorCode.UNSUPPORTED_MESSAGE,
                 "message type " + type + " is not supported; expected ORU^R01, RAS^O17, ADT^A01, ADT^A03 or ADT^A04",
                 "MSH^1^9");
     }
@@ -203,9 +203,9 @@ public final class Hl7Mapper {
             where = location.getSegmentName() + "^" + Math.max(1, location.getSegmentRepetition())
                     + (location.getField() > 0 ? "^" + location.getField() : "");
         }
-        String code = ErrorCode.errorCodeFor(e.getErrorCode()).name();
+        String code = ca.uhn.hl7v2.ErrorCode.errorCodeFor(e.getErrorCode()).name();
         return new Hl7Outcome.Rejected(
-                "UNDESERIALIZABLE",
+                ErrorCode.UNDESERIALIZABLE,
                 "the HL7 parser could not read the message (" + code + (where == null ? "" : " at " + where) + ")",
                 where);
     }

@@ -2,6 +2,7 @@ package org.biomarkerstreams.ingest.hl7;
 
 import java.util.List;
 import java.util.Objects;
+import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 
@@ -46,7 +47,7 @@ public sealed interface Hl7Outcome permits Hl7Outcome.Accepted, Hl7Outcome.Rejec
      * @param errSegmentLocation ERR-2 style location {@code SEG^OCCURRENCE^FIELD}, e.g. {@code OBX^2^14}; null when
      *     not tied to a field
      */
-    record Rejected(String errorCode, String message, String errSegmentLocation) implements Hl7Outcome {
+    record Rejected(ErrorCode errorCode, String message, String errSegmentLocation) implements Hl7Outcome {
         public Rejected {
             Objects.requireNonNull(errorCode, "errorCode");
             Objects.requireNonNull(message, "message");

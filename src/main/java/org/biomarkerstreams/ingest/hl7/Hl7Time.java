@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.biomarkerstreams.domain.ErrorCode;
 
 /**
  * HL7 v2 date-times ({@code DTM}/{@code TS}): {@code YYYYMMDDHHMM[SS[.S[S[S[S]]]]][+/-ZZZZ]}. Minutes are the
@@ -32,7 +33,7 @@ final class Hl7Time {
         Matcher m = DTM.matcher(text.strip());
         if (!m.matches()) {
             throw new Hl7Problem(
-                    "UNDESERIALIZABLE",
+                    ErrorCode.UNDESERIALIZABLE,
                     location + " is not an HL7 date-time to the minute (YYYYMMDDHHMM[SS][+/-ZZZZ])",
                     location);
         }
@@ -52,7 +53,7 @@ final class Hl7Time {
             ZoneId zone = m.group(8) == null ? siteZone : offset(m.group(8));
             return local.atZone(zone).toInstant();
         } catch (DateTimeException e) {
-            throw new Hl7Problem("UNDESERIALIZABLE", location + " is not a valid date-time", location);
+            throw new Hl7Problem(ErrorCode.UNDESERIALIZABLE, location + " is not a valid date-time", location);
         }
     }
 

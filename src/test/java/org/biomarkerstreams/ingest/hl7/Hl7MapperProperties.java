@@ -11,6 +11,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.biomarkerstreams.domain.ErrorCode;
 
 class Hl7MapperProperties {
 
@@ -32,7 +33,8 @@ class Hl7MapperProperties {
 
         assertThat(outcome).isNotNull();
         if (outcome instanceof Hl7Outcome.Rejected rejected) {
-            assertThat(rejected.errorCode()).isIn("UNDESERIALIZABLE", "UNSUPPORTED_MESSAGE", "MISSING_FIELD");
+            assertThat(rejected.errorCode())
+                    .isIn(ErrorCode.UNDESERIALIZABLE, ErrorCode.UNSUPPORTED_MESSAGE, ErrorCode.MISSING_FIELD);
             assertThat(rejected.message()).doesNotContain("P-017", "556677", "99887766", "P-021");
         }
     }

@@ -3,6 +3,7 @@ package org.biomarkerstreams.ingest.hl7;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.biomarkerstreams.ingest.hl7.Hl7Fixtures.CLOCK;
 
+import org.biomarkerstreams.domain.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 class Hl7MapperRejectionTest {
@@ -15,7 +16,9 @@ class Hl7MapperRejectionTest {
     void shouldRejectAsUndeserializableWhenTextIsNotHl7() {
         assertThat(mapper.map("{\"readingId\":\"R1\"}"))
                 .isEqualTo(new Hl7Outcome.Rejected(
-                        "UNDESERIALIZABLE", "not an HL7 v2 message: it does not start with an MSH segment", null));
+                        ErrorCode.UNDESERIALIZABLE,
+                        "not an HL7 v2 message: it does not start with an MSH segment",
+                        null));
         assertThat(mapper.map("")).isInstanceOf(Hl7Outcome.Rejected.class);
         assertThat(mapper.map((String) null)).isInstanceOf(Hl7Outcome.Rejected.class);
     }
@@ -26,7 +29,7 @@ class Hl7MapperRejectionTest {
 
         Hl7Outcome.Rejected rejected = (Hl7Outcome.Rejected) mapper.map(er7);
 
-        assertThat(rejected.errorCode()).isEqualTo("UNSUPPORTED_MESSAGE");
+        assertThat(rejected.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_MESSAGE);
         assertThat(rejected.message()).contains("ADT^A08").doesNotContain(SECRET_PATIENT);
         assertThat(rejected.errSegmentLocation()).isEqualTo("MSH^1^9");
     }
@@ -37,8 +40,8 @@ class Hl7MapperRejectionTest {
                 + "OBX|1|NM|1988-5^CRP^LN||3|mg/L|||||F\r";
 
         assertThat(mapper.map(er7))
-                .isEqualTo(
-                        new Hl7Outcome.Rejected("MISSING_FIELD", "PID^1^3 (patient identifier) is missing", "PID^1^3"));
+                .isEqualTo(new Hl7Outcome.Rejected(
+                        ErrorCode.MISSING_FIELD, "PID^1^3 (patient identifier) is missing", "PID^1^3"));
     }
 
     @Test
@@ -48,7 +51,7 @@ class Hl7MapperRejectionTest {
 
         Hl7Outcome.Rejected rejected = (Hl7Outcome.Rejected) mapper.map(er7);
 
-        assertThat(rejected.errorCode()).isEqualTo("MISSING_FIELD");
+        assertThat(rejected.errorCode()).isEqualTo(ErrorCode.MISSING_FIELD);
         assertThat(rejected.errSegmentLocation()).isEqualTo("OBR^1^3");
     }
 
@@ -56,7 +59,7 @@ class Hl7MapperRejectionTest {
     void shouldRejectAsMissingFieldWhenOruHasNoObx() {
         String er7 = "MSH|^~\\&|L|H|||202002020900||ORU^R01|X1|P|2.5.1\rPID|||P1\rOBR|1||F1\r";
 
-        assertThat(((Hl7Outcome.Rejected) mapper.map(er7)).errorCode()).isEqualTo("MISSING_FIELD");
+        assertThat(((Hl7Outcome.Rejected) mapper.map(er7)).errorCode()).isEqualTo(ErrorCode.MISSING_FIELD);
     }
 
     @Test
@@ -67,7 +70,7 @@ class Hl7MapperRejectionTest {
 
         Hl7Outcome.Rejected rejected = (Hl7Outcome.Rejected) mapper.map(er7);
 
-        assertThat(rejected.errorCode()).isEqualTo("UNDESERIALIZABLE");
+        assertThat(rejected.errorCode()).isEqualTo(ErrorCode.UNDESERIALIZABLE);
         assertThat(rejected.errSegmentLocation()).isEqualTo("OBX^1^14"); // a date alone is not precise enough
         assertThat(rejected.message()).doesNotContain(SECRET_PATIENT);
     }

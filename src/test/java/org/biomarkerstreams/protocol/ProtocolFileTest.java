@@ -197,6 +197,92 @@ class ProtocolFileTest {
                 .hasMessageContaining(message);
     }
 
+    static final List<String[]> LOCATED_MISTAKES = List.of(
+            new String[] {"name: t\nfolowUpDays: 14\n", "folowUpDays: unknown field", "(line 2, column 1)"},
+            new String[] {
+                "name: t\nvisits:\n  - {name: V, target: 3.5, low: 2, high: 4}\n",
+                "visits[0].target: expected a whole day number, got '3.5'",
+                "(line 3, column 15)"
+            },
+            new String[] {
+                "name: t\ndayConvention: ADY\ndemo:\n  arms:\n    - {arm: A, patients: 3, infusionDays: [0, 2]}\n",
+                "demo.arms[0].infusionDays[0]: ADY has no day 0",
+                "(line 5, column 44)"
+            },
+            new String[] {
+                "name: t\narms: [A]\ndemo:\n  arms:\n    - arm: A\n      patients: 3\n    - arm: B\n      patients: 2\n",
+                "demo.arms[1].arm: 'B' is not one of the protocol's arms",
+                "(line 7, column 7)"
+            },
+            new String[] {"name: t\nname: u\n", "not valid YAML: Duplicate field 'name'", "(line 2, column 5)"});
+
+    @ParameterizedTest
+    @FieldSource("LOCATED_MISTAKES")
+    void shouldNameTheLineAndColumnWhenTheFileHasAMistake(String yaml, String message, String where) {
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("trial.yaml: ")
+                .hasMessageContaining(message)
+                .hasMessageEndingWith(where);
+    }
+
+    @Test
+    void shouldNameTheLineWhereTheRecordStartsWhenItsConstructorRejectsIt() {
+        // Jackson reports the end of a block mapping, the line of the next field; the message names the record's own.
+        String yaml =
+                """
+                name: t
+                visits:
+                  - name: V
+                    target: 9
+                    low: 10
+                    high: 11
+                locf: true
+                """;
+
+        assertThatThrownBy(() -> parse(yaml))
+                .hasMessage("trial.yaml: visits[0]: need low <= target <= high, got low 10, target 9, high 11"
+                        + " (line 3, column 5)");
+    }
+
+    @Test
+    void shouldNameTheArmFieldAndItsLineWhenAnArmConstructorRejectsTheDeaths() {
+        String yaml =
+                """
+                name: t
+                demo:
+                  arms:
+                    - arm: A
+                      patients: 3
+                      progressors: 1
+                      deaths: 2
+                """;
+
+        assertThatThrownBy(() -> parse(yaml))
+                .hasMessage("trial.yaml: demo.arms[0].deaths: deaths are progressors who die: at most 1"
+                        + " (line 7, column 7)");
+    }
+
+    @Test
+    void shouldNameTheFieldAndLineWhenTextStandsForAWholeNumber() {
+        assertThatThrownBy(() -> parse("name: t\nfollowUpDays: two\n"))
+                .hasMessage("trial.yaml: followUpDays: expected a whole number, got 'two' (line 2, column 1)");
+    }
+
+    @Test
+    void shouldNameTheNestedFieldAndLineWhenTextStandsForACount() {
+        String yaml = "name: t\ndemo:\n  arms:\n    - {arm: A, patients: 3, progressors: \"one\"}\n";
+
+        assertThatThrownBy(() -> parse(yaml))
+                .hasMessage(
+                        "trial.yaml: demo.arms[0].progressors: expected a whole number, got 'one' (line 4, column 29)");
+    }
+
+    @Test
+    void shouldNameNoLineWhenARequiredTopLevelFieldIsNotWritten() {
+        assertThatThrownBy(() -> parse("title: no name\n")).hasMessage("trial.yaml: name: is required");
+    }
+
     @Test
     void shouldNameTheArgumentWhenItIsNeitherABundledProtocolNorAFile() {
         assertThatThrownBy(() -> ProtocolFile.load("seed-999", Map.of()))

@@ -7,11 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.biomarkerstreams.avro.BiomarkerSummary;
-import org.biomarkerstreams.avro.DeadLetter;
-import org.biomarkerstreams.avro.TimeToNormalization;
-import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.streams.AvroSerdes;
+import org.biomarkerstreams.streams.TopicSpec;
 import org.biomarkerstreams.streams.Topics;
 
 /** Writes output topics to DIR/<topic>.ndjson. */
@@ -19,14 +16,16 @@ public final class OutputFiles {
 
     private OutputFiles() {}
 
+    /** The output topics written to files, by name. */
     static Map<String, Deserializer<? extends SpecificRecord>> outputs(Topics topics, AvroSerdes serdes) {
         Map<String, Deserializer<? extends SpecificRecord>> out = new LinkedHashMap<>();
-        out.put(topics.trajectory(), serdes.value(TrajectoryPoint.class).deserializer());
-        out.put(topics.summaries(), serdes.value(BiomarkerSummary.class).deserializer());
-        out.put(
-                topics.timeToNormalization(),
-                serdes.value(TimeToNormalization.class).deserializer());
-        out.put(topics.deadLetters(), serdes.value(DeadLetter.class).deserializer());
+        for (TopicSpec<? extends SpecificRecord> topic : List.of(
+                topics.trajectory(serdes),
+                topics.summaries(serdes),
+                topics.timeToNormalization(serdes),
+                topics.deadLetters(serdes))) {
+            out.put(topic.name(), topic.valueSerde().deserializer());
+        }
         return out;
     }
 

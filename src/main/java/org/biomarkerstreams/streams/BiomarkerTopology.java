@@ -1,7 +1,10 @@
 package org.biomarkerstreams.streams;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -11,20 +14,9 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.biomarkerstreams.avro.BiomarkerAlert;
-import org.biomarkerstreams.avro.BiomarkerSummary;
-import org.biomarkerstreams.avro.ClinicalEvent;
-import org.biomarkerstreams.avro.CohortVisitSummary;
-import org.biomarkerstreams.avro.DeadLetter;
-import org.biomarkerstreams.avro.LabReading;
-import org.biomarkerstreams.avro.NormalizationCurve;
-import org.biomarkerstreams.avro.TimeToNormalization;
-import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.AlertKind;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AnalyteRole;
@@ -35,9 +27,10 @@ import org.biomarkerstreams.streams.patient.PatientProcessor;
 import org.biomarkerstreams.streams.patient.PatientStores;
 
 /**
- * The topology, as a function of a builder and a typed config: two co-partitioned inputs merged into
- * one stateful patient processor, whose outputs are routed by type to their topics. Everything is
- * named so the topology description (and so state and changelog names) is stable across upgrades.
+ * The topology, as a function of a builder and a typed config: two co-partitioned inputs merged into one
+ * stateful patient processor, whose outputs are routed by type to their topics and feed the cohort views and
+ * alerts. Everything is named so the topology description (and so state and changelog names) is stable across
+ * upgrades. The picture: docs/architecture.md, "A reading's path".
  */
 public final class BiomarkerTopology {
 
@@ -56,41 +49,37 @@ public final class BiomarkerTopology {
         UnitConverter converter = new UnitConverter();
         counters.watchInputs(
                 topics.inputs(),
-                java.util.Arrays.stream(ErrorCode.values()).map(Enum::name).toList());
+                Arrays.stream(ErrorCode.values()).map(Enum::name).toList());
         counters.watchOutputs(
-                java.util.Arrays.stream(AlertKind.values()).map(Enum::name).toList(),
+                Arrays.stream(AlertKind.values()).map(Enum::name).toList(),
                 config.profile().analytes().stream()
                         .filter(a -> a.role() == AnalyteRole.PRIMARY)
                         .map(AnalyteDefinition::paramcd)
                         .toList());
 
-        KStream<String, PatientInput> readings = builder.stream(
-                        topics.readings(),
-                        Consumed.with(
-                                        Serdes.String(),
-                                        decoding(serdes.value(LabReading.class), config.maxRecordBytes()))
-                                .withTimestampExtractor(new InputTimestampExtractor<LabReading>(
-                                        r -> r.getObservedAt(), config.clock(), config.futureTolerance()))
-                                .withName("lab-readings-source"))
-                .mapValues(d -> (PatientInput) new PatientInput.Reading(d), Named.as("as-reading-input"));
-        KStream<String, PatientInput> events = builder.stream(
-                        topics.events(),
-                        Consumed.with(
-                                        Serdes.String(),
-                                        decoding(serdes.value(ClinicalEvent.class), config.maxRecordBytes()))
-                                .withTimestampExtractor(new InputTimestampExtractor<ClinicalEvent>(
-                                        e -> e.getAt(), config.clock(), config.futureTolerance()))
-                                .withName("clinical-events-source"))
-                .mapValues(d -> (PatientInput) new PatientInput.Event(d), Named.as("as-event-input"));
+        KStream<String, PatientInput> readings = input(
+                builder,
+                topics.readings(serdes),
+                r -> r.getObservedAt(),
+                PatientInput.Reading::new,
+                "lab-readings-source",
+                "as-reading-input",
+                config);
+        KStream<String, PatientInput> events = input(
+                builder,
+                topics.events(serdes),
+                e -> e.getAt(),
+                PatientInput.Event::new,
+                "clinical-events-source",
+                "as-event-input",
+                config);
 
         for (StoreBuilder<?> store : stores()) {
             builder.addStateStore(store);
         }
-        ProcessorSupplier<String, PatientInput, String, SpecificRecord> processor =
-                () -> new PatientProcessor(config, converter, counters);
         KStream<String, SpecificRecord> outputs = readings.merge(events, Named.as("merge-inputs"))
                 .process(
-                        processor,
+                        () -> new PatientProcessor(config, converter, counters),
                         Named.as("patient-processor"),
                         PatientStores.READINGS,
                         PatientStores.INDEX,
@@ -103,25 +92,17 @@ public final class BiomarkerTopology {
         CohortViews.define(builder, topics, serdes);
 
         outputs.split(Named.as("route-"))
+                .branch((k, v) -> topics.trajectory(serdes).carries(v), to(topics.trajectory(serdes), "trajectory"))
+                .branch((k, v) -> topics.summaries(serdes).carries(v), to(topics.summaries(serdes), "summaries"))
                 .branch(
-                        (k, v) -> v instanceof TrajectoryPoint,
-                        Branched.withConsumer(
-                                s -> to(s, topics.trajectory(), serdes.value(TrajectoryPoint.class)), "trajectory"))
+                        (k, v) -> topics.timeToNormalization(serdes).carries(v),
+                        to(topics.timeToNormalization(serdes), "time-to-normalization"))
                 .branch(
-                        (k, v) -> v instanceof BiomarkerSummary,
-                        Branched.withConsumer(
-                                s -> to(s, topics.summaries(), serdes.value(BiomarkerSummary.class)), "summaries"))
-                .branch(
-                        (k, v) -> v instanceof TimeToNormalization,
-                        Branched.withConsumer(
-                                s -> to(s, topics.timeToNormalization(), serdes.value(TimeToNormalization.class)),
-                                "time-to-normalization"))
-                .branch(
-                        (k, v) -> v instanceof DeadLetter,
-                        Branched.withConsumer(
-                                s -> to(s, topics.deadLetters(), serdes.value(DeadLetter.class)), "dead-letters"));
+                        (k, v) -> topics.deadLetters(serdes).carries(v),
+                        to(topics.deadLetters(serdes), "dead-letters"));
 
-        defineCohorts(outputs, config, serdes);
+        cohort(outputs, VisitCohort.view(config), topics.cohortVisits(serdes), config);
+        cohort(outputs, CurveCohort.view(config), topics.cohortCurves(serdes), config);
 
         KStream<String, SpecificRecord> alerts = outputs.process(
                 () -> new AlertProcessor(config, counters),
@@ -130,61 +111,67 @@ public final class BiomarkerTopology {
                 AlertProcessor.INDEX_STORE,
                 AlertProcessor.SERIES_STORE,
                 AlertProcessor.EMITTED_STORE);
-        to(alerts, topics.alerts(), serdes.value(BiomarkerAlert.class));
+        to(alerts, topics.alerts(serdes));
     }
 
     /**
-     * The cohort views behind the patient processor: a contributor per view in the patient's
-     * sub-topology (keyed by patient, no repartition) sends what changed to a named repartition topic
-     * keyed by cohort group, where a group processor keeps the members and emits the group's records.
+     * One input topic, decoded without ever throwing (bad bytes become a dead letter downstream), timed by the
+     * record's own event time, as the patient processor's input.
      */
-    private static void defineCohorts(
-            KStream<String, SpecificRecord> patientOutputs, TopologyConfig config, AvroSerdes serdes) {
-        Topics topics = config.topics();
-        Repartitioned<String, Contribution> contributions = Repartitioned.with(Serdes.String(), Contribution.serde());
-
-        VisitCohort visits = new VisitCohort(config);
-        KStream<String, SpecificRecord> visitSummaries = patientOutputs
-                .process(
-                        () -> new ContributionProcessor(VisitCohort.SENT_STORE, visits::contributions),
-                        Named.as("cohort-visit-contributor"),
-                        VisitCohort.SENT_STORE)
-                .repartition(contributions.withName(VisitCohort.REPARTITION))
-                .process(
-                        () -> new CohortGroupProcessor(
-                                VisitCohort.MEMBERS_STORE, visits::render, config.cohortEmitInterval()),
-                        Named.as("cohort-visit-summarizer"),
-                        VisitCohort.MEMBERS_STORE);
-        to(visitSummaries, topics.cohortVisits(), serdes.value(CohortVisitSummary.class));
-
-        CurveCohort curves = new CurveCohort(config);
-        KStream<String, SpecificRecord> normalizationCurves = patientOutputs
-                .process(
-                        () -> new ContributionProcessor(CurveCohort.SENT_STORE, curves::contributions),
-                        Named.as("cohort-curve-contributor"),
-                        CurveCohort.SENT_STORE)
-                .repartition(contributions.withName(CurveCohort.REPARTITION))
-                .process(
-                        () -> new CohortGroupProcessor(
-                                CurveCohort.MEMBERS_STORE, curves::render, config.cohortEmitInterval()),
-                        Named.as("cohort-curve-estimator"),
-                        CurveCohort.MEMBERS_STORE);
-        to(normalizationCurves, topics.cohortCurves(), serdes.value(NormalizationCurve.class));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends SpecificRecord> void to(
-            KStream<String, SpecificRecord> stream, String topic, Serde<T> serde) {
-        ((KStream<String, T>) (KStream<String, ?>) stream)
-                .to(topic, Produced.with(Serdes.String(), serde).withName("to-" + topic));
-    }
-
-    private static <T> Serde<Decoded<T>> decoding(Serde<T> inner, int maxRecordBytes) {
-        return Serdes.serdeFrom(
-                (topic, data) -> {
+    private static <V extends SpecificRecord> KStream<String, PatientInput> input(
+            StreamsBuilder builder,
+            TopicSpec<V> topic,
+            Function<V, Instant> eventTime,
+            Function<Decoded<V>, PatientInput> asInput,
+            String sourceName,
+            String mappingName,
+            TopologyConfig config) {
+        Serde<Decoded<V>> decoding = Serdes.serdeFrom(
+                (t, data) -> {
                     throw new UnsupportedOperationException("decoded input values are never written");
                 },
-                new SafeDeserializer<>(inner.deserializer(), maxRecordBytes));
+                new SafeDeserializer<>(topic.valueSerde().deserializer(), config.maxRecordBytes()));
+        return builder.stream(
+                        topic.name(),
+                        Consumed.with(topic.keySerde(), decoding)
+                                .withTimestampExtractor(new InputTimestampExtractor<>(
+                                        eventTime, config.clock(), config.futureTolerance()))
+                                .withName(sourceName))
+                .mapValues(asInput::apply, Named.as(mappingName));
+    }
+
+    /**
+     * A cohort view behind the patient processor: a contributor in the patient's sub-topology (keyed by patient,
+     * no repartition) sends what changed to a named repartition topic keyed by cohort group, where a group
+     * processor keeps the members and emits the group's records.
+     */
+    private static void cohort(
+            KStream<String, SpecificRecord> patientOutputs,
+            CohortView cohort,
+            TopicSpec<? extends SpecificRecord> topic,
+            TopologyConfig config) {
+        KStream<String, SpecificRecord> records = patientOutputs
+                .process(
+                        () -> new ContributionProcessor(cohort.sentStore(), cohort.contributor()),
+                        Named.as(cohort.contributorName()),
+                        cohort.sentStore())
+                .repartition(Repartitioned.with(Serdes.String(), Contribution.serde())
+                        .withName(cohort.repartition()))
+                .process(
+                        () -> new CohortGroupProcessor(
+                                cohort.membersStore(), cohort.view(), config.cohortEmitInterval()),
+                        Named.as(cohort.groupName()),
+                        cohort.membersStore());
+        to(records, topic);
+    }
+
+    private static <V extends SpecificRecord> Branched<String, SpecificRecord> to(TopicSpec<V> topic, String branch) {
+        return Branched.withConsumer(stream -> to(stream, topic), branch);
+    }
+
+    /** Writes the records of a stream of several record types that belong on {@code topic}, typed as its values. */
+    private static <V extends SpecificRecord> void to(KStream<String, SpecificRecord> stream, TopicSpec<V> topic) {
+        stream.mapValues(topic::cast, Named.as("as-" + topic.name())).to(topic.name(), topic.produced());
     }
 
     static List<StoreBuilder<?>> stores() {

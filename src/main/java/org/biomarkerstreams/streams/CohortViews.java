@@ -2,12 +2,11 @@ package org.biomarkerstreams.streams;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -29,20 +28,18 @@ public final class CohortViews {
     private CohortViews() {}
 
     static void define(StreamsBuilder builder, Topics topics, AvroSerdes serdes) {
+        view(builder, topics.cohortVisits(serdes), VISITS_STORE);
+        view(builder, topics.cohortCurves(serdes), CURVES_STORE);
+    }
+
+    /** A global table of a cohort topic: every instance answers cohort queries from its own copy. */
+    private static <V extends SpecificRecord> void view(StreamsBuilder builder, TopicSpec<V> topic, String store) {
         builder.globalTable(
-                topics.cohortVisits(),
-                Consumed.with(Serdes.String(), serdes.value(CohortVisitSummary.class))
-                        .withName("cohort-visits-view-source"),
-                Materialized.<String, CohortVisitSummary, KeyValueStore<Bytes, byte[]>>as(VISITS_STORE)
-                        .withKeySerde(Serdes.String())
-                        .withValueSerde(serdes.value(CohortVisitSummary.class)));
-        builder.globalTable(
-                topics.cohortCurves(),
-                Consumed.with(Serdes.String(), serdes.value(NormalizationCurve.class))
-                        .withName("cohort-curves-view-source"),
-                Materialized.<String, NormalizationCurve, KeyValueStore<Bytes, byte[]>>as(CURVES_STORE)
-                        .withKeySerde(Serdes.String())
-                        .withValueSerde(serdes.value(NormalizationCurve.class)));
+                topic.name(),
+                topic.consumed().withName(store + "-source"),
+                Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
+                        .withKeySerde(topic.keySerde())
+                        .withValueSerde(topic.valueSerde()));
     }
 
     /**

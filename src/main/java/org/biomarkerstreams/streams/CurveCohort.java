@@ -31,6 +31,19 @@ final class CurveCohort {
 
     private final Protocol protocol;
 
+    /** The view of Kaplan-Meier curves, as the topology wires it. */
+    static CohortView view(TopologyConfig config) {
+        CurveCohort cohort = new CurveCohort(config);
+        return new CohortView(
+                "cohort-curve-contributor",
+                SENT_STORE,
+                REPARTITION,
+                "cohort-curve-estimator",
+                MEMBERS_STORE,
+                cohort::contributions,
+                cohort::render);
+    }
+
     CurveCohort(TopologyConfig config) {
         this.protocol = config.protocol();
     }

@@ -54,9 +54,9 @@ public final class InputPublisher implements AutoCloseable {
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
-        this.readings = serdes.value(LabReading.class).serializer();
-        this.events = serdes.value(ClinicalEvent.class).serializer();
-        this.deadLetters = serdes.value(DeadLetter.class).serializer();
+        this.readings = topics.readings(serdes).valueSerde().serializer();
+        this.events = topics.events(serdes).valueSerde().serializer();
+        this.deadLetters = topics.deadLetters(serdes).valueSerde().serializer();
     }
 
     public void reading(RawReading r) {

@@ -35,6 +35,19 @@ final class VisitCohort {
     private final TopologyConfig config;
     private final Protocol protocol;
 
+    /** The view of visit summaries, as the topology wires it. */
+    static CohortView view(TopologyConfig config) {
+        VisitCohort cohort = new VisitCohort(config);
+        return new CohortView(
+                "cohort-visit-contributor",
+                SENT_STORE,
+                REPARTITION,
+                "cohort-visit-summarizer",
+                MEMBERS_STORE,
+                cohort::contributions,
+                cohort::render);
+    }
+
     VisitCohort(TopologyConfig config) {
         this.config = config;
         this.protocol = config.protocol();

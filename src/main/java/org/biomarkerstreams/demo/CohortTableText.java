@@ -115,7 +115,8 @@ final class CohortTableText {
         int labelWidth = labels.stream().mapToInt(String::length).max().orElse(0) + 2;
         int[] widths = new int[columns.size()];
         for (int r = 0; r < rows.size(); r++) {
-            if (!labels.get(r).endsWith(LOG_RANK_LABEL)) { // else one line across the arm columns
+            // The log-rank line runs across the arm columns: it must not widen the first one.
+            if (!labels.get(r).endsWith(LOG_RANK_LABEL)) {
                 widen(widths, rows.get(r));
             }
         }

@@ -89,6 +89,9 @@ public final class SyntheticCohort {
     /** One patient as allocated, before their course is drawn. */
     private record Enrollee(String arm, ClinicalCourse course, PatientShape shape) {}
 
+    /** One patient's strata values by label, and the baseline ranges by PARAMCD that hold for them. */
+    private record Stratification(Map<String, String> values, Map<String, CohortDesign.Range> baselines) {}
+
     private final CohortSpec spec;
     private final List<RawClinicalEvent> events;
     private final List<RawReading> readings;
@@ -148,23 +151,7 @@ public final class SyntheticCohort {
         for (CohortDesign.Arm arm : design.arms()) {
             worsen(courses, positionsOf(slots, slot -> slot.arm() == arm), arm.progressors(), arm.deaths(), root);
         }
-        List<Map<String, String>> strata = new ArrayList<>();
-        List<Map<String, CohortDesign.Range>> stratumBaselines = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
-            strata.add(new TreeMap<>());
-            stratumBaselines.add(new HashMap<>(design.baselines()));
-        }
-        for (Map.Entry<String, List<CohortDesign.Stratum>> label : new TreeMap<>(design.strata()).entrySet()) {
-            List<CohortDesign.Stratum> values = new ArrayList<>();
-            for (CohortDesign.Stratum stratum : label.getValue()) {
-                values.addAll(Collections.nCopies(stratum.patients(), stratum));
-            }
-            shuffle(values, root);
-            for (int i = 0; i < total; i++) {
-                strata.get(i).put(label.getKey(), values.get(i).value());
-                stratumBaselines.get(i).putAll(values.get(i).baselines());
-            }
-        }
+        List<Stratification> strata = stratify(design, total, root);
         List<Enrollee> enrollees = new ArrayList<>(total);
         for (int i = 0; i < total; i++) {
             Slot slot = slots.get(i);
@@ -173,9 +160,9 @@ public final class SyntheticCohort {
                     slot.regimen().infusionDays(),
                     slot.arm().product(),
                     slot.arm().dose(),
-                    strata.get(i),
+                    strata.get(i).values(),
                     design.deriveSeverity() && !design.strata().containsKey(SEVERITY),
-                    stratumBaselines.get(i),
+                    strata.get(i).baselines(),
                     design.ddimerDdu(),
                     design.drawDays(),
                     design.outpatientDays());
@@ -184,6 +171,29 @@ public final class SyntheticCohort {
         int first = design.arms().get(0).patients();
         CohortSpec spec = new CohortSpec(first, total - first, design.seed(), design.studyStart(), design.zone());
         return enroll(spec, enrollees, root);
+    }
+
+    /**
+     * Each patient's value of every strata label the design allocates (label by label in name order, each
+     * shuffled on its own) with the baseline ranges that differ for it.
+     */
+    private static List<Stratification> stratify(CohortDesign design, int total, SplittableRandom root) {
+        List<Stratification> patients = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            patients.add(new Stratification(new TreeMap<>(), new HashMap<>(design.baselines())));
+        }
+        for (Map.Entry<String, List<CohortDesign.Stratum>> label : new TreeMap<>(design.strata()).entrySet()) {
+            List<CohortDesign.Stratum> values = new ArrayList<>();
+            for (CohortDesign.Stratum stratum : label.getValue()) {
+                values.addAll(Collections.nCopies(stratum.patients(), stratum));
+            }
+            shuffle(values, root);
+            for (int i = 0; i < total; i++) {
+                patients.get(i).values().put(label.getKey(), values.get(i).value());
+                patients.get(i).baselines().putAll(values.get(i).baselines());
+            }
+        }
+        return patients;
     }
 
     /**

@@ -1,14 +1,8 @@
 package org.biomarkerstreams.demo;
 
-import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
-import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
-import ca.uhn.hl7v2.model.v251.datatype.CE;
-import ca.uhn.hl7v2.model.v251.datatype.NM;
-import ca.uhn.hl7v2.model.v251.datatype.SN;
-import ca.uhn.hl7v2.model.v251.datatype.ST;
 import ca.uhn.hl7v2.model.v251.group.ORU_R01_ORDER_OBSERVATION;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
 import ca.uhn.hl7v2.model.v251.segment.MSH;
@@ -24,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -34,12 +27,11 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.biomarkerstreams.domain.AnalyteDefinition;
-import org.biomarkerstreams.domain.LoincMapping;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.domain.UnitConverter;
-import org.biomarkerstreams.domain.UnitSpelling;
+import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
+import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 
 /**
  * Writes readings as HL7 v2 ORU^R01 messages (ER7 text, segments ended by {@code \r}, no MLLP framing), so that
@@ -86,24 +78,12 @@ public final class Hl7FeedWriter {
 
     private static final String PANEL_CODE = "INFL";
     private static final String PANEL_NAME = "Inflammation panel";
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)");
-    private static final Pattern COMPARED = Pattern.compile("(<=|>=|<>|<|>|=)\\s*([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+))");
-    /** Local codes of the synthetic cohort's LOINC codes, as a 2.3-era LIS would have them. */
-    private static final Map<String, String> LOCAL_CODE_OF_LOINC = orderedMap(
-            "1988-5", "CRP01",
-            "26881-3", "IL6",
-            "731-0", "LYMAB",
-            "48065-7", "DDIM",
-            "50984-4", "PF");
-
     private static final DateTimeFormatter WITH_SECONDS = DateTimeFormatter.ofPattern("yyyyMMddHHmmssxx");
     private static final DateTimeFormatter TO_THE_MINUTE = DateTimeFormatter.ofPattern("yyyyMMddHHmm");
 
     private final ZoneId siteZone;
-    private final SiteProfile profile;
-    private final UnitConverter units;
+    private final ObxWriter observations;
     private final Parser parser;
-    private final Map<String, String> ucumOfUnit = new HashMap<>();
 
     /** A writer of times in {@code siteZone}, with the default site profile's analyte names. */
     public Hl7FeedWriter(ZoneId siteZone) {
@@ -116,8 +96,8 @@ public final class Hl7FeedWriter {
      */
     public Hl7FeedWriter(ZoneId siteZone, SiteProfile profile, UnitConverter units) {
         this.siteZone = Objects.requireNonNull(siteZone, "siteZone");
-        this.profile = Objects.requireNonNull(profile, "profile");
-        this.units = Objects.requireNonNull(units, "units");
+        this.observations =
+                new ObxWriter(Objects.requireNonNull(profile, "profile"), Objects.requireNonNull(units, "units"));
         HapiContext context = new DefaultHapiContext(new CanonicalModelClassFactory("2.5.1"));
         // The messages are built field by field from checked values; validation belongs to the receiving side.
         context.setValidationContext(ValidationContextFactory.noValidation());
@@ -130,9 +110,7 @@ public final class Hl7FeedWriter {
      * alternate coding), but a site whose LIS drops the alternate coding would.
      */
     public static Map<String, String> localCodeToLoinc() {
-        Map<String, String> inverse = new LinkedHashMap<>();
-        LOCAL_CODE_OF_LOINC.forEach((loinc, local) -> inverse.put(local, loinc));
-        return Collections.unmodifiableMap(inverse);
+        return ObxWriter.localCodeToLoinc();
     }
 
     /**
@@ -199,33 +177,12 @@ public final class Hl7FeedWriter {
     }
 
     private String message(Draw draw, List<RawReading> readings, LisStyle style) throws HL7Exception {
-        boolean v251 = style == LisStyle.LOINC_V251;
         String drawTime = time(draw.observedAt(), style);
         String orderNumber = hash(draw.patientId() + "|" + draw.observedAt());
 
         ORU_R01 oru = new ORU_R01(parser.getHapiContext().getModelClassFactory());
         oru.setParser(parser);
-        MSH msh = oru.getMSH();
-        msh.getFieldSeparator().setValue("|");
-        msh.getEncodingCharacters().setValue("^~\\&");
-        msh.getSendingApplication().getNamespaceID().setValue(v251 ? "COBAS" : "LIS");
-        msh.getSendingFacility().getNamespaceID().setValue(v251 ? "SYNTHETIC_LAB" : "SYNHOSP");
-        msh.getDateTimeOfMessage().getTime().setValue(drawTime);
-        msh.getMessageType().getMessageCode().setValue("ORU");
-        msh.getMessageType().getTriggerEvent().setValue("R01");
-        msh.getMessageControlID().setValue(hash(draw.patientId() + "|" + draw.observedAt() + "|" + style));
-        msh.getProcessingID().getProcessingID().setValue("P");
-        if (v251) {
-            // MSH-9.3 (message structure), MSH-15/16 and the receiving side appeared after 2.3.
-            msh.getReceivingApplication().getNamespaceID().setValue("BIOMARKER");
-            msh.getReceivingFacility().getNamespaceID().setValue("TRIAL");
-            msh.getMessageType().getMessageStructure().setValue("ORU_R01");
-            msh.getVersionID().getVersionID().setValue("2.5.1");
-            msh.getAcceptAcknowledgmentType().setValue("NE");
-            msh.getApplicationAcknowledgmentType().setValue("NE");
-        } else {
-            msh.getVersionID().getVersionID().setValue("2.3");
-        }
+        header(oru.getMSH(), draw, style, drawTime);
 
         oru.getPATIENT_RESULT()
                 .getPATIENT()
@@ -249,135 +206,37 @@ public final class Hl7FeedWriter {
             RawReading reading = readings.get(i);
             OBX obx = order.getOBSERVATION(i).getOBX();
             obx.getSetIDOBX().setValue(String.valueOf(i + 1));
-            String code = observationIdentifier(obx.getObservationIdentifier(), reading, style);
+            String code = observations.observationIdentifier(obx.getObservationIdentifier(), reading, style);
             obx.getObservationSubID().setValue(String.valueOf(occurrences.merge(code, 1, Integer::sum)));
-            observationValue(oru, obx, reading.value(), v251);
-            units(obx.getUnits(), reading.unit(), v251);
-            if (reading.referenceRange() != null) {
-                obx.getReferencesRange().setValue(reading.referenceRange());
-            }
-            if (reading.abnormalFlags() != null) {
-                String[] flags = reading.abnormalFlags().split("~");
-                for (int f = 0; f < flags.length; f++) {
-                    obx.getAbnormalFlags(f).setValue(flags[f]);
-                }
-            }
-            obx.getObservationResultStatus().setValue(statusCode(reading));
+            observations.result(oru, obx, reading, style);
             obx.getDateTimeOfTheObservation().getTime().setValue(drawTime);
         }
         return parser.encode(oru);
     }
 
-    /** Fills OBX-3 and returns its identifier. */
-    private String observationIdentifier(CE code, RawReading reading, LisStyle style) throws HL7Exception {
-        String loinc = reading.loinc();
-        String name = name(reading);
-        String local = loinc == null ? null : LOCAL_CODE_OF_LOINC.get(loinc);
-        if (loinc == null) {
-            // Only an analyte code: sent as a local code, which the listener maps or dead-letters.
-            code.getIdentifier().setValue(reading.analyte());
-            code.getText().setValue(name);
-            code.getNameOfCodingSystem().setValue("L");
-            return reading.analyte();
-        }
-        if (style == LisStyle.LOCAL_CODES_V23 && local != null) {
-            code.getIdentifier().setValue(local);
-            code.getText().setValue(name);
-            code.getNameOfCodingSystem().setValue("L");
-            code.getAlternateIdentifier().setValue(loinc);
-            code.getAlternateText().setValue(name);
-            code.getNameOfAlternateCodingSystem().setValue("LN");
-            return local;
-        }
-        // A code without a local one is sent as LOINC in both styles, as a LIS does for tests it has no code for.
-        code.getIdentifier().setValue(loinc);
-        code.getText().setValue(name);
-        code.getNameOfCodingSystem().setValue("LN");
-        return loinc;
-    }
-
-    private String name(RawReading reading) {
-        String paramcd = reading.analyte();
-        if (reading.loinc() != null) {
-            paramcd =
-                    profile.byLoinc(reading.loinc()).map(LoincMapping::paramcd).orElse(paramcd);
-        }
-        return profile.analyte(paramcd).map(AnalyteDefinition::name).orElse(paramcd);
-    }
-
-    private static void observationValue(ORU_R01 oru, OBX obx, String value, boolean v251) throws HL7Exception {
-        if (value == null || value.isBlank()) {
-            obx.getValueType().setValue("ST");
-            return;
-        }
-        String text = value.strip();
-        if (NUMBER.matcher(text).matches()) {
-            obx.getValueType().setValue("NM");
-            NM nm = new NM(oru);
-            nm.setValue(text);
-            obx.getObservationValue(0).setData(nm);
-            return;
-        }
-        Matcher compared = COMPARED.matcher(text);
-        if (v251 && compared.matches()) {
-            obx.getValueType().setValue("SN");
-            SN sn = new SN(oru);
-            sn.getComparator().setValue(compared.group(1));
-            sn.getNum1().setValue(compared.group(2));
-            obx.getObservationValue(0).setData(sn);
-            return;
-        }
-        obx.getValueType().setValue("ST");
-        ST st = new ST(oru);
-        st.setValue(text);
-        obx.getObservationValue(0).setData(st);
-    }
-
-    private void units(CE ce, String unit, boolean v251) throws HL7Exception {
-        if (unit == null || unit.isBlank()) {
-            return;
-        }
-        ce.getIdentifier().setValue(unit);
-        if (!v251) {
-            return;
-        }
-        String ucum = ucumOf(unit);
-        if (ucum == null) {
-            return;
-        }
-        if (ucum.equals(unit)) {
-            ce.getNameOfCodingSystem().setValue("UCUM");
+    /** MSH as the style's LIS writes it; a 2.3 header has only the fields 2.3 defines. */
+    private static void header(MSH msh, Draw draw, LisStyle style, String drawTime) throws HL7Exception {
+        boolean v251 = style == LisStyle.LOINC_V251;
+        msh.getFieldSeparator().setValue("|");
+        msh.getEncodingCharacters().setValue("^~\\&");
+        msh.getSendingApplication().getNamespaceID().setValue(v251 ? "COBAS" : "LIS");
+        msh.getSendingFacility().getNamespaceID().setValue(v251 ? "SYNTHETIC_LAB" : "SYNHOSP");
+        msh.getDateTimeOfMessage().getTime().setValue(drawTime);
+        msh.getMessageType().getMessageCode().setValue("ORU");
+        msh.getMessageType().getTriggerEvent().setValue("R01");
+        msh.getMessageControlID().setValue(hash(draw.patientId() + "|" + draw.observedAt() + "|" + style));
+        msh.getProcessingID().getProcessingID().setValue("P");
+        if (v251) {
+            // MSH-9.3 (message structure), MSH-15/16 and the receiving side appeared after 2.3.
+            msh.getReceivingApplication().getNamespaceID().setValue("BIOMARKER");
+            msh.getReceivingFacility().getNamespaceID().setValue("TRIAL");
+            msh.getMessageType().getMessageStructure().setValue("ORU_R01");
+            msh.getVersionID().getVersionID().setValue("2.5.1");
+            msh.getAcceptAcknowledgmentType().setValue("NE");
+            msh.getApplicationAcknowledgmentType().setValue("NE");
         } else {
-            // The unit stays as the reading has it (the mapper reads the identifier); UCUM is the alternate coding.
-            ce.getNameOfCodingSystem().setValue("L");
-            ce.getAlternateIdentifier().setValue(ucum);
-            ce.getNameOfAlternateCodingSystem().setValue("UCUM");
+            msh.getVersionID().getVersionID().setValue("2.3");
         }
-    }
-
-    /** The UCUM code of a unit, with its D-dimer assay as an annotation ({@code mg/L{FEU}}); null if unknown. */
-    private String ucumOf(String unit) {
-        return ucumOfUnit.computeIfAbsent(unit, u -> {
-            var spelled = units.normalize(u);
-            if (!spelled.isOk()) {
-                return null;
-            }
-            UnitSpelling spelling = spelled.value();
-            return switch (spelling.annotatedAssay()) {
-                case NONE -> spelling.ucum();
-                case FEU, DDU -> spelling.ucum() + "{" + spelling.annotatedAssay() + "}";
-            };
-        });
-    }
-
-    private static String statusCode(RawReading reading) {
-        return switch (reading.status()) {
-            case FINAL -> "F";
-            case PRELIMINARY -> "P";
-            case CORRECTED -> "C";
-            case DELETED -> "D";
-            case ENTERED_IN_ERROR -> "W";
-        };
     }
 
     private String time(Instant instant, LisStyle style) {
@@ -392,14 +251,6 @@ public final class Hl7FeedWriter {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-    }
-
-    private static Map<String, String> orderedMap(String... keysAndValues) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return Collections.unmodifiableMap(map);
     }
 
     private record Draw(String patientId, Instant observedAt) {}

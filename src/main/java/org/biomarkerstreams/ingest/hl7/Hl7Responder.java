@@ -1,0 +1,183 @@
+package org.biomarkerstreams.ingest.hl7;
+
+import ca.uhn.hl7v2.AcknowledgmentCode;
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.ErrorCode;
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
+import ca.uhn.hl7v2.parser.PipeParser;
+import ca.uhn.hl7v2.util.Terser;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.biomarkerstreams.ingest.hl7.MllpListener.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the text of one received frame of an {@link MllpListener}: parses it, hands it to the {@link
+ * MessageHandler}, and builds the acknowledgment that means what it says (AA only after the handler stored the
+ * data, AE for content the handler refused or a body that does not parse, AR when the sender must resend). Owns
+ * the HAPI context: one per listener, shared by its connections.
+ */
+final class Hl7Responder {
+
+    // Logged as the listener: operators filter and tune the MLLP logs by that one logger name.
+    private static final Logger log = LoggerFactory.getLogger(MllpListener.class);
+
+    /** The outcome of a frame and the acknowledgment to send for it. */
+    record Reply(Outcome outcome, String ack) {}
+
+    private final MessageHandler handler;
+    private final HapiContext hapi;
+    private final PipeParser parser;
+    private final Acknowledgments acks;
+
+    Hl7Responder(MessageHandler handler) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.hapi = new DefaultHapiContext();
+        hapi.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
+        hapi.setValidationContext(ValidationContextFactory.noValidation());
+        hapi.getParserConfiguration().setValidating(false);
+        // Hl7Mapper's leniency for OBX-2, so a handler can map the message parsed here instead of
+        // parsing the text a second time (half the connection thread's CPU). Unknown versions are
+        // still refused here (AE): a live feed claiming 7.0 is misconfigured.
+        hapi.getParserConfiguration().setDefaultObx2Type("ST");
+        hapi.getParserConfiguration().setInvalidObx2Type("ST");
+        // HAPI's default ACK control-id generator writes an "id_file" into the working directory
+        // (read-only in our container). Start time plus a counter: unique across restarts, and within
+        // the 20 characters ST allows in MSH-10 before v2.7.
+        String instance = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
+        AtomicLong ackIds = new AtomicLong();
+        hapi.getParserConfiguration().setIdGenerator(() -> instance + ackIds.incrementAndGet());
+        this.parser = hapi.getPipeParser();
+        this.acks = new Acknowledgments(parser);
+    }
+
+    /** The AAs of one connection; see {@link Acceptances}. */
+    Acceptances acceptances() {
+        return new Acceptances(acks, parser, Clock.systemDefaultZone());
+    }
+
+    Reply answer(String er7, String peer, Acceptances acceptances) throws HL7Exception, IOException {
+        Message message;
+        try {
+            message = parser.parse(er7);
+        } catch (HL7Exception | RuntimeException e) {
+            return unparseable(er7, e, peer);
+        }
+        String controlId = field(message, "/MSH-10");
+        Disposition d;
+        String acceptance = null;
+        try {
+            MessageHandler.Pending pending = handler.begin(message, er7);
+            // Built while the handler's write travels: on one connection the time from frame to ACK
+            // is the throughput. Sent only if the handler accepts.
+            acceptance = prepareAcceptance(acceptances, message, er7, controlId);
+            d = pending.await();
+        } catch (Exception e) {
+            // The exception's message may carry patient data: log its type and origin only.
+            StackTraceElement[] where = e.getStackTrace();
+            log.error(
+                    "Handler failed on message {} ({}); answering AR so the sender resends: {} at {}",
+                    controlId,
+                    field(message, "/MSH-9"),
+                    e.getClass().getName(),
+                    where.length > 0 ? where[0] : "?");
+            d = new Disposition.Reject("internal error; message not stored, please resend");
+        }
+        if (d == null) {
+            log.error("Handler returned no disposition for message {}; answering AR", controlId);
+            d = new Disposition.Reject("internal error; message not stored, please resend");
+        }
+        try {
+            if (d instanceof Disposition.Error e) {
+                // The code and location only: the text may quote the message's values (the ACK carries it).
+                log.warn("AE for message {}: {} at {}", controlId, e.code(), e.location());
+                return new Reply(
+                        Outcome.AE, acks.error(message, AcknowledgmentCode.AE, e.code(), e.text(), e.location()));
+            }
+            if (d instanceof Disposition.Reject r) {
+                log.warn("AR for message {}: {}", controlId, r.text());
+                return new Reply(
+                        Outcome.AR,
+                        acks.error(message, AcknowledgmentCode.AR, Acknowledgments.INTERNAL_ERROR, r.text(), null));
+            }
+            if (acceptance == null) {
+                return new Reply(
+                        Outcome.AR,
+                        nak(er7, AcknowledgmentCode.AR, "acknowledgment could not be built; please resend"));
+            }
+            log.debug("AA for message {}", controlId);
+            return new Reply(Outcome.AA, acceptance);
+        } catch (HL7Exception | RuntimeException e) {
+            // Never an AA when the ACK cannot be built from the parsed message: fall back to the
+            // raw header, then to a bare AR.
+            log.warn("Cannot build the acknowledgment for message {}: {}", controlId, e.toString());
+            return new Reply(
+                    Outcome.AR, nak(er7, AcknowledgmentCode.AR, "acknowledgment could not be built; please resend"));
+        }
+    }
+
+    /** The AA for a message, or null when it cannot be built (never an AA then: an AR goes out). */
+    private static String prepareAcceptance(Acceptances acceptances, Message message, String er7, String controlId) {
+        try {
+            return acceptances.accept(message, er7);
+        } catch (HL7Exception | IOException | RuntimeException e) {
+            log.warn("Cannot build the acknowledgment for message {}: {}", controlId, e.toString());
+            return null;
+        }
+    }
+
+    private Reply unparseable(String er7, Exception e, String peer) throws HL7Exception, IOException {
+        // HAPI's parse messages can quote message content, so only the error code goes to the log.
+        ErrorCode error = e instanceof HL7Exception h
+                ? ErrorCode.errorCodeFor(h.getErrorCode())
+                : ErrorCode.SEGMENT_SEQUENCE_ERROR;
+        String reason =
+                e instanceof HL7Exception ? error.getMessage() : e.getClass().getSimpleName();
+        String code = String.valueOf(error.getCode());
+        try {
+            String ack = acks.fromHeader(er7, AcknowledgmentCode.AE, code, "message could not be parsed: " + reason);
+            log.warn("AE for an unparseable message from {} ({})", peer, reason);
+            return new Reply(Outcome.AE, ack);
+        } catch (HL7Exception | RuntimeException noHeader) {
+            log.warn("AR for a frame from {} that is not HL7 v2 ({} chars)", peer, er7.length());
+            return new Reply(
+                    Outcome.AR,
+                    acks.bare(
+                            AcknowledgmentCode.AR,
+                            Acknowledgments.SEGMENT_SEQUENCE_ERROR,
+                            "not an HL7 v2 message (no readable MSH segment)"));
+        }
+    }
+
+    private String nak(String er7, AcknowledgmentCode code, String text) throws HL7Exception, IOException {
+        try {
+            return acks.fromHeader(er7, code, Acknowledgments.INTERNAL_ERROR, text);
+        } catch (HL7Exception | RuntimeException e) {
+            return acks.bare(code, Acknowledgments.INTERNAL_ERROR, text);
+        }
+    }
+
+    private static String field(Message message, String path) {
+        try {
+            return new Terser(message).get(path);
+        } catch (HL7Exception | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    void close() {
+        try {
+            hapi.close();
+        } catch (IOException e) {
+            log.debug("Closing the HAPI context: {}", e.toString());
+        }
+    }
+}

@@ -1,7 +1,5 @@
 package org.biomarkerstreams.demo;
 
-import org.biomarkerstreams.app.OwnedCluster;
-import org.biomarkerstreams.app.TopicSetup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,6 +29,8 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.biomarkerstreams.app.OwnedCluster;
+import org.biomarkerstreams.app.TopicSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,5 @@
 package org.biomarkerstreams.demo;
 
-import org.biomarkerstreams.streams.BatchOracle;
-import org.biomarkerstreams.streams.TopologyConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -17,10 +15,12 @@ import org.apache.avro.specific.SpecificRecord;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.NormalizationStatus;
 import org.biomarkerstreams.avro.TimeToNormalization;
-import org.biomarkerstreams.domain.KaplanMeier;
-import org.biomarkerstreams.domain.LogRank;
 import org.biomarkerstreams.demo.CohortTable.Cell;
 import org.biomarkerstreams.demo.CohortTable.Normalization;
+import org.biomarkerstreams.domain.KaplanMeier;
+import org.biomarkerstreams.domain.LogRank;
+import org.biomarkerstreams.streams.BatchOracle;
+import org.biomarkerstreams.streams.TopologyConfig;
 import org.junit.jupiter.api.Test;
 
 class CohortTableTest {

@@ -1,8 +1,5 @@
 package org.biomarkerstreams.demo;
 
-import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
-import org.biomarkerstreams.ingest.hl7.Hl7Outcome;
-import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,9 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.biomarkerstreams.demo.Hl7FeedWriter.LisStyle;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.ResultStatus;
-import org.biomarkerstreams.demo.Hl7FeedWriter.LisStyle;
+import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
+import org.biomarkerstreams.ingest.hl7.Hl7Outcome;
+import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

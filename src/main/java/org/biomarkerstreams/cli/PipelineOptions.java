@@ -251,15 +251,15 @@ final class PipelineOptions {
         if (maxRecordBytes < 1) {
             throw new IllegalArgumentException("--max-record-bytes must be >= 1, got " + maxRecordBytes);
         }
-        return new TopologyConfig(
-                        topics(),
-                        protocol,
-                        protocolFile().profile(),
-                        clock,
-                        futureTolerance,
-                        Duration.ofDays(stateRetentionDays),
-                        useLabRanges)
-                .withPseudonym(pseudonym())
-                .withMaxRecordBytes(maxRecordBytes);
+        return TopologyConfig.builder(clock)
+                .topics(topics())
+                .protocol(protocol)
+                .profile(protocolFile().profile())
+                .futureTolerance(futureTolerance)
+                .stateRetention(Duration.ofDays(stateRetentionDays))
+                .labRanges(useLabRanges)
+                .pseudonym(pseudonym())
+                .maxRecordBytes(maxRecordBytes)
+                .build();
     }
 }

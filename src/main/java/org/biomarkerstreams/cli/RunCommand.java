@@ -89,8 +89,9 @@ final class RunCommand implements Callable<Integer> {
                 settings,
                 kafka.clientProperties(),
                 new AvroSerdes(kafka.registry(), true),
-                pipeline.topologyConfig(Clock.systemUTC())
-                        .withRedeliveredDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE)),
+                pipeline.topologyConfig(Clock.systemUTC()).toBuilder()
+                        .redeliverDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE))
+                        .build(),
                 Optional.of(http.endpoint(null)))) {
             p.dashboardUrl().ifPresent(url -> spec.commandLine().getOut().printf("Dashboard and query API: %s%n", url));
             // SIGTERM / Ctrl-C: close Streams cleanly (commit, flush state) before the JVM exits.

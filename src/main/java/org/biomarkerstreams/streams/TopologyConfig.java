@@ -47,6 +47,7 @@ public record TopologyConfig(
         int maxRecordBytes,
         boolean redeliverDuplicates) {
 
+    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(180);
     public static final int DEFAULT_MAX_RECORD_BYTES = SafeDeserializer.DEFAULT_MAX_BYTES;
     public static final Duration DEFAULT_COHORT_EMIT_INTERVAL = Duration.ofSeconds(1);
@@ -71,185 +72,117 @@ public record TopologyConfig(
         }
     }
 
-    public TopologyConfig(
-            Topics topics,
-            Protocol protocol,
-            SiteProfile profile,
-            Clock clock,
-            Duration futureTolerance,
-            Duration stateRetention,
-            boolean labRanges,
-            Duration cohortEmitInterval,
-            Pseudonym pseudonym) {
-        this(
-                topics,
-                protocol,
-                profile,
-                clock,
-                futureTolerance,
-                stateRetention,
-                labRanges,
-                cohortEmitInterval,
-                pseudonym,
-                DEFAULT_MAX_RECORD_BYTES,
-                false);
-    }
-
-    public TopologyConfig(
-            Topics topics,
-            Protocol protocol,
-            SiteProfile profile,
-            Clock clock,
-            Duration futureTolerance,
-            Duration stateRetention,
-            boolean labRanges,
-            Duration cohortEmitInterval) {
-        this(
-                topics,
-                protocol,
-                profile,
-                clock,
-                futureTolerance,
-                stateRetention,
-                labRanges,
-                cohortEmitInterval,
-                Pseudonym.none());
-    }
-
-    public TopologyConfig(
-            Topics topics,
-            Protocol protocol,
-            SiteProfile profile,
-            Clock clock,
-            Duration futureTolerance,
-            Duration stateRetention,
-            boolean labRanges) {
-        this(
-                topics,
-                protocol,
-                profile,
-                clock,
-                futureTolerance,
-                stateRetention,
-                labRanges,
-                DEFAULT_COHORT_EMIT_INTERVAL);
-    }
-
-    public TopologyConfig(
-            Topics topics, Protocol protocol, SiteProfile profile, Clock clock, Duration futureTolerance) {
-        this(topics, protocol, profile, clock, futureTolerance, DEFAULT_STATE_RETENTION, false);
-    }
-
-    public TopologyConfig withLabRanges(boolean useLabRanges) {
-        return new TopologyConfig(
-                topics,
-                protocol,
-                profile,
-                clock,
-                futureTolerance,
-                stateRetention,
-                useLabRanges,
-                cohortEmitInterval,
-                pseudonym,
-                maxRecordBytes,
-                redeliverDuplicates);
-    }
-
-    public TopologyConfig withStateRetention(Duration retention) {
-        return new TopologyConfig(
-                topics,
-                protocol,
-                profile,
-                clock,
-                futureTolerance,
-                retention,
-                labRanges,
-                cohortEmitInterval,
-                pseudonym,
-                maxRecordBytes,
-                redeliverDuplicates);
-    }
-
-    public TopologyConfig withCohortEmitInterval(Duration interval) {
-        return new TopologyConfig(
-                topics,
-                protocol,
-                profile,
-                clock,
-                futureTolerance,
-                stateRetention,
-                labRanges,
-                interval,
-                pseudonym,
-                maxRecordBytes,
-                redeliverDuplicates);
-    }
-
-    public TopologyConfig withProtocol(Protocol newProtocol) {
-        return new TopologyConfig(
-                topics,
-                newProtocol,
-                profile,
-                clock,
-                futureTolerance,
-                stateRetention,
-                labRanges,
-                cohortEmitInterval,
-                pseudonym,
-                maxRecordBytes,
-                redeliverDuplicates);
-    }
-
-    /** The same config with patient ids on the outputs replaced by {@code newPseudonym}. */
-    public TopologyConfig withPseudonym(Pseudonym newPseudonym) {
-        return new TopologyConfig(
-                topics,
-                protocol,
-                profile,
-                clock,
-                futureTolerance,
-                stateRetention,
-                labRanges,
-                cohortEmitInterval,
-                newPseudonym,
-                maxRecordBytes,
-                redeliverDuplicates);
-    }
-
-    /** The same config with input values above {@code bytes} dead-lettered as {@code OVERSIZED}. */
-    public TopologyConfig withMaxRecordBytes(int bytes) {
-        return new TopologyConfig(
-                topics,
-                protocol,
-                profile,
-                clock,
-                futureTolerance,
-                stateRetention,
-                labRanges,
-                cohortEmitInterval,
-                pseudonym,
-                bytes,
-                redeliverDuplicates);
-    }
-
-    /** The same config with {@code redeliverDuplicates} (on for at_least_once). */
-    public TopologyConfig withRedeliveredDuplicates(boolean redeliver) {
-        return new TopologyConfig(
-                topics,
-                protocol,
-                profile,
-                clock,
-                futureTolerance,
-                stateRetention,
-                labRanges,
-                cohortEmitInterval,
-                pseudonym,
-                maxRecordBytes,
-                redeliver);
-    }
-
+    /** The defaults: topic names, protocol and site profile as bundled, five minutes of clock skew. */
     public static TopologyConfig defaults(Clock clock) {
-        return new TopologyConfig(
-                Topics.defaults(), Protocol.defaults(), SiteProfile.defaults(), clock, Duration.ofMinutes(5));
+        return builder(clock).build();
+    }
+
+    /** A config with the defaults, to change what differs. */
+    public static Builder builder(Clock clock) {
+        return new Builder(clock);
+    }
+
+    /** A builder with this config's values, to derive a config that differs in a few of them. */
+    public Builder toBuilder() {
+        return new Builder(clock)
+                .topics(topics)
+                .protocol(protocol)
+                .profile(profile)
+                .futureTolerance(futureTolerance)
+                .stateRetention(stateRetention)
+                .labRanges(labRanges)
+                .cohortEmitInterval(cohortEmitInterval)
+                .pseudonym(pseudonym)
+                .maxRecordBytes(maxRecordBytes)
+                .redeliverDuplicates(redeliverDuplicates);
+    }
+
+    /** Builds a {@link TopologyConfig}; every value starts at its default and is checked by {@link #build}. */
+    public static final class Builder {
+        private Clock clock;
+        private Topics topics = Topics.defaults();
+        private Protocol protocol = Protocol.defaults();
+        private SiteProfile profile = SiteProfile.defaults();
+        private Duration futureTolerance = DEFAULT_FUTURE_TOLERANCE;
+        private Duration stateRetention = DEFAULT_STATE_RETENTION;
+        private boolean labRanges;
+        private Duration cohortEmitInterval = DEFAULT_COHORT_EMIT_INTERVAL;
+        private Pseudonym pseudonym = Pseudonym.none();
+        private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+        private boolean redeliverDuplicates;
+
+        private Builder(Clock clock) {
+            this.clock = clock;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        public Builder topics(Topics value) {
+            this.topics = value;
+            return this;
+        }
+
+        public Builder protocol(Protocol value) {
+            this.protocol = value;
+            return this;
+        }
+
+        public Builder profile(SiteProfile value) {
+            this.profile = value;
+            return this;
+        }
+
+        public Builder futureTolerance(Duration value) {
+            this.futureTolerance = value;
+            return this;
+        }
+
+        public Builder stateRetention(Duration value) {
+            this.stateRetention = value;
+            return this;
+        }
+
+        public Builder labRanges(boolean value) {
+            this.labRanges = value;
+            return this;
+        }
+
+        public Builder cohortEmitInterval(Duration value) {
+            this.cohortEmitInterval = value;
+            return this;
+        }
+
+        public Builder pseudonym(Pseudonym value) {
+            this.pseudonym = value;
+            return this;
+        }
+
+        public Builder maxRecordBytes(int value) {
+            this.maxRecordBytes = value;
+            return this;
+        }
+
+        public Builder redeliverDuplicates(boolean value) {
+            this.redeliverDuplicates = value;
+            return this;
+        }
+
+        public TopologyConfig build() {
+            return new TopologyConfig(
+                    topics,
+                    protocol,
+                    profile,
+                    clock,
+                    futureTolerance,
+                    stateRetention,
+                    labRanges,
+                    cohortEmitInterval,
+                    pseudonym,
+                    maxRecordBytes,
+                    redeliverDuplicates);
+        }
     }
 }

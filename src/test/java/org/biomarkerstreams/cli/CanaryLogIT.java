@@ -30,12 +30,10 @@ import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.EventType;
-import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.ResultStatus;
-import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ingest.hl7.MllpListener;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
@@ -87,16 +85,13 @@ class CanaryLogIT {
             Pseudonym pseudonym = options.pseudonym();
             Topics topics = KAFKA.createPipelineTopics(1);
             AvroSerdes serdes = new AvroSerdes(InMemorySchemaRegistry.scope(scope), true);
-            TopologyConfig config = new TopologyConfig(
-                            topics,
-                            Protocol.defaults(),
-                            SiteProfile.defaults(),
-                            Clock.systemUTC(),
-                            Duration.ofMinutes(5))
+            TopologyConfig config = TopologyConfig.builder(Clock.systemUTC())
+                    .topics(topics)
                     // The fixtures are from 2020 and the dead letters carry today's time: without this the
                     // patients' follow-up would close, and their state be purged, as soon as stream time jumps.
-                    .withStateRetention(Duration.ZERO)
-                    .withPseudonym(pseudonym);
+                    .stateRetention(Duration.ZERO)
+                    .pseudonym(pseudonym)
+                    .build();
             StreamsRuntime.Settings settings = new StreamsRuntime.Settings(
                     KAFKA.bootstrapServers(),
                     "canary-" + UUID.randomUUID(),

@@ -48,9 +48,7 @@ import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.TrajectoryPoint;
-import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.RawReading;
-import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
 import org.biomarkerstreams.ingest.hl7.Hl7Outcome;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
@@ -380,8 +378,8 @@ public class Hl7CrashResendIT {
 
     private void runTopologyUntilCaughtUp() throws Exception {
         String applicationId = "biomarker-crash-" + runId;
-        TopologyConfig config = new TopologyConfig(
-                topics, Protocol.defaults(), SiteProfile.defaults(), Clock.systemUTC(), Duration.ofMinutes(5));
+        TopologyConfig config =
+                TopologyConfig.builder(Clock.systemUTC()).topics(topics).build();
         runtime = StreamsRuntime.start(
                 BiomarkerTopology.build(config, serdes, new PipelineCounters(meters)),
                 new StreamsRuntime.Settings(

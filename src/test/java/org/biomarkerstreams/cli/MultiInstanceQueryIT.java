@@ -33,11 +33,9 @@ import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.demo.CohortSpec;
 import org.biomarkerstreams.demo.SyntheticCohort;
-import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
-import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
 import org.biomarkerstreams.streams.AvroJson;
 import org.biomarkerstreams.streams.AvroSerdes;
@@ -87,8 +85,8 @@ class MultiInstanceQueryIT {
     void shouldAnswerEveryPatientsTrajectoryFromEitherInstanceWhenPartitionsAreSplit() throws Exception {
         Topics topics = KAFKA.createPipelineTopics(2);
         String applicationId = "multi-instance-" + UUID.randomUUID();
-        TopologyConfig config = new TopologyConfig(
-                topics, Protocol.defaults(), SiteProfile.defaults(), Clock.systemUTC(), Duration.ofMinutes(5));
+        TopologyConfig config =
+                TopologyConfig.builder(Clock.systemUTC()).topics(topics).build();
         first = instance(applicationId, config, "a");
         second = instance(applicationId, config, "b");
 
@@ -137,9 +135,10 @@ class MultiInstanceQueryIT {
         String applicationId = "multi-instance-" + UUID.randomUUID();
         Pseudonym pseudonym =
                 Pseudonym.withKey("multi-instance-test-key-of-32-bytes-or-more".getBytes(StandardCharsets.UTF_8));
-        TopologyConfig config = new TopologyConfig(
-                        topics, Protocol.defaults(), SiteProfile.defaults(), Clock.systemUTC(), Duration.ofMinutes(5))
-                .withPseudonym(pseudonym);
+        TopologyConfig config = TopologyConfig.builder(Clock.systemUTC())
+                .topics(topics)
+                .pseudonym(pseudonym)
+                .build();
         first = instance(applicationId, config, "a");
         second = instance(applicationId, config, "b");
 
@@ -186,8 +185,8 @@ class MultiInstanceQueryIT {
     void shouldAnswer404ForUnknownPatientAnd400ForUnknownAnalyteFromEitherInstance() throws Exception {
         Topics topics = KAFKA.createPipelineTopics(2);
         String applicationId = "multi-instance-" + UUID.randomUUID();
-        TopologyConfig config = new TopologyConfig(
-                topics, Protocol.defaults(), SiteProfile.defaults(), Clock.systemUTC(), Duration.ofMinutes(5));
+        TopologyConfig config =
+                TopologyConfig.builder(Clock.systemUTC()).topics(topics).build();
         first = instance(applicationId, config, "a");
         second = instance(applicationId, config, "b");
         await("both instances running")

@@ -46,8 +46,6 @@ import org.biomarkerstreams.avro.ResultStatus;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.cli.Main;
 import org.biomarkerstreams.domain.ErrorCode;
-import org.biomarkerstreams.domain.Protocol;
-import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.WireFormat;
@@ -223,7 +221,7 @@ class PoisonPillIT {
 
             // The fix for OVERSIZED: a limit that admits the large (but otherwise good) records, then the replay.
             SimpleMeterRegistry afterFix = new SimpleMeterRegistry();
-            startApp(config.withMaxRecordBytes(1024 * 1024), afterFix);
+            startApp(config.toBuilder().maxRecordBytes(1024 * 1024).build(), afterFix);
             String first = replayFromDlq();
             assertThat(first)
                     .contains("Read 17 dead letters")
@@ -399,9 +397,10 @@ class PoisonPillIT {
     }
 
     private TopologyConfig config() {
-        return new TopologyConfig(
-                        topics, Protocol.defaults(), SiteProfile.defaults(), Clock.systemUTC(), Duration.ofMinutes(5))
-                .withStateRetention(Duration.ZERO);
+        return TopologyConfig.builder(Clock.systemUTC())
+                .topics(topics)
+                .stateRetention(Duration.ZERO)
+                .build();
     }
 
     private void startApp(TopologyConfig config, SimpleMeterRegistry meters) throws Exception {

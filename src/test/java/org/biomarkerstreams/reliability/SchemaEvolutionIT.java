@@ -43,9 +43,7 @@ import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.ResultStatus;
 import org.biomarkerstreams.avro.TrajectoryPoint;
-import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.RawClinicalEvent;
-import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.SchemaRegistryException;
@@ -260,9 +258,10 @@ class SchemaEvolutionIT {
     }
 
     private void startApp() throws InterruptedException {
-        TopologyConfig config = new TopologyConfig(
-                        topics, Protocol.defaults(), SiteProfile.defaults(), Clock.systemUTC(), Duration.ofMinutes(5))
-                .withStateRetention(Duration.ZERO);
+        TopologyConfig config = TopologyConfig.builder(Clock.systemUTC())
+                .topics(topics)
+                .stateRetention(Duration.ZERO)
+                .build();
         runtime = StreamsRuntime.start(
                 BiomarkerTopology.build(config, serdes, new PipelineCounters(new SimpleMeterRegistry())),
                 new StreamsRuntime.Settings(

@@ -72,12 +72,8 @@ class BiomarkerTopologyIT {
         topics = KAFKA.createPipelineTopics(Topics.defaults().withSuffix(suffix), 2);
         registryClient = new ConfluentRegistryClient(RegistryConfig.of(REGISTRY.confluentUrl()));
         serdes = new AvroSerdes(registryClient, true);
-        TopologyConfig config = new TopologyConfig(
-                topics,
-                org.biomarkerstreams.domain.Protocol.defaults(),
-                org.biomarkerstreams.domain.SiteProfile.defaults(),
-                Clock.systemUTC(),
-                Duration.ofMinutes(5));
+        TopologyConfig config =
+                TopologyConfig.builder(Clock.systemUTC()).topics(topics).build();
         runtime = StreamsRuntime.start(
                 BiomarkerTopology.build(config, serdes, new PipelineCounters(meters)),
                 new StreamsRuntime.Settings(

@@ -41,8 +41,9 @@ public class CohortProperties {
                         List.of("severity"),
                         blinded ? Blinding.of(List.of("MSC", "CONTROL"), "k" + seed) : Blinding.none(),
                         locf);
-        TopologyConfig config = TopologyConfig.defaults(Clock.fixed(TopologyHarness.WALL_CLOCK, ZoneOffset.UTC))
-                .withProtocol(protocol);
+        TopologyConfig config = TopologyConfig.builder(Clock.fixed(TopologyHarness.WALL_CLOCK, ZoneOffset.UTC))
+                .protocol(protocol)
+                .build();
         List<RawReading> readings = new ArrayList<>();
         List<RawClinicalEvent> events = new ArrayList<>();
         scenario(random, readings, events);

@@ -33,8 +33,9 @@ class CohortTopologyTest {
 
     private void useProtocol(Protocol protocol) {
         harness.close();
-        harness = new TopologyHarness(TopologyConfig.defaults(Clock.fixed(TopologyHarness.WALL_CLOCK, ZoneOffset.UTC))
-                .withProtocol(protocol));
+        harness = new TopologyHarness(TopologyConfig.builder(Clock.fixed(TopologyHarness.WALL_CLOCK, ZoneOffset.UTC))
+                .protocol(protocol)
+                .build());
     }
 
     private static Protocol withStrata(boolean locf, Blinding blinding) {

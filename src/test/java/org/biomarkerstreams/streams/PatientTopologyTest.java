@@ -285,8 +285,9 @@ class PatientTopologyTest {
     @Test
     void shouldPurgePatientStateWhenRetentionAfterFollowUpCloseHasPassed() {
         try (TopologyHarness h = new TopologyHarness(
-                TopologyConfig.defaults(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
-                        .withStateRetention(Duration.ofDays(1)))) {
+                TopologyConfig.builder(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
+                        .stateRetention(Duration.ofDays(1))
+                        .build())) {
             h.send(infusionAt(INFUSION));
             h.send(aReading().id("b").value(40, "mg/L").at(DAY_MINUS_1).build());
             h.send(aReading().id("d3").value(8, "mg/L").at(DAY_3).build());
@@ -321,8 +322,9 @@ class PatientTopologyTest {
     @Test
     void shouldClassifyAgainstTheLabsOwnRangeInCanonicalUnitsWhenTheSiteChoosesIt() {
         try (TopologyHarness h = new TopologyHarness(
-                TopologyConfig.defaults(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
-                        .withLabRanges(true))) {
+                TopologyConfig.builder(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
+                        .labRanges(true)
+                        .build())) {
             h.send(aReading().id("lab").value(12, "mg/L").range("0-15").build());
             h.send(aReading().id("dl").value(1.2, "mg/dL").range("0-1.5").build());
             h.send(aReading()
@@ -351,8 +353,9 @@ class PatientTopologyTest {
     @Test
     void shouldKeepPatientStateWhenRetentionIsZero() {
         try (TopologyHarness h = new TopologyHarness(
-                TopologyConfig.defaults(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
-                        .withStateRetention(Duration.ZERO))) {
+                TopologyConfig.builder(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
+                        .stateRetention(Duration.ZERO)
+                        .build())) {
             h.send(infusionAt(INFUSION));
             h.send(aReading().id("d3").value(8, "mg/L").at(DAY_3).build());
             h.send(aReading()

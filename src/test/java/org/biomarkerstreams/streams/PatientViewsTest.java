@@ -177,8 +177,9 @@ class PatientViewsTest {
     @Test
     void shouldAnswerNothingForAPatientWhoseStateWasPurged() {
         try (TopologyHarness h = new TopologyHarness(
-                TopologyConfig.defaults(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
-                        .withStateRetention(Duration.ofDays(1)))) {
+                TopologyConfig.builder(java.time.Clock.fixed(TopologyHarness.WALL_CLOCK, java.time.ZoneOffset.UTC))
+                        .stateRetention(Duration.ofDays(1))
+                        .build())) {
             h.send(infusionAt(INFUSION));
             h.send(aReading().id("d3").value(8, "mg/L").at(DAY_3).build());
             PatientViews views = new PatientViews(h.config);

@@ -224,8 +224,9 @@ class PseudonymTopologyTest {
         final Map<String, List<TestRecord<byte[], byte[]>>> seen = new LinkedHashMap<>();
 
         Driver(Pseudonym pseudonym) {
-            config = TopologyConfig.defaults(Clock.fixed(WALL_CLOCK, ZoneOffset.UTC))
-                    .withPseudonym(pseudonym);
+            config = TopologyConfig.builder(Clock.fixed(WALL_CLOCK, ZoneOffset.UTC))
+                    .pseudonym(pseudonym)
+                    .build();
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pseudonym-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");

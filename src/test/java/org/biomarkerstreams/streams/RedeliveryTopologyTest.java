@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 class RedeliveryTopologyTest {
 
     private final TopologyHarness harness =
-            new TopologyHarness(TopologyConfig.defaults(Clock.fixed(TopologyHarness.WALL_CLOCK, ZoneOffset.UTC))
-                    .withRedeliveredDuplicates(true));
+            new TopologyHarness(TopologyConfig.builder(Clock.fixed(TopologyHarness.WALL_CLOCK, ZoneOffset.UTC))
+                    .redeliverDuplicates(true)
+                    .build());
 
     @AfterEach
     void close() {

@@ -12,74 +12,55 @@ import java.util.Optional;
  */
 public sealed interface ApiRequest {
 
-    /** The route with placeholders, e.g. {@code /api/patients/{id}/trajectory}: safe to log. */
-    String template();
-
-    record PatientTrajectory(String patientId, String analyte) implements ApiRequest {
-        @Override
-        public String template() {
-            return "/api/patients/{id}/trajectory";
-        }
+    /** A question about one patient, who is asked for as the outputs show it (id, or pseudonym). */
+    sealed interface PatientRequest extends ApiRequest {
+        String patientId();
     }
 
-    record PatientSummary(String patientId) implements ApiRequest {
-        @Override
-        public String template() {
-            return "/api/patients/{id}/summary";
-        }
+    /** A question about the cohort, of one analyte or (null) all. */
+    sealed interface CohortRequest extends ApiRequest {
+        String analyte();
     }
 
-    record CohortVisits(String analyte) implements ApiRequest {
-        @Override
-        public String template() {
-            return "/api/cohort/visits";
-        }
-    }
+    record PatientTrajectory(String patientId, String analyte) implements PatientRequest {}
 
-    record CohortNormalization(String analyte) implements ApiRequest {
-        @Override
-        public String template() {
-            return "/api/cohort/normalization";
-        }
-    }
+    record PatientSummary(String patientId) implements PatientRequest {}
+
+    record CohortVisits(String analyte) implements CohortRequest {}
+
+    record CohortNormalization(String analyte) implements CohortRequest {}
 
     /** The site profile's analytes with units and reference intervals (the dashboard shades them). */
-    record Analytes() implements ApiRequest {
-        @Override
-        public String template() {
-            return "/api/analytes";
-        }
-    }
+    record Analytes() implements ApiRequest {}
 
-    record Live() implements ApiRequest {
-        @Override
-        public String template() {
-            return "/health/live";
-        }
-    }
+    record Live() implements ApiRequest {}
 
-    record Ready() implements ApiRequest {
-        @Override
-        public String template() {
-            return "/health/ready";
-        }
-    }
+    record Ready() implements ApiRequest {}
 
     /** The Prometheus scrape. */
-    record Metrics() implements ApiRequest {
-        @Override
-        public String template() {
-            return "/metrics";
-        }
-    }
+    record Metrics() implements ApiRequest {}
 
     /** A file of the dashboard, by its resource name under {@code dashboard/} or the chart library. */
-    record Asset(String name) implements ApiRequest {
-        @Override
-        public String template() {
-            return "/" + name;
+    record Asset(String name) implements ApiRequest {}
+
+    /** The route with placeholders, e.g. {@code /api/patients/{id}/trajectory}: safe to log. */
+    default String template() {
+        if (this instanceof Asset asset) {
+            return "/" + asset.name();
         }
+        return TEMPLATES.get(getClass());
     }
+
+    /** The route of each request type but assets, whose template is their own path. */
+    Map<Class<? extends ApiRequest>, String> TEMPLATES = Map.of(
+            PatientTrajectory.class, "/api/patients/{id}/trajectory",
+            PatientSummary.class, "/api/patients/{id}/summary",
+            CohortVisits.class, "/api/cohort/visits",
+            CohortNormalization.class, "/api/cohort/normalization",
+            Analytes.class, "/api/analytes",
+            Live.class, "/health/live",
+            Ready.class, "/health/ready",
+            Metrics.class, "/metrics");
 
     String ECHARTS = "vendor/echarts.min.js";
 

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -87,14 +89,12 @@ final class QueryService {
                 return ready();
             } else if (request instanceof ApiRequest.Analytes) {
                 return analytes();
-            } else if (request instanceof ApiRequest.PatientTrajectory t) {
-                return patient(t.patientId(), t.analyte(), true, forwarded, rawPathAndQuery);
-            } else if (request instanceof ApiRequest.PatientSummary s) {
-                return patient(s.patientId(), null, false, forwarded, rawPathAndQuery);
+            } else if (request instanceof ApiRequest.PatientRequest p) {
+                return patient(p, forwarded, rawPathAndQuery);
             } else if (request instanceof ApiRequest.CohortVisits v) {
-                return cohort(v.analyte(), "visits", true);
+                return cohort(v, "visits", (views, analyte) -> views.visits(analyte));
             } else if (request instanceof ApiRequest.CohortNormalization n) {
-                return cohort(n.analyte(), "curves", false);
+                return cohort(n, "curves", (views, analyte) -> views.curves(analyte));
             }
             return Reply.error(404, "not an API route");
         } catch (InvalidStateStoreException e) {
@@ -182,22 +182,25 @@ final class QueryService {
                 : s;
     }
 
-    private Reply patient(
-            String patientId, String analyteParam, boolean trajectory, boolean forwarded, String rawPathAndQuery) {
-        Optional<String> analyte = Optional.empty();
-        if (analyteParam != null) {
-            analyte = canonical(analyteParam);
+    /** What one patient's views hold: its summaries, and its points of one analyte (or, null, all). */
+    private record PatientRecords(List<BiomarkerSummary> summaries, Function<String, List<TrajectoryPoint>> pointsOf) {}
+
+    private Reply patient(ApiRequest.PatientRequest request, boolean forwarded, String rawPathAndQuery) {
+        String only = null;
+        if (request instanceof ApiRequest.PatientTrajectory t && t.analyte() != null) {
+            Optional<String> analyte = canonical(t.analyte());
             if (analyte.isEmpty()) {
                 return unknownAnalyte();
             }
+            only = analyte.get();
         }
         Attached a = attached;
         if (a == null) {
             return unavailable("the topology is starting; retry");
         }
-        String only = analyte.orElse(null);
+        String patientId = request.patientId();
         if (pseudonymous) {
-            return byPseudonym(a, patientId, only, trajectory, forwarded, rawPathAndQuery);
+            return byPseudonym(a, request, only, forwarded, rawPathAndQuery);
         }
         KeyQueryMetadata owner = a.views().owner(patientId);
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.partition() < 0) {
@@ -211,22 +214,18 @@ final class QueryService {
             return forward(owner.activeHost(), rawPathAndQuery);
         }
         int partition = owner.partition();
-        return answer(patientId, only, trajectory, a.views().summaries(partition, patientId), which -> a.views()
-                .trajectory(partition, patientId, which));
+        return answer(request, only, new PatientRecords(a.views().summaries(partition, patientId), which -> a.views()
+                .trajectory(partition, patientId, which)));
     }
 
     private Reply byPseudonym(
-            Attached a,
-            String pseudonym,
-            String analyte,
-            boolean trajectory,
-            boolean forwarded,
-            String rawPathAndQuery) {
+            Attached a, ApiRequest.PatientRequest request, String only, boolean forwarded, String rawPathAndQuery) {
+        String pseudonym = request.patientId();
         if (!Pseudonym.looksLike(pseudonym)) {
             return unknownPatient();
         }
-        Reply local = answer(pseudonym, analyte, trajectory, a.views().localSummaries(pseudonym), only -> a.views()
-                .localTrajectory(pseudonym, only));
+        Reply local = answer(request, only, new PatientRecords(a.views().localSummaries(pseudonym), which -> a.views()
+                .localTrajectory(pseudonym, which)));
         if (local.status() != 404 || forwarded) {
             return local;
         }
@@ -245,15 +244,13 @@ final class QueryService {
         return unsure ? unavailable("not every instance could answer for this patient now; retry") : local;
     }
 
-    /** The reply for one patient from its summaries and trajectory points (by analyte, null: all). */
-    private Reply answer(
-            String patientId,
-            String only,
-            boolean trajectory,
-            List<BiomarkerSummary> stored,
-            java.util.function.Function<String, List<TrajectoryPoint>> pointsOf) {
-        List<BiomarkerSummary> summaries = stored.stream().map(this::blinded).toList();
-        if (!trajectory) {
+    /** The reply to a patient request from the patient's records ({@code only}: one analyte's points, or all). */
+    private Reply answer(ApiRequest.PatientRequest request, String only, PatientRecords records) {
+        String patientId = request.patientId();
+        List<BiomarkerSummary> summaries =
+                records.summaries().stream().map(this::blinded).toList();
+        Function<String, List<TrajectoryPoint>> pointsOf = records.pointsOf();
+        if (request instanceof ApiRequest.PatientSummary) {
             return summaries.isEmpty()
                     ? unknownPatient()
                     : Reply.json(200, json -> {
@@ -294,10 +291,13 @@ final class QueryService {
         }
     }
 
-    private Reply cohort(String analyteParam, String field, boolean visits) {
+    private Reply cohort(
+            ApiRequest.CohortRequest request,
+            String field,
+            BiFunction<QueryViews, String, List<? extends IndexedRecord>> records) {
         String analyte = null;
-        if (analyteParam != null) {
-            Optional<String> known = canonical(analyteParam);
+        if (request.analyte() != null) {
+            Optional<String> known = canonical(request.analyte());
             if (known.isEmpty()) {
                 return unknownAnalyte();
             }
@@ -307,13 +307,12 @@ final class QueryService {
         if (a == null) {
             return unavailable("the topology is starting; retry");
         }
-        List<? extends IndexedRecord> records =
-                visits ? a.views().visits(analyte) : a.views().curves(analyte);
+        List<? extends IndexedRecord> answer = records.apply(a.views(), analyte);
         String only = analyte;
         return Reply.json(200, json -> {
             json.writeStartObject();
             json.writeStringField("analyte", only);
-            writeRecords(json, field, records);
+            writeRecords(json, field, answer);
             json.writeEndObject();
         });
     }

@@ -10,19 +10,18 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.streams.Decoded;
+import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.SafeDeserializer;
 import org.biomarkerstreams.streams.Topics;
 
@@ -115,7 +114,10 @@ public final class DeadLetterReplay {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         // Dead letters are as large as the value they keep (up to 512 KiB): no size limit on reading them.
         SafeDeserializer<DeadLetter> safe = new SafeDeserializer<>(deadLetters, Integer.MAX_VALUE);
-        try (KafkaProducer<byte[], byte[]> producer = producer(clientProperties, bootstrapServers)) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                InputPublisher.durableProducer(clientProperties, bootstrapServers),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             TopicExport.read(clientProperties, bootstrapServers, topics.deadLetters(), safe, (key, decoded) -> {
                 Outcome outcome = decide(decoded, selection, inputs, replayed);
                 outcomes.merge(outcome, 1L, Long::sum);
@@ -197,15 +199,5 @@ public final class DeadLetterReplay {
         byte[] out = new byte[view.remaining()];
         view.get(out);
         return out;
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(Map<String, String> clientProperties, String bootstrap) {
-        Properties p = new Properties();
-        p.putAll(clientProperties);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

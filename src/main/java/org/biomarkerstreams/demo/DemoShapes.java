@@ -18,43 +18,17 @@ public final class DemoShapes {
 
     /** The cohort of a protocol's demo section, enrolled from 2020-02-01 in the protocol's time zone. */
     public static CohortDesign design(ProtocolFile.Demo demo, ProtocolFile.Loaded file, long seed) {
-        List<CohortDesign.Arm> arms = new ArrayList<>();
-        for (ProtocolFile.DemoArm arm : demo.arms()) {
-            arms.add(new CohortDesign.Arm(
-                    arm.arm(),
-                    arm.responds(),
-                    arm.product(),
-                    arm.dose(),
-                    arm.regimens().stream()
-                            .map(r -> new CohortDesign.Regimen(r.patients(), r.infusionPdys()))
-                            .toList(),
-                    arm.progressors(),
-                    arm.deaths()));
-        }
-        Map<String, List<CohortDesign.Stratum>> strata = new LinkedHashMap<>();
-        demo.strata()
-                .forEach((label, values) -> strata.put(
-                        label,
-                        values.stream()
-                                .map(v -> new CohortDesign.Stratum(v.value(), v.patients(), ranges(v.baselines())))
-                                .toList()));
         return new CohortDesign(
-                arms,
-                strata,
+                demo.arms(),
+                demo.strata(),
                 file.protocol().strata().contains("severity"),
                 demo.drawDays(),
                 demo.outpatientDays(),
-                ranges(demo.baselines()),
+                demo.baselines(),
                 demo.ddimerAssay() == AssayType.DDU,
                 seed,
                 CohortSpec.SEED_000_START,
                 file.protocol().zone());
-    }
-
-    private static Map<String, CohortDesign.Range> ranges(Map<String, ProtocolFile.Range> ranges) {
-        Map<String, CohortDesign.Range> out = new LinkedHashMap<>();
-        ranges.forEach((analyte, r) -> out.put(analyte, new CohortDesign.Range(r.low(), r.high())));
-        return out;
     }
 
     /**

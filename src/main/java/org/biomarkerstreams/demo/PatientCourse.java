@@ -14,6 +14,7 @@ import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.domain.ResultStatus;
+import org.biomarkerstreams.protocol.ProtocolFile;
 
 /**
  * Draws one patient's course of a {@link SyntheticCohort} and writes its events and readings. The random numbers are
@@ -84,7 +85,7 @@ final class PatientCourse {
         List<Trajectory> trajectories = new ArrayList<>();
         for (SyntheticMarker marker : SyntheticMarker.values()) {
             double healthy = random.nextDouble(marker.healthyLow, marker.healthyHigh);
-            CohortDesign.Range range = shape.baselines().get(marker.name());
+            ProtocolFile.Range range = shape.baselines().get(marker.name());
             double low = range == null ? marker.baselineLow : range.low();
             double high = range == null ? marker.baselineHigh : Math.nextUp(range.high());
             double baseline = random.nextDouble() < NORMAL_BASELINE

@@ -2,6 +2,7 @@ package org.biomarkerstreams.demo;
 
 import java.util.List;
 import java.util.Map;
+import org.biomarkerstreams.protocol.ProtocolFile;
 
 /**
  * What differs between the seed-000 shape and a designed cohort, per patient. The seed-000 shape ({@link #legacy})
@@ -14,7 +15,7 @@ record PatientShape(
         String dose,
         Map<String, String> strata,
         boolean deriveSeverity,
-        Map<String, CohortDesign.Range> baselines,
+        Map<String, ProtocolFile.Range> baselines,
         boolean ddimerDdu,
         List<Integer> drawDays,
         List<Integer> outpatientDays) {

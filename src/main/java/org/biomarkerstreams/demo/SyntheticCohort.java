@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
+import org.biomarkerstreams.protocol.ProtocolFile;
 
 /**
  * A seeded synthetic trial cohort shaped like seed 000 (UC-MSC vs standard treatment in severe COVID-19), for the
@@ -90,7 +91,7 @@ public final class SyntheticCohort {
     private record Enrollee(String arm, ClinicalCourse course, PatientShape shape) {}
 
     /** One patient's strata values by label, and the baseline ranges by PARAMCD that hold for them. */
-    private record Stratification(Map<String, String> values, Map<String, CohortDesign.Range> baselines) {}
+    private record Stratification(Map<String, String> values, Map<String, ProtocolFile.Range> baselines) {}
 
     private final CohortSpec spec;
     private final List<RawClinicalEvent> events;
@@ -138,17 +139,17 @@ public final class SyntheticCohort {
     public static SyntheticCohort generate(CohortDesign design) {
         Objects.requireNonNull(design, "design");
         SplittableRandom root = new SplittableRandom(design.seed());
-        record Slot(CohortDesign.Arm arm, CohortDesign.Regimen regimen) {}
+        record Slot(ProtocolFile.DemoArm arm, ProtocolFile.Regimen regimen) {}
         List<Slot> slots = new ArrayList<>();
-        for (CohortDesign.Arm arm : design.arms()) {
-            for (CohortDesign.Regimen regimen : arm.regimens()) {
+        for (ProtocolFile.DemoArm arm : design.arms()) {
+            for (ProtocolFile.Regimen regimen : arm.regimens()) {
                 slots.addAll(Collections.nCopies(regimen.patients(), new Slot(arm, regimen)));
             }
         }
         shuffle(slots, root);
         int total = slots.size();
         ClinicalCourse[] courses = responding(total);
-        for (CohortDesign.Arm arm : design.arms()) {
+        for (ProtocolFile.DemoArm arm : design.arms()) {
             worsen(courses, positionsOf(slots, slot -> slot.arm() == arm), arm.progressors(), arm.deaths(), root);
         }
         List<Stratification> strata = stratify(design, total, root);
@@ -157,7 +158,7 @@ public final class SyntheticCohort {
             Slot slot = slots.get(i);
             PatientShape shape = new PatientShape(
                     slot.arm().responds(),
-                    slot.regimen().infusionDays(),
+                    slot.regimen().infusionPdys(),
                     slot.arm().product(),
                     slot.arm().dose(),
                     strata.get(i).values(),
@@ -166,7 +167,7 @@ public final class SyntheticCohort {
                     design.ddimerDdu(),
                     design.drawDays(),
                     design.outpatientDays());
-            enrollees.add(new Enrollee(slot.arm().label(), courses[i], shape));
+            enrollees.add(new Enrollee(slot.arm().arm(), courses[i], shape));
         }
         int first = design.arms().get(0).patients();
         CohortSpec spec = new CohortSpec(first, total - first, design.seed(), design.studyStart(), design.zone());
@@ -182,9 +183,9 @@ public final class SyntheticCohort {
         for (int i = 0; i < total; i++) {
             patients.add(new Stratification(new TreeMap<>(), new HashMap<>(design.baselines())));
         }
-        for (Map.Entry<String, List<CohortDesign.Stratum>> label : new TreeMap<>(design.strata()).entrySet()) {
-            List<CohortDesign.Stratum> values = new ArrayList<>();
-            for (CohortDesign.Stratum stratum : label.getValue()) {
+        for (Map.Entry<String, List<ProtocolFile.StratumValue>> label : new TreeMap<>(design.strata()).entrySet()) {
+            List<ProtocolFile.StratumValue> values = new ArrayList<>();
+            for (ProtocolFile.StratumValue stratum : label.getValue()) {
                 values.addAll(Collections.nCopies(stratum.patients(), stratum));
             }
             shuffle(values, root);

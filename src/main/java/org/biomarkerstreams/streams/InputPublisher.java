@@ -45,18 +45,27 @@ public final class InputPublisher implements AutoCloseable {
 
     public InputPublisher(
             Map<String, String> clientProperties, String bootstrapServers, Topics topics, AvroSerdes serdes) {
-        Properties p = new Properties();
-        p.putAll(clientProperties);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        Properties p = durableProducer(clientProperties, bootstrapServers);
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
         this.readings = topics.readings(serdes).valueSerde().serializer();
         this.events = topics.events(serdes).valueSerde().serializer();
         this.deadLetters = topics.deadLetters(serdes).valueSerde().serializer();
+    }
+
+    /**
+     * A producer that loses nothing it acknowledged: every write on all in-sync replicas, and idempotent, so a
+     * retried batch is never written twice. The operator's client properties come first; these two win.
+     */
+    public static Properties durableProducer(Map<String, String> clientProperties, String bootstrapServers) {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return p;
     }
 
     public void reading(RawReading r) {

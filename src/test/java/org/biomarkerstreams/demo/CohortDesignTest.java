@@ -8,36 +8,37 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.domain.RawClinicalEvent;
+import org.biomarkerstreams.protocol.ProtocolFile;
 import org.junit.jupiter.api.Test;
 
 class CohortDesignTest {
 
     private static final CohortDesign DESIGN = new CohortDesign(
             List.of(
-                    new CohortDesign.Arm(
+                    new ProtocolFile.DemoArm(
                             "UC-MSC",
                             true,
                             "UC-MSC",
                             "1x10^8 cells",
                             List.of(
-                                    new CohortDesign.Regimen(3, List.of(0)),
-                                    new CohortDesign.Regimen(2, List.of(0, 2, 4, 6))),
+                                    new ProtocolFile.Regimen(3, List.of(0)),
+                                    new ProtocolFile.Regimen(2, List.of(0, 2, 4, 6))),
                             1,
                             1),
-                    new CohortDesign.Arm(
+                    new ProtocolFile.DemoArm(
                             "PLACEBO",
                             false,
                             "placebo",
                             "100 mL",
-                            List.of(new CohortDesign.Regimen(4, List.of())),
+                            List.of(new ProtocolFile.Regimen(4, List.of())),
                             0,
                             0)),
             Map.of(
                     "severity",
                     List.of(
-                            new CohortDesign.Stratum("severe", 6, Map.of()),
-                            new CohortDesign.Stratum(
-                                    "critical", 3, Map.of("PFRATIO", new CohortDesign.Range(90, 150))))),
+                            new ProtocolFile.StratumValue("severe", 6, Map.of()),
+                            new ProtocolFile.StratumValue(
+                                    "critical", 3, Map.of("PFRATIO", new ProtocolFile.Range(90, 150))))),
             false,
             List.of(),
             List.of(14, 28),

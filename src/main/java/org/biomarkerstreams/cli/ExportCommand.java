@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.biomarkerstreams.app.OutputFiles;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -15,16 +14,7 @@ import picocli.CommandLine.Option;
             "Reads the output topics of a cluster (all of them by default) to DIR/<topic>.ndjson, one JSON object",
             "per record with the Avro fields under their schema names, as 'replay' writes them; stops at the end."
         })
-final class ExportCommand implements Callable<Integer> {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    PipelineOptions pipeline;
+final class ExportCommand extends ClusterCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the NDJSON files.")
     Path out;
@@ -46,7 +36,7 @@ final class ExportCommand implements Callable<Integer> {
                 pipeline.topics(),
                 topics,
                 out,
-                spec.commandLine().getOut());
+                out());
         return 0;
     }
 }

@@ -7,9 +7,7 @@ import org.biomarkerstreams.app.Hl7Ingest;
 import org.biomarkerstreams.streams.AvroSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "ingest-hl7",
@@ -20,16 +18,7 @@ import picocli.CommandLine.Spec;
             "reading of the message is durably in Kafka, AE (with an ERR segment, message dead-lettered) for",
             "content errors, AR when Kafka cannot take the data, so the sender resends."
         })
-final class IngestHl7Command implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    PipelineOptions pipeline;
+final class IngestHl7Command extends ClusterCommand implements Callable<Integer> {
 
     @Option(
             names = "--port",
@@ -56,7 +45,7 @@ final class IngestHl7Command implements Callable<Integer> {
             spec.commandLine()
                     .getOut()
                     .printf("Listening for HL7 v2 over MLLP on port %d (Ctrl-C to stop)%n", listener.port());
-            spec.commandLine().getOut().flush();
+            out().flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 listener.close();
                 stopped.countDown();

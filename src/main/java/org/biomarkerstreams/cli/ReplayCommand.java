@@ -30,7 +30,6 @@ import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.PipelineCounters;
 import org.biomarkerstreams.streams.Topics;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -45,16 +44,7 @@ import picocli.CommandLine.Option;
             "With --from-dlq (and --bootstrap-servers, --schema-registry-url): after a fix, writes the dead letters of",
             "the dead-letter topic back to their input topics, key and value bytes unchanged; safe to repeat."
         })
-final class ReplayCommand implements Callable<Integer> {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    PipelineOptions pipeline;
+final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
 
     @Option(names = "--readings", paramLabel = "FILE", description = "NDJSON lab readings (see README).")
     Path readings;
@@ -122,7 +112,7 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read " + f);
             }
         }
-        PrintWriter report = spec.commandLine().getOut();
+        PrintWriter report = out();
         if (kafka.hasCluster()) {
             AvroSerdes serdes = new AvroSerdes(kafka.registry(), true);
             try (InputPublisher publisher =
@@ -191,7 +181,7 @@ final class ReplayCommand implements Callable<Integer> {
                 topics,
                 serdes.value(DeadLetter.class).deserializer(),
                 new DeadLetterReplay.Selection(codes, new TreeSet<>(sourceTopics)));
-        PrintWriter report = spec.commandLine().getOut();
+        PrintWriter report = out();
         report.printf(
                 "Read %d dead letters from %s: %d replayed %s, %d not selected%n",
                 r.read(),

@@ -22,18 +22,9 @@ import picocli.CommandLine.Option;
             "Runs the topology against a Kafka cluster until stopped (SIGTERM / Ctrl-C closes it cleanly).",
             "Missing topics are created with the broker's default partitions and replication."
         })
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends ClusterCommand implements Callable<Integer> {
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    PipelineOptions pipeline;
 
     @Option(
             names = "--application-id",
@@ -93,15 +84,15 @@ final class RunCommand implements Callable<Integer> {
                         .redeliverDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE))
                         .build(),
                 Optional.of(http.endpoint(null)))) {
-            p.dashboardUrl().ifPresent(url -> spec.commandLine().getOut().printf("Dashboard and query API: %s%n", url));
+            p.dashboardUrl().ifPresent(url -> out().printf("Dashboard and query API: %s%n", url));
             // SIGTERM / Ctrl-C: close Streams cleanly (commit, flush state) before the JVM exits.
             Thread closeOnShutdown = new Thread(() -> p.runtime().close(CLOSE_TIMEOUT), "biomarker-streams-shutdown");
             Runtime.getRuntime().addShutdownHook(closeOnShutdown);
             runtime = p.runtime();
             try (Hl7Ingest ingest = mllpPort == null ? null : Hl7Ingest.start(hl7.settings(), mllpPort, p)) {
                 if (ingest != null) {
-                    spec.commandLine().getOut().printf("Listening for HL7 v2 over MLLP on port %d%n", ingest.port());
-                    spec.commandLine().getOut().flush();
+                    out().printf("Listening for HL7 v2 over MLLP on port %d%n", ingest.port());
+                    out().flush();
                 }
                 p.runtime().awaitStopped();
             } finally {

@@ -9,8 +9,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point inward: cli -> app/api -> streams/ingest/protocol -> registry/domain
- * (docs/architecture.md, "Layers").
+ * Dependencies point inward: cli -> app/api -> streams/ingest/protocol -> registry/domain, with demo beside cli
+ * and used by cli alone (docs/architecture.md, "Layers", has the table of who may use whom).
  */
 class ArchitectureTest {
 

@@ -42,6 +42,37 @@ class TopologyNamesTest {
                 .doesNotContainPattern("KSTREAM-[A-Z]+-\\d+");
     }
 
+    /**
+     * Written out, not taken from the constants: a renamed constant would otherwise pass, and a running deployment
+     * would then start from empty stores instead of restoring {@code <application>-<store>-changelog}.
+     */
+    @Test
+    void shouldKeepEveryStoreNameOfTheUpgradeContractWhenBuilt() {
+        assertThat(description.subtopologies().stream()
+                        .flatMap(s -> s.nodes().stream())
+                        .filter(n -> n instanceof TopologyDescription.Processor)
+                        .flatMap(n -> ((TopologyDescription.Processor) n).stores().stream())
+                        .distinct())
+                .containsExactlyInAnyOrder(
+                        "readings",
+                        "reading-index",
+                        "patients",
+                        "analyte-state",
+                        "close-schedule",
+                        "patient-pseudonyms",
+                        "alert-readings",
+                        "alert-reading-index",
+                        "alert-series",
+                        "alerts-emitted",
+                        "cohort-visit-sent",
+                        "cohort-visit-members",
+                        "cohort-curve-sent",
+                        "cohort-curve-members");
+        assertThat(description.globalStores())
+                .extracting(g -> g.processor().stores().iterator().next())
+                .containsExactlyInAnyOrder("cohort-visits-view", "cohort-curves-view");
+    }
+
     @Test
     void shouldKeepContributorsAndAlertsInThePatientSubTopologyWhenBuilt() {
         assertThat(description.subtopologies()).hasSize(3);

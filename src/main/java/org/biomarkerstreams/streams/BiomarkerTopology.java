@@ -81,12 +81,7 @@ public final class BiomarkerTopology {
                 .process(
                         () -> new PatientProcessor(config, converter, counters),
                         Named.as("patient-processor"),
-                        PatientStores.READINGS,
-                        PatientStores.INDEX,
-                        PatientStores.PATIENTS,
-                        PatientStores.ANALYTES,
-                        PatientStores.CLOSE_SCHEDULE,
-                        PatientStores.PSEUDONYMS);
+                        PatientStores.names());
         // Interactive queries: per-patient views read the patient processor's stores (PatientViews), cohort
         // views are global.
         CohortViews.define(builder, topics, serdes);

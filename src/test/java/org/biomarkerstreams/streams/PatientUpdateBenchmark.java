@@ -76,13 +76,7 @@ public class PatientUpdateBenchmark {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         context = new MockProcessorContext<>(p, new TaskId(0, 0), stateDir.toFile());
-        Set<String> names = Set.of(
-                PatientStores.READINGS,
-                PatientStores.INDEX,
-                PatientStores.PATIENTS,
-                PatientStores.ANALYTES,
-                PatientStores.CLOSE_SCHEDULE,
-                PatientStores.PSEUDONYMS);
+        Set<String> names = Set.of(PatientStores.names());
         stores = BiomarkerTopology.stores().stream()
                 .filter(b -> names.contains(b.name()))
                 .map(b ->

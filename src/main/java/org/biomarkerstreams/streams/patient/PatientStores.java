@@ -69,6 +69,11 @@ public final class PatientStores extends ReadablePatientStores {
                 pseudonym);
     }
 
+    /** Every store's name, as the processor is connected to them. */
+    public static String[] names() {
+        return new String[] {READINGS, INDEX, PATIENTS, ANALYTES, CLOSE_SCHEDULE, PSEUDONYMS};
+    }
+
     /** The stores to add to the topology, each with the serde of its values. */
     public static List<StoreBuilder<?>> builders() {
         return List.of(

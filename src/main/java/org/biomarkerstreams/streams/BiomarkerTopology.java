@@ -20,7 +20,6 @@ import org.apache.kafka.streams.state.Stores;
 import org.biomarkerstreams.domain.AlertKind;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AnalyteRole;
-import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.domain.UnitConverter;
 import org.biomarkerstreams.streams.patient.PatientInput;
 import org.biomarkerstreams.streams.patient.PatientProcessor;
@@ -47,9 +46,7 @@ public final class BiomarkerTopology {
             StreamsBuilder builder, TopologyConfig config, AvroSerdes serdes, PipelineCounters counters) {
         Topics topics = config.topics();
         UnitConverter converter = new UnitConverter();
-        counters.watchInputs(
-                topics.inputs(),
-                Arrays.stream(ErrorCode.values()).map(Enum::name).toList());
+        counters.watchInputs(topics.inputs());
         counters.watchOutputs(
                 Arrays.stream(AlertKind.values()).map(Enum::name).toList(),
                 config.profile().analytes().stream()

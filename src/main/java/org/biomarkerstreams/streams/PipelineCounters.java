@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.biomarkerstreams.domain.ErrorCode;
 
 /**
  * The pipeline's meters. Record accounting: every input record is counted once as accepted,
@@ -80,15 +81,15 @@ public final class PipelineCounters {
      * Registers the per-topic meters of the inputs at zero (and their freshness gauges), so that a
      * scrape shows them before the first record and {@code rate()} has a starting point.
      */
-    public void watchInputs(Collection<String> topics, Collection<String> errorCodes) {
+    public void watchInputs(Collection<String> topics) {
         for (String topic : topics) {
             counter(IN, topic, null);
             counter(ACCEPTED, topic, null);
             counter(DUPLICATES, topic, null);
             counter(CORRECTIONS, topic, null);
             counter(RETRACTIONS, topic, null);
-            for (String code : errorCodes) {
-                counter(DEAD_LETTERED, topic, code);
+            for (ErrorCode code : ErrorCode.values()) {
+                counter(DEAD_LETTERED, topic, code.name());
             }
             freshness(topic);
         }
@@ -108,8 +109,8 @@ public final class PipelineCounters {
         counter(ACCEPTED, topic, null).increment();
     }
 
-    public void deadLettered(String topic, String code) {
-        counter(DEAD_LETTERED, topic, code).increment();
+    public void deadLettered(String topic, ErrorCode code) {
+        counter(DEAD_LETTERED, topic, code.name()).increment();
     }
 
     public void duplicate(String topic) {

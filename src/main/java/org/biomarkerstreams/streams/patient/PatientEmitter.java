@@ -159,7 +159,7 @@ final class PatientEmitter {
                 meta.map(RecordMetadata::topic).orElse("unknown"),
                 meta.map(RecordMetadata::partition).orElse(-1),
                 meta.map(RecordMetadata::offset).orElse(-1L));
-        counters.deadLettered(source.topic(), rejection.code().name());
+        counters.deadLettered(source.topic(), rejection.code());
         // The code only: a rejection's message may quote the value (it stays in the dead letter).
         log.warn(
                 "Dead-lettering record from {}-{}@{}: {}",

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Predicate;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -84,14 +85,12 @@ public final class BiomarkerTopology {
         CohortViews.define(builder, topics, serdes);
 
         outputs.split(Named.as("route-"))
-                .branch((k, v) -> topics.trajectory(serdes).carries(v), to(topics.trajectory(serdes), "trajectory"))
-                .branch((k, v) -> topics.summaries(serdes).carries(v), to(topics.summaries(serdes), "summaries"))
+                .branch(carries(topics.trajectory(serdes)), to(topics.trajectory(serdes), "trajectory"))
+                .branch(carries(topics.summaries(serdes)), to(topics.summaries(serdes), "summaries"))
                 .branch(
-                        (k, v) -> topics.timeToNormalization(serdes).carries(v),
+                        carries(topics.timeToNormalization(serdes)),
                         to(topics.timeToNormalization(serdes), "time-to-normalization"))
-                .branch(
-                        (k, v) -> topics.deadLetters(serdes).carries(v),
-                        to(topics.deadLetters(serdes), "dead-letters"));
+                .branch(carries(topics.deadLetters(serdes)), to(topics.deadLetters(serdes), "dead-letters"));
 
         cohort(outputs, VisitCohort.view(config), topics.cohortVisits(serdes), config);
         cohort(outputs, CurveCohort.view(config), topics.cohortCurves(serdes), config);
@@ -155,6 +154,11 @@ public final class BiomarkerTopology {
                         Named.as(cohort.groupName()),
                         cohort.membersStore());
         to(records, topic);
+    }
+
+    /** The branch test of a topic, made once: the spec is built here, not for every record. */
+    private static Predicate<String, SpecificRecord> carries(TopicSpec<?> topic) {
+        return (key, value) -> topic.carries(value);
     }
 
     private static <V extends SpecificRecord> Branched<String, SpecificRecord> to(TopicSpec<V> topic, String branch) {

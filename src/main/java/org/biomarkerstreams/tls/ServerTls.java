@@ -297,7 +297,11 @@ public final class ServerTls implements AutoCloseable {
 
         @Override
         protected SSLParameters engineGetDefaultSSLParameters() {
-            return copy(parameters);
+            // The real defaults, cipher suites included (Jetty selects from them; null would fail it), restricted.
+            SSLParameters defaults = real.getDefaultSSLParameters();
+            defaults.setProtocols(parameters.getProtocols());
+            defaults.setNeedClientAuth(parameters.getNeedClientAuth());
+            return defaults;
         }
 
         @Override
@@ -305,11 +309,6 @@ public final class ServerTls implements AutoCloseable {
             return real.getSupportedSSLParameters();
         }
 
-        private static SSLParameters copy(SSLParameters p) {
-            SSLParameters c = new SSLParameters(null, p.getProtocols());
-            c.setNeedClientAuth(p.getNeedClientAuth());
-            return c;
-        }
     }
 
     private static final class RestrictedServerSocketFactory extends SSLServerSocketFactory {

@@ -26,7 +26,7 @@ function fmtP(p) {
 }
 
 async function getJson(url) {
-  const r = await fetch(url, { cache: 'no-store' });
+  const r = await Login.fetch(url);
   if (!r.ok) {
     const e = new Error(url.startsWith('/api/patients') ? 'patient request' : url);
     e.status = r.status;
@@ -274,6 +274,12 @@ async function refresh() {
 }
 
 async function start() {
+  try {
+    await Login.init();
+  } catch (e) {
+    document.getElementById('status').textContent = 'login failed: ' + e.message;
+    return;
+  }
   for (;;) {
     try {
       analytes = (await getJson('/api/analytes')).analytes.filter(a => a.role === 'PRIMARY');
@@ -285,7 +291,8 @@ async function start() {
   document.getElementById('analytes').replaceChildren(...analytes.map(analyteCard));
   const form = document.getElementById('patient-form');
   const input = document.getElementById('patient-id');
-  const fromUrl = new URLSearchParams(location.search).get('patient');
+  // The patient id stays in the fragment: never sent to a server, never in a Referer or an access log.
+  const fromUrl = new URLSearchParams(location.hash.replace(/^#/, '')).get('patient');
   if (fromUrl) {
     input.value = fromUrl;
     patientId = fromUrl;
@@ -293,6 +300,7 @@ async function start() {
   form.addEventListener('submit', ev => {
     ev.preventDefault();
     patientId = input.value.trim() || null;
+    history.replaceState(null, '', location.pathname + (patientId ? '#patient=' + encodeURIComponent(patientId) : ''));
     refreshPatient();
   });
   window.addEventListener('resize', () => charts.forEach(c => c.resize()));

@@ -33,6 +33,9 @@ public sealed interface ApiRequest {
     /** The site profile's analytes with units and reference intervals (the dashboard shades them). */
     record Analytes() implements ApiRequest {}
 
+    /** How the dashboard logs in: open, OIDC (issuer and public client) or API token. */
+    record AuthConfig() implements ApiRequest {}
+
     record Live() implements ApiRequest {}
 
     record Ready() implements ApiRequest {}
@@ -58,6 +61,7 @@ public sealed interface ApiRequest {
             CohortVisits.class, "/api/cohort/visits",
             CohortNormalization.class, "/api/cohort/normalization",
             Analytes.class, "/api/analytes",
+            AuthConfig.class, "/api/auth-config",
             Live.class, "/health/live",
             Ready.class, "/health/ready",
             Metrics.class, "/metrics");
@@ -65,7 +69,7 @@ public sealed interface ApiRequest {
     String ECHARTS = "vendor/echarts.min.js";
 
     /** The dashboard's own files: nothing else on the class path is served. */
-    java.util.Set<String> DASHBOARD_FILES = java.util.Set.of("index.html", "dashboard.js", "dashboard.css");
+    java.util.Set<String> DASHBOARD_FILES = java.util.Set.of("index.html", "login.js", "dashboard.js", "dashboard.css");
 
     /**
      * The request a raw (still percent-encoded) path and query stand for, or empty when no route matches.
@@ -93,6 +97,7 @@ public sealed interface ApiRequest {
             case "api/cohort/visits" -> Optional.of(new CohortVisits(analyte));
             case "api/cohort/normalization" -> Optional.of(new CohortNormalization(analyte));
             case "api/analytes" -> Optional.of(new Analytes());
+            case "api/auth-config" -> Optional.of(new AuthConfig());
             case "health/live" -> Optional.of(new Live());
             case "health/ready" -> Optional.of(new Ready());
             case "metrics" -> Optional.of(new Metrics());

@@ -1,114 +1,234 @@
 package org.biomarkerstreams.api;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.domain.Blinding;
+import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.streams.patient.PatientViews;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of an instance: the JSON query API, health, and the dashboard with its chart library (from
- * the ECharts WebJar on the class path). It binds before Kafka Streams starts, because the bound port is
- * part of {@code application.server}; until {@link #attach} it answers queries with 503.
+ * The HTTP doors of an instance, on Jetty: the API listener (JSON query API, dashboard, {@code /metrics}; TLS when
+ * configured; authenticated when configured) and the health listener ({@code /health/*} only, plaintext, its own
+ * small thread pool, so that probes answer while the API is busy or under attack). It binds before Kafka Streams
+ * starts, because the bound port is part of {@code application.server}; until {@link #attach} it answers queries
+ * with 503.
  *
- * <p>Logs name the route template ({@code /api/patients/{id}/summary}), never the path: paths carry
- * patient ids.
+ * <p>Bounds (see {@link HttpSettings.Limits}): connections, request header size (request line with URI included),
+ * a whole-request deadline against slow clients, an idle timeout, concurrent requests (more wait briefly, then
+ * 503), and the thread pools. Jetty's selectors hold no thread for a connection that is waiting for bytes.
  */
 public final class QueryServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
-    private static final String ECHARTS_POM = "META-INF/maven/org.webjars.npm/echarts/pom.properties";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector api;
+    private final ServerConnector health;
     private final QueryService service;
-    private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
+    private final ApiHandler handler;
+    private final SlowRequestGuard guard;
+    private final boolean secure;
+    private final AuditTrail audit;
 
-    private final MetricsEndpoint metrics;
-
-    private QueryServer(HttpServer server, ExecutorService executor, QueryService service, MetricsEndpoint metrics) {
+    private QueryServer(
+            Server server,
+            ServerConnector api,
+            ServerConnector health,
+            QueryService service,
+            ApiHandler handler,
+            SlowRequestGuard guard,
+            boolean secure,
+            AuditTrail audit) {
         this.server = server;
-        this.executor = executor;
+        this.api = api;
+        this.health = health;
         this.service = service;
-        this.metrics = metrics;
+        this.handler = handler;
+        this.guard = guard;
+        this.secure = secure;
+        this.audit = audit;
     }
 
-    /**
-     * Binds {@code host:port} (port 0: any free port) and starts serving.
-     *
-     * @throws UncheckedIOException when the port cannot be bound
-     */
-    public static QueryServer start(String bindHost, int port, SiteProfile profile) {
-        return start(bindHost, port, profile, Blinding.none());
-    }
-
-    /** Starts serving; a blinded protocol's arm labels are replaced in patient answers as in cohort outputs. */
-    public static QueryServer start(String bindHost, int port, SiteProfile profile, Blinding blinding) {
-        return start(bindHost, port, profile, blinding, null);
-    }
-
-    /** Starts serving, with {@code /metrics} scraping {@code metrics} (none: 404). */
-    public static QueryServer start(
-            String bindHost, int port, SiteProfile profile, Blinding blinding, MetricsEndpoint metrics) {
-        return start(bindHost, port, profile, blinding, metrics, false);
-    }
-
-    /**
-     * Starts serving; with {@code pseudonymous} (the topology runs with a pseudonym key) patients are asked for
-     * by their pseudonym, and the patient id is not accepted.
-     */
-    public static QueryServer start(
-            String bindHost,
-            int port,
+    /** What the API answers from, besides the stores it is attached to later. */
+    public record Content(
             SiteProfile profile,
             Blinding blinding,
             MetricsEndpoint metrics,
-            boolean pseudonymous) {
-        QueryService service = new QueryService(profile, blinding, pseudonymous, Forwarder.http(FORWARD_TIMEOUT));
-        HttpServer http;
-        try {
-            http = HttpServer.create(new InetSocketAddress(bindHost, port), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("--http-port " + port + ": cannot listen (" + e.getMessage() + ")", e);
+            boolean pseudonymous,
+            Pseudonym pseudonym,
+            AuditTrail audit) {}
+
+    /**
+     * Binds the listeners and starts serving.
+     *
+     * @throws IllegalArgumentException when the settings would expose patient data (see {@link
+     *     HttpSettings#requireSafe()})
+     * @throws UncheckedIOException when a port cannot be bound
+     */
+    public static QueryServer start(HttpSettings settings, Content content) {
+        settings.requireSafe();
+        if (settings.tls().isEmpty() && !HttpSettings.isLoopback(settings.bindAddress())) {
+            log.warn(
+                    "--http-insecure: the HTTP API listens without TLS on {}; tokens and patient data cross the"
+                            + " network unencrypted unless a TLS proxy sits in front",
+                    settings.bindAddress());
         }
-        AtomicInteger threads = new AtomicInteger();
-        // A forwarded request holds a thread of the forwarding instance while the owner answers; a few
-        // threads keep two instances forwarding to each other from starving.
-        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "http-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        QueryServer server = new QueryServer(http, executor, service, metrics);
-        http.createContext("/", server::exchange);
-        http.setExecutor(executor);
-        http.start();
-        log.info("HTTP server listening on port {}", http.getAddress().getPort());
-        return server;
+        HttpSettings.Limits limits = settings.limits();
+        QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), 4);
+        threads.setName("http");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        server.setStopTimeout(2_000);
+        server.setErrorHandler(new JsonErrorHandler());
+
+        QueryService service = new QueryService(
+                content.profile(),
+                content.blinding(),
+                content.pseudonymous(),
+                Forwarder.http(FORWARD_TIMEOUT, settings.tls().isPresent() ? settings.peerTls() : Optional.empty()));
+
+        SlowRequestGuard guard = new SlowRequestGuard(limits.requestTimeout(), System::nanoTime);
+        ServerConnector api = apiConnector(server, settings, guard);
+        server.addConnector(api);
+        NetworkConnectionLimit connectionLimit = new NetworkConnectionLimit(limits.maxConnections(), api);
+        connectionLimit.setEndPointIdleTimeout(limits.requestTimeout().toMillis());
+        server.addBean(connectionLimit);
+
+        ApiHandler handler = new ApiHandler(
+                service, content.metrics(), settings, content.audit(), content.pseudonym(), guard, Clock.systemUTC());
+        QoSHandler concurrency = new QoSHandler(handler);
+        concurrency.setMaxRequestCount(limits.maxConcurrentRequests());
+        concurrency.setMaxSuspend(limits.requestTimeout());
+        concurrency.setMaxSuspendedRequestCount(limits.maxConnections());
+
+        ServerConnector health = null;
+        if (settings.healthPort().isPresent()) {
+            health = healthConnector(server, settings);
+            server.addConnector(health);
+            server.setHandler(new ListenerRouter(health, service, concurrency));
+        } else {
+            server.setHandler(concurrency);
+        }
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new UncheckedIOException(
+                    "--http-port " + settings.port() + ": cannot listen (" + e.getMessage() + ")",
+                    e instanceof java.io.IOException io ? io : new java.io.IOException(e));
+        }
+        QueryServer started = new QueryServer(
+                server, api, health, service, handler, guard, settings.tls().isPresent(), content.audit());
+        log.info(
+                "HTTP API listening on {}:{} ({}, {}){}",
+                settings.bindAddress(),
+                started.port(),
+                settings.tls().isPresent() ? "TLS" : "plaintext",
+                settings.access() instanceof HttpSettings.Access.Open
+                        ? "no authentication: loopback only"
+                        : "authenticated",
+                health == null ? "" : "; health on port " + health.getLocalPort());
+        return started;
     }
 
-    /** The bound port. */
+    private static ServerConnector apiConnector(Server server, HttpSettings settings, SlowRequestGuard guard) {
+        HttpSettings.Limits limits = settings.limits();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setIdleTimeout(limits.idleTimeout().toMillis());
+        http.setHttpCompliance(HttpCompliance.RFC9110);
+        http.setUriCompliance(UriCompliance.DEFAULT);
+        // A body (no route takes one) must arrive at a reasonable pace; answers must be read at one too.
+        http.setMinRequestDataRate(1024);
+        http.setMinResponseDataRate(1024);
+        ConnectionFactory[] factories;
+        if (settings.tls().isPresent()) {
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // Instances forward to each other by advertised name; the Host allowlist does the Host check.
+            secure.setSniHostCheck(false);
+            secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
+            http.addCustomizer(secure);
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setSslContext(settings.tls().get());
+            tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            factories =
+                    new ConnectionFactory[] {new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http)
+                    };
+        } else {
+            factories = new ConnectionFactory[] {new HttpConnectionFactory(http)};
+        }
+        ServerConnector connector = new ServerConnector(server, 1, 1, factories);
+        connector.setHost(settings.bindAddress());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(128);
+        connector.addBean(guard);
+        return connector;
+    }
+
+    /** Plaintext, tiny, on its own threads: a probe gets an answer even when the API's pool is saturated. */
+    private static ServerConnector healthConnector(Server server, HttpSettings settings) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(4 * 1024);
+        http.setSendServerVersion(false);
+        http.setIdleTimeout(5_000);
+        QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+        threads.setName("http-health");
+        threads.setDaemon(true);
+        ServerConnector connector =
+                new ServerConnector(server, threads, null, null, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(settings.bindAddress());
+        connector.setPort(settings.healthPort().getAsInt());
+        connector.setIdleTimeout(5_000);
+        server.addBean(new NetworkConnectionLimit(64, connector));
+        return connector;
+    }
+
+    /** The API listener's bound port. */
     public int port() {
-        return server.getAddress().getPort();
+        return api.getLocalPort();
+    }
+
+    /** The health listener's bound port, when there is one. */
+    public Optional<Integer> healthPort() {
+        return health == null ? Optional.empty() : Optional.of(health.getLocalPort());
+    }
+
+    /** Whether the API listener speaks TLS. */
+    public boolean secure() {
+        return secure;
+    }
+
+    /** Connections closed for delivering their request too slowly, since start. */
+    public long slowConnectionsClosed() {
+        return guard.closedCount();
     }
 
     /**
@@ -116,118 +236,23 @@ public final class QueryServer implements AutoCloseable {
      * {@code application.server} it was started with.
      */
     public void attach(KafkaStreams streams, PatientViews patients, HostInfo self) {
+        handler.instance(self.host() + ":" + self.port());
         service.attach(QueryViews.of(streams, patients), self);
-    }
-
-    private void exchange(HttpExchange exchange) throws IOException {
-        long started = System.nanoTime();
-        String template = "(no route)";
-        int status = 500;
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            String rawPath = exchange.getRequestURI().getRawPath();
-            String rawQuery = exchange.getRequestURI().getRawQuery();
-            Optional<ApiRequest> parsed = ApiRequest.parse(rawPath, rawQuery);
-            Reply reply;
-            if (parsed.isEmpty()) {
-                reply = Reply.error(404, "no such route");
-            } else if (!method.equals("GET") && !method.equals("HEAD")) {
-                template = parsed.get().template();
-                reply = Reply.error(405, "only GET");
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-            } else {
-                ApiRequest request = parsed.get();
-                template = request.template();
-                if (request instanceof ApiRequest.Asset asset) {
-                    reply = asset(asset.name());
-                } else if (request instanceof ApiRequest.Metrics) {
-                    reply = metrics == null
-                            ? Reply.error(404, "no metrics registry")
-                            : metrics.scrape(exchange.getRequestHeaders().getFirst("Accept"));
-                } else {
-                    boolean forwarded = exchange.getRequestHeaders().containsKey(Forwarder.HEADER);
-                    String pathAndQuery = rawQuery == null ? rawPath : rawPath + "?" + rawQuery;
-                    reply = service.handle(request, forwarded, pathAndQuery);
-                }
-            }
-            status = reply.status();
-            send(exchange, reply, method.equals("HEAD"));
-        } catch (RuntimeException e) {
-            log.error("{} failed", template, e);
-            throw e;
-        } finally {
-            log.debug("{} -> {} in {} ms", template, status, (System.nanoTime() - started) / 1_000_000);
-        }
-    }
-
-    private static void send(HttpExchange exchange, Reply reply, boolean headOnly) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
-        if (reply.status() == 503) {
-            exchange.getResponseHeaders().set("Retry-After", "1");
-        }
-        if (reply.contentType().startsWith("application/json")) {
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        }
-        if (headOnly) {
-            exchange.sendResponseHeaders(reply.status(), -1);
-            return;
-        }
-        exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(reply.body());
-        }
-    }
-
-    private Reply asset(String name) {
-        String resource = name.equals(ApiRequest.ECHARTS) ? echartsResource() : "dashboard/" + name;
-        byte[] body = resource == null ? null : assets.computeIfAbsent(resource, QueryServer::load);
-        if (body == null || body.length == 0) {
-            return Reply.error(404, "not found");
-        }
-        return new Reply(200, contentType(name), body);
-    }
-
-    private static String echartsResource() {
-        try (InputStream in = QueryServer.class.getClassLoader().getResourceAsStream(ECHARTS_POM)) {
-            if (in == null) {
-                return null;
-            }
-            Properties pom = new Properties();
-            pom.load(in);
-            return "META-INF/resources/webjars/echarts/" + pom.getProperty("version") + "/dist/echarts.min.js";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] load(String resource) {
-        try (InputStream in = QueryServer.class.getClassLoader().getResourceAsStream(resource)) {
-            // An empty array marks a missing resource (computeIfAbsent does not store null).
-            return in == null ? new byte[0] : in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String contentType(String name) {
-        if (name.endsWith(".html")) {
-            return "text/html; charset=utf-8";
-        } else if (name.endsWith(".js")) {
-            return "text/javascript; charset=utf-8";
-        } else if (name.endsWith(".css")) {
-            return "text/css; charset=utf-8";
-        }
-        return "application/octet-stream";
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            server.stop();
+        } catch (Exception e) {
+            log.warn("HTTP server did not stop cleanly: {}", e.toString());
+        }
+        if (audit instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("audit trail did not close cleanly: {}", e.toString());
+            }
         }
     }
 }

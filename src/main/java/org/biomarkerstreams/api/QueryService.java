@@ -78,10 +78,9 @@ final class QueryService {
     /**
      * The reply to an API request (not an asset).
      *
-     * @param forwarded whether another instance forwarded it (then it is never forwarded again)
-     * @param rawPathAndQuery the request's raw path and query, to forward unchanged
+     * @param origin whether it was forwarded (then it is never forwarded again), and what to forward
      */
-    Reply handle(ApiRequest request, boolean forwarded, String rawPathAndQuery) {
+    Reply handle(ApiRequest request, Origin origin) {
         try {
             if (request instanceof ApiRequest.Live) {
                 return live();
@@ -90,7 +89,7 @@ final class QueryService {
             } else if (request instanceof ApiRequest.Analytes) {
                 return analytes();
             } else if (request instanceof ApiRequest.PatientRequest p) {
-                return patient(p, forwarded, rawPathAndQuery);
+                return patient(p, origin);
             } else if (request instanceof ApiRequest.CohortVisits v) {
                 return cohort(v, "visits", (views, analyte) -> views.visits(analyte));
             } else if (request instanceof ApiRequest.CohortNormalization n) {
@@ -185,7 +184,7 @@ final class QueryService {
     /** What one patient's views hold: its summaries, and its points of one analyte (or, null, all). */
     private record PatientRecords(List<BiomarkerSummary> summaries, Function<String, List<TrajectoryPoint>> pointsOf) {}
 
-    private Reply patient(ApiRequest.PatientRequest request, boolean forwarded, String rawPathAndQuery) {
+    private Reply patient(ApiRequest.PatientRequest request, Origin origin) {
         String only = null;
         if (request instanceof ApiRequest.PatientTrajectory t && t.analyte() != null) {
             Optional<String> analyte = canonical(t.analyte());
@@ -200,33 +199,32 @@ final class QueryService {
         }
         String patientId = request.patientId();
         if (pseudonymous) {
-            return byPseudonym(a, request, only, forwarded, rawPathAndQuery);
+            return byPseudonym(a, request, only, origin);
         }
         KeyQueryMetadata owner = a.views().owner(patientId);
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.partition() < 0) {
             return unavailable("the owner of this patient is not known yet (rebalancing); retry");
         }
         if (!owner.activeHost().equals(a.self())) {
-            if (forwarded) {
+            if (origin.forwarded()) {
                 // The forwarding instance's metadata is stale, or ours is: do not bounce the request around.
                 return unavailable("this patient's partition is moving between instances; retry");
             }
-            return forward(owner.activeHost(), rawPathAndQuery);
+            return forward(owner.activeHost(), origin);
         }
         int partition = owner.partition();
         return answer(request, only, new PatientRecords(a.views().summaries(partition, patientId), which -> a.views()
                 .trajectory(partition, patientId, which)));
     }
 
-    private Reply byPseudonym(
-            Attached a, ApiRequest.PatientRequest request, String only, boolean forwarded, String rawPathAndQuery) {
+    private Reply byPseudonym(Attached a, ApiRequest.PatientRequest request, String only, Origin origin) {
         String pseudonym = request.patientId();
         if (!Pseudonym.looksLike(pseudonym)) {
             return unknownPatient();
         }
         Reply local = answer(request, only, new PatientRecords(a.views().localSummaries(pseudonym), which -> a.views()
                 .localTrajectory(pseudonym, which)));
-        if (local.status() != 404 || forwarded) {
+        if (local.status() != 404 || origin.forwarded()) {
             return local;
         }
         boolean unsure = a.views().state() != KafkaStreams.State.RUNNING;
@@ -234,7 +232,7 @@ final class QueryService {
             if (other.equals(a.self())) {
                 continue;
             }
-            Reply reply = forward(other, rawPathAndQuery);
+            Reply reply = forward(other, origin);
             if (reply.status() == 200) {
                 return reply;
             }
@@ -275,9 +273,9 @@ final class QueryService {
         });
     }
 
-    private Reply forward(HostInfo owner, String rawPathAndQuery) {
+    private Reply forward(HostInfo owner, Origin origin) {
         try {
-            return forwarder.forward(owner, rawPathAndQuery);
+            return forwarder.forward(owner, origin);
         } catch (IOException e) {
             log.warn(
                     "Could not forward a patient request to its owner {}:{}: {}",

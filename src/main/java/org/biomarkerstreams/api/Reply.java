@@ -7,8 +7,15 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** An HTTP response: status, content type and body. */
-public record Reply(int status, String contentType, byte[] body) {
+/**
+ * An HTTP response: status, content type and body; {@code forwarded} when another instance (the patient's owner)
+ * made it.
+ */
+public record Reply(int status, String contentType, byte[] body, boolean forwarded) {
+
+    public Reply(int status, String contentType, byte[] body) {
+        this(status, contentType, body, false);
+    }
 
     static final String JSON = "application/json; charset=utf-8";
     private static final JsonFactory FACTORY = JsonFactory.builder().build();

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +18,14 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
+import org.biomarkerstreams.api.HttpSettings;
 import org.biomarkerstreams.api.MetricsEndpoint;
 import org.biomarkerstreams.api.QueryServer;
+import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.BiomarkerTopology;
@@ -37,10 +42,18 @@ public final class Pipeline implements AutoCloseable {
     /**
      * The HTTP query server to run beside the topology.
      *
-     * @param port 0 for any free port
-     * @param advertisedHost how other instances reach this one ({@code application.server})
+     * @param settings its listeners, TLS, authentication and limits
+     * @param auditTopic where each access to patient data is recorded
      */
-    public record Http(String bindAddress, int port, String advertisedHost) {}
+    public record Http(HttpSettings settings, String auditTopic) {
+
+        /** Open, plaintext, on loopback, any free port, the default audit topic: the demo and tests. */
+        public static Http loopback() {
+            return new Http(HttpSettings.loopback(0), KafkaAuditTrail.DEFAULT_TOPIC);
+        }
+    }
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
 
     private final OwnedCluster broker;
     private final String bootstrapServers;
@@ -153,21 +166,27 @@ public final class Pipeline implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         QueryServer server = null;
         try {
-            TopicSetup.ensureTopics(
-                    admin,
-                    new PipelineTopics(config.topics(), partitions, Optional.empty()).all(),
-                    Duration.ofSeconds(60));
+            List<NewTopic> topics =
+                    new ArrayList<>(new PipelineTopics(config.topics(), partitions, Optional.empty()).all());
+            http.ifPresent(h -> topics.add(KafkaAuditTrail.topic(h.auditTopic(), partitions, Optional.empty())));
+            TopicSetup.ensureTopics(admin, topics, Duration.ofSeconds(60));
             HostInfo self = null;
             if (http.isPresent()) {
                 // Bound before Streams starts: the bound port is part of application.server.
                 server = QueryServer.start(
-                        http.get().bindAddress(),
-                        http.get().port(),
-                        config.profile(),
-                        config.protocol().blinding(),
-                        new MetricsEndpoint(meters),
-                        config.pseudonym().enabled());
-                self = new HostInfo(http.get().advertisedHost(), server.port());
+                        http.get().settings(),
+                        new QueryServer.Content(
+                                config.profile(),
+                                config.protocol().blinding(),
+                                new MetricsEndpoint(meters),
+                                config.pseudonym().enabled(),
+                                auditPseudonym(config.pseudonym()),
+                                new KafkaAuditTrail(
+                                        http.get().auditTopic(),
+                                        settings.bootstrapServers(),
+                                        clientProperties,
+                                        serdes)));
+                self = new HostInfo(http.get().settings().advertisedHost(), server.port());
                 settings = withApplicationServer(settings, self);
             }
             StreamsRuntime runtime = StreamsRuntime.start(
@@ -202,6 +221,21 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * The pseudonym audit records name patients by: the outputs' own when a pseudonym key is set; otherwise
+     * (identified outputs, the demo) one under a key made for this run, so that audit records still carry no id.
+     */
+    private static Pseudonym auditPseudonym(Pseudonym outputs) {
+        if (outputs.enabled()) {
+            return outputs;
+        }
+        byte[] key = new byte[Pseudonym.MIN_KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        log.info("No pseudonym key: audit records name patients by a pseudonym under a key made for this run,"
+                + " which other instances and later runs do not share");
+        return Pseudonym.withKey(key);
+    }
+
     private static StreamsRuntime.Settings withApplicationServer(StreamsRuntime.Settings settings, HostInfo self) {
         Map<String, String> properties = new java.util.HashMap<>(settings.clientProperties());
         properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
@@ -226,7 +260,9 @@ public final class Pipeline implements AutoCloseable {
 
     /** Where the dashboard is, when the HTTP server runs. */
     public Optional<String> dashboardUrl() {
-        return http == null ? Optional.empty() : Optional.of("http://" + self.host() + ":" + self.port() + "/");
+        return http == null
+                ? Optional.empty()
+                : Optional.of((http.secure() ? "https://" : "http://") + self.host() + ":" + self.port() + "/");
     }
 
     private static Admin admin(String bootstrapServers, Map<String, String> clientProperties) {

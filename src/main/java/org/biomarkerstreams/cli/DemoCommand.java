@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
                 EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults()),
                 pipeline.topologyConfig(Clock.systemUTC()),
                 partitions,
-                Optional.of(http.endpoint("localhost")));
+                Optional.of(http.endpoint("localhost", HttpOptions.Defaults.DEMO)));
         Hl7Ingest ingest = null;
         running = p;
         try {
@@ -179,6 +179,7 @@ final class DemoCommand implements Callable<Integer> {
                     ingest.close();
                 }
                 p.close();
+                http.close();
             }
         }
     }

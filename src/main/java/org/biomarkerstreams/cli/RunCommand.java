@@ -77,13 +77,14 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
         StreamsRuntime.Settings settings = new StreamsRuntime.Settings(
                 bootstrap, applicationId, stateDir, processingGuarantee, threads, kafka.clientProperties());
         try (Pipeline p = Pipeline.onCluster(
-                settings,
-                kafka.clientProperties(),
-                new AvroSerdes(kafka.registry(), true),
-                pipeline.topologyConfig(Clock.systemUTC()).toBuilder()
-                        .redeliverDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE))
-                        .build(),
-                Optional.of(http.endpoint(null)))) {
+                        settings,
+                        kafka.clientProperties(),
+                        new AvroSerdes(kafka.registry(), true),
+                        pipeline.topologyConfig(Clock.systemUTC()).toBuilder()
+                                .redeliverDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE))
+                                .build(),
+                        Optional.of(http.endpoint(null, HttpOptions.Defaults.CLUSTER)));
+                HttpOptions httpResources = http) {
             p.dashboardUrl().ifPresent(url -> out().printf("Dashboard and query API: %s%n", url));
             // SIGTERM / Ctrl-C: close Streams cleanly (commit, flush state) before the JVM exits.
             Thread closeOnShutdown = new Thread(() -> p.runtime().close(CLOSE_TIMEOUT), "biomarker-streams-shutdown");

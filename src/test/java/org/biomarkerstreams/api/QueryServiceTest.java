@@ -31,8 +31,8 @@ class QueryServiceTest {
 
     private final FakeViews views = new FakeViews();
     private final List<String> forwarded = new ArrayList<>();
-    private Forwarder forwarder = (owner, path) -> {
-        forwarded.add(owner.host() + ":" + owner.port() + path);
+    private Forwarder forwarder = (owner, origin) -> {
+        forwarded.add(owner.host() + ":" + owner.port() + origin.rawPathAndQuery());
         return new Reply(200, Reply.JSON, "{\"from\":\"owner\"}".getBytes());
     };
     private final QueryService service = new QueryService(SiteProfile.defaults(), (o, p) -> forwarder.forward(o, p));
@@ -42,7 +42,7 @@ class QueryServiceTest {
     }
 
     private Reply get(ApiRequest request) {
-        return service.handle(request, false, "/the/raw?path");
+        return service.handle(request, new Origin(false, "/the/raw?path", null));
     }
 
     @Test
@@ -74,7 +74,7 @@ class QueryServiceTest {
         views.summaries = List.of(
                 BiomarkerSummary.newBuilder(summary("P1", "CRP")).setArm("MSC").build());
 
-        Reply reply = blinded.handle(new ApiRequest.PatientSummary("P1"), false, "/the/raw?path");
+        Reply reply = blinded.handle(new ApiRequest.PatientSummary("P1"), new Origin(false, "/the/raw?path", null));
 
         assertThat(reply.text()).doesNotContain("MSC").contains("\"" + blinding.label("MSC") + "\"");
     }
@@ -93,7 +93,7 @@ class QueryServiceTest {
         views.points = List.of(point(PSN, "CRP", "r1", 12.5));
         views.summaries = List.of(summary(PSN, "CRP"));
 
-        Reply reply = pseudonymous().handle(new ApiRequest.PatientTrajectory(PSN, null), false, "/x");
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientTrajectory(PSN, null), new Origin(false, "/x", null));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(AvroJson.parse(reply.text())).containsEntry("patientId", PSN);
@@ -107,7 +107,8 @@ class QueryServiceTest {
         views.points = List.of(point("P1", "CRP", "r1", 12.5));
         views.summaries = List.of(summary("P1", "CRP"));
 
-        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary("P1"), false, "/api/patients/P1/summary");
+        Reply reply = pseudonymous()
+                .handle(new ApiRequest.PatientSummary("P1"), new Origin(false, "/api/patients/P1/summary", null));
 
         assertThat(reply.status()).isEqualTo(404);
         assertThat(views.localLookups).isZero();
@@ -120,14 +121,14 @@ class QueryServiceTest {
     void shouldAskEveryOtherInstanceOnceWhenAPseudonymIsNotLocal() {
         HostInfo third = new HostInfo("c", 3);
         views.instances = List.of(SELF, OTHER, third);
-        forwarder = (owner, path) -> {
-            forwarded.add(owner.host() + path);
+        forwarder = (owner, origin) -> {
+            forwarded.add(owner.host() + origin.rawPathAndQuery());
             return owner.equals(third)
                     ? new Reply(200, Reply.JSON, "{\"from\":\"c\"}".getBytes())
                     : Reply.error(404, "no data for this patient");
         };
 
-        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary(PSN), false, "/p");
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary(PSN), new Origin(false, "/p", null));
 
         assertThat(reply.text()).isEqualTo("{\"from\":\"c\"}");
         assertThat(forwarded).containsExactly("b/p", "c/p");
@@ -137,7 +138,7 @@ class QueryServiceTest {
     void shouldAnswer404WithoutForwardingWhenAForwardedPseudonymIsNotLocal() {
         views.instances = List.of(SELF, OTHER);
 
-        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary(PSN), true, "/p");
+        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary(PSN), new Origin(true, "/p", null));
 
         assertThat(reply.status()).isEqualTo(404);
         assertThat(forwarded).isEmpty();
@@ -146,10 +147,10 @@ class QueryServiceTest {
     @Test
     void shouldAnswer503WhenAnotherInstanceCannotSayWhetherItHasThePseudonym() {
         views.instances = List.of(SELF, OTHER);
-        forwarder = (owner, path) -> Reply.error(503, "rebalancing");
+        forwarder = (owner, origin) -> Reply.error(503, "rebalancing");
 
         assertThat(pseudonymous()
-                        .handle(new ApiRequest.PatientSummary(PSN), false, "/p")
+                        .handle(new ApiRequest.PatientSummary(PSN), new Origin(false, "/p", null))
                         .status())
                 .isEqualTo(503);
     }
@@ -168,7 +169,7 @@ class QueryServiceTest {
     void shouldAnswer503InsteadOfForwardingAgainWhenForwardedRequestIsNotOurs() {
         views.owner = OTHER;
 
-        Reply reply = service.handle(new ApiRequest.PatientSummary("P1"), true, "/x");
+        Reply reply = service.handle(new ApiRequest.PatientSummary("P1"), new Origin(true, "/x", null));
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat(forwarded).isEmpty();
@@ -281,10 +282,12 @@ class QueryServiceTest {
             throw new IOException("never");
         });
 
-        assertThat(fresh.handle(new ApiRequest.PatientSummary("P1"), false, "/x")
+        assertThat(fresh.handle(new ApiRequest.PatientSummary("P1"), new Origin(false, "/x", null))
                         .status())
                 .isEqualTo(503);
-        assertThat(fresh.handle(new ApiRequest.Ready(), false, "/x").status()).isEqualTo(503);
+        assertThat(fresh.handle(new ApiRequest.Ready(), new Origin(false, "/x", null))
+                        .status())
+                .isEqualTo(503);
     }
 
     @SuppressWarnings("unchecked")

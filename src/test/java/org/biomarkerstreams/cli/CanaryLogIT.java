@@ -100,11 +100,7 @@ class CanaryLogIT {
                     1,
                     Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
             try (Pipeline pipeline = Pipeline.onCluster(
-                            settings,
-                            Map.of(),
-                            serdes,
-                            config,
-                            Optional.of(new Pipeline.Http("127.0.0.1", 0, "127.0.0.1")));
+                            settings, Map.of(), serdes, config, Optional.of(Pipeline.Http.loopback()));
                     InputPublisher publisher = new InputPublisher(Map.of(), KAFKA.bootstrapServers(), topics, serdes);
                     MllpListener listener = MllpListener.start(
                             0,

@@ -213,8 +213,7 @@ class MultiInstanceQueryIT {
                 StreamsConfig.AT_LEAST_ONCE,
                 1,
                 Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
-        return Pipeline.onCluster(
-                settings, Map.of(), serdes, config, Optional.of(new Pipeline.Http("127.0.0.1", 0, "127.0.0.1")));
+        return Pipeline.onCluster(settings, Map.of(), serdes, config, Optional.of(Pipeline.Http.loopback()));
     }
 
     /** Which instance owns each patient, as the first instance's metadata says. */

@@ -12,7 +12,10 @@ import java.util.Optional;
  */
 public sealed interface ApiRequest {
 
-    /** A question about one patient, who is asked for as the outputs show it (id, or pseudonym). */
+    /**
+     * A question about one patient, asked for by its patient id (the inputs' key). With a pseudonym key the answer
+     * shows the pseudonym in its place; a pseudonym is not an id the API can look up.
+     */
     sealed interface PatientRequest extends ApiRequest {
         String patientId();
     }

@@ -18,10 +18,10 @@ import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AssayType;
 import org.biomarkerstreams.domain.Blinding;
-import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.ReferenceInterval;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.streams.AvroJson;
+import org.biomarkerstreams.streams.StoreKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +43,6 @@ final class QueryService {
     private volatile Attached attached;
 
     private final Blinding blinding;
-    private final boolean pseudonymous;
 
     private record Attached(QueryViews views, HostInfo self) {}
 
@@ -53,21 +52,20 @@ final class QueryService {
 
     /** A blinded protocol's arms are shown by their neutral codes in patient answers too (the dashboard's patient view). */
     QueryService(SiteProfile profile, Blinding blinding, Forwarder forwarder) {
-        this(profile, blinding, false, forwarder);
+        this.profile = profile;
+        this.blinding = blinding;
+        this.forwarder = forwarder;
     }
 
     /**
-     * With {@code pseudonymous}, the views hold pseudonyms (the topology's pseudonym key is set): a patient is
-     * asked for by pseudonym, and anything that is not shaped like one is unknown, so the patient id itself is
-     * never looked up, forwarded, or answered. A pseudonym's partition cannot be computed (the inputs are
-     * partitioned by the id it hides), so an instance looks in all of its own partitions and then asks each
-     * other instance once; patient queries are a dashboard's rate, and there are a few instances.
+     * Kept for the HTTP server's call; {@code pseudonymous} no longer changes anything. A patient is always asked
+     * for by its id (the key of the inputs and of the stores, so its owning partition is computed from it); with a
+     * pseudonym key the views compute the pseudonym from the id ({@link QueryViews#shown}) and answers carry the
+     * pseudonym in place of the id. No table maps pseudonyms back to ids, so a pseudonym is not an id the API
+     * knows.
      */
     QueryService(SiteProfile profile, Blinding blinding, boolean pseudonymous, Forwarder forwarder) {
-        this.profile = profile;
-        this.blinding = blinding;
-        this.pseudonymous = pseudonymous;
-        this.forwarder = forwarder;
+        this(profile, blinding, forwarder);
     }
 
     /** From now on, answer from these views; {@code self} is this instance's {@code application.server}. */
@@ -198,8 +196,8 @@ final class QueryService {
             return unavailable("the topology is starting; retry");
         }
         String patientId = request.patientId();
-        if (pseudonymous) {
-            return byPseudonym(a, request, only, origin);
+        if (!StoreKeys.isKeySafe(patientId)) {
+            return unknownPatient();
         }
         KeyQueryMetadata owner = a.views().owner(patientId);
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.partition() < 0) {
@@ -213,38 +211,19 @@ final class QueryService {
             return forward(owner.activeHost(), origin);
         }
         int partition = owner.partition();
-        return answer(request, only, new PatientRecords(a.views().summaries(partition, patientId), which -> a.views()
-                .trajectory(partition, patientId, which)));
+        return answer(
+                a.views().shown(patientId),
+                request,
+                only,
+                new PatientRecords(a.views().summaries(partition, patientId), which -> a.views()
+                        .trajectory(partition, patientId, which)));
     }
 
-    private Reply byPseudonym(Attached a, ApiRequest.PatientRequest request, String only, Origin origin) {
-        String pseudonym = request.patientId();
-        if (!Pseudonym.looksLike(pseudonym)) {
-            return unknownPatient();
-        }
-        Reply local = answer(request, only, new PatientRecords(a.views().localSummaries(pseudonym), which -> a.views()
-                .localTrajectory(pseudonym, which)));
-        if (local.status() != 404 || origin.forwarded()) {
-            return local;
-        }
-        boolean unsure = a.views().state() != KafkaStreams.State.RUNNING;
-        for (HostInfo other : a.views().instances()) {
-            if (other.equals(a.self())) {
-                continue;
-            }
-            Reply reply = forward(other, origin);
-            if (reply.status() == 200) {
-                return reply;
-            }
-            unsure |= reply.status() != 404;
-        }
-        // While an instance cannot answer, "no such patient" might be wrong: have the caller retry.
-        return unsure ? unavailable("not every instance could answer for this patient now; retry") : local;
-    }
-
-    /** The reply to a patient request from the patient's records ({@code only}: one analyte's points, or all). */
-    private Reply answer(ApiRequest.PatientRequest request, String only, PatientRecords records) {
-        String patientId = request.patientId();
+    /**
+     * The reply to a patient request from the patient's records ({@code only}: one analyte's points, or all);
+     * {@code shown} stands for the patient in the answer (its pseudonym with a pseudonym key).
+     */
+    private Reply answer(String shown, ApiRequest.PatientRequest request, String only, PatientRecords records) {
         List<BiomarkerSummary> summaries =
                 records.summaries().stream().map(this::blinded).toList();
         Function<String, List<TrajectoryPoint>> pointsOf = records.pointsOf();
@@ -253,7 +232,7 @@ final class QueryService {
                     ? unknownPatient()
                     : Reply.json(200, json -> {
                         json.writeStartObject();
-                        json.writeStringField("patientId", patientId);
+                        json.writeStringField("patientId", shown);
                         writeRecords(json, "summaries", summaries);
                         json.writeEndObject();
                     });
@@ -266,7 +245,7 @@ final class QueryService {
         }
         return Reply.json(200, json -> {
             json.writeStartObject();
-            json.writeStringField("patientId", patientId);
+            json.writeStringField("patientId", shown);
             json.writeStringField("analyte", only);
             writeRecords(json, "points", points);
             json.writeEndObject();

@@ -4,8 +4,6 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.NormalizationCurve;
@@ -26,14 +24,11 @@ interface QueryViews {
 
     List<BiomarkerSummary> summaries(int partition, String patientId);
 
-    /** The patient's points from every partition this instance owns (for a pseudonym, whose partition is unknown). */
-    List<TrajectoryPoint> localTrajectory(String patientId, String analyte);
-
-    /** The patient's summaries from every partition this instance owns. */
-    List<BiomarkerSummary> localSummaries(String patientId);
-
-    /** The {@code application.server} of every instance of the application, this one included. */
-    List<HostInfo> instances();
+    /**
+     * What stands for the patient in answers (and in an audit record): its keyed pseudonym when the topology runs
+     * with a pseudonym key, computed here from the id (no table maps pseudonyms back to ids), else the id itself.
+     */
+    String shown(String patientId);
 
     List<CohortVisitSummary> visits(String analyte);
 
@@ -63,21 +58,8 @@ interface QueryViews {
             }
 
             @Override
-            public List<TrajectoryPoint> localTrajectory(String patientId, String analyte) {
-                return patients.localTrajectory(streams, patientId, analyte);
-            }
-
-            @Override
-            public List<BiomarkerSummary> localSummaries(String patientId) {
-                return patients.localSummaries(streams, patientId);
-            }
-
-            @Override
-            public List<HostInfo> instances() {
-                return streams.metadataForAllStreamsClients().stream()
-                        .map(StreamsMetadata::hostInfo)
-                        .distinct()
-                        .toList();
+            public String shown(String patientId) {
+                return patients.shown(patientId);
             }
 
             @Override

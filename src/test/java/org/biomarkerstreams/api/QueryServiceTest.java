@@ -79,80 +79,57 @@ class QueryServiceTest {
         assertThat(reply.text()).doesNotContain("MSC").contains("\"" + blinding.label("MSC") + "\"");
     }
 
-    private static final String PSN = Pseudonym.withKey(new byte[32]).of("P1");
-
-    private QueryService pseudonymous() {
-        QueryService s =
-                new QueryService(SiteProfile.defaults(), Blinding.none(), true, (o, p) -> forwarder.forward(o, p));
-        s.attach(views, SELF);
-        return s;
-    }
+    private static final Pseudonym PSEUDONYM = Pseudonym.withKey(new byte[32]);
+    private static final String PSN = PSEUDONYM.of("P1");
 
     @Test
-    void shouldAnswerByPseudonymFromLocalPartitionsWhenPseudonymous() {
+    void shouldAnswerWithThePseudonymInPlaceOfTheIdWhenAskedByIdWithAPseudonymKey() {
+        views.pseudonym = PSEUDONYM;
+        views.owner = SELF;
         views.points = List.of(point(PSN, "CRP", "r1", 12.5));
         views.summaries = List.of(summary(PSN, "CRP"));
 
-        Reply reply = pseudonymous().handle(new ApiRequest.PatientTrajectory(PSN, null), new Origin(false, "/x", null));
+        Reply trajectory = get(new ApiRequest.PatientTrajectory("P1", null));
+        Reply summary = get(new ApiRequest.PatientSummary("P1"));
 
-        assertThat(reply.status()).isEqualTo(200);
-        assertThat(AvroJson.parse(reply.text())).containsEntry("patientId", PSN);
-        assertThat(reply.text()).doesNotContain("\"P1\"");
+        assertThat(trajectory.status()).isEqualTo(200);
+        assertThat(AvroJson.parse(trajectory.text())).containsEntry("patientId", PSN);
+        assertThat(AvroJson.parse(summary.text())).containsEntry("patientId", PSN);
+        assertThat(trajectory.text() + summary.text()).doesNotContain("\"P1\"");
+        assertThat(views.askedPatients).as("the stores are read by id").containsOnly("P1");
         assertThat(forwarded).isEmpty();
     }
 
     @Test
-    void shouldNotLookUpOrForwardAPatientIdWhenPseudonymous() {
-        views.instances = List.of(SELF, OTHER);
-        views.points = List.of(point("P1", "CRP", "r1", 12.5));
-        views.summaries = List.of(summary("P1", "CRP"));
+    void shouldForwardToTheOwnerComputedFromTheIdWithAPseudonymKey() {
+        views.pseudonym = PSEUDONYM;
+        views.owner = OTHER;
 
-        Reply reply = pseudonymous()
-                .handle(new ApiRequest.PatientSummary("P1"), new Origin(false, "/api/patients/P1/summary", null));
+        get(new ApiRequest.PatientSummary("P1"));
+
+        assertThat(views.ownerAskedFor).containsExactly("P1");
+        assertThat(forwarded).containsExactly("b:2/the/raw?path");
+    }
+
+    @Test
+    void shouldAnswer404ForAPseudonymSinceNoTableMapsItBack() {
+        views.pseudonym = PSEUDONYM;
+        views.owner = SELF;
+        views.points = List.of(point(PSN, "CRP", "r1", 12.5));
+        views.summaries = List.of(summary(PSN, "CRP"));
+
+        Reply reply = get(new ApiRequest.PatientSummary(PSN));
 
         assertThat(reply.status()).isEqualTo(404);
-        assertThat(views.localLookups).isZero();
-        assertThat(forwarded)
-                .as("the patient id never travels to another instance")
-                .isEmpty();
+        assertThat(views.askedPatients).containsOnly(PSN);
     }
 
     @Test
-    void shouldAskEveryOtherInstanceOnceWhenAPseudonymIsNotLocal() {
-        HostInfo third = new HostInfo("c", 3);
-        views.instances = List.of(SELF, OTHER, third);
-        forwarder = (owner, origin) -> {
-            forwarded.add(owner.host() + origin.rawPathAndQuery());
-            return owner.equals(third)
-                    ? new Reply(200, Reply.JSON, "{\"from\":\"c\"}".getBytes())
-                    : Reply.error(404, "no data for this patient");
-        };
+    void shouldAnswer404WithoutLookingUpAnIdThatCannotBeAStoreKey() {
+        views.owner = SELF;
 
-        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary(PSN), new Origin(false, "/p", null));
-
-        assertThat(reply.text()).isEqualTo("{\"from\":\"c\"}");
-        assertThat(forwarded).containsExactly("b/p", "c/p");
-    }
-
-    @Test
-    void shouldAnswer404WithoutForwardingWhenAForwardedPseudonymIsNotLocal() {
-        views.instances = List.of(SELF, OTHER);
-
-        Reply reply = pseudonymous().handle(new ApiRequest.PatientSummary(PSN), new Origin(true, "/p", null));
-
-        assertThat(reply.status()).isEqualTo(404);
-        assertThat(forwarded).isEmpty();
-    }
-
-    @Test
-    void shouldAnswer503WhenAnotherInstanceCannotSayWhetherItHasThePseudonym() {
-        views.instances = List.of(SELF, OTHER);
-        forwarder = (owner, origin) -> Reply.error(503, "rebalancing");
-
-        assertThat(pseudonymous()
-                        .handle(new ApiRequest.PatientSummary(PSN), new Origin(false, "/p", null))
-                        .status())
-                .isEqualTo(503);
+        assertThat(get(new ApiRequest.PatientSummary("P\u00001")).status()).isEqualTo(404);
+        assertThat(views.ownerAskedFor).isEmpty();
     }
 
     @Test
@@ -337,28 +314,18 @@ class QueryServiceTest {
         List<CohortVisitSummary> visits = List.of();
         String askedAnalyte;
         KafkaStreams.State state = KafkaStreams.State.RUNNING;
-        List<HostInfo> instances = List.of(SELF);
-        int localLookups;
+        Pseudonym pseudonym = Pseudonym.none();
+        List<String> ownerAskedFor = new java.util.ArrayList<>();
+        List<String> askedPatients = new java.util.ArrayList<>();
 
         @Override
-        public List<TrajectoryPoint> localTrajectory(String patientId, String analyte) {
-            localLookups++;
-            return trajectory(-1, patientId, analyte);
-        }
-
-        @Override
-        public List<BiomarkerSummary> localSummaries(String patientId) {
-            localLookups++;
-            return summaries(-1, patientId);
-        }
-
-        @Override
-        public List<HostInfo> instances() {
-            return instances;
+        public String shown(String patientId) {
+            return pseudonym.of(patientId);
         }
 
         @Override
         public KeyQueryMetadata owner(String patientId) {
+            ownerAskedFor.add(patientId);
             return owner == null ? KeyQueryMetadata.NOT_AVAILABLE : new KeyQueryMetadata(owner, java.util.Set.of(), 0);
         }
 
@@ -366,8 +333,9 @@ class QueryServiceTest {
         public List<TrajectoryPoint> trajectory(int partition, String patientId, String analyte) {
             check();
             askedAnalyte = analyte;
+            askedPatients.add(patientId);
             return points.stream()
-                    .filter(p -> p.getPatientId().equals(patientId))
+                    .filter(p -> p.getPatientId().equals(shown(patientId)))
                     .filter(p -> analyte == null || p.getAnalyte().equals(analyte))
                     .toList();
         }
@@ -375,8 +343,9 @@ class QueryServiceTest {
         @Override
         public List<BiomarkerSummary> summaries(int partition, String patientId) {
             check();
+            askedPatients.add(patientId);
             return summaries.stream()
-                    .filter(s -> s.getPatientId().equals(patientId))
+                    .filter(s -> s.getPatientId().equals(shown(patientId)))
                     .toList();
         }
 

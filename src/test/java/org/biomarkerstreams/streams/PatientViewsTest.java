@@ -35,8 +35,7 @@ class PatientViewsTest {
         return new ReadablePatientStores(
                 harness.store(PatientStores.READINGS),
                 harness.store(PatientStores.ANALYTES),
-                harness.store(PatientStores.PATIENTS),
-                harness.store(PatientStores.PSEUDONYMS));
+                harness.store(PatientStores.PATIENTS));
     }
 
     private List<TrajectoryPoint> trajectory(String patient, String analyte) {
@@ -184,10 +183,7 @@ class PatientViewsTest {
             h.send(aReading().id("d3").value(8, "mg/L").at(DAY_3).build());
             PatientViews views = new PatientViews(h.config);
             ReadablePatientStores stores = new ReadablePatientStores(
-                    h.store(PatientStores.READINGS),
-                    h.store(PatientStores.ANALYTES),
-                    h.store(PatientStores.PATIENTS),
-                    h.store(PatientStores.PSEUDONYMS));
+                    h.store(PatientStores.READINGS), h.store(PatientStores.ANALYTES), h.store(PatientStores.PATIENTS));
             assertThat(views.trajectory(stores, PATIENT, null)).hasSize(1);
 
             // stream time passes the close (anchor + 28 d + 1 d grace), which schedules the purge

@@ -110,7 +110,7 @@ class PseudonymTopologyTest {
     }
 
     @Test
-    void shouldKeepThePatientViewsUnderThePseudonymSoThatTheApiAnswersByPseudonomOnly() {
+    void shouldAnswerTheViewsByPatientIdWithThePseudonymInTheRecordsWhenAKeyIsSet() {
         Driver driver = new Driver(Pseudonym.withKey(KEY));
         driver.patientCourse(CANARIES.get(0));
         String pseudonym = Pseudonym.withKey(KEY).of(CANARIES.get(0));
@@ -119,17 +119,38 @@ class PseudonymTopologyTest {
         ReadablePatientStores stores = new ReadablePatientStores(
                 driver.driver.getKeyValueStore(PatientStores.READINGS),
                 driver.driver.getKeyValueStore(PatientStores.ANALYTES),
-                driver.driver.getKeyValueStore(PatientStores.PATIENTS),
-                driver.driver.getKeyValueStore(PatientStores.PSEUDONYMS));
+                driver.driver.getKeyValueStore(PatientStores.PATIENTS));
 
-        assertThat(views.trajectory(stores, pseudonym, null)).hasSize(5).allSatisfy(p -> {
+        assertThat(views.shown(CANARIES.get(0))).isEqualTo(pseudonym);
+        assertThat(views.trajectory(stores, CANARIES.get(0), null)).hasSize(5).allSatisfy(p -> {
             assertThat(p.getPatientId()).isEqualTo(pseudonym);
             assertThat(p.getReadingId()).startsWith(Pseudonym.READING_PREFIX);
         });
-        assertThat(views.summaries(stores, pseudonym)).isNotEmpty().allSatisfy(s -> assertThat(s.getPatientId())
+        assertThat(views.summaries(stores, CANARIES.get(0))).isNotEmpty().allSatisfy(s -> assertThat(s.getPatientId())
                 .isEqualTo(pseudonym));
-        assertThat(views.trajectory(stores, CANARIES.get(0), null)).isEmpty();
-        assertThat(views.summaries(stores, CANARIES.get(0))).isEmpty();
+        assertThat(views.trajectory(stores, pseudonym, null))
+                .as("no table maps a pseudonym back to its id")
+                .isEmpty();
+        assertThat(views.summaries(stores, pseudonym)).isEmpty();
+    }
+
+    @Test
+    void shouldKeepNoPseudonymInAnyStoreWhenAKeyIsSet() {
+        Driver driver = new Driver(Pseudonym.withKey(KEY));
+        driver.patientCourse(CANARIES.get(0));
+
+        assertThat(driver.driver.getAllStateStores()).doesNotContainKey(PatientStores.REMOVED_PSEUDONYMS);
+        assertThat(driver.driver.getAllStateStores().keySet())
+                .as("the processor stores, keyed by patient id")
+                .contains(PatientStores.names());
+        for (String name : PatientStores.names()) {
+            org.apache.kafka.streams.state.KeyValueStore<Object, Object> store = driver.driver.getKeyValueStore(name);
+            try (var it = store.all()) {
+                it.forEachRemaining(kv -> assertThat(String.valueOf(kv.key) + kv.value)
+                        .as("store %s", name)
+                        .doesNotContain(Pseudonym.PREFIX));
+            }
+        }
     }
 
     @Test

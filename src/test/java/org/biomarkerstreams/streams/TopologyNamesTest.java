@@ -59,7 +59,6 @@ class TopologyNamesTest {
                         "patients",
                         "analyte-state",
                         "close-schedule",
-                        "patient-pseudonyms",
                         "alert-readings",
                         "alert-reading-index",
                         "alert-series",

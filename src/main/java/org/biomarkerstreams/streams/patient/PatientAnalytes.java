@@ -78,7 +78,6 @@ final class PatientAnalytes {
      * put back and its analyte folded again from the readings store rather than trusted.
      */
     void redeliver(PatientContext patient, InputValidation.ValidReading r) {
-        stores.rememberPseudonym(patient.id());
         stores.putReading(patient.id(), r.analyte(), r.stored());
         AnalyteState st = stores.openAnalyte(patient.id(), r.analyte());
         fold.rebuild(patient, r.analyte(), st);

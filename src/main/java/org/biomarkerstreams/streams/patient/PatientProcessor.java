@@ -53,7 +53,7 @@ public final class PatientProcessor implements Processor<String, PatientInput, S
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.stores = PatientStores.of(context, config.pseudonym());
+        this.stores = PatientStores.of(context);
         this.schedule = new FollowUpSchedule(context);
         this.emit = new PatientEmitter(context, config, stores, counters);
         this.analytes = new PatientAnalytes(config, stores, emit, counters);

@@ -10,7 +10,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.streams.StateCodec;
 import org.biomarkerstreams.streams.StoreKeys;
 
@@ -32,46 +31,44 @@ public final class PatientStores extends ReadablePatientStores {
     public static final String ANALYTES = "analyte-state";
     /** Follow-up closes and purges by due time ({@link FollowUpSchedule}). */
     public static final String CLOSE_SCHEDULE = "close-schedule";
-    /** Pseudonym to patient id, written only with a pseudonym key: the API is asked by pseudonym. */
-    public static final String PSEUDONYMS = "patient-pseudonyms";
+    /**
+     * The store that mapped a pseudonym back to its patient id, removed in this release: a table from pseudonyms
+     * to ids undid the pseudonyms for whoever could read its changelog. The API is now asked by patient id and
+     * computes the pseudonym itself. A deployment upgraded from an earlier release keeps an orphaned
+     * {@code <application.id>-patient-pseudonyms-changelog} topic and a local directory of that name in its state
+     * directory; both are the operator's to delete (docs/architecture.md, "Upgrade contract").
+     */
+    public static final String REMOVED_PSEUDONYMS = "patient-pseudonyms";
 
     private final KeyValueStore<Bytes, StoredReading> readings;
     private final KeyValueStore<String, IndexEntry> index;
     private final KeyValueStore<String, PatientState> patients;
     private final KeyValueStore<String, AnalyteState> analytes;
-    private final KeyValueStore<String, String> pseudonyms;
-    private final Pseudonym pseudonym;
 
     private PatientStores(
             KeyValueStore<Bytes, StoredReading> readings,
             KeyValueStore<String, IndexEntry> index,
             KeyValueStore<String, PatientState> patients,
-            KeyValueStore<String, AnalyteState> analytes,
-            KeyValueStore<String, String> pseudonyms,
-            Pseudonym pseudonym) {
-        super(readings, analytes, patients, pseudonyms);
+            KeyValueStore<String, AnalyteState> analytes) {
+        super(readings, analytes, patients);
         this.readings = readings;
         this.index = index;
         this.patients = patients;
         this.analytes = analytes;
-        this.pseudonyms = pseudonyms;
-        this.pseudonym = pseudonym;
     }
 
     /** The stores of the task {@code context} belongs to. */
-    static PatientStores of(ProcessorContext<?, ?> context, Pseudonym pseudonym) {
+    static PatientStores of(ProcessorContext<?, ?> context) {
         return new PatientStores(
                 context.getStateStore(READINGS),
                 context.getStateStore(INDEX),
                 context.getStateStore(PATIENTS),
-                context.getStateStore(ANALYTES),
-                context.getStateStore(PSEUDONYMS),
-                pseudonym);
+                context.getStateStore(ANALYTES));
     }
 
     /** Every store's name, as the processor is connected to them. */
     public static String[] names() {
-        return new String[] {READINGS, INDEX, PATIENTS, ANALYTES, CLOSE_SCHEDULE, PSEUDONYMS};
+        return new String[] {READINGS, INDEX, PATIENTS, ANALYTES, CLOSE_SCHEDULE};
     }
 
     /** The stores to add to the topology, each with the serde of its values. */
@@ -81,8 +78,7 @@ public final class PatientStores extends ReadablePatientStores {
                 store(INDEX, Serdes.String(), StateCodec.serde(IndexEntry::encode, IndexEntry::decode)),
                 store(PATIENTS, Serdes.String(), StateCodec.serde(PatientState::encode, PatientState::decode)),
                 store(ANALYTES, Serdes.String(), StateCodec.serde(AnalyteState::encode, AnalyteState::decode)),
-                store(CLOSE_SCHEDULE, Serdes.Bytes(), FollowUpSchedule.Task.SERDE),
-                store(PSEUDONYMS, Serdes.String(), Serdes.String()));
+                store(CLOSE_SCHEDULE, Serdes.Bytes(), FollowUpSchedule.Task.SERDE));
     }
 
     private static <K, V> StoreBuilder<KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {
@@ -111,27 +107,14 @@ public final class PatientStores extends ReadablePatientStores {
         patients.put(patientId, state);
     }
 
-    /**
-     * The analyte's state of the patient, or a new one; a new analyte also makes the patient findable by its
-     * pseudonym (the views are asked by pseudonym).
-     */
+    /** The analyte's state of the patient, or a new one. */
     AnalyteState openAnalyte(String patientId, String analyte) {
         AnalyteState st = analyte(patientId, analyte);
-        if (st != null) {
-            return st;
-        }
-        rememberPseudonym(patientId);
-        return new AnalyteState();
+        return st != null ? st : new AnalyteState();
     }
 
     void saveAnalyte(String patientId, String analyte, AnalyteState st) {
         analytes.put(StoreKeys.patientAnalyte(patientId, analyte), st);
-    }
-
-    void rememberPseudonym(String patientId) {
-        if (pseudonym.enabled()) {
-            pseudonyms.put(pseudonym.of(patientId), patientId);
-        }
     }
 
     long countReadings(String patientId, String analyte) {
@@ -147,9 +130,6 @@ public final class PatientStores extends ReadablePatientStores {
         String to = patientId + '\1';
         deleteAll(index, from, to);
         deleteAll(analytes, from, to);
-        if (pseudonym.enabled()) {
-            pseudonyms.delete(pseudonym.of(patientId));
-        }
         patients.put(patientId, PatientState.ARCHIVED);
     }
 

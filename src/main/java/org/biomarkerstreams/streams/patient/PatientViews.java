@@ -6,6 +6,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.streams.AvroBinary;
+import org.biomarkerstreams.streams.StoreKeys;
 import org.biomarkerstreams.streams.TopologyConfig;
 
 /**
@@ -15,9 +16,11 @@ import org.biomarkerstreams.streams.TopologyConfig;
  * re-emits a point whenever its anchor or baseline changes, so a point rendered here equals the last one on the
  * trajectory topic for that reading; nothing is copied into stores of the views' own.
  *
- * <p>The views answer for the patient as the outputs show it: with a pseudonym key, by pseudonym only (the
- * processor keeps a pseudonym-to-id store for that), so the HTTP API never looks a patient id up. A purged
- * patient (retention after the follow-up closed) has no views.
+ * <p>The views are asked by patient id, the key of the stores and of the inputs, so the partition that owns a
+ * patient is computed from the id ({@link #LOCATOR_STORE}) and no instance ever scans all of its partitions.
+ * They answer as the outputs show the patient: with a pseudonym key, the records carry the pseudonym
+ * ({@link #shown}), never the id. No table from pseudonyms back to ids exists anywhere. A purged patient
+ * (retention after the follow-up closed) has no views.
  */
 public final class PatientViews {
 
@@ -33,22 +36,19 @@ public final class PatientViews {
         this.config = config;
     }
 
+    /** What stands for the patient in the records the views answer: its pseudonym, or the id without a key. */
+    public String shown(String patientId) {
+        return config.pseudonym().of(patientId);
+    }
+
     /**
      * The patient's current (not retracted) points from the local store of {@code partition}, ordered by analyte
      * then time; one analyte's when {@code analyte} is not null.
      *
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
      */
-    public List<TrajectoryPoint> trajectory(KafkaStreams streams, int partition, String patient, String analyte) {
-        return trajectory(ReadablePatientStores.of(streams, partition), patient, analyte);
-    }
-
-    /**
-     * As {@link #trajectory(KafkaStreams, int, String, String)}, from every partition this instance owns: for a
-     * pseudonym, whose partition cannot be computed (the inputs are partitioned by the patient id it hides).
-     */
-    public List<TrajectoryPoint> localTrajectory(KafkaStreams streams, String patient, String analyte) {
-        return trajectory(ReadablePatientStores.of(streams, null), patient, analyte);
+    public List<TrajectoryPoint> trajectory(KafkaStreams streams, int partition, String patientId, String analyte) {
+        return trajectory(ReadablePatientStores.of(streams, partition), patientId, analyte);
     }
 
     /**
@@ -56,30 +56,24 @@ public final class PatientViews {
      *
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
      */
-    public List<BiomarkerSummary> summaries(KafkaStreams streams, int partition, String patient) {
-        return summaries(ReadablePatientStores.of(streams, partition), patient);
+    public List<BiomarkerSummary> summaries(KafkaStreams streams, int partition, String patientId) {
+        return summaries(ReadablePatientStores.of(streams, partition), patientId);
     }
 
-    /** As {@link #summaries(KafkaStreams, int, String)}, from every partition this instance owns. */
-    public List<BiomarkerSummary> localSummaries(KafkaStreams streams, String patient) {
-        return summaries(ReadablePatientStores.of(streams, null), patient);
-    }
-
-    /** {@code shown} is the patient as the outputs show it: its id, or its pseudonym when one is configured. */
-    public List<TrajectoryPoint> trajectory(ReadablePatientStores stores, String shown, String analyte) {
-        String id = stores.patientIdOf(shown, config.pseudonym());
-        if (id == null) {
+    /** The patient's points; nothing for an id that cannot be a store key. */
+    public List<TrajectoryPoint> trajectory(ReadablePatientStores stores, String patientId, String analyte) {
+        if (!StoreKeys.isKeySafe(patientId)) {
             return List.of();
         }
-        PatientContext patient = PatientContext.of(id, stores.patient(id));
+        PatientContext patient = PatientContext.of(patientId, stores.patient(patientId));
         PatientRecords records = new PatientRecords(config);
         List<TrajectoryPoint> points = new ArrayList<>();
         // Analyte states in key order are the analytes in the readings store's key order.
         stores.forEachAnalyte(
-                id,
+                patientId,
                 analyte,
                 (name, st) -> stores.forEachReading(
-                        id,
+                        patientId,
                         name,
                         r -> points.add(
                                 records.point(patient, name, r, st.baseline).value())));
@@ -87,13 +81,12 @@ public final class PatientViews {
     }
 
     /** The summaries the patient processor last emitted for the patient, by analyte. */
-    public List<BiomarkerSummary> summaries(ReadablePatientStores stores, String shown) {
-        String id = stores.patientIdOf(shown, config.pseudonym());
-        if (id == null) {
+    public List<BiomarkerSummary> summaries(ReadablePatientStores stores, String patientId) {
+        if (!StoreKeys.isKeySafe(patientId)) {
             return List.of();
         }
         List<BiomarkerSummary> summaries = new ArrayList<>();
-        stores.forEachAnalyte(id, null, (name, st) -> {
+        stores.forEachAnalyte(patientId, null, (name, st) -> {
             if (st.emittedSummary != null) {
                 summaries.add(AvroBinary.decode(st.emittedSummary, BiomarkerSummary.class));
             }

@@ -9,12 +9,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.streams.StoreKeys;
 
 /**
  * What can be read from the patient processor's stores: by the processor itself ({@link PatientStores}) and by
- * the query views, from one partition's stores or from every local partition's. Readings are read as bounded,
+ * the query views, from the stores of the partition that owns the patient. Readings are read as bounded,
  * time-ordered range scans of one patient's analyte (key layout: {@link StoreKeys}).
  */
 public class ReadablePatientStores {
@@ -25,38 +24,34 @@ public class ReadablePatientStores {
     private final ReadOnlyKeyValueStore<Bytes, StoredReading> readings;
     private final ReadOnlyKeyValueStore<String, AnalyteState> analytes;
     private final ReadOnlyKeyValueStore<String, PatientState> patients;
-    private final ReadOnlyKeyValueStore<String, String> pseudonyms;
 
     public ReadablePatientStores(
             ReadOnlyKeyValueStore<Bytes, StoredReading> readings,
             ReadOnlyKeyValueStore<String, AnalyteState> analytes,
-            ReadOnlyKeyValueStore<String, PatientState> patients,
-            ReadOnlyKeyValueStore<String, String> pseudonyms) {
+            ReadOnlyKeyValueStore<String, PatientState> patients) {
         this.readings = readings;
         this.analytes = analytes;
         this.patients = patients;
-        this.pseudonyms = pseudonyms;
     }
 
     /**
-     * The stores of a running application: one partition's, or every local partition's when {@code partition}
-     * is null.
+     * The stores of one partition of a running application: the partition that owns the patient, computed from
+     * the patient id as the inputs are partitioned.
      *
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while a store is not queryable
      */
-    public static ReadablePatientStores of(KafkaStreams streams, Integer partition) {
+    public static ReadablePatientStores of(KafkaStreams streams, int partition) {
         return new ReadablePatientStores(
                 query(streams, PatientStores.READINGS, partition),
                 query(streams, PatientStores.ANALYTES, partition),
-                query(streams, PatientStores.PATIENTS, partition),
-                query(streams, PatientStores.PSEUDONYMS, partition));
+                query(streams, PatientStores.PATIENTS, partition));
     }
 
     @SuppressWarnings("unchecked") // the store builders in PatientStores fix each store's types
-    private static <K, V> ReadOnlyKeyValueStore<K, V> query(KafkaStreams streams, String name, Integer partition) {
+    private static <K, V> ReadOnlyKeyValueStore<K, V> query(KafkaStreams streams, String name, int partition) {
         StoreQueryParameters<ReadOnlyKeyValueStore<Object, Object>> q =
                 StoreQueryParameters.fromNameAndType(name, KEY_VALUE);
-        return (ReadOnlyKeyValueStore<K, V>) streams.store(partition == null ? q : q.withPartition(partition));
+        return (ReadOnlyKeyValueStore<K, V>) streams.store(q.withPartition(partition));
     }
 
     /** The patient's events and what follows from them; {@link PatientState#EMPTY} for a patient never seen. */
@@ -110,18 +105,6 @@ public class ReadablePatientStores {
                 readings.reverseRange(lower(patientId, analyte, fromMillis), upper(patientId, analyte, untilMillis))) {
             return it.hasNext() ? it.next().value : null;
         }
-    }
-
-    /**
-     * The patient id behind {@code shown}, the patient as the outputs show it: its id, or its pseudonym when one
-     * is configured. Null when unknown here or not a valid id.
-     */
-    String patientIdOf(String shown, Pseudonym pseudonym) {
-        if (shown == null) {
-            return null;
-        }
-        String id = pseudonym.enabled() ? pseudonyms.get(shown) : shown;
-        return id != null && StoreKeys.isKeySafe(id) ? id : null;
     }
 
     private static Bytes lower(String patientId, String analyte, long fromMillis) {

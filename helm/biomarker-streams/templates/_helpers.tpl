@@ -186,6 +186,148 @@ something, so `helm template` and `helm install` fail early with a message that 
 {{- if and $v.mllp.enabled (eq (int $v.mllp.port) (int $v.http.port)) }}
 {{- fail "mllp.port and http.port must differ" }}
 {{- end }}
+{{- if or (eq (int $v.http.healthPort) (int $v.http.port)) (and $v.mllp.enabled (eq (int $v.mllp.port) (int $v.http.healthPort))) }}
+{{- fail "http.healthPort must differ from http.port and mllp.port" }}
+{{- end }}
+{{- /* Security defaults: each weaker choice must be an explicit value. */}}
+{{- if and (not $v.http.tls.existingSecret) (not $v.http.insecure) }}
+{{- fail "http.tls.existingSecret is required: the Secret with the server certificate (e.g. a cert-manager Certificate's, tls.crt/tls.key); or set http.insecure=true for plaintext HTTP (only behind a mesh that encrypts pod traffic)" }}
+{{- end }}
+{{- if and $v.http.tls.existingSecret $v.http.insecure }}
+{{- fail "http.insecure=true and http.tls.existingSecret contradict each other: set one" }}
+{{- end }}
+{{- if not (or $v.auth.oidc.issuer $v.auth.apiTokens.existingSecret) }}
+{{- fail "authentication is required: set auth.oidc.issuer (with auth.oidc.audience) and/or auth.apiTokens.existingSecret; the application refuses to serve patient data without it" }}
+{{- end }}
+{{- if and $v.auth.oidc.issuer (not $v.auth.oidc.audience) }}
+{{- fail "auth.oidc.issuer needs auth.oidc.audience (the aud the access tokens carry)" }}
+{{- end }}
+{{- if and (not $v.pseudonymKey.existingSecret) (not $v.identifiedOutputs) }}
+{{- fail "pseudonymKey.existingSecret is required: patient ids on the outputs and in the API become HMAC pseudonyms under that key; or set identifiedOutputs=true to publish real patient ids (explicit)" }}
+{{- end }}
+{{- if and (not $v.deadLetterKey.existingSecret) (not $v.deadLetterKey.allowPlaintext) }}
+{{- fail "deadLetterKey.existingSecret is required: dead letters keep whole HL7 messages and are encrypted with it; or set deadLetterKey.allowPlaintext=true (explicit)" }}
+{{- end }}
+{{- if $v.mllp.enabled }}
+{{- if not (or $v.mllp.sourceRanges $v.mllp.from) }}
+{{- fail "mllp.enabled needs mllp.sourceRanges (CIDRs of the senders, e.g. the lab's interface engine) or mllp.from (NetworkPolicyPeers): MLLP is never open to everyone by default" }}
+{{- end }}
+{{- if and $v.mllp.tls.enabled (not $v.mllp.tls.existingSecret) }}
+{{- fail "mllp.tls.enabled needs mllp.tls.existingSecret (the listener's certificate); or set mllp.tls.enabled=false for plaintext HL7 (explicit)" }}
+{{- end }}
+{{- if and $v.mllp.senders.file $v.mllp.senders.existingConfigMap }}
+{{- fail "mllp.senders: set only one of file and existingConfigMap" }}
+{{- end }}
+{{- end }}
+{{- if and $v.metrics.serviceMonitor.enabled (not $v.metrics.serviceMonitor.bearerTokenSecret.name) }}
+{{- fail "metrics.serviceMonitor.enabled needs metrics.serviceMonitor.bearerTokenSecret.name: /metrics answers only a token with the ops role" }}
+{{- end }}
+{{- if and $v.networkPolicy.enabled $v.networkPolicy.egress.enabled }}
+{{- range $dest := list "kafka" "registry" }}
+{{- $e := index $v.networkPolicy.egress $dest }}
+{{- if not (or $e.to $e.cidrs) }}
+{{- fail (printf "networkPolicy.egress.%s.to or networkPolicy.egress.%s.cidrs is required: where the %s is (NetworkPolicyPeers or CIDRs); or set networkPolicy.egress.enabled=false to leave egress open (explicit)" $dest $dest (ternary "Kafka cluster" "schema registry" (eq $dest "kafka"))) }}
+{{- end }}
+{{- end }}
+{{- if and $v.auth.oidc.issuer (not (or $v.networkPolicy.egress.idp.to $v.networkPolicy.egress.idp.cidrs)) }}
+{{- fail "networkPolicy.egress.idp.to or networkPolicy.egress.idp.cidrs is required with auth.oidc.issuer: where the OIDC provider is (for its JWKS); or set networkPolicy.egress.enabled=false (explicit)" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+NetworkPolicyPeers from a block's `from` or `to` (peers as they are) and `cidrs` (each an ipBlock).
+Nothing when all are empty: the guards in validate make sure that never opens a rule to everyone.
+*/}}
+{{- define "biomarker-streams.peers" -}}
+{{- $peers := list }}
+{{- range concat (default (list) .from) (default (list) .to) }}
+{{- $peers = append $peers . }}
+{{- end }}
+{{- range .cidrs }}
+{{- $peers = append $peers (dict "ipBlock" (dict "cidr" .)) }}
+{{- end }}
+{{- if $peers }}
+{{- toYaml $peers }}
+{{- end }}
+{{- end }}
+
+{{/* The TCP port of a URL: explicit, or its scheme's (https 443, http 80). */}}
+{{- define "biomarker-streams.urlPort" -}}
+{{- $u := urlParse . }}
+{{- $hostPort := splitList ":" $u.host }}
+{{- if gt (len $hostPort) 1 }}
+{{- last $hostPort }}
+{{- else if eq $u.scheme "http" }}80
+{{- else }}443
+{{- end }}
+{{- end }}
+
+{{/* Egress ports as JSON arrays: the values' ports, or those of the addresses the app connects to. */}}
+{{- define "biomarker-streams.kafkaPorts" -}}
+{{- $ports := list }}
+{{- range .Values.networkPolicy.egress.kafka.ports }}
+{{- $ports = append $ports (int .) }}
+{{- end }}
+{{- if not $ports }}
+{{- range splitList "," .Values.kafka.bootstrapServers }}
+{{- $ports = append $ports (int (last (splitList ":" (trim .)))) }}
+{{- end }}
+{{- end }}
+{{- uniq $ports | toJson }}
+{{- end }}
+
+{{- define "biomarker-streams.registryPorts" -}}
+{{- $ports := list }}
+{{- range .Values.networkPolicy.egress.registry.ports }}
+{{- $ports = append $ports (int .) }}
+{{- end }}
+{{- if not $ports }}
+{{- $ports = append $ports (int (include "biomarker-streams.urlPort" .Values.schemaRegistry.url)) }}
+{{- end }}
+{{- uniq $ports | toJson }}
+{{- end }}
+
+{{- define "biomarker-streams.idpPorts" -}}
+{{- $ports := list }}
+{{- range .Values.networkPolicy.egress.idp.ports }}
+{{- $ports = append $ports (int .) }}
+{{- end }}
+{{- if not $ports }}
+{{- $ports = append $ports (int (include "biomarker-streams.urlPort" .Values.auth.oidc.issuer)) }}
+{{- with .Values.auth.oidc.jwksUri }}
+{{- $ports = append $ports (int (include "biomarker-streams.urlPort" .)) }}
+{{- end }}
+{{- end }}
+{{- uniq $ports | toJson }}
+{{- end }}
+
+{{/* Host header allowlist: localhost (port-forward), the Service's names, each instance's name, and http.allowedHosts. */}}
+{{- define "biomarker-streams.allowedHosts" -}}
+{{- $svc := include "biomarker-streams.fullname" . }}
+{{- $headless := include "biomarker-streams.headlessName" . }}
+{{- $ns := .Release.Namespace }}
+{{- $domain := .Values.clusterDomain }}
+{{- $hosts := list "localhost" $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.%s" $svc $ns $domain) }}
+{{- range $i := until (int .Values.replicaCount) }}
+{{- $hosts = append $hosts (printf "%s-%d.%s.%s.svc.%s" $svc $i $headless $ns $domain) }}
+{{- end }}
+{{- range .Values.http.allowedHosts }}
+{{- $hosts = append $hosts . }}
+{{- end }}
+{{- if has "*" .Values.http.allowedHosts }}*{{ else }}{{ uniq $hosts | join "," }}{{ end }}
+{{- end }}
+
+{{- define "biomarker-streams.mllpSendersFromFile" -}}
+{{- if or .Values.mllp.senders.file .Values.mllp.senders.existingConfigMap }}true{{ end }}
+{{- end }}
+
+{{- define "biomarker-streams.mllpSendersConfigMap" -}}
+{{- if .Values.mllp.senders.existingConfigMap }}
+{{- .Values.mllp.senders.existingConfigMap }}
+{{- else }}
+{{- printf "%s-mllp-senders" (include "biomarker-streams.fullname" . | trunc 50 | trimSuffix "-") }}
+{{- end }}
 {{- end }}
 
 {{/* JAVA_TOOL_OPTIONS: container-aware heap plus whatever else javaOptions.others lists. */}}

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** A command-line tool the deployment tests drive (docker-compose, promtool, podman, ...). */
@@ -38,17 +39,23 @@ record ExternalCommand(String tool, String installHint) {
     }
 
     Result run(Path workingDir, Duration timeout, String... args) {
+        return run(workingDir, timeout, Set.of(), args);
+    }
+
+    /** As {@link #run(Path, Duration, String...)}, without the named variables of this JVM's environment. */
+    Result run(Path workingDir, Duration timeout, Set<String> unsetEnv, String... args) {
         List<String> command = new java.util.ArrayList<>();
         command.add(require().toString());
         command.addAll(List.of(args));
         try {
             Path output = Files.createTempFile("external-command", ".log");
             try {
-                Process process = new ProcessBuilder(command)
+                ProcessBuilder builder = new ProcessBuilder(command)
                         .directory(workingDir.toFile())
                         .redirectErrorStream(true)
-                        .redirectOutput(output.toFile())
-                        .start();
+                        .redirectOutput(output.toFile());
+                builder.environment().keySet().removeAll(unsetEnv);
+                Process process = builder.start();
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
                     process.waitFor();

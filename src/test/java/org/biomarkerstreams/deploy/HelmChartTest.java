@@ -31,6 +31,8 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.io.IOException;
@@ -57,6 +59,7 @@ class HelmChartTest {
     private static final Path CHART = Path.of("helm/biomarker-streams");
     private static final Path MINIMAL_VALUES = Path.of("src/test/resources/helm/minimal-values.yaml");
     private static final Path PRODUCTION_VALUES = Path.of("src/test/resources/helm/production-values.yaml");
+    private static final Path MLLP_FROM_THE_LAB = Path.of("src/test/resources/helm/mllp-from-the-lab-values.yaml");
     private static final String RELEASE = "bs";
     private static final String NAMESPACE = "trials";
 
@@ -125,7 +128,7 @@ class HelmChartTest {
 
         assertThat(r.kinds())
                 .containsExactlyInAnyOrder(
-                        "ServiceAccount", "Service", "Service", "StatefulSet", "PodDisruptionBudget");
+                        "ServiceAccount", "Service", "Service", "StatefulSet", "PodDisruptionBudget", "NetworkPolicy");
     }
 
     @Test
@@ -139,6 +142,7 @@ class HelmChartTest {
                         "Service",
                         "StatefulSet",
                         "PodDisruptionBudget",
+                        "ConfigMap",
                         "ConfigMap",
                         "ServiceMonitor",
                         "NetworkPolicy");
@@ -183,14 +187,26 @@ class HelmChartTest {
     }
 
     @Test
-    void shouldProbeReadyAndLiveOnTheHttpPort() {
-        Container app = render(template().withValuesFile(MINIMAL_VALUES)).container();
+    void shouldProbeReadyAndLiveOnThePlaintextHealthPortWhichNoServiceExposes() {
+        Rendered r = render(template().withValuesFile(MINIMAL_VALUES));
+        Container app = r.container();
 
         assertThat(app.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
         assertThat(app.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/live");
         assertThat(app.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health/live");
-        assertThat(app.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(List.of(app.getReadinessProbe(), app.getLivenessProbe(), app.getStartupProbe()))
+                .allSatisfy(probe -> {
+                    assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("health");
+                    assertThat(probe.getHttpGet().getScheme()).as("plaintext").isNull();
+                });
         assertThat(app.getPorts()).anyMatch(p -> p.getName().equals("http") && p.getContainerPort() == 8080);
+        assertThat(app.getPorts()).anyMatch(p -> p.getName().equals("health") && p.getContainerPort() == 8081);
+        assertThat(env(app, "BIOMARKER_HEALTH_PORT")).contains("8081");
+        assertThat(r.manifests().stream()
+                        .filter(Service.class::isInstance)
+                        .map(Service.class::cast)
+                        .flatMap(s -> s.getSpec().getPorts().stream()))
+                .noneMatch(p -> p.getName().equals("health") || p.getPort() == 8081);
     }
 
     @Test
@@ -273,7 +289,8 @@ class HelmChartTest {
                         assertThat(o).startsWith("-XX:MaxRAMPercentage=40.0").contains("-XX:+UseG1GC"));
         assertThat(pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
                 .hasSize(1);
-        assertThat(r.one(ConfigMap.class).getData().get("protocol.yaml")).contains("name: site-a");
+        assertThat(r.configMap("bs-biomarker-streams-protocol").getData().get("protocol.yaml"))
+                .contains("name: site-a");
     }
 
     @Test
@@ -292,9 +309,15 @@ class HelmChartTest {
                 });
         assertThat(mountPath(app, "pseudonym-key")).contains("/etc/biomarker-streams/pseudonym");
 
-        Rendered minimal = render(template().withValuesFile(MINIMAL_VALUES));
-        assertThat(env(minimal.container(), "BIOMARKER_PSEUDONYM_KEY_FILE")).isEmpty();
-        assertThat(mountPath(minimal.container(), "pseudonym-key")).isEmpty();
+        assertThat(env(app, "BIOMARKER_IDENTIFIED_OUTPUTS")).isEmpty();
+
+        Rendered identified = render(template()
+                .withValuesFile(MINIMAL_VALUES)
+                .set("pseudonymKey.existingSecret", "")
+                .set("identifiedOutputs", "true"));
+        assertThat(env(identified.container(), "BIOMARKER_PSEUDONYM_KEY_FILE")).isEmpty();
+        assertThat(mountPath(identified.container(), "pseudonym-key")).isEmpty();
+        assertThat(env(identified.container(), "BIOMARKER_IDENTIFIED_OUTPUTS")).contains("true");
     }
 
     @Test
@@ -307,6 +330,14 @@ class HelmChartTest {
         assertThat(monitor.getSpec().getEndpoints()).singleElement().satisfies(e -> {
             assertThat(e.getPort()).isEqualTo("http");
             assertThat(e.getPath()).isEqualTo("/metrics");
+            assertThat(e.getScheme()).isEqualTo("https");
+            assertThat(e.getAuthorization().getType()).isEqualTo("Bearer");
+            assertThat(e.getAuthorization().getCredentials().getName()).isEqualTo("biomarker-streams-metrics-token");
+            assertThat(e.getAuthorization().getCredentials().getKey()).isEqualTo("token");
+            assertThat(e.getTlsConfig().getCa().getSecret().getName()).isEqualTo("biomarker-streams-http-tls");
+            assertThat(e.getTlsConfig().getCa().getSecret().getKey()).isEqualTo("ca.crt");
+            assertThat(e.getTlsConfig().getServerName()).isEqualTo("bs-biomarker-streams.trials.svc");
+            assertThat(e.getTlsConfig().getInsecureSkipVerify()).isNull();
         });
         assertThat(r.service("bs-biomarker-streams").getMetadata().getLabels()).containsAllEntriesOf(selector);
         assertThat(r.service("bs-biomarker-streams-headless")
@@ -319,14 +350,369 @@ class HelmChartTest {
     }
 
     @Test
-    void shouldLetPeersAndTheGivenNamespacesInWhenNetworkPolicyEnabled() {
+    void shouldLetOnlyTheInstancesAndPrometheusInAndOnlyDnsKafkaAndTheRegistryOutWhenDefaults() {
+        NetworkPolicy policy = render(template().withValuesFile(MINIMAL_VALUES)).one(NetworkPolicy.class);
+        Map<String, String> self =
+                Map.of("app.kubernetes.io/name", "biomarker-streams", "app.kubernetes.io/instance", "bs");
+
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(self);
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+        assertThat(policy.getSpec().getIngress())
+                .as("HTTP from the other instances, /metrics from the monitoring namespace, nothing else")
+                .hasSize(2)
+                .allSatisfy(rule -> {
+                    assertThat(rule.getFrom()).isNotEmpty();
+                    assertThat(ports(rule.getPorts())).containsExactly("http/TCP");
+                });
+        assertThat(policy.getSpec().getIngress().get(0).getFrom())
+                .singleElement()
+                .satisfies(peer ->
+                        assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(self));
+        assertThat(policy.getSpec().getIngress().get(1).getFrom())
+                .singleElement()
+                .satisfies(peer -> {
+                    assertThat(peer.getNamespaceSelector().getMatchLabels())
+                            .containsExactly(Map.entry("kubernetes.io/metadata.name", "monitoring"));
+                    assertThat(peer.getPodSelector()).isNull();
+                });
+
+        List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
+        assertThat(egress)
+                .as("every egress rule names its destinations and ports: none is open to everywhere")
+                .allSatisfy(rule -> {
+                    assertThat(rule.getTo()).isNotEmpty();
+                    assertThat(rule.getPorts()).isNotEmpty();
+                });
+        assertThat(egress)
+                .extracting(rule -> ports(rule.getPorts()))
+                .containsExactly(
+                        List.of("53/UDP", "53/TCP"), List.of("8080/TCP"), List.of("9092/TCP"), List.of("8081/TCP"));
+        assertThat(egress.get(0).getTo()).singleElement().satisfies(dns -> {
+            assertThat(dns.getNamespaceSelector().getMatchLabels())
+                    .containsExactly(Map.entry("kubernetes.io/metadata.name", "kube-system"));
+            assertThat(dns.getPodSelector().getMatchLabels()).containsExactly(Map.entry("k8s-app", "kube-dns"));
+        });
+        assertThat(egress.get(1).getTo()).singleElement().satisfies(peer -> assertThat(
+                        peer.getPodSelector().getMatchLabels())
+                .isEqualTo(self));
+        assertThat(egress.get(2).getTo()).singleElement().satisfies(kafka -> assertThat(
+                        kafka.getNamespaceSelector().getMatchLabels())
+                .containsExactly(Map.entry("kubernetes.io/metadata.name", "kafka")));
+    }
+
+    @Test
+    void shouldLetTheIngressControllerInAndTheIdpOutWhenProductionValues() {
         NetworkPolicy policy =
                 render(template().withValuesFile(PRODUCTION_VALUES)).one(NetworkPolicy.class);
 
-        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
-        assertThat(policy.getSpec().getIngress().get(0).getFrom()).hasSize(3);
-        assertThat(policy.getSpec().getEgress()).anyMatch(rule -> rule.getPorts().stream()
-                .anyMatch(p -> p.getPort().getIntVal() == 53));
+        assertThat(policy.getSpec().getIngress().get(0).getFrom())
+                .hasSize(2)
+                .filteredOn(peer -> peer.getNamespaceSelector() != null)
+                .singleElement()
+                .satisfies(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+                        .containsEntry("kubernetes.io/metadata.name", "ingress-nginx"));
+        assertThat(policy.getSpec().getEgress())
+                .extracting(rule -> ports(rule.getPorts()))
+                .contains(List.of("9093/TCP"), List.of("443/TCP"));
+        assertThat(policy.getSpec().getEgress())
+                .filteredOn(rule -> ports(rule.getPorts()).equals(List.of("443/TCP")))
+                .singleElement()
+                .satisfies(idp -> assertThat(idp.getTo()).singleElement().satisfies(peer -> assertThat(
+                                peer.getIpBlock().getCidr())
+                        .isEqualTo("10.0.40.10/32")));
+    }
+
+    @Test
+    void shouldLetOnlyTheSourceRangesReachMllpAndTellTheListenerToWhenMllpEnabled() {
+        Rendered r = render(template()
+                .withValuesFile(MINIMAL_VALUES)
+                .set("mllp.enabled", "true")
+                .withValuesFile(MLLP_FROM_THE_LAB)
+                .set("mllp.tls.existingSecret", "mllp-tls"));
+        NetworkPolicy policy = r.one(NetworkPolicy.class);
+
+        assertThat(policy.getSpec().getIngress())
+                .filteredOn(rule -> ports(rule.getPorts()).equals(List.of("mllp/TCP")))
+                .singleElement()
+                .satisfies(rule -> assertThat(rule.getFrom())
+                        .extracting(peer -> peer.getIpBlock().getCidr())
+                        .containsExactly("10.20.30.0/24", "10.20.31.7/32"));
+        assertThat(env(r.container(), "BIOMARKER_MLLP_ALLOW_CIDR")).contains("10.20.30.0/24,10.20.31.7/32");
+        assertThat(env(r.container(), "BIOMARKER_MLLP_PORT")).contains("2575");
+        assertThat(env(r.container(), "BIOMARKER_MLLP_TLS_CERT")).contains("/etc/biomarker-streams/mllp-tls/tls.crt");
+        assertThat(env(r.container(), "BIOMARKER_MLLP_TLS_KEY")).contains("/etc/biomarker-streams/mllp-tls/tls.key");
+        assertThat(env(r.container(), "BIOMARKER_MLLP_TLS_CLIENT_CA")).isEmpty();
+    }
+
+    @Test
+    void shouldRequireMutualTlsSendersAndLimitsFromValuesWhenProductionValues() {
+        Rendered r = render(template().withValuesFile(PRODUCTION_VALUES));
+        Container app = r.container();
+        PodSpec pod = r.statefulSet().getSpec().getTemplate().getSpec();
+
+        assertThat(env(app, "BIOMARKER_MLLP_TLS_CLIENT_CA")).contains("/etc/biomarker-streams/mllp-tls/ca.crt");
+        assertThat(volume(pod, "mllp-tls").getSecret().getSecretName()).isEqualTo("biomarker-streams-mllp-tls");
+        assertThat(env(app, "BIOMARKER_MLLP_SENDERS")).contains("/etc/biomarker-streams/mllp-senders/mllp-senders");
+        assertThat(r.configMap("bs-biomarker-streams-mllp-senders").getData().get("mllp-senders"))
+                .contains("LAB^HOSPITAL");
+        assertThat(env(app, "BIOMARKER_MLLP_MAX_CONNECTIONS")).contains("32");
+        assertThat(env(app, "BIOMARKER_MLLP_IDLE_TIMEOUT")).contains("PT2M");
+        assertThat(r.statefulSet().getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsKey("checksum/mllp-senders");
+    }
+
+    @Test
+    void shouldRefuseBySchemaToExposeMllpWithoutSourceRanges() {
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("mllp.enabled", "true")
+                        .set("mllp.tls.existingSecret", "mllp-tls")
+                        .call())
+                .hasMessageContaining("/mllp/sourceRanges")
+                .hasMessageContaining("/mllp/from");
+    }
+
+    // The schema answers first; the guard stands where the schema is not checked (a parent chart's
+    // --skip-schema-validation), and says what to do.
+    @Test
+    void shouldFailWithTheGuardMessageWhenMllpIsExposedWithoutSourceRanges() throws IOException {
+        Path chart = temp.resolve("without-schema");
+        copyTree(CHART, chart);
+        Files.delete(chart.resolve("values.schema.json"));
+
+        assertThatThrownBy(() -> new Helm(chart)
+                        .template()
+                        .withName(RELEASE)
+                        .withNamespace(NAMESPACE)
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("mllp.enabled", "true")
+                        .set("mllp.tls.existingSecret", "mllp-tls")
+                        .call())
+                .hasMessageContaining("mllp.enabled needs mllp.sourceRanges");
+    }
+
+    @Test
+    void shouldFailWithTheGuardMessageWhenMllpHasNoCertificateUnlessTlsIsExplicitlyOff() {
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("mllp.enabled", "true")
+                        .withValuesFile(MLLP_FROM_THE_LAB)
+                        .call())
+                .hasMessageContaining("mllp.tls.enabled needs mllp.tls.existingSecret");
+
+        Container plaintext = render(template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("mllp.enabled", "true")
+                        .withValuesFile(MLLP_FROM_THE_LAB)
+                        .set("mllp.tls.enabled", "false"))
+                .container();
+        assertThat(env(plaintext, "BIOMARKER_MLLP_TLS_CERT")).isEmpty();
+        assertThat(mountPath(plaintext, "mllp-tls")).isEmpty();
+    }
+
+    @Test
+    void shouldServeHttpsFromTheMountedCertificateDirectoryWhenDefaults() {
+        Rendered r = render(template().withValuesFile(MINIMAL_VALUES));
+        Container app = r.container();
+        PodSpec pod = r.statefulSet().getSpec().getTemplate().getSpec();
+
+        assertThat(env(app, "BIOMARKER_HTTP_TLS_CERT")).contains("/etc/biomarker-streams/http-tls/tls.crt");
+        assertThat(env(app, "BIOMARKER_HTTP_TLS_KEY")).contains("/etc/biomarker-streams/http-tls/tls.key");
+        assertThat(env(app, "BIOMARKER_HTTP_PEER_CA")).contains("/etc/biomarker-streams/http-tls/ca.crt");
+        assertThat(env(app, "BIOMARKER_HTTP_BIND_ADDRESS")).contains("0.0.0.0");
+        assertThat(env(app, "BIOMARKER_HTTP_INSECURE")).isEmpty();
+        assertThat(volume(pod, "http-tls").getSecret().getSecretName()).isEqualTo("biomarker-streams-http-tls");
+        assertThat(volume(pod, "http-tls").getSecret().getItems())
+                .as("the whole Secret, so that renewed files replace the old ones")
+                .isNullOrEmpty();
+        assertThat(app.getVolumeMounts())
+                .filteredOn(m -> m.getName().equals("http-tls"))
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m.getMountPath()).isEqualTo("/etc/biomarker-streams/http-tls");
+                    assertThat(m.getReadOnly()).isTrue();
+                    assertThat(m.getSubPath())
+                            .as("a subPath mount never sees a renewed certificate")
+                            .isNull();
+                });
+    }
+
+    @Test
+    void shouldPassTheKeystoreAndItsPasswordFileWhenTlsFormatIsPkcs12() {
+        Container app = render(template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("http.tls.format", "pkcs12")
+                        .set("http.tls.peerCaKey", ""))
+                .container();
+
+        assertThat(env(app, "BIOMARKER_HTTP_TLS_KEYSTORE")).contains("/etc/biomarker-streams/http-tls/keystore.p12");
+        assertThat(env(app, "BIOMARKER_HTTP_TLS_KEYSTORE_PASSWORD_FILE"))
+                .contains("/etc/biomarker-streams/http-tls/keystore.password");
+        assertThat(env(app, "BIOMARKER_HTTP_TLS_CERT")).isEmpty();
+        assertThat(env(app, "BIOMARKER_HTTP_PEER_CA")).isEmpty();
+    }
+
+    @Test
+    void shouldFailWithTheGuardMessageWhenNoCertificateUnlessPlaintextIsExplicit() {
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("http.tls.existingSecret", "")
+                        .call())
+                .hasMessageContaining("http.tls.existingSecret is required");
+
+        Rendered plaintext = render(template()
+                .withValuesFile(MINIMAL_VALUES)
+                .set("http.tls.existingSecret", "")
+                .set("http.insecure", "true"));
+        assertThat(env(plaintext.container(), "BIOMARKER_HTTP_INSECURE")).contains("true");
+        assertThat(env(plaintext.container(), "BIOMARKER_HTTP_TLS_CERT")).isEmpty();
+        assertThat(mountPath(plaintext.container(), "http-tls")).isEmpty();
+    }
+
+    @Test
+    void shouldPassOidcSettingsAndMountTheApiTokensFileWhenProductionValues() {
+        Rendered r = render(template().withValuesFile(PRODUCTION_VALUES));
+        Container app = r.container();
+        PodSpec pod = r.statefulSet().getSpec().getTemplate().getSpec();
+
+        assertThat(env(app, "BIOMARKER_OIDC_ISSUER")).contains("https://keycloak.hospital.example/realms/trials");
+        assertThat(env(app, "BIOMARKER_OIDC_AUDIENCE")).contains("biomarker-streams");
+        assertThat(env(app, "BIOMARKER_OIDC_ROLES_CLAIM")).contains("realm_access.roles");
+        assertThat(env(app, "BIOMARKER_OIDC_DASHBOARD_CLIENT_ID")).contains("biomarker-dashboard");
+        assertThat(env(app, "BIOMARKER_OIDC_JWKS_URI"))
+                .as("discovered from the issuer")
+                .isEmpty();
+        assertThat(env(app, "BIOMARKER_API_TOKENS_FILE")).contains("/etc/biomarker-streams/api-tokens/api-tokens");
+        assertThat(volume(pod, "api-tokens").getSecret().getSecretName()).isEqualTo("biomarker-streams-api-tokens");
+        assertThat(volume(pod, "api-tokens").getSecret().getDefaultMode()).isEqualTo(0440);
+        assertThat(mountPath(app, "api-tokens")).contains("/etc/biomarker-streams/api-tokens");
+        assertThat(app.getVolumeMounts())
+                .filteredOn(m -> m.getMountPath().startsWith("/etc/biomarker-streams"))
+                .allSatisfy(m -> assertThat(m.getReadOnly()).as(m.getName()).isTrue());
+    }
+
+    @Test
+    void shouldFailWithTheGuardMessageWhenNoAuthenticationIsConfigured() {
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("auth.apiTokens.existingSecret", "")
+                        .call())
+                .hasMessageContaining("authentication is required");
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("auth.oidc.issuer", "https://idp.example/realms/x")
+                        .call())
+                .hasMessageContaining("auth.oidc.issuer needs auth.oidc.audience");
+    }
+
+    @Test
+    void shouldFailWithTheGuardMessageWhenNoPseudonymKeyUnlessIdentifiedOutputsIsExplicit() {
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("pseudonymKey.existingSecret", "")
+                        .call())
+                .hasMessageContaining("pseudonymKey.existingSecret is required")
+                .hasMessageContaining("identifiedOutputs=true");
+    }
+
+    @Test
+    void shouldMountTheDeadLetterKeyAndFailWithoutOneUnlessPlaintextIsExplicit() {
+        Rendered r = render(template().withValuesFile(MINIMAL_VALUES));
+        assertThat(env(r.container(), "BIOMARKER_DEAD_LETTER_KEY_FILE"))
+                .contains("/etc/biomarker-streams/dead-letter/dead-letter.key");
+        assertThat(volume(r.statefulSet().getSpec().getTemplate().getSpec(), "dead-letter-key")
+                        .getSecret()
+                        .getSecretName())
+                .isEqualTo("biomarker-streams-dead-letter");
+
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("deadLetterKey.existingSecret", "")
+                        .call())
+                .hasMessageContaining("deadLetterKey.existingSecret is required");
+        assertThat(env(
+                        render(template()
+                                        .withValuesFile(MINIMAL_VALUES)
+                                        .set("deadLetterKey.existingSecret", "")
+                                        .set("deadLetterKey.allowPlaintext", "true"))
+                                .container(),
+                        "BIOMARKER_DEAD_LETTER_KEY_FILE"))
+                .isEmpty();
+    }
+
+    @Test
+    void shouldFailWithTheGuardMessageWhenEgressHasNowhereToReachKafka() {
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("networkPolicy.egress.kafka.to", "null")
+                        .call())
+                .hasMessageContaining("networkPolicy.egress.kafka.to or networkPolicy.egress.kafka.cidrs is required");
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("auth.oidc.issuer", "https://idp.example/realms/x")
+                        .set("auth.oidc.audience", "biomarker-streams")
+                        .call())
+                .hasMessageContaining("networkPolicy.egress.idp.to or networkPolicy.egress.idp.cidrs is required");
+    }
+
+    @Test
+    void shouldFailWithTheGuardMessageWhenServiceMonitorHasNoToken() {
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("metrics.serviceMonitor.enabled", "true")
+                        .call())
+                .hasMessageContaining("metrics.serviceMonitor.bearerTokenSecret.name");
+    }
+
+    @Test
+    void shouldAllowOnlyTheServiceAndInstanceNamesAsHostHeadersWhenDefaults() {
+        Container app = render(template().withValuesFile(MINIMAL_VALUES).set("replicaCount", "2"))
+                .container();
+
+        assertThat(env(app, "BIOMARKER_HTTP_ALLOWED_HOSTS")).hasValueSatisfying(hosts -> assertThat(hosts.split(","))
+                .containsExactly(
+                        "localhost",
+                        "bs-biomarker-streams",
+                        "bs-biomarker-streams.trials",
+                        "bs-biomarker-streams.trials.svc",
+                        "bs-biomarker-streams.trials.svc.cluster.local",
+                        "bs-biomarker-streams-0.bs-biomarker-streams-headless.trials.svc.cluster.local",
+                        "bs-biomarker-streams-1.bs-biomarker-streams-headless.trials.svc.cluster.local"));
+    }
+
+    @Test
+    void shouldKeepSecretValuesOutOfConfigMapsAndThePodSpec() throws IOException {
+        Path values = valuesFile(
+                """
+                kafka:
+                  security:
+                    protocol: SASL_SSL
+                    sasl: {existingSecret: "", username: biomarker, password: canary-sasl-password}
+                schemaRegistry:
+                  basicAuth: {existingSecret: "", username: reg, password: canary-registry-password}
+                """);
+        Rendered r = render(template().withValuesFile(PRODUCTION_VALUES).withValuesFile(values));
+        assertThat(decoded(r.one(Secret.class), "basic.auth.user.info")).isEqualTo("reg:canary-registry-password");
+
+        List<String> readable = new ArrayList<>();
+        for (HasMetadata manifest : r.manifests()) {
+            if (!(manifest instanceof Secret)) {
+                readable.add(YAML.writeValueAsString(manifest));
+            }
+        }
+        assertThat(readable).noneMatch(yaml -> yaml.contains("canary-"));
+        assertThat(r.manifests())
+                .filteredOn(ConfigMap.class::isInstance)
+                .map(m -> ((ConfigMap) m).getData())
+                .allSatisfy(data -> assertThat(String.join("\n", data.values()))
+                        .doesNotContain("PRIVATE KEY", "password", "token"));
+        assertThat(r.container().getEnv())
+                .filteredOn(e -> e.getName().matches(".*(PASSWORD|JAAS_CONFIG|USER_INFO|_KEY|TOKEN)$"))
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getValue())
+                        .as("%s is a Secret reference or a file path, never a value", e.getName())
+                        .satisfiesAnyOf(
+                                v -> assertThat(v).isNull(), v -> assertThat(v).startsWith("/etc/biomarker-streams/")));
     }
 
     @Test
@@ -496,6 +882,15 @@ class HelmChartTest {
                     .get(0);
         }
 
+        ConfigMap configMap(String name) {
+            return manifests.stream()
+                    .filter(ConfigMap.class::isInstance)
+                    .map(ConfigMap.class::cast)
+                    .filter(c -> c.getMetadata().getName().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no ConfigMap " + name));
+        }
+
         Service service(String name) {
             return manifests.stream()
                     .filter(Service.class::isInstance)
@@ -512,6 +907,16 @@ class HelmChartTest {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** "port/protocol" of each NetworkPolicyPort, named or numbered. */
+    private static List<String> ports(List<NetworkPolicyPort> ports) {
+        return ports.stream()
+                .map(p -> (p.getPort().getStrVal() != null
+                                ? p.getPort().getStrVal()
+                                : String.valueOf(p.getPort().getIntVal()))
+                        + "/" + p.getProtocol())
+                .toList();
     }
 
     private static Optional<String> env(Container container, String name) {

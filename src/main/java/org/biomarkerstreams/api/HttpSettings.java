@@ -43,6 +43,14 @@ public record HttpSettings(
         Optional<SSLContext> peerTls,
         Limits limits) {
 
+    /** What an open server would give away. */
+    public enum Data {
+        /** Real patients' data: never open off loopback. */
+        PATIENT,
+        /** The demo's synthetic cohort. */
+        SYNTHETIC
+    }
+
     /** Whether the API may listen without TLS on a non-loopback address. */
     public enum Plaintext {
         /** Plaintext only on a loopback address (the default). */
@@ -56,7 +64,21 @@ public record HttpSettings(
      * (the demo, a laptop); authenticated access checks each request's bearer token and its roles.
      */
     public sealed interface Access {
-        record Open() implements Access {}
+        /**
+         * Everything to anyone.
+         *
+         * @param data what the server holds: patient data may be open only on loopback; the demo's synthetic
+         *     cohort may be opened wider explicitly (a container's published port)
+         */
+        record Open(Data data) implements Access {
+            public Open {
+                Objects.requireNonNull(data, "data");
+            }
+
+            public Open() {
+                this(Data.PATIENT);
+            }
+        }
 
         /**
          * @param authenticator checks bearer tokens (OIDC and/or API tokens)
@@ -171,7 +193,7 @@ public record HttpSettings(
         if (isLoopback(bindAddress)) {
             return;
         }
-        if (access instanceof Access.Open) {
+        if (access instanceof Access.Open open && open.data() == Data.PATIENT) {
             throw new IllegalArgumentException("the HTTP API would serve patient data to anyone on "
                     + bindAddress
                     + ": configure authentication (--oidc-issuer with --oidc-audience, or --api-tokens-file),"

@@ -88,6 +88,11 @@ public final class QueryServer implements AutoCloseable {
      */
     public static QueryServer start(HttpSettings settings, Content content) {
         settings.requireSafe();
+        if (settings.access() instanceof HttpSettings.Access.Open && !HttpSettings.isLoopback(settings.bindAddress())) {
+            log.warn(
+                    "The HTTP API serves the synthetic demo cohort to anyone who reaches {}: no authentication",
+                    settings.bindAddress());
+        }
         if (settings.tls().isEmpty() && !HttpSettings.isLoopback(settings.bindAddress())) {
             log.warn(
                     "--http-insecure: the HTTP API listens without TLS on {}; tokens and patient data cross the"

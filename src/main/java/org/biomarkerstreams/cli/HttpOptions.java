@@ -178,17 +178,19 @@ final class HttpOptions implements AutoCloseable {
 
     /** How a command listens when the options leave it open. */
     enum Defaults {
-        /** {@code run}: every interface, health on 8081. */
-        CLUSTER("0.0.0.0", 8081),
-        /** {@code demo}: loopback, no health listener. */
-        DEMO("127.0.0.1", -1);
+        /** {@code run}: every interface, health on 8081; real patient data. */
+        CLUSTER("0.0.0.0", 8081, HttpSettings.Data.PATIENT),
+        /** {@code demo}: loopback, no health listener; a synthetic cohort. */
+        DEMO("127.0.0.1", -1, HttpSettings.Data.SYNTHETIC);
 
         final String bindAddress;
         final int healthPort;
+        final HttpSettings.Data data;
 
-        Defaults(String bindAddress, int healthPort) {
+        Defaults(String bindAddress, int healthPort, HttpSettings.Data data) {
             this.bindAddress = bindAddress;
             this.healthPort = healthPort;
+            this.data = data;
         }
     }
 
@@ -211,7 +213,7 @@ final class HttpOptions implements AutoCloseable {
                 health < 0 ? OptionalInt.empty() : OptionalInt.of(health),
                 tls,
                 insecure ? HttpSettings.Plaintext.ALLOWED : HttpSettings.Plaintext.LOOPBACK_ONLY,
-                access(),
+                access(defaults),
                 Set.copyOf(allowedHosts),
                 tls.isPresent()
                         ? Optional.of(peerCa == null ? PeerTrust.jvmDefault() : PeerTrust.of(peerCa))
@@ -239,7 +241,7 @@ final class HttpOptions implements AutoCloseable {
         return Optional.of(tls.sslContext());
     }
 
-    private HttpSettings.Access access() {
+    private HttpSettings.Access access(Defaults defaults) {
         List<Authenticator> authenticators = new ArrayList<>();
         Optional<HttpSettings.DashboardLogin> login = Optional.empty();
         if (apiTokensFile != null) {
@@ -267,7 +269,7 @@ final class HttpOptions implements AutoCloseable {
             throw new IllegalArgumentException("--oidc-dashboard-client-id needs --oidc-issuer");
         }
         if (authenticators.isEmpty()) {
-            return new HttpSettings.Access.Open();
+            return new HttpSettings.Access.Open(defaults.data);
         }
         return new HttpSettings.Access.Authenticated(Authenticators.firstOf(authenticators), login);
     }

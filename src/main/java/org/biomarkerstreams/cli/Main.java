@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             IngestHl7Command.class,
             BrokerCommand.class,
+            ApiTokenCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -34,7 +34,10 @@ class OidcAuthenticatorTest {
 
     private final MutableClock clock = new MutableClock(NOW);
     private final TestIssuer issuer = TestIssuer.start();
-    private final RSAKey key = TestIssuer.newKey("key-1");
+    /** One key pair for the class: RSA key generation is the slow part of these tests. */
+    private static final RSAKey KEY = TestIssuer.newKey("key-1");
+
+    private final RSAKey key = KEY;
 
     @AfterEach
     void stop() {

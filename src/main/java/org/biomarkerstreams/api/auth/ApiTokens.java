@@ -14,6 +14,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -83,7 +84,7 @@ public final class ApiTokens implements Authenticator, AutoCloseable {
      * @throws IllegalArgumentException when the file cannot be read or a line is malformed (its number named)
      */
     public static ApiTokens load(Path file) {
-        ApiTokens tokens = new ApiTokens(file, MessageDigest::isEqual);
+        ApiTokens tokens = new ApiTokens(file, ApiTokens::constantTimeEquals);
         tokens.reloader = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "api-token-file");
             thread.setDaemon(true);
@@ -96,6 +97,11 @@ public final class ApiTokens implements Authenticator, AutoCloseable {
     /** Without the reload thread, and with the digest comparison given: for tests. */
     static ApiTokens loadUnwatched(Path file, BiPredicate<byte[], byte[]> sameDigest) {
         return new ApiTokens(file, sameDigest);
+    }
+
+    /** Without the reload thread: for tests. */
+    static ApiTokens loadUnwatched(Path file) {
+        return new ApiTokens(file, ApiTokens::constantTimeEquals);
     }
 
     /** A new token: {@value #PREFIX} and 43 base64url characters of 32 bytes from the random source. */
@@ -156,7 +162,7 @@ public final class ApiTokens implements Authenticator, AutoCloseable {
     /** Re-reads the file if its content changed; true when new tokens are in force. */
     boolean reloadIfChanged() {
         byte[] content = readBytes(file);
-        if (Arrays.equals(sha256(content), loaded.fileDigest())) {
+        if (MessageDigest.isEqual(sha256(content), loaded.fileDigest())) {
             return false;
         }
         Loaded fresh = parse(file, content);
@@ -241,7 +247,7 @@ public final class ApiTokens implements Authenticator, AutoCloseable {
             if (earlier != null) {
                 throw malformed(file, number, "name '" + name + "' is already used on line " + earlier);
             }
-            String digestKey = hex.toLowerCase(java.util.Locale.ROOT);
+            String digestKey = hex.toLowerCase(Locale.ROOT);
             earlier = lineOfDigest.putIfAbsent(digestKey, number);
             if (earlier != null) {
                 throw malformed(file, number, "same token digest as line " + earlier);
@@ -252,6 +258,11 @@ public final class ApiTokens implements Authenticator, AutoCloseable {
             LOG.warn("API token file {} has no tokens: every API token is rejected", file);
         }
         return new Loaded(sha256(content), List.copyOf(entries));
+    }
+
+    /** Takes as long whatever the bytes: a timing difference would tell how much of a digest matched. */
+    private static boolean constantTimeEquals(byte[] stored, byte[] presented) {
+        return MessageDigest.isEqual(stored, presented);
     }
 
     private static IllegalArgumentException malformed(Path file, int line, String problem) {

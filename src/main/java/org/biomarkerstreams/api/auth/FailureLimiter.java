@@ -70,7 +70,7 @@ public final class FailureLimiter {
         ArrayDeque<Instant> times = failures.computeIfAbsent(clientKey, key -> new ArrayDeque<>());
         forgetOld(times, now);
         if (times.size() == failuresPerMinute) {
-            // Failing on while blocked keeps the client blocked: the window slides with the newest failure.
+            // Only the newest failuresPerMinute times can decide a block.
             times.pollFirst();
         }
         times.addLast(now);

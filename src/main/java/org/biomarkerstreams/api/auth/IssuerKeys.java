@@ -30,7 +30,7 @@ final class IssuerKeys {
     private static final Logger LOG = LoggerFactory.getLogger(IssuerKeys.class);
 
     static final int HTTP_CONNECT_TIMEOUT_MS = 3_000;
-    static final int HTTP_READ_TIMEOUT_MS = 3_000;
+    static final int HTTP_READ_TIMEOUT_MS = 5_000;
     /** A JWK set or a discovery document is a few kilobytes. */
     static final int HTTP_SIZE_LIMIT_BYTES = 256 * 1024;
     /** Keys are re-read this often even without an unknown kid. */

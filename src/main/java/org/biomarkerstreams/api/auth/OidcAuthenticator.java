@@ -3,6 +3,7 @@ package org.biomarkerstreams.api.auth;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -108,6 +109,9 @@ public final class OidcAuthenticator implements Authenticator {
             claims = verifier.get().process(signed, null);
         } catch (BadJOSEException e) {
             return new Rejected(e.getMessage() + " (kid " + kid + ")");
+        } catch (RateLimitReachedException e) {
+            // Unknown kids re-read the key set at most twice per interval; beyond that, not an outage: no WARN.
+            return new Rejected("no matching key for kid " + kid + " (key set refresh rate-limited)");
         } catch (JOSEException e) {
             // The key set could not be fetched: the IdP is down or unreachable.
             LOG.warn("OIDC issuer {}: signing keys unavailable: {}", settings.issuer(), e.getMessage());

@@ -120,7 +120,7 @@ final class ApiHandler extends Handler.Abstract {
             if (api instanceof ApiRequest.AuthConfig) {
                 return AuthConfig.reply(access);
             }
-            return service.handle(api, Origin.of(request));
+            return service.handle(api, Origin.of(request, Origin.ArmLabels.AS_PROTOCOL));
         }
         String client = Request.getRemoteAddr(request);
         Caller caller;
@@ -161,7 +161,11 @@ final class ApiHandler extends Handler.Abstract {
                     ? Reply.error(404, "no metrics registry")
                     : metrics.scrape(request.getHeaders().get(HttpHeader.ACCEPT));
         }
-        return service.handle(api, Origin.of(request));
+        return service.handle(api, Origin.of(request, armLabels(caller)));
+    }
+
+    private static Origin.ArmLabels armLabels(Caller caller) {
+        return caller.has(Role.UNBLINDED) ? Origin.ArmLabels.UNBLINDED : Origin.ArmLabels.AS_PROTOCOL;
     }
 
     /** A patient route: the same 403 for a caller without the role, known patient or not; audited either way. */
@@ -170,7 +174,7 @@ final class ApiHandler extends Handler.Abstract {
         if (!Requirement.CLINICIAN.grantedTo(caller)) {
             reply = Reply.error(403, "forbidden");
         } else {
-            reply = service.handle(api, Origin.of(request));
+            reply = service.handle(api, Origin.of(request, armLabels(caller)));
         }
         if (!reply.forwarded()) {
             // The owner that read its store audits a forwarded request; this instance audits what it answered.

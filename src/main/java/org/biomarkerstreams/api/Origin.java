@@ -12,19 +12,32 @@ import org.eclipse.jetty.server.Request;
  * @param rawPathAndQuery the raw path and query
  * @param authorization the {@code Authorization} header, or null
  */
-record Origin(boolean forwarded, String rawPathAndQuery, String authorization) {
+record Origin(boolean forwarded, String rawPathAndQuery, String authorization, ArmLabels armLabels) {
+
+    /** How a blinded protocol's arms are shown to this caller. */
+    enum ArmLabels {
+        /** As the protocol says: neutral codes when it is blinded. */
+        AS_PROTOCOL,
+        /** The true arms: the caller has the {@code unblinded} role. */
+        UNBLINDED
+    }
+
+    Origin(boolean forwarded, String rawPathAndQuery, String authorization) {
+        this(forwarded, rawPathAndQuery, authorization, ArmLabels.AS_PROTOCOL);
+    }
 
     /** A request made here, not forwarded, without credentials: tests and direct calls. */
     static Origin direct(String rawPathAndQuery) {
         return new Origin(false, rawPathAndQuery, null);
     }
 
-    static Origin of(Request request) {
+    static Origin of(Request request, ArmLabels armLabels) {
         String rawPath = request.getHttpURI().getPath();
         String rawQuery = request.getHttpURI().getQuery();
         return new Origin(
                 request.getHeaders().contains(Forwarder.HEADER),
                 rawQuery == null ? rawPath : rawPath + "?" + rawQuery,
-                request.getHeaders().get(HttpHeader.AUTHORIZATION));
+                request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                armLabels);
     }
 }

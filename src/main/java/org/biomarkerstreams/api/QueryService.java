@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -89,9 +91,9 @@ final class QueryService {
             } else if (request instanceof ApiRequest.PatientRequest p) {
                 return patient(p, origin);
             } else if (request instanceof ApiRequest.CohortVisits v) {
-                return cohort(v, "visits", (views, analyte) -> views.visits(analyte));
+                return cohort(v, origin, "visits", (views, analyte) -> views.visits(analyte));
             } else if (request instanceof ApiRequest.CohortNormalization n) {
-                return cohort(n, "curves", (views, analyte) -> views.curves(analyte));
+                return cohort(n, origin, "curves", (views, analyte) -> views.curves(analyte));
             }
             return Reply.error(404, "not an API route");
         } catch (InvalidStateStoreException e) {
@@ -171,8 +173,37 @@ final class QueryService {
         }
     }
 
-    private BiomarkerSummary blinded(BiomarkerSummary s) {
-        return blinding.blinded() && s.getArm() != null
+    /**
+     * Cohort records as an unblinded caller sees them: the arm and the log-rank test's arms by their true labels
+     * (the topology writes them blinded); as they are for everyone else.
+     */
+    private List<? extends IndexedRecord> unblinded(List<? extends IndexedRecord> records, Origin origin) {
+        if (!blinding.blinded() || origin.armLabels() != Origin.ArmLabels.UNBLINDED) {
+            return records;
+        }
+        return records.stream().map(this::unblinded).toList();
+    }
+
+    private IndexedRecord unblinded(IndexedRecord record) {
+        IndexedRecord copy = (IndexedRecord) SpecificData.get().deepCopy(record.getSchema(), record);
+        Schema.Field arm = copy.getSchema().getField("arm");
+        if (arm != null && copy.get(arm.pos()) != null) {
+            copy.put(arm.pos(), blinding.unblind(copy.get(arm.pos()).toString()));
+        }
+        Schema.Field logRank = copy.getSchema().getField("logRank");
+        if (logRank != null && copy.get(logRank.pos()) instanceof IndexedRecord test) {
+            Schema.Field arms = test.getSchema().getField("arms");
+            if (arms != null && test.get(arms.pos()) instanceof List<?> labels) {
+                test.put(
+                        arms.pos(),
+                        labels.stream().map(l -> blinding.unblind(l.toString())).toList());
+            }
+        }
+        return copy;
+    }
+
+    private BiomarkerSummary blinded(BiomarkerSummary s, Origin origin) {
+        return blinding.blinded() && s.getArm() != null && origin.armLabels() != Origin.ArmLabels.UNBLINDED
                 ? BiomarkerSummary.newBuilder(s)
                         .setArm(blinding.label(s.getArm()))
                         .build()
@@ -214,6 +245,7 @@ final class QueryService {
         return answer(
                 a.views().shown(patientId),
                 request,
+                origin,
                 only,
                 new PatientRecords(a.views().summaries(partition, patientId), which -> a.views()
                         .trajectory(partition, patientId, which)));
@@ -223,9 +255,10 @@ final class QueryService {
      * The reply to a patient request from the patient's records ({@code only}: one analyte's points, or all);
      * {@code shown} stands for the patient in the answer (its pseudonym with a pseudonym key).
      */
-    private Reply answer(String shown, ApiRequest.PatientRequest request, String only, PatientRecords records) {
+    private Reply answer(
+            String shown, ApiRequest.PatientRequest request, Origin origin, String only, PatientRecords records) {
         List<BiomarkerSummary> summaries =
-                records.summaries().stream().map(this::blinded).toList();
+                records.summaries().stream().map(s -> blinded(s, origin)).toList();
         Function<String, List<TrajectoryPoint>> pointsOf = records.pointsOf();
         if (request instanceof ApiRequest.PatientSummary) {
             return summaries.isEmpty()
@@ -270,6 +303,7 @@ final class QueryService {
 
     private Reply cohort(
             ApiRequest.CohortRequest request,
+            Origin origin,
             String field,
             BiFunction<QueryViews, String, List<? extends IndexedRecord>> records) {
         String analyte = null;
@@ -284,7 +318,7 @@ final class QueryService {
         if (a == null) {
             return unavailable("the topology is starting; retry");
         }
-        List<? extends IndexedRecord> answer = records.apply(a.views(), analyte);
+        List<? extends IndexedRecord> answer = unblinded(records.apply(a.views(), analyte), origin);
         String only = analyte;
         return Reply.json(200, json -> {
             json.writeStartObject();

@@ -57,6 +57,22 @@ public record Blinding(boolean blinded, List<String> arms, String key) {
         return code != null ? code : "Arm ?-" + hash(arm).substring(0, 6);
     }
 
+    /**
+     * The declared arm a label stands for: the inverse of {@link #label} for the unblinded (the statistician,
+     * a safety board in closed session); any other label as it is.
+     */
+    public String unblind(String label) {
+        if (!blinded || label == null) {
+            return label;
+        }
+        for (Map.Entry<String, String> e : codes().entrySet()) {
+            if (e.getValue().equals(label)) {
+                return e.getKey();
+            }
+        }
+        return label;
+    }
+
     private Map<String, String> codes() {
         List<String> order =
                 arms.stream().sorted(Comparator.comparing(this::hash)).toList();

@@ -79,6 +79,32 @@ class QueryServiceTest {
         assertThat(reply.text()).doesNotContain("MSC").contains("\"" + blinding.label("MSC") + "\"");
     }
 
+    @Test
+    void shouldShowTheTrueArmsToAnUnblindedCallerInPatientAndCohortAnswers() {
+        Blinding blinding = Blinding.of(List.of("MSC", "PLACEBO"), "key");
+        QueryService service = new QueryService(SiteProfile.defaults(), blinding, (o, p) -> forwarder.forward(o, p));
+        service.attach(views, SELF);
+        views.owner = SELF;
+        views.summaries = List.of(
+                BiomarkerSummary.newBuilder(summary("P1", "CRP")).setArm("MSC").build());
+        // The topology writes cohort records blinded.
+        views.visits = List.of(visit(blinding.label("PLACEBO"), "CRP", "D7", 9.5));
+        Origin unblinded = new Origin(false, "/x", null, Origin.ArmLabels.UNBLINDED);
+        Origin blinded = new Origin(false, "/x", null, Origin.ArmLabels.AS_PROTOCOL);
+
+        assertThat(service.handle(new ApiRequest.PatientSummary("P1"), unblinded)
+                        .text())
+                .contains("\"MSC\"");
+        assertThat(service.handle(new ApiRequest.CohortVisits("CRP"), unblinded).text())
+                .contains("\"PLACEBO\"")
+                .doesNotContain(blinding.label("PLACEBO"));
+        assertThat(service.handle(new ApiRequest.CohortVisits("CRP"), blinded).text())
+                .contains(blinding.label("PLACEBO"))
+                .doesNotContain("\"PLACEBO\"");
+        // The stores' records are not changed for the next caller.
+        assertThat(views.visits.get(0).getArm()).isEqualTo(blinding.label("PLACEBO"));
+    }
+
     private static final Pseudonym PSEUDONYM = Pseudonym.withKey(new byte[32]);
     private static final String PSN = PSEUDONYM.of("P1");
 

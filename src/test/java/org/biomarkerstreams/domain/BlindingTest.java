@@ -13,6 +13,17 @@ class BlindingTest {
     private static final List<String> ARMS = List.of("MSC", "PLACEBO");
 
     @Test
+    void shouldUnblindEachNeutralCodeToItsArmAndLeaveOtherLabelsAlone() {
+        Blinding b = Blinding.of(ARMS, "statistician-key");
+        for (String arm : ARMS) {
+            assertThat(b.unblind(b.label(arm))).isEqualTo(arm);
+        }
+        assertThat(b.unblind("ALL")).isEqualTo("ALL");
+        assertThat(b.unblind("Arm ?-123456")).isEqualTo("Arm ?-123456");
+        assertThat(Blinding.none().unblind("MSC")).isEqualTo("MSC");
+    }
+
+    @Test
     void shouldShowArmsAsTheyAreWhenNotBlinded() {
         assertThat(Blinding.none().label("MSC")).isEqualTo("MSC");
     }

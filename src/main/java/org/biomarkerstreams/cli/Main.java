@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             IngestHl7Command.class,
             BrokerCommand.class,
+            AclsCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -165,14 +165,9 @@ public record AccessControlList(String principal, List<Grant> grants) {
                 g.add(new Grant(
                         role,
                         new ResourcePattern(ResourceType.TOPIC, n.internalPrefix(), PatternType.PREFIXED),
-                        Set.of(
-                                AclOperation.CREATE,
-                                AclOperation.READ,
-                                AclOperation.WRITE,
-                                AclOperation.DELETE,
-                                AclOperation.DESCRIBE_CONFIGS),
-                        "Kafka Streams' changelog and repartition topics: created at the first start, their"
-                                + " configs checked, repartition records deleted once consumed"));
+                        Set.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE, AclOperation.DELETE),
+                        "Kafka Streams' changelog and repartition topics: created at the first start; DELETE"
+                                + " purges consumed repartition records (they are kept forever otherwise)"));
                 g.add(new Grant(
                         role,
                         new ResourcePattern(ResourceType.GROUP, n.applicationId(), PatternType.LITERAL),

@@ -88,7 +88,14 @@ public final class StreamsRuntime implements AutoCloseable {
         streams.setUncaughtExceptionHandler(e -> {
             // Expected bad input never gets here (it is dead-lettered); this is a bug or an
             // unrecoverable client error, and a crash-looping thread would hide it.
-            log.error("Stream thread failed; shutting the client down", e);
+            AccessDenied.explain(e, settings.applicationId())
+                    .ifPresentOrElse(
+                            denied -> {
+                                // A missing ACL, not a bug: the operator needs the sentence, not the stack.
+                                log.error("Stream thread failed; shutting the client down. {}", denied);
+                                log.debug("The authorization failure", e);
+                            },
+                            () -> log.error("Stream thread failed; shutting the client down", e));
             fatal = e;
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,14 @@ public final class TopicSetup {
                         spec.numPartitions(),
                         spec.replicationFactor());
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException denied) {
+                    // The topic was not in the list: missing, or there but hidden from a principal without
+                    // READ, WRITE or DESCRIBE on it. Either way the operator must grant something.
+                    throw new IllegalStateException(
+                            "Could not create topic '" + name + "': not authorized. It is missing, or it exists and"
+                                    + " this principal may not see it",
+                            new TopicAuthorizationException(denied.getMessage(), Set.of(name)));
+                }
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw failure("create topic '" + name + "'", e);
                 }

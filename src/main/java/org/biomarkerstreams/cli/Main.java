@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             IngestHl7Command.class,
             BrokerCommand.class,
             ApiTokenCommand.class,
+            AclsCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -7,10 +7,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.biomarkerstreams.app.AccessDenied;
 import org.biomarkerstreams.app.Hl7Ingest;
 import org.biomarkerstreams.app.Pipeline;
 import org.biomarkerstreams.app.StreamsRuntime;
 import org.biomarkerstreams.streams.AvroSerdes;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -100,8 +102,22 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
                 runtime = null;
                 removeShutdownHook(closeOnShutdown);
             }
-            return p.runtime().fatalError() == null ? 0 : 1;
+            Throwable fatal = p.runtime().fatalError();
+            if (fatal != null) {
+                AccessDenied.explain(fatal, applicationId).ifPresent(this::printError);
+                return CommandLine.ExitCode.SOFTWARE;
+            }
+            return 0;
+        } catch (RuntimeException e) {
+            // A missing ACL at start (creating a topic it cannot see): the sentence, not a stack trace.
+            printError(AccessDenied.explain(e, applicationId).orElseThrow(() -> e));
+            return CommandLine.ExitCode.SOFTWARE;
         }
+    }
+
+    private void printError(String message) {
+        spec.commandLine().getErr().println("error: " + message);
+        spec.commandLine().getErr().flush();
     }
 
     /** The Streams state while running, empty before the topology started and after it stopped. */

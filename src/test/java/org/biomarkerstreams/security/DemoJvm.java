@@ -20,7 +20,7 @@ import org.biomarkerstreams.cli.Main;
  */
 final class DemoJvm implements AutoCloseable {
 
-    private static final Pattern DASHBOARD = Pattern.compile("Dashboard: (http://\\S+?)/? ");
+    private static final Pattern DASHBOARD = Pattern.compile("Dashboard: (https?://\\S+?)/? ");
     private static final Pattern BROKER = Pattern.compile("Embedded Kafka broker at (\\S+);");
     private static final Pattern HEALTH =
             Pattern.compile("HTTP API listening on \\S+ \\([^)]*\\); health on port (\\d+)");
@@ -78,7 +78,7 @@ final class DemoJvm implements AutoCloseable {
         return false;
     }
 
-    /** The dashboard's address as printed, without a trailing slash, e.g. {@code http://localhost:41234}. */
+    /** The dashboard's address as printed, without a trailing slash, e.g. {@code https://localhost:41234}. */
     String dashboardUrl() {
         return dashboardUrl;
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
@@ -44,6 +46,7 @@ import org.biomarkerstreams.app.KafkaAuditTrail;
 import org.biomarkerstreams.avro.AccessOutcome;
 import org.biomarkerstreams.avro.PatientDataAccess;
 import org.biomarkerstreams.domain.Pseudonym;
+import org.biomarkerstreams.tls.TlsFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -84,6 +87,9 @@ class HttpSecurityIT {
     static Path dir;
 
     private static MockOAuth2Server provider;
+    /** Trusts the CA that signed the API listener's certificate. */
+    private static SSLContext tls;
+
     private static DemoJvm demo;
     private static String opsToken;
     /** Every raw patient id this suite asked the API about: none may reach a log line, metric or audit record. */
@@ -108,19 +114,41 @@ class HttpSecurityIT {
         Path tokens = dir.resolve("api-tokens");
         Files.writeString(tokens, ApiTokens.fileLine("prometheus", opsToken, EnumSet.of(Role.OPS)) + "\n");
 
+        // The API listener speaks TLS with a certificate from a CA made here (the provider stays plain HTTP on
+        // loopback, as a browser allows for localhost).
+        TlsFixtures ca = TlsFixtures.authority("security suite CA");
+        Path chain = dir.resolve("api.crt");
+        Path key = dir.resolve("api.key");
+        TlsFixtures.writePem(ca.server("localhost", TlsFixtures.KeyType.EC), chain, key, TlsFixtures.KeyFormat.PKCS8);
+        tls = ca.clientContext(null);
+
         Path logs = Path.of("target", "security-it").toAbsolutePath();
         demo = DemoJvm.start(
                 logs,
                 List.of(
-                        "--http-port", "0",
-                        "--health-port", "0",
-                        "--mllp-port", "0",
-                        "--patients", "12",
-                        "--seed", "7",
-                        "--oidc-issuer", issuer(),
-                        "--oidc-audience", AUDIENCE,
-                        "--oidc-dashboard-client-id", DASHBOARD_CLIENT_ID,
-                        "--api-tokens-file", tokens.toString()));
+                        "--http-port",
+                        "0",
+                        "--health-port",
+                        "0",
+                        "--mllp-port",
+                        "0",
+                        "--patients",
+                        "12",
+                        "--seed",
+                        "7",
+                        "--oidc-issuer",
+                        issuer(),
+                        "--oidc-audience",
+                        AUDIENCE,
+                        "--oidc-dashboard-client-id",
+                        DASHBOARD_CLIENT_ID,
+                        "--api-tokens-file",
+                        tokens.toString(),
+                        "--http-tls-cert",
+                        chain.toString(),
+                        "--http-tls-key",
+                        key.toString()));
+        assertThat(demo.dashboardUrl()).startsWith("https://localhost:");
 
         String clinician = token("readiness-probe", "clinician");
         String monitor = token("readiness-probe", "monitor");
@@ -182,6 +210,23 @@ class HttpSecurityIT {
 
     @Test
     @Order(4)
+    void shouldAnswer401WhenTheTokenNamesAnotherIssuerUnderTheRightKey() throws Exception {
+        String otherIssuer = provider.issuerUrl(OTHER_ISSUER_ID).toString();
+        DefaultOAuth2TokenCallback claimingAnotherIssuer = new DefaultOAuth2TokenCallback(
+                ISSUER_ID,
+                "other-issuer-right-key",
+                "JWT",
+                List.of(AUDIENCE),
+                Map.of("roles", List.of("clinician"), "iss", otherIssuer),
+                3600);
+        String token = provider.issueToken(ISSUER_ID, "some-client", claimingAnotherIssuer)
+                .serialize();
+        assertThat(jwtClaims(token).path("iss").asText()).as("the token's iss").isEqualTo(otherIssuer);
+        assertRejected(token);
+    }
+
+    @Test
+    @Order(5)
     void shouldAnswer401WhenTheTokenExpiredBeyondTheClockSkew() throws Exception {
         // The skew is 30 s; this one expired two minutes ago.
         assertRejected(
@@ -190,7 +235,7 @@ class HttpSecurityIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void shouldAcceptATokenExpiredWithinTheClockSkew() throws Exception {
         String token = provider.issueToken(
                         ISSUER_ID, "some-client", callback(ISSUER_ID, "just-expired", List.of(AUDIENCE), -10))
@@ -200,7 +245,7 @@ class HttpSecurityIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void shouldAnswer401WhenTheSignatureIsTampered() throws Exception {
         String token = token("tampered", "clinician");
         int signature = token.lastIndexOf('.') + 1;
@@ -210,7 +255,7 @@ class HttpSecurityIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void shouldAnswer401WhenTheTokenIsUnsigned() throws Exception {
         String[] parts = token("unsigned", "clinician").split("\\.");
         String none = Base64.getUrlEncoder()
@@ -252,11 +297,19 @@ class HttpSecurityIT {
 
     @Test
     @Order(12)
-    void shouldAnswerAMonitorTheCohortVisits() throws Exception {
+    void shouldAnswerAMonitorTheCohortVisitsWithTheSecurityHeaders() throws Exception {
         RawHttp.Answer visits =
                 get(freshClient(), "/api/cohort/visits?analyte=CRP", token("monitor-cohort", "monitor"));
         assertThat(visits.status()).isEqualTo(200);
         assertThat(rows(visits, "visits")).isPositive();
+        URI issuer = URI.create(issuer());
+        assertThat(visits.header("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("default-src 'self'", "frame-ancestors 'none'")
+                .contains("connect-src 'self' " + issuer.getScheme() + "://" + issuer.getRawAuthority()));
+        assertThat(visits.header("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(visits.header("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(visits.header("Strict-Transport-Security")).isPresent();
+        assertThat(visits.header("Cache-Control")).hasValue("no-store");
     }
 
     @Test
@@ -356,7 +409,10 @@ class HttpSecurityIT {
     @Order(30)
     void shouldLogTheDashboardInThroughTheProviderAndDrawTheCharts() throws Exception {
         queried.add(KNOWN);
-        try (HeadlessChromium chromium = HeadlessChromium.start(dir.resolve("chromium"), List.of())) {
+        try (HeadlessChromium chromium = HeadlessChromium.start(
+                dir.resolve("chromium"),
+                // The suite's CA is not in Chromium's store; what is checked here is the login, not the chain.
+                List.of("--ignore-certificate-errors"))) {
             chromium.navigate(demo.dashboardUrl() + "/#patient=" + KNOWN);
             JsonNode[] page = {null};
             await("the dashboard to log in and draw the patient's and the cohort's charts")
@@ -403,7 +459,7 @@ class HttpSecurityIT {
         List<Long> probeNanos = new ArrayList<>();
         List<Integer> apiStatuses = new ArrayList<>();
         ExecutorService attacker = Executors.newSingleThreadExecutor();
-        try (SlowClients attack = SlowClients.open(demo.apiPort(), 500, 64)) {
+        try (SlowClients attack = SlowClients.open(demo.apiPort(), tls, 500, 64)) {
             long started = System.nanoTime();
             Future<?> trickling = attacker.submit(() -> {
                 attack.trickleUntilClosed(Duration.ofSeconds(30));
@@ -413,7 +469,7 @@ class HttpSecurityIT {
             boolean lateCall = false;
             while (!trickling.isDone() && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30)) {
                 long t0 = System.nanoTime();
-                RawHttp.Answer live = get(client(1), demo.healthPort(), "/health/live", null);
+                RawHttp.Answer live = RawHttp.get(client(1), demo.healthPort(), null, "/health/live", null);
                 probeNanos.add(System.nanoTime() - t0);
                 assertThat(live.status()).isEqualTo(200);
                 long elapsed = System.nanoTime() - started;
@@ -527,12 +583,9 @@ class HttpSecurityIT {
         return RawHttp.loopback(nextClient.getAndIncrement());
     }
 
+    /** GET on the API listener, over TLS. */
     private static RawHttp.Answer get(InetAddress from, String path, String token) throws IOException {
-        return get(from, demo.apiPort(), path, token);
-    }
-
-    private static RawHttp.Answer get(InetAddress from, int port, String path, String token) throws IOException {
-        return RawHttp.get(from, port, path, token);
+        return RawHttp.get(from, demo.apiPort(), tls, path, token);
     }
 
     private static int rows(RawHttp.Answer answer, String field) throws IOException {

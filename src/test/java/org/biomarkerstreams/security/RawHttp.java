@@ -2,7 +2,6 @@ package org.biomarkerstreams.security;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * HTTP/1.1 GET on a socket of its own, from a chosen loopback address: the server limits failed authentications
@@ -47,11 +49,13 @@ final class RawHttp {
         }
     }
 
-    static Answer get(InetAddress from, int port, String path, String bearerToken) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(from, 0));
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-            socket.setSoTimeout(15_000);
+    /** GET {@code path} on loopback {@code port} from {@code from}, over TLS when {@code tls} is given. */
+    static Answer get(InetAddress from, int port, SSLContext tls, String path, String bearerToken) throws IOException {
+        try (Socket plain = new Socket()) {
+            plain.bind(new InetSocketAddress(from, 0));
+            plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            plain.setSoTimeout(15_000);
+            Socket socket = tls == null ? plain : secure(tls, plain, port);
             StringBuilder request = new StringBuilder()
                     .append("GET ")
                     .append(path)
@@ -67,6 +71,16 @@ final class RawHttp {
             out.flush();
             return parse(socket.getInputStream().readAllBytes());
         }
+    }
+
+    /** TLS on a connected socket, checking that the certificate is for {@code localhost}. */
+    static SSLSocket secure(SSLContext tls, Socket plain, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, "localhost", port, true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        return socket;
     }
 
     private static Answer parse(byte[] raw) throws IOException {
@@ -116,10 +130,5 @@ final class RawHttp {
             }
         }
         return bytes.length;
-    }
-
-    /** Reads an answer to its end from a stream, for callers that keep their own socket. */
-    static Answer read(InputStream in) throws IOException {
-        return parse(in.readAllBytes());
     }
 }

@@ -3,6 +3,7 @@ package org.biomarkerstreams.api.auth;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -20,6 +21,7 @@ import java.util.Set;
 import org.biomarkerstreams.api.auth.AuthResult.Authenticated;
 import org.biomarkerstreams.api.auth.AuthResult.Missing;
 import org.biomarkerstreams.api.auth.AuthResult.Rejected;
+import org.biomarkerstreams.api.auth.AuthResult.Unavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +102,7 @@ public final class OidcAuthenticator implements Authenticator {
         }
         Optional<DefaultJWTProcessor<SecurityContext>> verifier = processor();
         if (verifier.isEmpty()) {
-            return new Rejected("issuer metadata unavailable");
+            return new Unavailable("issuer metadata unavailable");
         }
         String kid = BearerToken.printable(signed.getHeader().getKeyID());
         JWTClaimsSet claims;
@@ -108,10 +110,13 @@ public final class OidcAuthenticator implements Authenticator {
             claims = verifier.get().process(signed, null);
         } catch (BadJOSEException e) {
             return new Rejected(e.getMessage() + " (kid " + kid + ")");
+        } catch (RateLimitReachedException e) {
+            // An unknown kid asked for a refresh of the key set too soon after the last: the token's doing.
+            return new Rejected("unknown key, key set refresh rate-limited (kid " + kid + ")");
         } catch (JOSEException e) {
             // The key set could not be fetched: the IdP is down or unreachable.
             LOG.warn("OIDC issuer {}: signing keys unavailable: {}", settings.issuer(), e.getMessage());
-            return new Rejected("signing keys unavailable (kid " + kid + ")");
+            return new Unavailable("signing keys unavailable (kid " + kid + ")");
         }
         return new Authenticated(new Caller(claims.getSubject(), rolesClaim.roles(claims)));
     }

@@ -109,6 +109,10 @@ class HttpSecurityIT {
         provider = new MockOAuth2Server(
                 new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(), Set.of(dashboardLogin)));
         provider.start(InetAddress.getLoopbackAddress(), 0);
+        // The provider makes an issuer's signing key on first use, which takes seconds on a busy machine: made
+        // now, the application's first discovery is not what waits for it.
+        provider.issueToken(ISSUER_ID, "warm-up", callback(ISSUER_ID, "warm-up", List.of(AUDIENCE), 60));
+        provider.issueToken(OTHER_ISSUER_ID, "warm-up", callback(OTHER_ISSUER_ID, "warm-up", List.of(AUDIENCE), 60));
 
         opsToken = ApiTokens.generate(new SecureRandom());
         Path tokens = dir.resolve("api-tokens");

@@ -133,6 +133,10 @@ final class ApiHandler extends Handler.Abstract {
             AuthResult result = authenticated.authenticator().authenticate(authorization);
             if (result instanceof AuthResult.Authenticated ok) {
                 caller = ok.caller();
+            } else if (result instanceof AuthResult.Unavailable unavailable) {
+                // The provider's fault, not the caller's: not counted as a failed authentication.
+                log.info("{}: bearer token not checked ({})", api.template(), unavailable.reason());
+                return Reply.error(503, "authentication unavailable; retry");
             } else {
                 boolean invalid = result instanceof AuthResult.Rejected;
                 if (invalid) {

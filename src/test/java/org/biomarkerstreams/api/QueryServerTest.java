@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStream;
@@ -31,6 +38,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLSocket;
 import org.biomarkerstreams.api.auth.ApiTokens;
 import org.biomarkerstreams.api.auth.Authenticators;
+import org.biomarkerstreams.api.auth.OidcAuthenticator;
+import org.biomarkerstreams.api.auth.OidcSettings;
 import org.biomarkerstreams.api.auth.Role;
 import org.biomarkerstreams.domain.Blinding;
 import org.biomarkerstreams.domain.Pseudonym;
@@ -228,6 +237,39 @@ class QueryServerTest {
         HttpResponse<String> blocked = get(url, monitor);
         assertThat(blocked.statusCode()).isEqualTo(429);
         assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void shouldAnswer503AndNotBlockTheClientWhenTheIdentityProviderCannotBeReached() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        OidcAuthenticator oidc = OidcAuthenticator.create(new OidcSettings(
+                URI.create("http://127.0.0.1:" + closedPort + "/realms/trial"),
+                "biomarker-api",
+                Optional.empty(),
+                OidcSettings.DEFAULT_ROLES_CLAIM,
+                OidcSettings.DEFAULT_CLOCK_SKEW,
+                Optional.empty()));
+        QueryServer server = start(settings(
+                new HttpSettings.Access.Authenticated(Authenticators.firstOf(List.of(oidc)), Optional.empty()),
+                HttpSettings.Limits.defaults()));
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        SignedJWT token = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(),
+                new JWTClaimsSet.Builder().subject("dr-a").build());
+        token.sign(new RSASSASigner(key));
+
+        String url = "http://127.0.0.1:" + server.port() + "/api/cohort/visits";
+        for (int i = 0; i < 12; i++) {
+            HttpResponse<String> answer = get(url, token.serialize());
+            assertThat(answer.statusCode())
+                    .as("request %d: the provider's outage is not the caller's failed authentication", i)
+                    .isEqualTo(503);
+            assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+            assertThat(answer.headers().firstValue("WWW-Authenticate")).isEmpty();
+        }
     }
 
     @Test

@@ -2,8 +2,12 @@ package org.biomarkerstreams.api.auth;
 
 import java.util.Objects;
 
-/** The answer of an {@link Authenticator}: who is calling, nobody said, or the credentials failed. */
-public sealed interface AuthResult permits AuthResult.Authenticated, AuthResult.Missing, AuthResult.Rejected {
+/**
+ * The answer of an {@link Authenticator}: who is calling, nobody said, the credentials failed, or they could not be
+ * checked now.
+ */
+public sealed interface AuthResult
+        permits AuthResult.Authenticated, AuthResult.Missing, AuthResult.Rejected, AuthResult.Unavailable {
 
     record Authenticated(Caller caller) implements AuthResult {
         public Authenticated {
@@ -20,6 +24,17 @@ public sealed interface AuthResult permits AuthResult.Authenticated, AuthResult.
      */
     record Rejected(String reason) implements AuthResult {
         public Rejected {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The credentials could not be checked now: the identity provider's metadata or keys cannot be had. Not the
+     * caller's fault, so it is not counted against the caller (a slow or restarting provider would otherwise lock
+     * every user out as a guesser); callers answer 503. The reason follows the same rules as {@link Rejected}'s.
+     */
+    record Unavailable(String reason) implements AuthResult {
+        public Unavailable {
             Objects.requireNonNull(reason, "reason");
         }
     }

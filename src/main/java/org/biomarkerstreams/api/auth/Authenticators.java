@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.biomarkerstreams.api.auth.AuthResult.Authenticated;
 import org.biomarkerstreams.api.auth.AuthResult.Missing;
 import org.biomarkerstreams.api.auth.AuthResult.Rejected;
+import org.biomarkerstreams.api.auth.AuthResult.Unavailable;
 
 /** Combines the configured ways in. */
 public final class Authenticators {
@@ -14,7 +15,7 @@ public final class Authenticators {
     /**
      * One authenticator for all: a bearer token with the API token prefix goes to the {@link ApiTokens}
      * in the list, any other bearer token to the others (OIDC). Of those asked, the first that
-     * authenticates wins; otherwise the first rejection is the answer.
+     * authenticates wins; otherwise the first rejection (or provider outage) is the answer.
      */
     public static Authenticator firstOf(List<Authenticator> all) {
         List<Authenticator> authenticators = List.copyOf(all);
@@ -36,7 +37,7 @@ public final class Authenticators {
                 if (result instanceof Authenticated) {
                     return result;
                 }
-                if (firstRejection == null && result instanceof Rejected) {
+                if (firstRejection == null && (result instanceof Rejected || result instanceof Unavailable)) {
                     firstRejection = result;
                 }
             }

@@ -21,6 +21,7 @@ import java.util.Set;
 import org.biomarkerstreams.api.auth.AuthResult.Authenticated;
 import org.biomarkerstreams.api.auth.AuthResult.Missing;
 import org.biomarkerstreams.api.auth.AuthResult.Rejected;
+import org.biomarkerstreams.api.auth.AuthResult.Unavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +102,7 @@ public final class OidcAuthenticator implements Authenticator {
         }
         Optional<DefaultJWTProcessor<SecurityContext>> verifier = processor();
         if (verifier.isEmpty()) {
-            return new Rejected("issuer metadata unavailable");
+            return new Unavailable("issuer metadata unavailable");
         }
         String kid = BearerToken.printable(signed.getHeader().getKeyID());
         JWTClaimsSet claims;
@@ -115,7 +116,7 @@ public final class OidcAuthenticator implements Authenticator {
         } catch (JOSEException e) {
             // The key set could not be fetched: the IdP is down or unreachable.
             LOG.warn("OIDC issuer {}: signing keys unavailable: {}", settings.issuer(), e.getMessage());
-            return new Rejected("signing keys unavailable (kid " + kid + ")");
+            return new Unavailable("signing keys unavailable (kid " + kid + ")");
         }
         return new Authenticated(new Caller(claims.getSubject(), rolesClaim.roles(claims)));
     }

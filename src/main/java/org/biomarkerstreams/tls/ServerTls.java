@@ -308,7 +308,6 @@ public final class ServerTls implements AutoCloseable {
         protected SSLParameters engineGetSupportedSSLParameters() {
             return real.getSupportedSSLParameters();
         }
-
     }
 
     private static final class RestrictedServerSocketFactory extends SSLServerSocketFactory {

@@ -65,7 +65,8 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                     + " selected dead letter's original key and value bytes go back, unchanged and with their"
                     + " timestamp, to the input topic they came from. Dead letters from elsewhere (hl7:<file>), with"
                     + " no value or with a truncated value are skipped and counted. Safe to run twice: what the"
-                    + " topology already accepted is a duplicate there; what is still bad is dead-lettered again.")
+                    + " topology already accepted is a duplicate there; what is still bad is dead-lettered again."
+                    + " Sealed dead letters need --dead-letter-key-file; without it the replay stops at the first.")
     boolean fromDlq;
 
     @Option(
@@ -115,8 +116,12 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
         PrintWriter report = out();
         if (kafka.hasCluster()) {
             AvroSerdes serdes = new AvroSerdes(kafka.registry(), true);
-            try (InputPublisher publisher =
-                    new InputPublisher(kafka.clientProperties(), kafka.bootstrapServers, pipeline.topics(), serdes)) {
+            DeadLetters letters = pipeline.deadLetters();
+            if (hl7 != null) {
+                pipeline.warnIfDeadLettersInPlaintext();
+            }
+            try (InputPublisher publisher = new InputPublisher(
+                    kafka.clientProperties(), kafka.bootstrapServers, pipeline.topics(), serdes, letters)) {
                 publish(publisher, report);
             }
             return 0;
@@ -129,7 +134,7 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             long started = System.nanoTime();
             long sent;
             try (InputPublisher publisher = new InputPublisher(
-                    Map.of(), p.bootstrapServers(), p.config().topics(), p.serdes())) {
+                    Map.of(), p.bootstrapServers(), p.config().topics(), p.serdes(), DeadLetters.of(p.config()))) {
                 publish(publisher, report);
                 sent = publisher.sent();
             }
@@ -180,7 +185,8 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                 bootstrap,
                 topics,
                 serdes.value(DeadLetter.class).deserializer(),
-                new DeadLetterReplay.Selection(codes, new TreeSet<>(sourceTopics)));
+                new DeadLetterReplay.Selection(codes, new TreeSet<>(sourceTopics)),
+                pipeline.deadLetterKeys());
         PrintWriter report = out();
         report.printf(
                 "Read %d dead letters from %s: %d replayed %s, %d not selected%n",
@@ -191,12 +197,13 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                 r.count(DeadLetterReplay.Outcome.NOT_SELECTED));
         report.printf(
                 "Skipped: %d not from an input topic, %d without a payload, %d truncated, %d already replayed in this"
-                        + " run, %d unreadable%n",
+                        + " run, %d unreadable, %d sealed and not opened by the configured keys%n",
                 r.count(DeadLetterReplay.Outcome.NOT_AN_INPUT_TOPIC),
                 r.count(DeadLetterReplay.Outcome.NO_PAYLOAD),
                 r.count(DeadLetterReplay.Outcome.TRUNCATED),
                 r.count(DeadLetterReplay.Outcome.ALREADY_REPLAYED),
-                r.count(DeadLetterReplay.Outcome.UNREADABLE));
+                r.count(DeadLetterReplay.Outcome.UNREADABLE),
+                r.count(DeadLetterReplay.Outcome.CANNOT_OPEN));
         report.flush();
         return 0;
     }

@@ -11,6 +11,7 @@ import org.biomarkerstreams.app.Hl7Ingest;
 import org.biomarkerstreams.app.Pipeline;
 import org.biomarkerstreams.app.StreamsRuntime;
 import org.biomarkerstreams.streams.AvroSerdes;
+import org.biomarkerstreams.streams.TopologyConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,6 +62,12 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     Hl7Options hl7;
 
+    @Option(
+            names = "--identified-outputs",
+            description = "Write real patient ids (and reading ids) to the per-patient output topics and API answers"
+                    + " instead of pseudonyms; logs a warning. Without it, --pseudonym-key-file is required.")
+    boolean identifiedOutputs;
+
     /** The topology while {@link #call()} runs, so that an embedding caller can stop it like SIGTERM does. */
     private volatile StreamsRuntime runtime;
 
@@ -74,15 +81,18 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1");
         }
+        pipeline.requireOutputIdentity(identifiedOutputs);
+        TopologyConfig config = pipeline.topologyConfig(Clock.systemUTC()).toBuilder()
+                .redeliverDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE))
+                .build();
+        pipeline.warnIfDeadLettersInPlaintext();
         StreamsRuntime.Settings settings = new StreamsRuntime.Settings(
                 bootstrap, applicationId, stateDir, processingGuarantee, threads, kafka.clientProperties());
         try (Pipeline p = Pipeline.onCluster(
                 settings,
                 kafka.clientProperties(),
                 new AvroSerdes(kafka.registry(), true),
-                pipeline.topologyConfig(Clock.systemUTC()).toBuilder()
-                        .redeliverDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE))
-                        .build(),
+                config,
                 Optional.of(http.endpoint(null)))) {
             p.dashboardUrl().ifPresent(url -> out().printf("Dashboard and query API: %s%n", url));
             // SIGTERM / Ctrl-C: close Streams cleanly (commit, flush state) before the JVM exits.

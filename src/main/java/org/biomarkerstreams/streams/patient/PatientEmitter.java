@@ -54,7 +54,7 @@ final class PatientEmitter {
         this.records = new PatientRecords(config);
         this.stores = stores;
         this.counters = counters;
-        this.deadLetters = new DeadLetters(config.clock());
+        this.deadLetters = DeadLetters.of(config);
     }
 
     /** Starts the emissions caused by one input record. */
@@ -170,7 +170,7 @@ final class PatientEmitter {
         byte[] key = input.key() == null ? null : input.key().getBytes(StandardCharsets.UTF_8);
         emittedForInput = true;
         context.forward(new Record<String, SpecificRecord>(
-                input.key(),
+                deadLetters.recordKey(input.key()),
                 deadLetters.of(
                         source,
                         key,

@@ -20,6 +20,7 @@ import org.biomarkerstreams.app.OutputFiles;
 import org.biomarkerstreams.app.Pipeline;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
+import org.biomarkerstreams.domain.DateShift;
 import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.ingest.FileReplay;
 import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
@@ -89,6 +90,9 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             defaultValue = "replay-out")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    ResearchOutputOptions research;
+
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
@@ -114,7 +118,12 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             }
         }
         PrintWriter report = out();
+        DateShift shift = research.dateShift();
         if (kafka.hasCluster()) {
+            if (shift.enabled()) {
+                throw new IllegalArgumentException("--date-shift-key-file shifts the output files of an embedded replay"
+                        + " (or of 'export'); with --bootstrap-servers, replay writes no output files");
+            }
             AvroSerdes serdes = new AvroSerdes(kafka.registry(), true);
             DeadLetters letters = pipeline.deadLetters();
             if (hl7 != null) {
@@ -151,7 +160,7 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             report.println("Outputs:");
             report.flush();
             OutputFiles.write(
-                    Map.of(), p.bootstrapServers(), p.serdes(), p.config().topics(), null, out, report);
+                    Map.of(), p.bootstrapServers(), p.serdes(), p.config().topics(), null, out, report, shift);
         }
         return 0;
     }

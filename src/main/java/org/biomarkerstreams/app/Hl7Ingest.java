@@ -128,7 +128,7 @@ public final class Hl7Ingest implements AutoCloseable {
                 pipeline.config().topics(),
                 pipeline.serdes(),
                 pipeline.meters(),
-                DeadLetters.of(pipeline.config()));
+                DeadLetters.forTopology(pipeline.config()));
     }
 
     public int port() {

@@ -143,7 +143,11 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             long started = System.nanoTime();
             long sent;
             try (InputPublisher publisher = new InputPublisher(
-                    Map.of(), p.bootstrapServers(), p.config().topics(), p.serdes(), DeadLetters.of(p.config()))) {
+                    Map.of(),
+                    p.bootstrapServers(),
+                    p.config().topics(),
+                    p.serdes(),
+                    DeadLetters.forTopology(p.config()))) {
                 publish(publisher, report);
                 sent = publisher.sent();
             }

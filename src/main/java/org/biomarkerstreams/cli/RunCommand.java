@@ -71,6 +71,11 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
     /** The topology while {@link #call()} runs, so that an embedding caller can stop it like SIGTERM does. */
     private volatile StreamsRuntime runtime;
 
+    /** The pipeline and the MLLP listener while {@link #call()} runs, for an embedding caller (tests) to inspect. */
+    private volatile Pipeline running;
+
+    private volatile Hl7Ingest listener;
+
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
@@ -99,7 +104,9 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
             Thread closeOnShutdown = new Thread(() -> p.runtime().close(CLOSE_TIMEOUT), "biomarker-streams-shutdown");
             Runtime.getRuntime().addShutdownHook(closeOnShutdown);
             runtime = p.runtime();
+            running = p;
             try (Hl7Ingest ingest = mllpPort == null ? null : Hl7Ingest.start(hl7.settings(), mllpPort, p)) {
+                listener = ingest;
                 if (ingest != null) {
                     out().printf("Listening for HL7 v2 over MLLP on port %d%n", ingest.port());
                     out().flush();
@@ -107,6 +114,8 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
                 p.runtime().awaitStopped();
             } finally {
                 runtime = null;
+                running = null;
+                listener = null;
                 removeShutdownHook(closeOnShutdown);
             }
             return p.runtime().fatalError() == null ? 0 : 1;
@@ -117,6 +126,18 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
     Optional<KafkaStreams.State> state() {
         StreamsRuntime current = runtime;
         return current == null ? Optional.empty() : Optional.of(current.state());
+    }
+
+    /** What Prometheus would scrape from this process while running (every meter of the pipeline). */
+    Optional<String> scrape() {
+        Pipeline current = running;
+        return current == null ? Optional.empty() : Optional.of(current.meters().scrape());
+    }
+
+    /** The bound MLLP port while running with {@code --mllp-port}. */
+    Optional<Integer> mllpPort() {
+        Hl7Ingest current = listener;
+        return current == null ? Optional.empty() : Optional.of(current.port());
     }
 
     /** Closes the running topology as SIGTERM does; {@link #call()} then returns. */

@@ -74,7 +74,7 @@ public final class DeadLetters {
     }
 
     /** The dead letters of the topology and of everything that writes beside it under {@code config}. */
-    public static DeadLetters of(TopologyConfig config) {
+    public static DeadLetters forTopology(TopologyConfig config) {
         return new DeadLetters(config.clock(), config.deadLetterKeys(), config.pseudonym());
     }
 

@@ -20,6 +20,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.domain.DeadLetterKeys;
+import org.biomarkerstreams.streams.DeadLetters;
 import org.biomarkerstreams.streams.Decoded;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.SafeDeserializer;
@@ -33,8 +35,14 @@ import org.biomarkerstreams.streams.Topics;
  * <p>Safe to repeat: a replayed reading or event that the topology already accepted is a duplicate there (same id,
  * revision and content), and one that is still bad is dead-lettered again. Within one run, a record that sits in the
  * dead-letter topic more than once (dead-lettered again by an earlier replay) is replayed once.
+ *
+ * <p>A sealed dead letter ({@code --dead-letter-key-file}) is opened with the configured keys and its original
+ * bytes written back. Without any key, the first selected sealed dead letter stops the run with an {@link
+ * IllegalArgumentException} that says which key it needs.
  */
 public final class DeadLetterReplay {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeadLetterReplay.class);
 
     /** What happened to one dead letter. */
     public enum Outcome {
@@ -51,7 +59,12 @@ public final class DeadLetterReplay {
         /** The same source topic, key and value were already replayed in this run. */
         ALREADY_REPLAYED,
         /** The dead letter itself could not be decoded. */
-        UNREADABLE
+        UNREADABLE,
+        /**
+         * Sealed, and the configured keys cannot open it: no key with its key id, or the sealed content (or the
+         * source and code it is bound to) was altered.
+         */
+        CANNOT_OPEN
     }
 
     /**
@@ -107,6 +120,22 @@ public final class DeadLetterReplay {
             Deserializer<DeadLetter> deadLetters,
             Selection selection)
             throws InterruptedException {
+        return replay(clientProperties, bootstrapServers, topics, deadLetters, selection, DeadLetterKeys.none());
+    }
+
+    /**
+     * As above, opening sealed dead letters with {@code keys}.
+     *
+     * @throws IllegalArgumentException at the first selected sealed dead letter when {@code keys} has none
+     */
+    public static Report replay(
+            Map<String, String> clientProperties,
+            String bootstrapServers,
+            Topics topics,
+            Deserializer<DeadLetter> deadLetters,
+            Selection selection,
+            DeadLetterKeys keys)
+            throws InterruptedException {
         Set<String> inputs = Set.copyOf(topics.inputs());
         Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
         Map<String, Long> replayedByCode = new TreeMap<>();
@@ -119,12 +148,13 @@ public final class DeadLetterReplay {
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             TopicExport.read(clientProperties, bootstrapServers, topics.deadLetters(), safe, (key, decoded) -> {
-                Outcome outcome = decide(decoded, selection, inputs, replayed);
+                DeadLetter[] opened = new DeadLetter[1];
+                Outcome outcome = decide(decoded, selection, inputs, replayed, keys, opened);
                 outcomes.merge(outcome, 1L, Long::sum);
                 if (outcome != Outcome.REPLAYED) {
                     return;
                 }
-                DeadLetter letter = decoded.value();
+                DeadLetter letter = opened[0];
                 replayedByCode.merge(letter.getErrorCode(), 1L, Long::sum);
                 Instant at = letter.getTimestamp();
                 sends.add(producer.send(new ProducerRecord<>(
@@ -150,7 +180,12 @@ public final class DeadLetterReplay {
     }
 
     private static Outcome decide(
-            Decoded<DeadLetter> decoded, Selection selection, Set<String> inputs, Set<String> replayed) {
+            Decoded<DeadLetter> decoded,
+            Selection selection,
+            Set<String> inputs,
+            Set<String> replayed,
+            DeadLetterKeys keys,
+            DeadLetter[] opened) {
         if (!decoded.isOk()) {
             return Outcome.UNREADABLE;
         }
@@ -161,6 +196,26 @@ public final class DeadLetterReplay {
         if (!inputs.contains(letter.getSourceTopic())) {
             return Outcome.NOT_AN_INPUT_TOPIC;
         }
+        if (letter.getSealed() != null) {
+            if (!keys.enabled()) {
+                throw new IllegalArgumentException("the dead letters are sealed (key id "
+                        + letter.getSealed().getKeyId() + "): give --dead-letter-key-file with that key to replay"
+                        + " them");
+            }
+            try {
+                letter = DeadLetters.open(letter, keys);
+            } catch (IllegalArgumentException e) {
+                log.warn(
+                        "Cannot open the sealed dead letter of {}-{}@{} ({}): {}",
+                        letter.getSourceTopic(),
+                        letter.getPartition(),
+                        letter.getOffset(),
+                        letter.getErrorCode(),
+                        e.getMessage());
+                return Outcome.CANNOT_OPEN;
+            }
+        }
+        opened[0] = letter;
         if (letter.getPayload() == null) {
             return Outcome.NO_PAYLOAD;
         }

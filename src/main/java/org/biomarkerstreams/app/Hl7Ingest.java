@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ingest.hl7.MllpListener;
 import org.biomarkerstreams.streams.AvroSerdes;
+import org.biomarkerstreams.streams.DeadLetters;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.Topics;
 
@@ -81,8 +82,31 @@ public final class Hl7Ingest implements AutoCloseable {
             Topics topics,
             AvroSerdes serdes,
             MeterRegistry meters) {
-        InputPublisher publisher =
-                new InputPublisher(settings.producerProperties(clientProperties), bootstrapServers, topics, serdes);
+        return start(
+                settings,
+                port,
+                zone,
+                bootstrapServers,
+                clientProperties,
+                topics,
+                serdes,
+                meters,
+                new DeadLetters(java.time.Clock.systemUTC()));
+    }
+
+    /** As above, with rejected messages dead-lettered by {@code letters} (sealed when it has a key). */
+    public static Hl7Ingest start(
+            Settings settings,
+            int port,
+            ZoneId zone,
+            String bootstrapServers,
+            Map<String, String> clientProperties,
+            Topics topics,
+            AvroSerdes serdes,
+            MeterRegistry meters,
+            DeadLetters letters) {
+        InputPublisher publisher = new InputPublisher(
+                settings.producerProperties(clientProperties), bootstrapServers, topics, serdes, letters);
         try {
             MllpListener listener = MllpListener.start(
                     port, new DurableHl7Handler(settings.mapping(zone), publisher, settings.writeTimeout()), meters);
@@ -103,7 +127,8 @@ public final class Hl7Ingest implements AutoCloseable {
                 pipeline.clientProperties(),
                 pipeline.config().topics(),
                 pipeline.serdes(),
-                pipeline.meters());
+                pipeline.meters(),
+                DeadLetters.forTopology(pipeline.config()));
     }
 
     public int port() {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -74,6 +75,18 @@ public final class TopicExport {
             Deserializer<V> values,
             Path file)
             throws IOException {
+        return toNdjson(clientProperties, bootstrapServers, topic, values, UnaryOperator.identity(), file);
+    }
+
+    /** As above, each record passed through {@code transform} (e.g. a date shift) before it is written. */
+    public static <V extends IndexedRecord> long toNdjson(
+            Map<String, String> clientProperties,
+            String bootstrapServers,
+            String topic,
+            Deserializer<V> values,
+            UnaryOperator<V> transform,
+            Path file)
+            throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             IOException[] failure = new IOException[1];
@@ -82,7 +95,7 @@ public final class TopicExport {
                     return;
                 }
                 try {
-                    out.write(AvroJson.toJson(v));
+                    out.write(AvroJson.toJson(transform.apply(v)));
                     out.write('\n');
                 } catch (IOException e) {
                     failure[0] = e;

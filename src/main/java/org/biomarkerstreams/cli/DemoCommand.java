@@ -43,6 +43,8 @@ import picocli.CommandLine.Option;
             "and analyte, median [Q1-Q3] (n) at baseline, D3, D7, D14 and D28, and time to normalization.",
             "With --protocol seed-000..seed-003 the cohort and the table are shaped like that paper's (arms and sizes,",
             "infusion schedule, strata, visits, reference intervals; seed 003 blinded as Arm A / Arm B).",
+            "The patients are synthetic, so outputs and the dashboard show their ids (SYN-0001) unless",
+            "--pseudonym-key-file is given; the dashboard is asked by id either way.",
             "Keeps running until Ctrl-C, or exits 0 after printing with --exit-when-done."
         })
 final class DemoCommand implements Callable<Integer> {

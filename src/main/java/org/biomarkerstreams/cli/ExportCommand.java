@@ -26,9 +26,13 @@ final class ExportCommand extends ClusterCommand implements Callable<Integer> {
             description = "Only these output topics (default: all outputs).")
     List<String> topics;
 
+    @picocli.CommandLine.Mixin
+    ResearchOutputOptions research;
+
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
+        var shift = research.dateShift();
         OutputFiles.write(
                 kafka.clientProperties(),
                 bootstrap,
@@ -36,7 +40,8 @@ final class ExportCommand extends ClusterCommand implements Callable<Integer> {
                 pipeline.topics(),
                 topics,
                 out,
-                out());
+                out(),
+                shift);
         return 0;
     }
 }

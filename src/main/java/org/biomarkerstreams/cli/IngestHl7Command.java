@@ -33,6 +33,8 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
         CountDownLatch stopped = new CountDownLatch(1);
+        var deadLetters = pipeline.deadLetters();
+        pipeline.warnIfDeadLettersInPlaintext();
         try (Hl7Ingest listener = Hl7Ingest.start(
                 hl7.settings(),
                 port,
@@ -41,7 +43,8 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
                 kafka.clientProperties(),
                 pipeline.topics(),
                 new AvroSerdes(kafka.registry(), true),
-                new SimpleMeterRegistry())) {
+                new SimpleMeterRegistry(),
+                deadLetters)) {
             spec.commandLine()
                     .getOut()
                     .printf("Listening for HL7 v2 over MLLP on port %d (Ctrl-C to stop)%n", listener.port());

@@ -9,11 +9,15 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Map;
 import org.biomarkerstreams.domain.Confirmation;
+import org.biomarkerstreams.domain.DeadLetterKeys;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.protocol.ProtocolFile;
+import org.biomarkerstreams.streams.DeadLetters;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.streams.TopologyConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,6 +29,8 @@ import picocli.CommandLine.Option;
  * protocol file, then the built-in default.
  */
 final class PipelineOptions {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineOptions.class);
 
     @Option(
             names = "--protocol",
@@ -94,9 +100,20 @@ final class PipelineOptions {
             names = "--pseudonym-key-file",
             paramLabel = "FILE",
             description = "Replace patient ids (and reading ids) on the per-patient output topics and in the HTTP API"
-                    + " by keyed pseudonyms, HMAC-SHA-256 with the key in FILE (at least 32 bytes; one trailing line"
-                    + " break is ignored). Patient queries then take the pseudonym. Default: none, ids as they came.")
+                    + " answers by keyed pseudonyms, HMAC-SHA-256 with the key in FILE (at least 32 bytes; one"
+                    + " trailing line break is ignored). Patient queries still take the patient id. Required by"
+                    + " 'run' unless --identified-outputs is given; 'demo' and embedded 'replay' show ids without it.")
     Path pseudonymKeyFile;
+
+    @Option(
+            names = "--dead-letter-key-file",
+            paramLabel = "FILE",
+            description = "Seal the patient data of every dead letter (original key, payload, reason) with"
+                    + " AES-256-GCM under the first key in FILE: 32 raw bytes, or lines of [id:]base64 keys (make one"
+                    + " with: openssl rand -base64 32). Later keys only open older dead letters (rotation)."
+                    + " 'replay --from-dlq' needs it to replay sealed dead letters. Default: none, dead letters in"
+                    + " plaintext.")
+    Path deadLetterKeyFile;
 
     @Option(names = "--readings-topic", defaultValue = "lab-readings", description = "Default: ${DEFAULT-VALUE}.")
     String readingsTopic;
@@ -243,6 +260,70 @@ final class PipelineOptions {
         }
     }
 
+    /**
+     * On a cluster, per-patient outputs are pseudonymous unless the operator says otherwise: a pseudonym key, or
+     * {@code identifiedOutputs} (then a warning), and never both.
+     *
+     * @throws IllegalArgumentException (a usage error, exit 2) with neither or both
+     */
+    void requireOutputIdentity(boolean identifiedOutputs) {
+        if (pseudonymKeyFile != null && identifiedOutputs) {
+            throw new IllegalArgumentException("--identified-outputs and --pseudonym-key-file contradict each other:"
+                    + " give one of them (env BIOMARKER_IDENTIFIED_OUTPUTS, BIOMARKER_PSEUDONYM_KEY_FILE)");
+        }
+        if (pseudonymKeyFile == null && !identifiedOutputs) {
+            throw new IllegalArgumentException("per-patient outputs on a cluster are pseudonymous by default: give"
+                    + " --pseudonym-key-file FILE (make one with: openssl rand -base64 48 > FILE; every instance needs"
+                    + " the same key), or --identified-outputs to write real patient ids to the per-patient topics and"
+                    + " API answers");
+        }
+        if (identifiedOutputs) {
+            log.warn("--identified-outputs: per-patient outputs (trajectory points, summaries, time to normalization,"
+                    + " alerts) and HTTP API answers carry real patient ids and reading ids; give them the access"
+                    + " control of the input topics, or run with --pseudonym-key-file");
+        }
+    }
+
+    /**
+     * The keys of {@code --dead-letter-key-file}, or {@link DeadLetterKeys#none()} without one. Messages name the
+     * option and the file, never a key.
+     */
+    DeadLetterKeys deadLetterKeys() {
+        if (deadLetterKeyFile == null) {
+            return DeadLetterKeys.none();
+        }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(deadLetterKeyFile);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--dead-letter-key-file " + deadLetterKeyFile
+                    + ": cannot read the key file (" + e.getClass().getSimpleName() + ")");
+        }
+        try {
+            return DeadLetterKeys.parse(content);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dead-letter-key-file " + deadLetterKeyFile + ": " + e.getMessage());
+        } finally {
+            Arrays.fill(content, (byte) 0);
+        }
+    }
+
+    /** The dead letters of commands that write them beside the topology (HL7 ingest, file replay). */
+    DeadLetters deadLetters() {
+        return new DeadLetters(Clock.systemUTC(), deadLetterKeys(), pseudonym());
+    }
+
+    /** Said once at the start of a command that writes dead letters to a cluster without a dead-letter key. */
+    void warnIfDeadLettersInPlaintext() {
+        if (deadLetterKeyFile == null) {
+            log.warn(
+                    "No --dead-letter-key-file: dead letters on {} hold patient data in plaintext (patient ids as"
+                            + " record keys, whole HL7 messages with names and birth dates); give the topic the access control"
+                            + " of the inputs, or configure a dead-letter key",
+                    deadLetterTopic);
+        }
+    }
+
     TopologyConfig topologyConfig(Clock clock) {
         Protocol protocol = protocol();
         if (stateRetentionDays < 0) {
@@ -260,6 +341,7 @@ final class PipelineOptions {
                 .labRanges(useLabRanges)
                 .pseudonym(pseudonym())
                 .maxRecordBytes(maxRecordBytes)
+                .deadLetterKeys(deadLetterKeys())
                 .build();
     }
 }

@@ -20,6 +20,7 @@ import org.biomarkerstreams.app.OutputFiles;
 import org.biomarkerstreams.app.Pipeline;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
+import org.biomarkerstreams.domain.DateShift;
 import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.ingest.FileReplay;
 import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
@@ -65,7 +66,8 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                     + " selected dead letter's original key and value bytes go back, unchanged and with their"
                     + " timestamp, to the input topic they came from. Dead letters from elsewhere (hl7:<file>), with"
                     + " no value or with a truncated value are skipped and counted. Safe to run twice: what the"
-                    + " topology already accepted is a duplicate there; what is still bad is dead-lettered again.")
+                    + " topology already accepted is a duplicate there; what is still bad is dead-lettered again."
+                    + " Sealed dead letters need --dead-letter-key-file; without it the replay stops at the first.")
     boolean fromDlq;
 
     @Option(
@@ -87,6 +89,9 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             description = "Where to write the output topics (embedded mode; default: ./replay-out).",
             defaultValue = "replay-out")
     Path out;
+
+    @picocli.CommandLine.Mixin
+    ResearchOutputOptions research;
 
     @Option(
             names = "--timeout",
@@ -113,10 +118,19 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             }
         }
         PrintWriter report = out();
+        DateShift shift = research.dateShift();
         if (kafka.hasCluster()) {
+            if (shift.enabled()) {
+                throw new IllegalArgumentException("--date-shift-key-file shifts the output files of an embedded replay"
+                        + " (or of 'export'); with --bootstrap-servers, replay writes no output files");
+            }
             AvroSerdes serdes = new AvroSerdes(kafka.registry(), true);
-            try (InputPublisher publisher =
-                    new InputPublisher(kafka.clientProperties(), kafka.bootstrapServers, pipeline.topics(), serdes)) {
+            DeadLetters letters = pipeline.deadLetters();
+            if (hl7 != null) {
+                pipeline.warnIfDeadLettersInPlaintext();
+            }
+            try (InputPublisher publisher = new InputPublisher(
+                    kafka.clientProperties(), kafka.bootstrapServers, pipeline.topics(), serdes, letters)) {
                 publish(publisher, report);
             }
             return 0;
@@ -129,7 +143,11 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             long started = System.nanoTime();
             long sent;
             try (InputPublisher publisher = new InputPublisher(
-                    Map.of(), p.bootstrapServers(), p.config().topics(), p.serdes())) {
+                    Map.of(),
+                    p.bootstrapServers(),
+                    p.config().topics(),
+                    p.serdes(),
+                    DeadLetters.forTopology(p.config()))) {
                 publish(publisher, report);
                 sent = publisher.sent();
             }
@@ -146,7 +164,7 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             report.println("Outputs:");
             report.flush();
             OutputFiles.write(
-                    Map.of(), p.bootstrapServers(), p.serdes(), p.config().topics(), null, out, report);
+                    Map.of(), p.bootstrapServers(), p.serdes(), p.config().topics(), null, out, report, shift);
         }
         return 0;
     }
@@ -180,7 +198,8 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                 bootstrap,
                 topics,
                 serdes.value(DeadLetter.class).deserializer(),
-                new DeadLetterReplay.Selection(codes, new TreeSet<>(sourceTopics)));
+                new DeadLetterReplay.Selection(codes, new TreeSet<>(sourceTopics)),
+                pipeline.deadLetterKeys());
         PrintWriter report = out();
         report.printf(
                 "Read %d dead letters from %s: %d replayed %s, %d not selected%n",
@@ -191,12 +210,13 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                 r.count(DeadLetterReplay.Outcome.NOT_SELECTED));
         report.printf(
                 "Skipped: %d not from an input topic, %d without a payload, %d truncated, %d already replayed in this"
-                        + " run, %d unreadable%n",
+                        + " run, %d unreadable, %d sealed and not opened by the configured keys%n",
                 r.count(DeadLetterReplay.Outcome.NOT_AN_INPUT_TOPIC),
                 r.count(DeadLetterReplay.Outcome.NO_PAYLOAD),
                 r.count(DeadLetterReplay.Outcome.TRUNCATED),
                 r.count(DeadLetterReplay.Outcome.ALREADY_REPLAYED),
-                r.count(DeadLetterReplay.Outcome.UNREADABLE));
+                r.count(DeadLetterReplay.Outcome.UNREADABLE),
+                r.count(DeadLetterReplay.Outcome.CANNOT_OPEN));
         report.flush();
         return 0;
     }

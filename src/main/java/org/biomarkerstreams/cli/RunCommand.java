@@ -12,6 +12,7 @@ import org.biomarkerstreams.app.Hl7Ingest;
 import org.biomarkerstreams.app.Pipeline;
 import org.biomarkerstreams.app.StreamsRuntime;
 import org.biomarkerstreams.streams.AvroSerdes;
+import org.biomarkerstreams.streams.TopologyConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,8 +64,19 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     Hl7Options hl7;
 
+    @Option(
+            names = "--identified-outputs",
+            description = "Write real patient ids (and reading ids) to the per-patient output topics and API answers"
+                    + " instead of pseudonyms; logs a warning. Without it, --pseudonym-key-file is required.")
+    boolean identifiedOutputs;
+
     /** The topology while {@link #call()} runs, so that an embedding caller can stop it like SIGTERM does. */
     private volatile StreamsRuntime runtime;
+
+    /** The pipeline and the MLLP listener while {@link #call()} runs, for an embedding caller (tests) to inspect. */
+    private volatile Pipeline running;
+
+    private volatile Hl7Ingest listener;
 
     @Override
     public Integer call() throws Exception {
@@ -76,15 +88,18 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1");
         }
+        pipeline.requireOutputIdentity(identifiedOutputs);
+        TopologyConfig config = pipeline.topologyConfig(Clock.systemUTC()).toBuilder()
+                .redeliverDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE))
+                .build();
+        pipeline.warnIfDeadLettersInPlaintext();
         StreamsRuntime.Settings settings = new StreamsRuntime.Settings(
                 bootstrap, applicationId, stateDir, processingGuarantee, threads, kafka.clientProperties());
         try (Pipeline p = Pipeline.onCluster(
                         settings,
                         kafka.clientProperties(),
                         new AvroSerdes(kafka.registry(), true),
-                        pipeline.topologyConfig(Clock.systemUTC()).toBuilder()
-                                .redeliverDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE))
-                                .build(),
+                        config,
                         Optional.of(http.endpoint(null, HttpOptions.Defaults.CLUSTER)));
                 HttpOptions httpResources = http) {
             p.dashboardUrl().ifPresent(url -> out().printf("Dashboard and query API: %s%n", url));
@@ -92,7 +107,9 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
             Thread closeOnShutdown = new Thread(() -> p.runtime().close(CLOSE_TIMEOUT), "biomarker-streams-shutdown");
             Runtime.getRuntime().addShutdownHook(closeOnShutdown);
             runtime = p.runtime();
+            running = p;
             try (Hl7Ingest ingest = mllpPort == null ? null : Hl7Ingest.start(hl7.settings(), mllpPort, p)) {
+                listener = ingest;
                 if (ingest != null) {
                     out().printf("Listening for HL7 v2 over MLLP on port %d%n", ingest.port());
                     out().flush();
@@ -100,6 +117,8 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
                 p.runtime().awaitStopped();
             } finally {
                 runtime = null;
+                running = null;
+                listener = null;
                 removeShutdownHook(closeOnShutdown);
             }
             Throwable fatal = p.runtime().fatalError();
@@ -124,6 +143,18 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
     Optional<KafkaStreams.State> state() {
         StreamsRuntime current = runtime;
         return current == null ? Optional.empty() : Optional.of(current.state());
+    }
+
+    /** What Prometheus would scrape from this process while running (every meter of the pipeline). */
+    Optional<String> scrape() {
+        Pipeline current = running;
+        return current == null ? Optional.empty() : Optional.of(current.meters().scrape());
+    }
+
+    /** The bound MLLP port while running with {@code --mllp-port}. */
+    Optional<Integer> mllpPort() {
+        Hl7Ingest current = listener;
+        return current == null ? Optional.empty() : Optional.of(current.port());
     }
 
     /** Closes the running topology as SIGTERM does; {@link #call()} then returns. */

@@ -39,12 +39,24 @@ public final class InputPublisher implements AutoCloseable {
     private final Serializer<LabReading> readings;
     private final Serializer<ClinicalEvent> events;
     private final Serializer<DeadLetter> deadLetters;
-    private final DeadLetters letters = new DeadLetters(Clock.systemUTC());
+    private final DeadLetters letters;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final AtomicLong sent = new AtomicLong();
 
+    /** A publisher whose dead letters are in plaintext. */
     public InputPublisher(
             Map<String, String> clientProperties, String bootstrapServers, Topics topics, AvroSerdes serdes) {
+        this(clientProperties, bootstrapServers, topics, serdes, new DeadLetters(Clock.systemUTC()));
+    }
+
+    /** A publisher that makes its dead letters (input that never reached an input topic) with {@code letters}. */
+    public InputPublisher(
+            Map<String, String> clientProperties,
+            String bootstrapServers,
+            Topics topics,
+            AvroSerdes serdes,
+            DeadLetters letters) {
+        this.letters = letters;
         Properties p = durableProducer(clientProperties, bootstrapServers);
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());

@@ -3,6 +3,7 @@ package org.biomarkerstreams.streams;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import org.biomarkerstreams.domain.DeadLetterKeys;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.SiteProfile;
@@ -33,6 +34,8 @@ import org.biomarkerstreams.domain.SiteProfile;
  * @param maxRecordBytes input values larger than this are dead-lettered as {@code OVERSIZED} without being decoded:
  *     a reading is ~300 bytes, so a value of many kilobytes is a feed error (an embedded document, a runaway
  *     concatenation) that would otherwise cost memory in every store and output it reached
+ * @param deadLetterKeys the keys that seal the patient data of dead letters ({@link DeadLetters}); {@link
+ *     DeadLetterKeys#none()} leaves dead letters in plaintext
  */
 public record TopologyConfig(
         Topics topics,
@@ -45,7 +48,8 @@ public record TopologyConfig(
         Duration cohortEmitInterval,
         Pseudonym pseudonym,
         int maxRecordBytes,
-        boolean redeliverDuplicates) {
+        boolean redeliverDuplicates,
+        DeadLetterKeys deadLetterKeys) {
 
     public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(180);
@@ -70,6 +74,7 @@ public record TopologyConfig(
         if (maxRecordBytes < 1) {
             throw new IllegalArgumentException("max record bytes must be >= 1, got " + maxRecordBytes);
         }
+        Objects.requireNonNull(deadLetterKeys, "deadLetterKeys");
     }
 
     /** The defaults: topic names, protocol and site profile as bundled, five minutes of clock skew. */
@@ -94,7 +99,8 @@ public record TopologyConfig(
                 .cohortEmitInterval(cohortEmitInterval)
                 .pseudonym(pseudonym)
                 .maxRecordBytes(maxRecordBytes)
-                .redeliverDuplicates(redeliverDuplicates);
+                .redeliverDuplicates(redeliverDuplicates)
+                .deadLetterKeys(deadLetterKeys);
     }
 
     /** Builds a {@link TopologyConfig}; every value starts at its default and is checked by {@link #build}. */
@@ -110,6 +116,7 @@ public record TopologyConfig(
         private Pseudonym pseudonym = Pseudonym.none();
         private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
         private boolean redeliverDuplicates;
+        private DeadLetterKeys deadLetterKeys = DeadLetterKeys.none();
 
         private Builder(Clock clock) {
             this.clock = clock;
@@ -170,6 +177,11 @@ public record TopologyConfig(
             return this;
         }
 
+        public Builder deadLetterKeys(DeadLetterKeys value) {
+            this.deadLetterKeys = value;
+            return this;
+        }
+
         public TopologyConfig build() {
             return new TopologyConfig(
                     topics,
@@ -182,7 +194,8 @@ public record TopologyConfig(
                     cohortEmitInterval,
                     pseudonym,
                     maxRecordBytes,
-                    redeliverDuplicates);
+                    redeliverDuplicates,
+                    deadLetterKeys);
         }
     }
 }

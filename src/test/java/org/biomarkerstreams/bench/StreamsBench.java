@@ -639,6 +639,7 @@ public final class StreamsBench {
                 "-jar",
                 o.jar().toString(),
                 "run",
+                "--identified-outputs",
                 "--bootstrap-servers",
                 o.bootstrap(),
                 "--schema-registry-url",

@@ -202,7 +202,7 @@ class ClusterCommandsIT {
     private void startRun(String... extra) {
         CommandLine cli = Main.commandLine();
         run = (RunCommand) cli.getSubcommands().get("run").getCommand();
-        List<String> args = new ArrayList<>(List.of(withCluster("run", "--http-port", "0")));
+        List<String> args = new ArrayList<>(List.of(withCluster("run", "--identified-outputs", "--http-port", "0")));
         args.addAll(List.of(extra));
         runExit = CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
         await("run to reach RUNNING").atMost(PROCESSING_LIMIT).until(() -> {

@@ -48,6 +48,31 @@ class MainTest {
     }
 
     @Test
+    void shouldRefuseToRunWithUsageErrorWhenNeitherAPseudonymKeyNorIdentifiedOutputsIsGiven() {
+        assertThat(run("run", "--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url", "mock://x"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .contains("pseudonymous by default")
+                .contains("--pseudonym-key-file FILE")
+                .contains("--identified-outputs");
+    }
+
+    @Test
+    void shouldRefuseToRunWhenBothAPseudonymKeyAndIdentifiedOutputsAreGiven() {
+        assertThat(run(
+                        "run",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--schema-registry-url",
+                        "mock://x",
+                        "--identified-outputs",
+                        "--pseudonym-key-file",
+                        "/nonexistent"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("contradict");
+    }
+
+    @Test
     void shouldRejectInvalidTimeZoneNamingTheOption() {
         assertThat(run(
                         "run",
@@ -55,6 +80,7 @@ class MainTest {
                         "127.0.0.1:1",
                         "--schema-registry-url",
                         "mock://x",
+                        "--identified-outputs",
                         "--time-zone",
                         "Mars/Olympus"))
                 .isEqualTo(CommandLine.ExitCode.USAGE);

@@ -145,6 +145,59 @@ class PipelineOptionsTest {
                 .hasMessageNotContaining("too-short-secret");
     }
 
+    @Test
+    void shouldSealDeadLettersWithTheKeysOfTheFileNamedByTheEnvironment() throws Exception {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        Path file =
+                Files.writeString(dir.resolve("dlq.key"), "# rotated\nnew:" + key + "\nold:" + key.replace('A', 'B'));
+
+        TopologyConfig config = parse(Map.of("BIOMARKER_DEAD_LETTER_KEY_FILE", file.toString()), "--readings", "r")
+                .pipeline
+                .topologyConfig(Clock.systemUTC());
+
+        assertThat(config.deadLetterKeys().keyIds()).containsExactly("new", "old");
+        assertThat(config.deadLetterKeys().sealingKeyId()).isEqualTo("new");
+    }
+
+    @Test
+    void shouldNameTheOptionAndTheLineButNotTheKeyWhenADeadLetterKeyIsBad() throws Exception {
+        String shortKey = java.util.Base64.getEncoder().encodeToString("sixteen-byte-key".getBytes());
+        Path file = Files.writeString(dir.resolve("bad.key"), shortKey + "\n");
+
+        assertThatThrownBy(() -> parse(Map.of(), "--readings", "r", "--dead-letter-key-file", file.toString())
+                        .pipeline
+                        .deadLetterKeys())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--dead-letter-key-file " + file + ": line 1")
+                .hasMessageNotContaining(shortKey);
+    }
+
+    @Test
+    void shouldDateShiftWithTheKeyFileAndBoundGiven() throws Exception {
+        Path file = Files.writeString(dir.resolve("shift.key"), KEY + "\n");
+
+        ReplayCommand replay = parse(
+                Map.of(), "--readings", "r", "--date-shift-key-file", file.toString(), "--date-shift-max-days", "30");
+
+        assertThat(replay.research.dateShift().maxDays()).isEqualTo(30);
+        assertThat(replay.research.dateShift().days("P-1"))
+                .isEqualTo(org.biomarkerstreams.domain.DateShift.withKey(KEY.getBytes(StandardCharsets.US_ASCII), 30)
+                        .days("P-1"));
+        assertThat(parse(Map.of(), "--readings", "r").research.dateShift().enabled())
+                .isFalse();
+        assertThatThrownBy(() -> parse(
+                                Map.of(),
+                                "--readings",
+                                "r",
+                                "--date-shift-key-file",
+                                file.toString(),
+                                "--date-shift-max-days",
+                                "0")
+                        .research
+                        .dateShift())
+                .hasMessageStartingWith("--date-shift-key-file " + file);
+    }
+
     private static Pseudonym pseudonymWith(Path file) {
         return parse(Map.of(), "--readings", "r.ndjson", "--pseudonym-key-file", file.toString())
                 .pipeline

@@ -175,6 +175,7 @@ class RunShutdownIT {
                 System.getProperty("java.class.path"),
                 Main.class.getName(),
                 "run",
+                "--identified-outputs",
                 "--bootstrap-servers",
                 KAFKA.bootstrapServers(),
                 "--schema-registry-url",

@@ -264,6 +264,7 @@ class SecureClusterIT {
             CommandRun result = CompletableFuture.supplyAsync(() -> execute(withCluster(
                             "run",
                             cluster.bootstrapServers(),
+                            "--identified-outputs",
                             "--config",
                             config.toString(),
                             "--application-id",
@@ -294,6 +295,7 @@ class SecureClusterIT {
         String[] runArgs = withCluster(
                 "run",
                 bootstrap,
+                "--identified-outputs",
                 "--config",
                 config.toString(),
                 "--application-id",

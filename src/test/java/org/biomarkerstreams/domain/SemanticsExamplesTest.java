@@ -685,6 +685,21 @@ class SemanticsExamplesTest {
     }
 
     @Test
+    void shouldShiftEachPatientByItsOwnWholeNumberOfDays() {
+        // docs/semantics.md: Date shifting
+        DateShift shift = DateShift.withKey(
+                "biomarker-streams-test-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII), 180);
+        Instant infusion = at("2020-02-14T09:30:00Z");
+
+        assertThat(shift.days("PT-0001")).isEqualTo(-140);
+        assertThat(shift.days("PT-0002")).isEqualTo(-114);
+        assertThat(shift.shift("PT-0001", infusion)).isEqualTo(at("2019-09-27T09:30:00Z"));
+        assertThat(Duration.between(
+                        shift.shift("PT-0001", infusion), shift.shift("PT-0001", infusion.plus(Duration.ofHours(53)))))
+                .isEqualTo(Duration.ofHours(53));
+    }
+
+    @Test
     void shouldShowNeutralArmCodesWhenTheProtocolIsBlinded() {
         // docs/semantics.md: Blinding
         Blinding blinding = Blinding.of(List.of("MSC", "PLACEBO"), "statistician-key");

@@ -86,6 +86,7 @@ final class AppProcess implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 Main.class.getName(),
                 "run",
+                "--identified-outputs",
                 "--bootstrap-servers",
                 spec.bootstrapServers(),
                 "--schema-registry-url",

@@ -114,7 +114,8 @@ class AvroJsonTest {
                         entry("payload", "{\"value\":\"µg/L\"}"),
                         entry("timestamp", "2020-02-05T00:15:00.250Z"),
                         entry("deadLetteredAt", null),
-                        entry("payloadSize", null));
+                        entry("payloadSize", null),
+                        entry("sealed", null));
     }
 
     @Test

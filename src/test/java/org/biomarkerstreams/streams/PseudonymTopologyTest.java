@@ -33,11 +33,13 @@ import org.biomarkerstreams.avro.ClinicalEvent;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.TrajectoryPoint;
+import org.biomarkerstreams.domain.DeadLetterKeys;
 import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
+import org.biomarkerstreams.streams.patient.AnalyteState;
 import org.biomarkerstreams.streams.patient.PatientStores;
 import org.biomarkerstreams.streams.patient.PatientViews;
 import org.biomarkerstreams.streams.patient.ReadablePatientStores;
@@ -146,8 +148,11 @@ class PseudonymTopologyTest {
         for (String name : PatientStores.names()) {
             org.apache.kafka.streams.state.KeyValueStore<Object, Object> store = driver.driver.getKeyValueStore(name);
             try (var it = store.all()) {
-                it.forEachRemaining(kv -> assertThat(String.valueOf(kv.key) + kv.value)
-                        .as("store %s", name)
+                it.forEachRemaining(kv -> assertThat(String.valueOf(kv.key)
+                                + (kv.value instanceof AnalyteState st
+                                        ? new String(st.encode(), StandardCharsets.ISO_8859_1)
+                                        : String.valueOf(kv.value)))
+                        .as("store %s: a pseudonym beside the id would map it back", name)
                         .doesNotContain(Pseudonym.PREFIX));
             }
         }
@@ -173,6 +178,42 @@ class PseudonymTopologyTest {
                 .deserialize(driver.config.topics().readings(), bytes(letter.getPayload()));
         assertThat(original.getPatientId()).isEqualTo(CANARIES.get(0));
         assertThat(letter.getMessage()).doesNotContain(CANARIES.get(0));
+    }
+
+    @Test
+    void shouldSealTheDeadLetterAndKeyItByPseudonymWhenADeadLetterKeyIsSet() {
+        DeadLetterKeys keys = DeadLetterKeys.parse(new byte[32]);
+        Driver driver = new Driver(Pseudonym.withKey(KEY), keys);
+        driver.badReading(CANARIES.get(0));
+
+        List<TestRecord<byte[], byte[]>> letters =
+                driver.readAll().get(driver.config.topics().deadLetters());
+        assertThat(letters).hasSize(1);
+        TestRecord<byte[], byte[]> record = letters.get(0);
+        assertThat(new String(record.key(), StandardCharsets.UTF_8))
+                .isEqualTo(Pseudonym.withKey(KEY).of(CANARIES.get(0)));
+        assertThat(contains(record.value(), CANARIES.get(0))).isFalse();
+        assertThat(contains(record.value(), "furlongs"))
+                .as("the original payload is only in the sealed content")
+                .isFalse();
+        DeadLetter letter = driver.serdes
+                .value(DeadLetter.class)
+                .deserializer()
+                .deserialize(driver.config.topics().deadLetters(), record.value());
+        assertThat(letter.getKey()).isNull();
+        assertThat(letter.getPayload()).isNull();
+        assertThat(letter.getErrorCode()).isEqualTo("UNKNOWN_UNIT");
+        assertThat(letter.getSealed().getKeyId()).isEqualTo(keys.sealingKeyId());
+
+        DeadLetter opened = DeadLetters.open(letter, keys);
+        assertThat(StandardCharsets.UTF_8.decode(opened.getKey()).toString()).isEqualTo(CANARIES.get(0));
+        LabReading original = driver.serdes
+                .value(LabReading.class)
+                .deserializer()
+                .deserialize(driver.config.topics().readings(), bytes(opened.getPayload()));
+        assertThat(original.getPatientId()).isEqualTo(CANARIES.get(0));
+        assertThat(opened.getMessage()).isNotBlank().doesNotContain("sealed with");
+        assertThat(opened.getSealed()).isNull();
     }
 
     @Test
@@ -245,8 +286,13 @@ class PseudonymTopologyTest {
         final Map<String, List<TestRecord<byte[], byte[]>>> seen = new LinkedHashMap<>();
 
         Driver(Pseudonym pseudonym) {
+            this(pseudonym, DeadLetterKeys.none());
+        }
+
+        Driver(Pseudonym pseudonym, DeadLetterKeys deadLetterKeys) {
             config = TopologyConfig.builder(Clock.fixed(WALL_CLOCK, ZoneOffset.UTC))
                     .pseudonym(pseudonym)
+                    .deadLetterKeys(deadLetterKeys)
                     .build();
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pseudonym-test");

@@ -10,6 +10,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AnalyteRole;
@@ -31,6 +32,15 @@ import org.slf4j.LoggerFactory;
 final class PatientEmitter {
 
     private static final Logger log = LoggerFactory.getLogger(PatientEmitter.class);
+
+    /**
+     * The patient field of the summary and time to normalization kept in {@link AnalyteState} to tell a changed
+     * record from an unchanged one: empty, so that no store value puts a patient's pseudonym beside its id (the
+     * store's key), which would make the changelog a table from pseudonyms back to ids. The views put the shown
+     * patient back ({@link PatientViews}). Records kept by earlier releases carry the shown id: each differs once,
+     * and is emitted once more, unchanged.
+     */
+    static final String KEPT_PATIENT = "";
 
     private final ProcessorContext<String, SpecificRecord> context;
     private final TopologyConfig config;
@@ -54,7 +64,7 @@ final class PatientEmitter {
         this.records = new PatientRecords(config);
         this.stores = stores;
         this.counters = counters;
-        this.deadLetters = new DeadLetters(config.clock());
+        this.deadLetters = DeadLetters.forTopology(config);
     }
 
     /** Starts the emissions caused by one input record. */
@@ -77,7 +87,9 @@ final class PatientEmitter {
             ttn = org.biomarkerstreams.domain.TimeToNormalization.derive(
                     protocol, patient.anchor(), baselineNormal, st.scan, patient.censoring(), streamTime());
             var ttnRecord = records.timeToNormalization(patient, analyte, ttn);
-            byte[] ttnBytes = AvroBinary.encode(ttnRecord.value());
+            byte[] ttnBytes = AvroBinary.encode(TimeToNormalization.newBuilder(ttnRecord.value())
+                    .setPatientId(KEPT_PATIENT)
+                    .build());
             boolean changed = !Arrays.equals(ttnBytes, st.emittedTtn);
             if (changed || mode == EmitMode.REDELIVERY) {
                 // Counted on the transition to an event, not on each re-emission of one.
@@ -89,7 +101,9 @@ final class PatientEmitter {
             }
         }
         var summary = records.summary(patient, analyte, st, ttn);
-        byte[] summaryBytes = AvroBinary.encode(summary.value());
+        byte[] summaryBytes = AvroBinary.encode(BiomarkerSummary.newBuilder(summary.value())
+                .setPatientId(KEPT_PATIENT)
+                .build());
         if (mode == EmitMode.REDELIVERY || !Arrays.equals(summaryBytes, st.emittedSummary)) {
             st.emittedSummary = summaryBytes;
             forward(summary, mode);
@@ -170,7 +184,7 @@ final class PatientEmitter {
         byte[] key = input.key() == null ? null : input.key().getBytes(StandardCharsets.UTF_8);
         emittedForInput = true;
         context.forward(new Record<String, SpecificRecord>(
-                input.key(),
+                deadLetters.recordKey(input.key()),
                 deadLetters.of(
                         source,
                         key,

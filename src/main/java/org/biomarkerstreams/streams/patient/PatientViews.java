@@ -86,9 +86,13 @@ public final class PatientViews {
             return List.of();
         }
         List<BiomarkerSummary> summaries = new ArrayList<>();
+        String shown = shown(patientId);
         stores.forEachAnalyte(patientId, null, (name, st) -> {
             if (st.emittedSummary != null) {
-                summaries.add(AvroBinary.decode(st.emittedSummary, BiomarkerSummary.class));
+                // Kept without the patient (PatientEmitter.KEPT_PATIENT); shown as the topic shows it.
+                BiomarkerSummary kept = AvroBinary.decode(st.emittedSummary, BiomarkerSummary.class);
+                kept.setPatientId(shown);
+                summaries.add(kept);
             }
         });
         return summaries;

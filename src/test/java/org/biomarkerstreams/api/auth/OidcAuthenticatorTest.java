@@ -345,7 +345,7 @@ class OidcAuthenticatorTest {
     }
 
     @Test
-    void shouldRejectAndWarnWhileIssuerIsDownThenRetryWithBackoffWhenItComesUp() {
+    void shouldAnswerUnavailableAndWarnWhileIssuerIsDownThenRetryWithBackoffWhenItComesUp() {
         issuer.publish(key);
         issuer.down(true);
         OidcAuthenticator discovering =
@@ -353,14 +353,14 @@ class OidcAuthenticatorTest {
         String token = tokenWith(issuer.claims(NOW));
 
         try (LogCapture logs = LogCapture.atLevel(Level.WARN)) {
-            assertThat(discovering.authenticate(bearer(token))).isEqualTo(new Rejected("issuer metadata unavailable"));
+            assertThat(discovering.authenticate(bearer(token))).isEqualTo(new AuthResult.Unavailable("issuer metadata unavailable"));
             assertThat(logs.linesContaining("metadata unavailable")).hasSize(1);
             assertThat(logs.linesContaining(token)).isEmpty();
         }
         issuer.down(false);
         assertThat(discovering.authenticate(bearer(token)))
                 .as("within the backoff, the issuer is not asked again")
-                .isEqualTo(new Rejected("issuer metadata unavailable"));
+                .isEqualTo(new AuthResult.Unavailable("issuer metadata unavailable"));
         assertThat(issuer.discoveryRequests).hasValue(1);
 
         clock.advance(IssuerKeys.FIRST_BACKOFF);

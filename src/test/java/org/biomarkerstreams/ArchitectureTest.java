@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dependencies point inward: cli -> app/api -> streams/ingest/protocol -> registry/domain, with demo beside cli
- * and used by cli alone (docs/architecture.md, "Layers", has the table of who may use whom).
+ * and used by cli alone, and tls (listener TLS) a leaf beside domain (docs/architecture.md, "Layers", has the table of who may use whom).
  */
 class ArchitectureTest {
 
@@ -40,6 +40,8 @@ class ArchitectureTest {
                 .definedBy("org.biomarkerstreams.registry..")
                 .layer("domain")
                 .definedBy("org.biomarkerstreams.domain..")
+                .layer("tls")
+                .definedBy("org.biomarkerstreams.tls..")
                 .whereLayer("cli")
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("demo")
@@ -56,7 +58,30 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("cli", "demo", "app")
                 .whereLayer("registry")
                 .mayOnlyBeAccessedByLayers("cli", "demo", "app", "api", "streams")
+                .whereLayer("tls")
+                .mayOnlyBeAccessedByLayers("cli", "app", "api", "ingest")
                 .because("a layer uses only the layers below it, so each can be read and tested on its own")
+                .check(MAIN);
+    }
+
+    @Test
+    void shouldKeepListenerTlsALeaf() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.biomarkerstreams.tls..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.biomarkerstreams.domain..",
+                        "org.biomarkerstreams.streams..",
+                        "org.biomarkerstreams.ingest..",
+                        "org.biomarkerstreams.protocol..",
+                        "org.biomarkerstreams.registry..",
+                        "org.biomarkerstreams.app..",
+                        "org.biomarkerstreams.api..",
+                        "org.biomarkerstreams.cli..",
+                        "org.biomarkerstreams.demo..")
+                .because("the HTTP and MLLP listeners share server TLS; it knows files and the JDK, nothing of ours")
                 .check(MAIN);
     }
 

@@ -34,7 +34,7 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
         String bootstrap = kafka.requireBootstrapServers();
         CountDownLatch stopped = new CountDownLatch(1);
         try (Hl7Ingest listener = Hl7Ingest.start(
-                hl7.settings(),
+                hl7.settings(pipeline.futureTolerance),
                 port,
                 pipeline.zone(),
                 bootstrap,

@@ -89,7 +89,8 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
             Thread closeOnShutdown = new Thread(() -> p.runtime().close(CLOSE_TIMEOUT), "biomarker-streams-shutdown");
             Runtime.getRuntime().addShutdownHook(closeOnShutdown);
             runtime = p.runtime();
-            try (Hl7Ingest ingest = mllpPort == null ? null : Hl7Ingest.start(hl7.settings(), mllpPort, p)) {
+            try (Hl7Ingest ingest =
+                    mllpPort == null ? null : Hl7Ingest.start(hl7.settings(pipeline.futureTolerance), mllpPort, p)) {
                 if (ingest != null) {
                     out().printf("Listening for HL7 v2 over MLLP on port %d%n", ingest.port());
                     out().flush();

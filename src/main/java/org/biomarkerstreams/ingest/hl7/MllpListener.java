@@ -422,8 +422,8 @@ public final class MllpListener implements AutoCloseable {
             return false;
         }
         open.remove(victim);
-        victim.closeBecause(ConnectionCounters.Event.EVICTED);
         connectionCounters.increment(ConnectionCounters.Event.EVICTED);
+        victim.closeBecause(ConnectionCounters.Event.EVICTED);
         sourceLog.warn(
                 "evicted",
                 "MLLP connections full ({}): closed the one from {} that had gone longest without a message",
@@ -451,8 +451,8 @@ public final class MllpListener implements AutoCloseable {
                     };
             if (expired != null) {
                 open.remove(c);
-                c.closeBecause(expired);
                 connectionCounters.increment(expired);
+                c.closeBecause(expired);
                 log.debug("Closed MLLP connection from {}: {}", c.source().getHostAddress(), expired);
             }
         }

@@ -61,6 +61,21 @@ public final class DurableHl7Handler implements MessageHandler {
         return () -> durably(() -> write.await(timeout)).orElse(new Disposition.Accept());
     }
 
+    /**
+     * A frame the listener refused (oversized, unknown charset, a sender not allowed): dead-lettered as evidence
+     * before the AE, so an operator can see, fix and replay it; AR if even the dead letter cannot be stored.
+     */
+    @Override
+    public Disposition refuse(Refusal refusal) {
+        return durably(() -> publisher.deadLetterDurably(
+                        DeadLetters.Source.outsideKafka("hl7:mllp"),
+                        refusal.code(),
+                        refusal.answer().text(),
+                        refusal.bytes(),
+                        timeout))
+                .orElse(refusal.answer());
+    }
+
     /** Empty when the write completed; otherwise the AR that makes the sender resend. */
     private Optional<Disposition> durably(Write write) {
         try {

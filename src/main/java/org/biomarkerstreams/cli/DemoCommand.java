@@ -135,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("Embedded Kafka broker at %s; pipeline running%n", p.bootstrapServers());
             p.dashboardUrl().ifPresent(url -> out.printf("Dashboard: %s (JSON API under %sapi/)%n", url, url));
             out.flush();
-            ingest = Hl7Ingest.start(hl7.settings(), mllpPort, p);
+            ingest = Hl7Ingest.start(hl7.settings(pipeline.futureTolerance, "127.0.0.1"), mllpPort, p);
             out.printf("Listening for HL7 v2 over MLLP on port %d%n", ingest.port());
             out.flush();
             // Trial events (randomization, infusion, discharge) come from the trial's systems; the lab

@@ -36,7 +36,7 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
         var deadLetters = pipeline.deadLetters();
         pipeline.warnIfDeadLettersInPlaintext();
         try (Hl7Ingest listener = Hl7Ingest.start(
-                hl7.settings(),
+                hl7.settings(pipeline.futureTolerance),
                 port,
                 pipeline.zone(),
                 bootstrap,

@@ -236,7 +236,9 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
         if (hl7 != null) {
             FileReplay.Hl7Counts c = FileReplay.hl7(
                     hl7,
-                    new Hl7Mapper(Hl7Settings.defaults(Clock.systemUTC()).withSiteZone(pipeline.zone())),
+                    new Hl7Mapper(Hl7Settings.defaults(Clock.systemUTC())
+                            .withSiteZone(pipeline.zone())
+                            .withFutureTolerance(pipeline.futureTolerance)),
                     publisher::reading,
                     publisher::event,
                     r -> publisher.deadLetter(

@@ -108,7 +108,8 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(closeOnShutdown);
             runtime = p.runtime();
             running = p;
-            try (Hl7Ingest ingest = mllpPort == null ? null : Hl7Ingest.start(hl7.settings(), mllpPort, p)) {
+            try (Hl7Ingest ingest =
+                    mllpPort == null ? null : Hl7Ingest.start(hl7.settings(pipeline.futureTolerance), mllpPort, p)) {
                 listener = ingest;
                 if (ingest != null) {
                     out().printf("Listening for HL7 v2 over MLLP on port %d%n", ingest.port());

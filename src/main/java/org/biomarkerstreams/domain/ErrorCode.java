@@ -46,5 +46,10 @@ public enum ErrorCode {
     /** The value is larger than the configured limit ({@code --max-record-bytes}); it is not decoded. */
     OVERSIZED,
     /** An HL7 v2 message of a type the adapter does not map (not ORU^R01, RAS^O17, ADT^A01/A03/A04). */
-    UNSUPPORTED_MESSAGE
+    UNSUPPORTED_MESSAGE,
+    /**
+     * An HL7 v2 message whose sending facility or application (MSH-4, MSH-3) the client certificate of its MLLP
+     * connection may not send for ({@code --mllp-senders}).
+     */
+    UNAUTHORIZED_SENDER
 }

@@ -3,6 +3,7 @@ package org.biomarkerstreams.tls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
@@ -23,6 +24,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
@@ -141,6 +143,19 @@ public final class ServerTls implements AutoCloseable {
     /** A server socket bound to {@code address:port} (port 0 for a free one). */
     public SSLServerSocket serverSocket(InetAddress address, int port, int backlog) throws IOException {
         return (SSLServerSocket) context.getServerSocketFactory().createServerSocket(port, backlog, address);
+    }
+
+    /**
+     * Wraps a connection accepted on a plain {@link ServerSocket} for a server-side handshake (started by the first
+     * read or {@link SSLSocket#startHandshake()}). Closing {@code accepted} from another thread ends a handshake that
+     * hangs, which is how a listener bounds handshake time; closing the returned socket closes {@code accepted}.
+     */
+    public SSLSocket wrap(Socket accepted) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory()
+                .createSocket(accepted, accepted.getInetAddress().getHostAddress(), accepted.getPort(), true);
+        socket.setUseClientMode(false);
+        socket.setSSLParameters(parameters());
+        return socket;
     }
 
     /**

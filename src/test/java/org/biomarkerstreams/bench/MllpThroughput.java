@@ -84,7 +84,8 @@ public final class MllpThroughput {
             String appCpus,
             List<String> appJvmOptions,
             Path work,
-            String suffix) {
+            String suffix,
+            boolean tls) {
         static Options parse(String[] args) {
             int messages = 30_000;
             int warmup = 10_000;
@@ -94,8 +95,10 @@ public final class MllpThroughput {
             List<String> appJvmOptions = List.of();
             Path work = Path.of(System.getProperty("java.io.tmpdir"));
             String suffix = "";
+            boolean tls = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
+                    case "--tls" -> tls = true;
                     case "--messages" -> messages = Integer.parseInt(args[++i]);
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                     case "--bootstrap" -> bootstrap = args[++i];
@@ -110,13 +113,13 @@ public final class MllpThroughput {
                     default ->
                         throw new IllegalArgumentException("usage: MllpThroughput [--messages N] [--warmup N]"
                                 + " [--bootstrap HOST:PORT --jar JAR [--app-cpus CPUS] [--app-java-opts OPTS] [--work DIR]]"
-                                + " [--figure-suffix S]");
+                                + " [--figure-suffix S] [--tls]");
                 }
             }
             if (bootstrap.isEmpty() != jar.isEmpty()) {
                 throw new IllegalArgumentException("--bootstrap and --jar go together");
             }
-            return new Options(messages, warmup, bootstrap, jar, appCpus, appJvmOptions, work, suffix);
+            return new Options(messages, warmup, bootstrap, jar, appCpus, appJvmOptions, work, suffix, tls);
         }
     }
 
@@ -136,12 +139,14 @@ public final class MllpThroughput {
         String template = template();
         int readingsPerMessage =
                 (int) template.lines().filter(l -> l.startsWith("OBX|")).count();
-        Listener listener = o.bootstrap().isEmpty() ? inThisJvm() : separateProcess(o);
+        Tls tls = o.tls() ? Tls.make(o.work()) : null;
+        List<String> tlsArgs = tls == null ? List.of() : tls.options();
+        Listener listener = o.bootstrap().isEmpty() ? inThisJvm(tlsArgs) : separateProcess(o, tlsArgs);
         Topics topics = Topics.defaults();
         int messages = o.messages();
         int warmup = o.warmup();
 
-        try (Socket socket = new Socket("127.0.0.1", listener.port())) {
+        try (Socket socket = connect(listener.port(), tls)) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(60_000);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
@@ -179,17 +184,71 @@ public final class MllpThroughput {
             // machine's speed drifts, and what a change to parsing or ACK building moves.
             System.out.printf(
                     "figure: hl7_connection_cpu_us_per_message%s %.0f us%n", s, connectionCpu / 1e3 / messages);
+            // What a sender that opens a connection per message pays: TCP (and TLS) setup, one message, its ACK.
+            int fresh = 200;
+            long[] setups = new long[fresh];
+            for (int i = 0; i < fresh; i++) {
+                long started = System.nanoTime();
+                try (Socket one = connect(listener.port(), tls)) {
+                    one.setSoTimeout(60_000);
+                    OutputStream o1 = new BufferedOutputStream(one.getOutputStream());
+                    InputStream i1 = new BufferedInputStream(one.getInputStream());
+                    sendAll(template, warmup + messages + i, 1, o1, i1, new long[1]);
+                }
+                setups[i] = System.nanoTime() - started;
+            }
+            Arrays.sort(setups);
+            System.out.printf("figure: hl7_new_connection_message_p50_ms%s %.2f ms%n", s, percentile(setups, 0.50));
+            System.out.printf("figure: hl7_new_connection_message_p99_ms%s %.2f ms%n", s, percentile(setups, 0.99));
             listener.notes().print(messages + warmup);
             System.out.flush();
             return 0;
         }
     }
 
+    /** A plain socket, or a TLS one with the handshake done (client certificate presented). */
+    private static Socket connect(int port, Tls tls) throws Exception {
+        Socket socket = tls == null
+                ? new Socket("127.0.0.1", port)
+                : tls.client().getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setTcpNoDelay(true);
+        if (socket instanceof javax.net.ssl.SSLSocket ssl) {
+            ssl.startHandshake();
+        }
+        return socket;
+    }
+
+    /**
+     * Mutual TLS as a hospital would run it: an RSA 2048 server key in PEM (cert-manager's default) and an EC client
+     * certificate from the lab's CA.
+     */
+    private record Tls(Path cert, Path key, Path clientCa, javax.net.ssl.SSLContext client) {
+        static Tls make(Path work) throws Exception {
+            org.biomarkerstreams.tls.TlsFixtures ca = org.biomarkerstreams.tls.TlsFixtures.authority("bench CA");
+            Path cert = work.resolve("bench-tls.crt");
+            Path key = work.resolve("bench-tls.key");
+            org.biomarkerstreams.tls.TlsFixtures.writePem(
+                    ca.server("localhost", org.biomarkerstreams.tls.TlsFixtures.KeyType.RSA),
+                    cert,
+                    key,
+                    org.biomarkerstreams.tls.TlsFixtures.KeyFormat.TRADITIONAL);
+            Path clientCa = ca.writeCaPem(work.resolve("bench-clients.pem"));
+            return new Tls(cert, key, clientCa, ca.clientContext(ca.client("CN=bench lab,O=Bench", null)));
+        }
+
+        List<String> options() {
+            return List.of(
+                    "--mllp-tls-cert", cert.toString(),
+                    "--mllp-tls-key", key.toString(),
+                    "--mllp-tls-client-ca", clientCa.toString());
+        }
+    }
+
     /** The broker and ingest-hl7 in this JVM, unpinned: everything shares the machine's cores. */
-    private static Listener inThisJvm() throws Exception {
+    private static Listener inThisJvm(List<String> tlsArgs) throws Exception {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults());
         createTopics(broker.bootstrapServers());
-        int port = startIngest(broker.bootstrapServers());
+        int port = startIngest(broker.bootstrapServers(), tlsArgs);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         return new Listener(
                 broker.bootstrapServers(),
@@ -205,9 +264,9 @@ public final class MllpThroughput {
      * {@code java -jar JAR ingest-hl7} as its own process (pinned to {@code --app-cpus}), against the external broker:
      * the listener does not share its core with the broker or this sender, as in a deployment.
      */
-    private static Listener separateProcess(Options o) throws Exception {
+    private static Listener separateProcess(Options o, List<String> tlsArgs) throws Exception {
         createTopics(o.bootstrap());
-        List<String> args = List.of(
+        List<String> args = new java.util.ArrayList<>(List.of(
                 "-jar",
                 o.jar(),
                 "ingest-hl7",
@@ -216,7 +275,8 @@ public final class MllpThroughput {
                 "--bootstrap-servers",
                 o.bootstrap(),
                 "--schema-registry-url",
-                "mock://bench");
+                "mock://bench"));
+        args.addAll(tlsArgs);
         ChildJvm app = ChildJvm.start("ingest-hl7", o.appCpus(), o.appJvmOptions(), args, o.work());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -342,20 +402,22 @@ public final class MllpThroughput {
     }
 
     /** Runs {@code ingest-hl7} as the jar would, on a background thread, and returns the port it listens on. */
-    private static int startIngest(String bootstrap) throws Exception {
+    private static int startIngest(String bootstrap, List<String> tlsArgs) throws Exception {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(new PortWatcher(port), true));
         Thread ingest = new Thread(
                 () -> {
-                    int code = cli.execute(
+                    List<String> args = new java.util.ArrayList<>(List.of(
                             "ingest-hl7",
                             "--port",
                             "0",
                             "--bootstrap-servers",
                             bootstrap,
                             "--schema-registry-url",
-                            "mock://bench");
+                            "mock://bench"));
+                    args.addAll(tlsArgs);
+                    int code = cli.execute(args.toArray(new String[0]));
                     port.completeExceptionally(new IllegalStateException("ingest-hl7 exited with " + code));
                 },
                 "ingest-hl7");

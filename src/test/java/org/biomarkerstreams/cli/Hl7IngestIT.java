@@ -78,6 +78,35 @@ class Hl7IngestIT {
     }
 
     @Test
+    void shouldAnswerAeAndNeverWriteARevisionWhenTheStatusTimeIsForgedIntoTheFuture() throws Exception {
+        Topics topics = topics();
+        AvroSerdes serdes =
+                new AvroSerdes(new ConfluentRegistryClient(RegistryConfig.of(REGISTRY.confluentUrl())), true);
+        String genuine = "MSH|^~\\&|LIS|LAB|||20200203091500||ORU^R01|G1|P|2.5.1\rPID|1||P-FUT\r"
+                + "OBR|1|ORD-9|FIL-9|1988-5^CRP^LN|||20200203080000" + "|".repeat(15) + "20200203090000\r"
+                + "OBX|1|NM|1988-5^CRP^LN||61.7|mg/L|||||F|||20200203080000\r";
+        // The probe: the same result, value 999, OBR-22 in 2099
+        String forged = genuine.replace("|G1|", "|F1|")
+                .replace("61.7", "999.0")
+                .replace("20200203090000\r", "20990101000000\r")
+                .replace("||||F|||", "||||C|||");
+        try (InputPublisher publisher = new InputPublisher(Map.of(), KAFKA.bootstrapServers(), topics, serdes);
+                MllpListener listener = MllpListener.start(0, handler(publisher), new SimpleMeterRegistry())) {
+            assertThat(send(listener.port(), genuine)).contains("MSA|AA|G1");
+            assertThat(send(listener.port(), forged)).contains("MSA|AE|F1").contains("ERR|");
+            String big = genuine.replace("|G1|", "|B1|") + "NTE|1||" + "x".repeat(1 << 20) + "\r";
+            assertThat(send(listener.port(), big)).contains("MSA|AE|B1").contains("ERR|");
+
+            List<LabReading> readings =
+                    read(topics.readings(), serdes.value(LabReading.class).deserializer());
+            assertThat(readings).extracting(LabReading::getValue).containsExactly("61.7");
+            List<DeadLetter> letters =
+                    read(topics.deadLetters(), serdes.value(DeadLetter.class).deserializer());
+            assertThat(letters).extracting(DeadLetter::getErrorCode).containsExactly("FUTURE_TIMESTAMP", "OVERSIZED");
+        }
+    }
+
+    @Test
     void shouldRejectWithArWhenKafkaCannotTakeTheData() throws Exception {
         int deadPort;
         try (ServerSocket s = new ServerSocket(0)) {

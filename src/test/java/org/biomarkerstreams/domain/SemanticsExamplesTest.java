@@ -656,7 +656,8 @@ class SemanticsExamplesTest {
                         "UNKNOWN_SCHEMA",
                         "WRONG_SCHEMA",
                         "OVERSIZED",
-                        "UNSUPPORTED_MESSAGE");
+                        "UNSUPPORTED_MESSAGE",
+                        "UNAUTHORIZED_SENDER");
     }
 
     // ------------------------------------------------------------------ retention, pseudonyms, blinding

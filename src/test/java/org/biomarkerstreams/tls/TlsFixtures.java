@@ -105,8 +105,11 @@ public final class TlsFixtures {
 
     private Issued issue(String dn, KeyType type, boolean server, String dnsName) throws Exception {
         KeyPair keys = keyPair(type);
-        X509v3CertificateBuilder builder =
-                builder(new X500Name(ca.getSubjectX500Principal().getName()), new X500Name(dn), keys.getPublic());
+        X509v3CertificateBuilder builder = builder(
+                // through the JDK's X500Principal: RFC 2253 order (BouncyCastle's parser keeps the string's)
+                X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+                X500Name.getInstance(new javax.security.auth.x500.X500Principal(dn).getEncoded()),
+                keys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         int usage = type == KeyType.RSA
                 ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment

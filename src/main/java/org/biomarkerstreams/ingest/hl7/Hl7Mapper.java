@@ -174,6 +174,8 @@ public final class Hl7Mapper {
     private Header header(MSH msh) throws Hl7Problem {
         String facility = text(msh.getSendingFacility());
         Instant sentAt = Hl7Time.parse(msh.getDateTimeOfMessage().getTime().getValue(), settings.siteZone(), "MSH^1^7");
+        // The revision of events, and of results without OBR-22.
+        settings.requireNotFuture(sentAt, "MSH^1^7");
         return new Header(
                 facility == null ? "hl7" : "hl7:" + facility,
                 sentAt,

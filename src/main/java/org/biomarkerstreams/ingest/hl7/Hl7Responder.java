@@ -11,6 +11,8 @@ import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
@@ -33,13 +35,37 @@ final class Hl7Responder {
     /** The outcome of a frame and the acknowledgment to send for it. */
     record Reply(Outcome outcome, String ack) {}
 
+    /**
+     * Who sent a frame.
+     *
+     * @param address the remote address, for logs
+     * @param certificate the client certificate of a mutual-TLS connection; null otherwise
+     */
+    record Peer(String address, X509Certificate certificate) {}
+
+    /** HL7 table 0357 (v2.6+): value too long; a v2.5 engine shows ERR-8's text beside it. */
+    static final String VALUE_TOO_LONG = "104";
+    /** HL7 table 0357: table value not found (MSH-18 is coded from table 0211). */
+    static final String TABLE_VALUE_NOT_FOUND = "103";
+
     private final MessageHandler handler;
+    private final SenderPolicy senders;
+    private final ConnectionCounters connections;
     private final HapiContext hapi;
     private final PipeParser parser;
     private final Acknowledgments acks;
 
     Hl7Responder(MessageHandler handler) {
+        this(handler, null, null);
+    }
+
+    /**
+     * @param senders which facilities each client certificate may send for; null to allow every sender
+     */
+    Hl7Responder(MessageHandler handler, SenderPolicy senders, ConnectionCounters connections) {
         this.handler = Objects.requireNonNull(handler, "handler");
+        this.senders = senders;
+        this.connections = connections;
         this.hapi = new DefaultHapiContext();
         hapi.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
         hapi.setValidationContext(ValidationContextFactory.noValidation());
@@ -64,14 +90,42 @@ final class Hl7Responder {
         return new Acceptances(acks, parser, Clock.systemDefaultZone());
     }
 
-    Reply answer(String er7, String peer, Acceptances acceptances) throws HL7Exception, IOException {
+    Reply answer(String er7, Peer peer, Acceptances acceptances) throws HL7Exception, IOException {
         Message message;
         try {
             message = parser.parse(er7);
         } catch (HL7Exception | RuntimeException e) {
-            return unparseable(er7, e, peer);
+            return unparseable(er7, e, peer.address());
         }
         String controlId = field(message, "/MSH-10");
+        if (senders != null) {
+            String application = field(message, "/MSH-3-1");
+            String facility = field(message, "/MSH-4-1");
+            if (!senders.allows(peer.certificate(), application, facility)) {
+                count(ConnectionCounters.Refusal.SENDER_NOT_ALLOWED);
+                // Facility and application name systems, not patients.
+                log.warn(
+                        "AE for message {}: MSH-3 {} / MSH-4 {} is not allowed for the client certificate {} ({})",
+                        controlId,
+                        application,
+                        facility,
+                        peer.certificate() == null
+                                ? "(none)"
+                                : peer.certificate().getSubjectX500Principal().getName(),
+                        peer.address());
+                return refuse(
+                        new MessageHandler.Refusal(
+                                org.biomarkerstreams.domain.ErrorCode.UNAUTHORIZED_SENDER,
+                                er7.getBytes(StandardCharsets.UTF_8),
+                                new Disposition.Error(
+                                        Acknowledgments.INTERNAL_ERROR,
+                                        "this connection's client certificate may not send for sending facility "
+                                                + facility + " / application " + application,
+                                        "MSH-4")),
+                        message,
+                        er7);
+            }
+        }
         Disposition d;
         String acceptance = null;
         try {
@@ -121,6 +175,56 @@ final class Hl7Responder {
             log.warn("Cannot build the acknowledgment for message {}: {}", controlId, e.toString());
             return new Reply(
                     Outcome.AR, nak(er7, AcknowledgmentCode.AR, "acknowledgment could not be built; please resend"));
+        }
+    }
+
+    /**
+     * The answer to a frame refused before it could be handled: the handler's decision (AE, or AR when it could
+     * not keep the evidence), correlated through the parsed message or, failing that, the MSH segment's text.
+     */
+    Reply refuse(MessageHandler.Refusal refusal, Message parsed, String header) throws HL7Exception, IOException {
+        Disposition d;
+        try {
+            d = handler.refuse(refusal);
+        } catch (RuntimeException e) {
+            log.error(
+                    "Handler failed on a refused frame ({}); answering AR",
+                    e.getClass().getName());
+            d = new Disposition.Reject("internal error; message not stored, please resend");
+        }
+        AcknowledgmentCode code;
+        String errorCode;
+        String text;
+        String location;
+        if (d instanceof Disposition.Error e) {
+            code = AcknowledgmentCode.AE;
+            errorCode = e.code();
+            text = e.text();
+            location = e.location();
+        } else {
+            code = AcknowledgmentCode.AR;
+            errorCode = Acknowledgments.INTERNAL_ERROR;
+            text = d instanceof Disposition.Reject r ? r.text() : "internal error; please resend";
+            location = null;
+        }
+        Outcome outcome = code == AcknowledgmentCode.AE ? Outcome.AE : Outcome.AR;
+        if (parsed != null) {
+            try {
+                return new Reply(outcome, acks.error(parsed, code, errorCode, text, location));
+            } catch (HL7Exception | RuntimeException e) {
+                // fall back to the header
+            }
+        }
+        try {
+            return new Reply(outcome, acks.fromHeader(header, code, errorCode, text));
+        } catch (HL7Exception | RuntimeException e) {
+            return new Reply(outcome, acks.bare(code, errorCode, text));
+        }
+    }
+
+    private void count(ConnectionCounters.Refusal refusal) {
+        if (connections != null) {
+            connections.increment(refusal);
         }
     }
 

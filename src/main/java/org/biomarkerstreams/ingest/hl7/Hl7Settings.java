@@ -1,6 +1,8 @@
 package org.biomarkerstreams.ingest.hl7;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collections;
@@ -8,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.biomarkerstreams.domain.ErrorCode;
 
 /**
  * How a site's HL7 v2 feed maps onto readings and events.
@@ -21,12 +24,19 @@ import java.util.regex.Pattern;
  *     #DEFAULT_ARM_FIELD}: an explicit observation, so that an ordinary patient type such as {@code I} (inpatient)
  *     is never mistaken for an arm.
  * @param siteZone zone of HL7 date-times sent without a UTC offset (default UTC, like {@code --time-zone})
- * @param clock gives {@code receivedAt}
+ * @param clock gives {@code receivedAt}, and "now" for {@code futureTolerance}
+ * @param futureTolerance how far past the clock MSH-7, OBR-22 and OBX-14 may lie: a later one rejects the message as
+ *     {@code FUTURE_TIMESTAMP}. These times set a result's revision (OBR-22, else MSH-7; MSH-7 for events), and a
+ *     revision from the future would win over every genuine correction until then. Like {@code --future-tolerance}.
  */
-public record Hl7Settings(Map<String, String> localCodes, String armField, ZoneId siteZone, Clock clock) {
+public record Hl7Settings(
+        Map<String, String> localCodes, String armField, ZoneId siteZone, Clock clock, Duration futureTolerance) {
 
     /** The arm field of {@link #defaults(Clock)}. */
     public static final String DEFAULT_ARM_FIELD = "OBX:ARM";
+
+    /** The future tolerance of {@link #defaults(Clock)}; the topology's default too. */
+    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofMinutes(5);
 
     private static final Pattern FIELD = Pattern.compile("[A-Z][A-Z0-9]{2}-[1-9]\\d*(-[1-9]\\d*)?");
     private static final Pattern OBSERVATION = Pattern.compile("OBX:\\S+");
@@ -40,6 +50,10 @@ public record Hl7Settings(Map<String, String> localCodes, String armField, ZoneI
         Objects.requireNonNull(armField, "armField");
         Objects.requireNonNull(siteZone, "siteZone");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(futureTolerance, "futureTolerance");
+        if (futureTolerance.isNegative()) {
+            throw new IllegalArgumentException("futureTolerance must not be negative, was " + futureTolerance);
+        }
         if (!FIELD.matcher(armField).matches() && !OBSERVATION.matcher(armField).matches()) {
             throw new IllegalArgumentException(
                     "armField '" + armField + "' must look like PV1-18, PV1-18-1 or OBX:ARM");
@@ -54,26 +68,45 @@ public record Hl7Settings(Map<String, String> localCodes, String armField, ZoneI
         localCodes = Collections.unmodifiableMap(copy);
     }
 
-    /** No local codes, arm from {@value #DEFAULT_ARM_FIELD}, UTC. */
+    /** No local codes, arm from {@value #DEFAULT_ARM_FIELD}, UTC, five minutes of future tolerance. */
     public static Hl7Settings defaults(Clock clock) {
-        return new Hl7Settings(Map.of(), DEFAULT_ARM_FIELD, ZoneOffset.UTC, clock);
+        return new Hl7Settings(Map.of(), DEFAULT_ARM_FIELD, ZoneOffset.UTC, clock, DEFAULT_FUTURE_TOLERANCE);
+    }
+
+    /** These settings with another future tolerance. */
+    public Hl7Settings withFutureTolerance(Duration tolerance) {
+        return new Hl7Settings(localCodes, armField, siteZone, clock, tolerance);
+    }
+
+    /**
+     * @throws Hl7Problem {@code FUTURE_TIMESTAMP} at {@code location} when {@code at} is later than the clock plus
+     *     the future tolerance
+     */
+    void requireNotFuture(Instant at, String location) throws Hl7Problem {
+        if (at != null && at.isAfter(clock.instant().plus(futureTolerance))) {
+            throw new Hl7Problem(
+                    ErrorCode.FUTURE_TIMESTAMP,
+                    location + " is later than now + " + futureTolerance + "; a revision from the future would"
+                            + " hide every genuine correction",
+                    location);
+        }
     }
 
     /** These settings with one more local code ({@code CODE} or {@code CODE^SYSTEM}) mapped to a LOINC code. */
     public Hl7Settings withLocalCode(String localCode, String loinc) {
         Map<String, String> copy = new LinkedHashMap<>(localCodes);
         copy.put(localCode, loinc);
-        return new Hl7Settings(copy, armField, siteZone, clock);
+        return new Hl7Settings(copy, armField, siteZone, clock, futureTolerance);
     }
 
     /** These settings with the arm read from another field. */
     public Hl7Settings withArmField(String field) {
-        return new Hl7Settings(localCodes, field, siteZone, clock);
+        return new Hl7Settings(localCodes, field, siteZone, clock, futureTolerance);
     }
 
     /** These settings with offset-less date-times read in another zone. */
     public Hl7Settings withSiteZone(ZoneId zone) {
-        return new Hl7Settings(localCodes, armField, zone, clock);
+        return new Hl7Settings(localCodes, armField, zone, clock, futureTolerance);
     }
 
     /** The LOINC code of a local code, trying {@code CODE^SYSTEM} before {@code CODE}; null when not mapped. */

@@ -81,6 +81,31 @@ public interface MessageHandler {
         return () -> d;
     }
 
+    /**
+     * A frame the listener refused before parsing or handling it: larger than the limit, in a character set it
+     * cannot decode, or from a client certificate not allowed to send for its MSH-3/MSH-4. Resending cannot help, so
+     * the answer is {@code answer} (an AE); a handler that keeps evidence (a dead letter) returns {@link
+     * Disposition.Reject} instead when it could not store it, so nothing is dropped unrecorded. The default keeps
+     * nothing.
+     */
+    default Disposition refuse(Refusal refusal) {
+        return refusal.answer();
+    }
+
+    /**
+     * @param code the dead-letter code: {@code OVERSIZED}, {@code UNDESERIALIZABLE} (charset) or {@code
+     *     UNAUTHORIZED_SENDER}
+     * @param bytes the frame as received, or its first {@value MllpFrames#KEPT_OF_OVERSIZED} bytes when oversized
+     * @param answer the AE the sender gets
+     */
+    record Refusal(org.biomarkerstreams.domain.ErrorCode code, byte[] bytes, Disposition.Error answer) {
+        public Refusal {
+            java.util.Objects.requireNonNull(code, "code");
+            java.util.Objects.requireNonNull(bytes, "bytes");
+            java.util.Objects.requireNonNull(answer, "answer");
+        }
+    }
+
     /** A message being handled. */
     @FunctionalInterface
     interface Pending {

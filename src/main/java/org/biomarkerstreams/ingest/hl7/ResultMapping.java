@@ -58,6 +58,7 @@ final class ResultMapping {
                         obr.getResultsRptStatusChngDateTime().getTime().getValue(),
                         settings.siteZone(),
                         "OBR^" + obrs + "^22");
+                settings.requireNotFuture(statusAt, "OBR^" + obrs + "^22");
                 Instant revisionTime = statusAt != null ? statusAt : header.sentAt();
                 for (ORU_R01_OBSERVATION observation : observations) {
                     obxs++;
@@ -76,6 +77,7 @@ final class ResultMapping {
                             obx.getDateTimeOfTheObservation().getTime().getValue(),
                             settings.siteZone(),
                             location + "^14");
+                    settings.requireNotFuture(observedAt, location + "^14");
                     readings.add(reading(
                             obx,
                             patientId,

@@ -71,6 +71,11 @@ final class MllpTestClient implements AutoCloseable {
         return new MllpTestClient(new Socket(InetAddress.getLoopbackAddress(), port));
     }
 
+    /** Over a socket already connected (a TLS one, say). */
+    static MllpTestClient over(Socket socket) throws IOException {
+        return new MllpTestClient(socket);
+    }
+
     static byte[] frame(byte[] payload) {
         byte[] framed = new byte[payload.length + 3];
         framed[0] = START;

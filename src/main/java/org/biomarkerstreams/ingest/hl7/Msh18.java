@@ -1,0 +1,123 @@
+package org.biomarkerstreams.ingest.hl7;
+
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Decodes a received frame in the character set its MSH-18 names (HL7 table 0211; the Java name is accepted too,
+ * since senders write {@code UTF-8}), or in the listener's default when MSH-18 is empty. A name that is neither
+ * cannot be decoded: the message can never succeed, and is answered AE.
+ */
+final class Msh18 {
+
+    /** The frame as text, or the unknown name that stopped it. */
+    sealed interface Decoded {}
+
+    record Text(String er7, Charset charset) implements Decoded {}
+
+    record Unsupported(String name) implements Decoded {}
+
+    private static final Map<String, String> TABLE_0211 = Map.ofEntries(
+            Map.entry("ASCII", "US-ASCII"),
+            Map.entry("8859/1", "ISO-8859-1"),
+            Map.entry("8859/2", "ISO-8859-2"),
+            Map.entry("8859/3", "ISO-8859-3"),
+            Map.entry("8859/4", "ISO-8859-4"),
+            Map.entry("8859/5", "ISO-8859-5"),
+            Map.entry("8859/6", "ISO-8859-6"),
+            Map.entry("8859/7", "ISO-8859-7"),
+            Map.entry("8859/8", "ISO-8859-8"),
+            Map.entry("8859/9", "ISO-8859-9"),
+            Map.entry("8859/15", "ISO-8859-15"),
+            Map.entry("ISO IR6", "US-ASCII"),
+            Map.entry("ISO IR14", "JIS_X0201"),
+            Map.entry("ISO IR87", "x-JIS0208"),
+            Map.entry("ISO IR159", "JIS_X0212-1990"),
+            Map.entry("GB 18030-2000", "GB18030"),
+            Map.entry("KS X 1001", "EUC-KR"),
+            Map.entry("CNS 11643-1992", "x-EUC-TW"),
+            Map.entry("BIG-5", "Big5"),
+            Map.entry("UNICODE", "UTF-8"),
+            Map.entry("UNICODE UTF-8", "UTF-8"),
+            Map.entry("UNICODE UTF-16", "UTF-16"),
+            Map.entry("UNICODE UTF-32", "UTF-32"));
+
+    private Msh18() {}
+
+    static Decoded decode(byte[] frame, Charset defaultCharset) {
+        int start = 0;
+        if (frame.length >= 3 && (frame[0] & 0xFF) == 0xEF && (frame[1] & 0xFF) == 0xBB && (frame[2] & 0xFF) == 0xBF) {
+            start = 3; // a UTF-8 byte-order mark
+        }
+        String name = nameIn(frame, start);
+        Charset charset;
+        if (name == null) {
+            charset = start == 3 ? StandardCharsets.UTF_8 : defaultCharset;
+        } else {
+            charset = charsetFor(name);
+            if (charset == null) {
+                return new Unsupported(name);
+            }
+        }
+        return new Text(new String(frame, start, frame.length - start, charset), charset);
+    }
+
+    /** The first repetition of MSH-18, read as ASCII from the MSH segment; null when absent. */
+    static String nameIn(byte[] frame, int start) {
+        if (frame.length < start + 8 || frame[start] != 'M' || frame[start + 1] != 'S' || frame[start + 2] != 'H') {
+            return null;
+        }
+        byte fieldSeparator = frame[start + 3];
+        int field = 1; // MSH-1 is the separator itself
+        int fieldStart = -1;
+        for (int i = start + 3; i < frame.length; i++) {
+            byte b = frame[i];
+            if (b == '\r' || b == '\n') {
+                break;
+            }
+            if (b == fieldSeparator) {
+                if (field == 18) {
+                    return clean(frame, fieldStart, i);
+                }
+                field++;
+                fieldStart = i + 1;
+            }
+        }
+        return field == 18 ? clean(frame, fieldStart, endOfSegment(frame, fieldStart)) : null;
+    }
+
+    private static int endOfSegment(byte[] frame, int from) {
+        int i = from;
+        while (i < frame.length && frame[i] != '\r' && frame[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    private static String clean(byte[] frame, int from, int to) {
+        String value = new String(frame, from, to - from, StandardCharsets.ISO_8859_1);
+        // the first repetition, first component (MSH-2 may differ, but '~' and '^' are what everyone sends)
+        int cut = value.length();
+        for (char c : new char[] {'~', '^'}) {
+            int at = value.indexOf(c);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        String name = value.substring(0, cut).strip();
+        return name.isEmpty() ? null : name;
+    }
+
+    static Charset charsetFor(String name) {
+        String java = TABLE_0211.get(name.toUpperCase(Locale.ROOT));
+        try {
+            return Charset.forName(java != null ? java : name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            return null;
+        }
+    }
+}

@@ -650,6 +650,8 @@ public final class StreamsBench {
                 state.toString(),
                 "--http-port",
                 "0",
+                "--health-port",
+                "0",
                 "--http-bind-address",
                 "127.0.0.1",
                 "--http-advertised-host",

@@ -202,7 +202,15 @@ class ClusterCommandsIT {
     private void startRun(String... extra) {
         CommandLine cli = Main.commandLine();
         run = (RunCommand) cli.getSubcommands().get("run").getCommand();
-        List<String> args = new ArrayList<>(List.of(withCluster("run", "--identified-outputs", "--http-port", "0")));
+        List<String> args = new ArrayList<>(List.of(withCluster(
+                "run",
+                "--identified-outputs",
+                "--http-port",
+                "0",
+                "--http-bind-address",
+                "127.0.0.1",
+                "--health-port",
+                "0")));
         args.addAll(List.of(extra));
         runExit = CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
         await("run to reach RUNNING").atMost(PROCESSING_LIMIT).until(() -> {

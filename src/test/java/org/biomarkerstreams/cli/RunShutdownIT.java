@@ -186,6 +186,8 @@ class RunShutdownIT {
                 state.toString(),
                 "--http-port",
                 "0",
+                "--health-port",
+                "0",
                 "--http-bind-address",
                 "127.0.0.1");
         ProcessBuilder builder =

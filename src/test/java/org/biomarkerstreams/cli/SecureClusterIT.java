@@ -272,6 +272,10 @@ class SecureClusterIT {
                             "--state-dir",
                             dir.resolve("state").toString(),
                             "--http-port",
+                            "0",
+                            "--http-bind-address",
+                            "127.0.0.1",
+                            "--health-port",
                             "0")))
                     .get(90, TimeUnit.SECONDS);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -303,6 +307,10 @@ class SecureClusterIT {
                 "--state-dir",
                 dir.resolve("state").toString(),
                 "--http-port",
+                "0",
+                "--http-bind-address",
+                "127.0.0.1",
+                "--health-port",
                 "0");
         runExit = CompletableFuture.supplyAsync(() -> cli.execute(runArgs));
         await("run to reach RUNNING").atMost(PROCESSING_LIMIT).until(() -> {

@@ -99,6 +99,8 @@ final class AppProcess implements AutoCloseable {
                 spec.processingGuarantee(),
                 "--http-port",
                 "0",
+                "--health-port",
+                "0",
                 "--http-bind-address",
                 "127.0.0.1",
                 "--readings-topic",

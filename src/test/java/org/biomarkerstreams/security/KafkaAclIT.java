@@ -335,6 +335,8 @@ class KafkaAclIT {
                 dir.resolve(stateDir).toString(),
                 "--http-port",
                 "0",
+                "--health-port",
+                "0",
                 "--http-bind-address",
                 "127.0.0.1")));
         ProcessBuilder builder = new ProcessBuilder(command)

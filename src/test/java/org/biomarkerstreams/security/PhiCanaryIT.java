@@ -144,6 +144,8 @@ class PhiCanaryIT {
                             deadLetterKeyFile.toString(),
                             "--http-port",
                             "0",
+                            "--health-port",
+                            "0",
                             "--http-bind-address",
                             "127.0.0.1",
                             "--mllp-port",

@@ -188,6 +188,11 @@ public record AccessControlList(String principal, List<Grant> grants) {
                             "created by run when missing; not needed once the topics exist",
                             AclOperation.CREATE));
                 }
+                g.add(topic(
+                        role,
+                        n.auditTopic(),
+                        "the audit topic, created by run when missing (retention.ms=-1)",
+                        AclOperation.CREATE));
             }
             case AUDIT ->
                 g.add(topic(role, n.auditTopic(), "audit records of patient data access", AclOperation.WRITE));

@@ -85,8 +85,11 @@ class AccessControlListTest {
 
         assertThat(create.bindings())
                 .extracting(b -> b.pattern().name())
-                .containsExactlyInAnyOrderElementsOf(new PipelineTopics(TOPICS, Optional.empty(), Optional.empty())
-                        .all().stream().map(t -> t.name()).toList());
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
+                                new PipelineTopics(TOPICS, Optional.empty(), Optional.empty())
+                                        .all().stream().map(t -> t.name()),
+                                java.util.stream.Stream.of("patient-access-audit"))
+                        .toList());
         assertThat(create.bindings()).allMatch(b -> b.entry().operation() == AclOperation.CREATE);
     }
 

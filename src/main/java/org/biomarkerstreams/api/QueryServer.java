@@ -70,14 +70,16 @@ public final class QueryServer implements AutoCloseable {
         this.audit = audit;
     }
 
-    /** What the API answers from, besides the stores it is attached to later. */
+    /**
+     * What the API answers from, besides the stores it is attached to later.
+     *
+     * @param blinding how a blinded protocol's arms are shown to callers without the {@code unblinded} role
+     * @param metrics {@code /metrics}, or null for none (404)
+     * @param pseudonym names patients in audit records (the outputs' pseudonym when a key is set)
+     * @param audit where each access to patient data is recorded before it is answered
+     */
     public record Content(
-            SiteProfile profile,
-            Blinding blinding,
-            MetricsEndpoint metrics,
-            boolean pseudonymous,
-            Pseudonym pseudonym,
-            AuditTrail audit) {}
+            SiteProfile profile, Blinding blinding, MetricsEndpoint metrics, Pseudonym pseudonym, AuditTrail audit) {}
 
     /**
      * Binds the listeners and starts serving.
@@ -110,7 +112,6 @@ public final class QueryServer implements AutoCloseable {
         QueryService service = new QueryService(
                 content.profile(),
                 content.blinding(),
-                content.pseudonymous(),
                 Forwarder.http(FORWARD_TIMEOUT, settings.tls().isPresent() ? settings.peerTls() : Optional.empty()));
 
         SlowRequestGuard guard = new SlowRequestGuard(limits.requestTimeout(), System::nanoTime);

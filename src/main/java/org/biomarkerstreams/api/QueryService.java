@@ -59,17 +59,6 @@ final class QueryService {
         this.forwarder = forwarder;
     }
 
-    /**
-     * Kept for the HTTP server's call; {@code pseudonymous} no longer changes anything. A patient is always asked
-     * for by its id (the key of the inputs and of the stores, so its owning partition is computed from it); with a
-     * pseudonym key the views compute the pseudonym from the id ({@link QueryViews#shown}) and answers carry the
-     * pseudonym in place of the id. No table maps pseudonyms back to ids, so a pseudonym is not an id the API
-     * knows.
-     */
-    QueryService(SiteProfile profile, Blinding blinding, boolean pseudonymous, Forwarder forwarder) {
-        this(profile, blinding, forwarder);
-    }
-
     /** From now on, answer from these views; {@code self} is this instance's {@code application.server}. */
     void attach(QueryViews views, HostInfo self) {
         this.attached = new Attached(views, self);

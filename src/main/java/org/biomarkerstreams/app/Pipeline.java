@@ -179,7 +179,6 @@ public final class Pipeline implements AutoCloseable {
                                 config.profile(),
                                 config.protocol().blinding(),
                                 new MetricsEndpoint(meters),
-                                config.pseudonym().enabled(),
                                 auditPseudonym(config.pseudonym()),
                                 new KafkaAuditTrail(
                                         http.get().auditTopic(),

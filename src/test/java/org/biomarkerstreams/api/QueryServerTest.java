@@ -105,7 +105,6 @@ class QueryServerTest {
                         SiteProfile.defaults(),
                         Blinding.none(),
                         new MetricsEndpoint(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
-                        false,
                         Pseudonym.withKey(PSEUDONYM_KEY),
                         audit::add));
         started.add(server);
@@ -212,12 +211,7 @@ class QueryServerTest {
         QueryServer server = QueryServer.start(
                 settings(tokenAccess(), HttpSettings.Limits.defaults()),
                 new QueryServer.Content(
-                        SiteProfile.defaults(),
-                        Blinding.none(),
-                        null,
-                        false,
-                        Pseudonym.withKey(PSEUDONYM_KEY),
-                        access -> {
+                        SiteProfile.defaults(), Blinding.none(), null, Pseudonym.withKey(PSEUDONYM_KEY), access -> {
                             throw new AuditTrail.AuditUnavailableException("broker down", null);
                         }));
         started.add(server);

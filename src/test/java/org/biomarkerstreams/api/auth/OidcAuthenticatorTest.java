@@ -353,7 +353,8 @@ class OidcAuthenticatorTest {
         String token = tokenWith(issuer.claims(NOW));
 
         try (LogCapture logs = LogCapture.atLevel(Level.WARN)) {
-            assertThat(discovering.authenticate(bearer(token))).isEqualTo(new AuthResult.Unavailable("issuer metadata unavailable"));
+            assertThat(discovering.authenticate(bearer(token)))
+                    .isEqualTo(new AuthResult.Unavailable("issuer metadata unavailable"));
             assertThat(logs.linesContaining("metadata unavailable")).hasSize(1);
             assertThat(logs.linesContaining(token)).isEmpty();
         }

@@ -65,7 +65,8 @@ class DashboardBrowserIT {
         String patient = "SYN-0001";
         assertThat(status(url + "api/patients/" + patient + "/trajectory")).isEqualTo(200);
 
-        String page = url + "?patient=" + patient;
+        // The patient id travels in the fragment, never to the server.
+        String page = url + "#patient=" + patient;
         String dom = run(chromium, "--dump-dom", "--virtual-time-budget=20000", "--window-size=1400,2600", page);
 
         for (String analyte : ANALYTES) {

@@ -73,6 +73,48 @@ class MainTest {
     }
 
     @Test
+    void shouldRefuseToServePatientDataOffLoopbackWithoutAuthenticationOrTls() {
+        assertThat(run(
+                        "run",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--schema-registry-url",
+                        "mock://x",
+                        "--identified-outputs"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .contains("would serve patient data to anyone on 0.0.0.0")
+                .contains("--oidc-issuer")
+                .contains("--api-tokens-file");
+    }
+
+    @Test
+    void shouldRefusePlaintextOffLoopbackWithoutHttpInsecure(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path tokens = dir.resolve("tokens");
+        java.nio.file.Files.writeString(
+                tokens,
+                org.biomarkerstreams.api.auth.ApiTokens.fileLine(
+                        "ward",
+                        org.biomarkerstreams.api.auth.ApiTokens.generate(new java.security.SecureRandom()),
+                        java.util.Set.of(org.biomarkerstreams.api.auth.Role.CLINICIAN)));
+        assertThat(run(
+                        "run",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--schema-registry-url",
+                        "mock://x",
+                        "--identified-outputs",
+                        "--api-tokens-file",
+                        tokens.toString()))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .contains("unencrypted")
+                .contains("--http-tls-cert")
+                .contains("--http-insecure");
+    }
+
+    @Test
     void shouldRejectInvalidTimeZoneNamingTheOption() {
         assertThat(run(
                         "run",

@@ -338,7 +338,8 @@ class KafkaAclIT {
                 "--health-port",
                 "0",
                 "--http-bind-address",
-                "127.0.0.1")));
+                "127.0.0.1",
+                "--identified-outputs")));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(

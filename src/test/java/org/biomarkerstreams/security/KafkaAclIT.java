@@ -154,8 +154,11 @@ class KafkaAclIT {
         topics = Topics.defaults().withSuffix(suffix);
         applicationId = "acl-it" + suffix;
         try (Admin admin = operator()) {
-            TopicSetup.ensureTopics(
-                    admin, new PipelineTopics(topics, Optional.of(2), Optional.empty()).all(), Duration.ofSeconds(60));
+            List<org.apache.kafka.clients.admin.NewTopic> all =
+                    new ArrayList<>(new PipelineTopics(topics, Optional.of(2), Optional.empty()).all());
+            // The audit topic: run creates it only with the create-topics role; here the operator does.
+            all.add(org.biomarkerstreams.app.KafkaAuditTrail.topic(auditTopic(), Optional.of(2), Optional.empty()));
+            TopicSetup.ensureTopics(admin, all, Duration.ofSeconds(60));
         }
     }
 
@@ -168,8 +171,8 @@ class KafkaAclIT {
 
     @Test
     void shouldProcessReadingsWhenEachPrincipalHasExactlyTheAclsOfItsRole() throws Exception {
-        for (String[] grant :
-                List.of(new String[] {APP, "run"}, new String[] {FEED, "replay"}, new String[] {READER, "export"})) {
+        for (String[] grant : List.of(
+                new String[] {APP, "run,audit"}, new String[] {FEED, "replay"}, new String[] {READER, "export"})) {
             CommandRun acls = execute(withTopics(
                     "acls",
                     "--principal",
@@ -182,6 +185,8 @@ class KafkaAclIT {
                     cluster.bootstrapServers(),
                     "--config",
                     clientConfig(ADMIN).toString(),
+                    "--audit-topic",
+                    auditTopic(),
                     "--apply"));
             assertThat(acls.exit()).as(acls.err()).isZero();
             assertThat(acls.out()).contains("Created ", "User:" + grant[0]);
@@ -276,8 +281,8 @@ class KafkaAclIT {
             ResourceType type, String which, AclOperation operation, String named) throws Exception {
         AccessControlList all = AccessControlList.of(
                 "User:" + APP,
-                new AccessControlList.Names(topics, applicationId, "patient-access-audit" + suffix),
-                List.of(AccessControlList.Role.RUN));
+                new AccessControlList.Names(topics, applicationId, auditTopic()),
+                List.of(AccessControlList.Role.RUN, AccessControlList.Role.AUDIT));
         String name =
                 switch (which) {
                     case "internal" -> applicationId + "-";
@@ -339,6 +344,8 @@ class KafkaAclIT {
                 "0",
                 "--http-bind-address",
                 "127.0.0.1",
+                "--audit-topic",
+                auditTopic(),
                 "--identified-outputs")));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -387,6 +394,10 @@ class KafkaAclIT {
     private static Admin operator() {
         int port = cluster.brokers().values().iterator().next().boundPort(ListenerName.normalised(INTERNAL));
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + port));
+    }
+
+    private String auditTopic() {
+        return "patient-access-audit" + suffix;
     }
 
     private String[] withTopics(String command, String... rest) {

@@ -148,116 +148,122 @@ public final class MllpListener implements AutoCloseable {
         }
 
         public Settings withMaxFrameBytes(int bytes) {
-            return new Settings(
-                    bytes,
-                    frameTimeout,
-                    maxConnections,
-                    defaultCharset,
-                    bindAddress,
-                    idleTimeout,
-                    handshakeTimeout,
-                    allowedSources,
-                    tls,
-                    senders);
+            return toBuilder().maxFrameBytes(bytes).build();
         }
 
         public Settings withFrameTimeout(Duration timeout) {
-            return new Settings(
-                    maxFrameBytes,
-                    timeout,
-                    maxConnections,
-                    defaultCharset,
-                    bindAddress,
-                    idleTimeout,
-                    handshakeTimeout,
-                    allowedSources,
-                    tls,
-                    senders);
+            return toBuilder().frameTimeout(timeout).build();
         }
 
         public Settings withMaxConnections(int connections) {
-            return new Settings(
-                    maxFrameBytes,
-                    frameTimeout,
-                    connections,
-                    defaultCharset,
-                    bindAddress,
-                    idleTimeout,
-                    handshakeTimeout,
-                    allowedSources,
-                    tls,
-                    senders);
+            return toBuilder().maxConnections(connections).build();
         }
 
         public Settings withBindAddress(InetAddress address) {
-            return new Settings(
-                    maxFrameBytes,
-                    frameTimeout,
-                    maxConnections,
-                    defaultCharset,
-                    address,
-                    idleTimeout,
-                    handshakeTimeout,
-                    allowedSources,
-                    tls,
-                    senders);
+            return toBuilder().bindAddress(address).build();
         }
 
         public Settings withIdleTimeout(Duration timeout) {
-            return new Settings(
-                    maxFrameBytes,
-                    frameTimeout,
-                    maxConnections,
-                    defaultCharset,
-                    bindAddress,
-                    timeout,
-                    handshakeTimeout,
-                    allowedSources,
-                    tls,
-                    senders);
+            return toBuilder().idleTimeout(timeout).build();
         }
 
         public Settings withHandshakeTimeout(Duration timeout) {
-            return new Settings(
-                    maxFrameBytes,
-                    frameTimeout,
-                    maxConnections,
-                    defaultCharset,
-                    bindAddress,
-                    idleTimeout,
-                    timeout,
-                    allowedSources,
-                    tls,
-                    senders);
+            return toBuilder().handshakeTimeout(timeout).build();
         }
 
         public Settings withAllowedSources(SourceAllowlist sources) {
-            return new Settings(
-                    maxFrameBytes,
-                    frameTimeout,
-                    maxConnections,
-                    defaultCharset,
-                    bindAddress,
-                    idleTimeout,
-                    handshakeTimeout,
-                    sources,
-                    tls,
-                    senders);
+            return toBuilder().allowedSources(sources).build();
         }
 
         /** TLS, and (if not null) the facilities each client certificate may send for. */
         public Settings withTls(ServerTls serverTls, SenderPolicy policy) {
-            return new Settings(
-                    maxFrameBytes,
-                    frameTimeout,
-                    maxConnections,
-                    defaultCharset,
-                    bindAddress,
-                    idleTimeout,
-                    handshakeTimeout,
-                    allowedSources,
-                    serverTls,
-                    policy);
+            return toBuilder().tls(serverTls, policy).build();
+        }
+
+        private Builder toBuilder() {
+            return new Builder(this);
+        }
+
+        /** These settings with one or two changed: each wither above is one line through it. */
+        private static final class Builder {
+            private int maxFrameBytes;
+            private Duration frameTimeout;
+            private int maxConnections;
+            private final Charset defaultCharset;
+            private InetAddress bindAddress;
+            private Duration idleTimeout;
+            private Duration handshakeTimeout;
+            private SourceAllowlist allowedSources;
+            private ServerTls tls;
+            private SenderPolicy senders;
+
+            Builder(Settings s) {
+                maxFrameBytes = s.maxFrameBytes;
+                frameTimeout = s.frameTimeout;
+                maxConnections = s.maxConnections;
+                defaultCharset = s.defaultCharset;
+                bindAddress = s.bindAddress;
+                idleTimeout = s.idleTimeout;
+                handshakeTimeout = s.handshakeTimeout;
+                allowedSources = s.allowedSources;
+                tls = s.tls;
+                senders = s.senders;
+            }
+
+            Builder maxFrameBytes(int value) {
+                maxFrameBytes = value;
+                return this;
+            }
+
+            Builder frameTimeout(Duration value) {
+                frameTimeout = value;
+                return this;
+            }
+
+            Builder maxConnections(int value) {
+                maxConnections = value;
+                return this;
+            }
+
+            Builder bindAddress(InetAddress value) {
+                bindAddress = value;
+                return this;
+            }
+
+            Builder idleTimeout(Duration value) {
+                idleTimeout = value;
+                return this;
+            }
+
+            Builder handshakeTimeout(Duration value) {
+                handshakeTimeout = value;
+                return this;
+            }
+
+            Builder allowedSources(SourceAllowlist value) {
+                allowedSources = value;
+                return this;
+            }
+
+            Builder tls(ServerTls serverTls, SenderPolicy policy) {
+                tls = serverTls;
+                senders = policy;
+                return this;
+            }
+
+            Settings build() {
+                return new Settings(
+                        maxFrameBytes,
+                        frameTimeout,
+                        maxConnections,
+                        defaultCharset,
+                        bindAddress,
+                        idleTimeout,
+                        handshakeTimeout,
+                        allowedSources,
+                        tls,
+                        senders);
+            }
         }
 
         /** How often the watchdog looks: a quarter of the shortest limit, between 20 ms and 1 s. */

@@ -85,6 +85,27 @@ public final class TopicSetup {
                 log.debug("Topic {} was created concurrently by another client", name);
             }
         }
+        awaitVisible(admin, missing.keySet(), deadline);
+    }
+
+    /**
+     * Waits until the topics just created show in the cluster's metadata. The controller answers a creation
+     * once it is committed; a broker's metadata may show it a moment later, and a client that lists, produces
+     * or subscribes in that moment would find it missing.
+     */
+    private static void awaitVisible(Admin admin, Set<String> created, long deadline) {
+        while (!listTopics(admin, deadline).containsAll(created)) {
+            if (System.nanoTime() >= deadline) {
+                throw new IllegalStateException(
+                        "Created topics " + created + " did not show in the cluster's metadata in time");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for created topics to show", e);
+            }
+        }
     }
 
     private static Set<String> listTopics(Admin admin, long deadline) {

@@ -232,24 +232,7 @@ final class PipelineOptions {
         if (pseudonymKeyFile == null) {
             return Pseudonym.none();
         }
-        byte[] key;
-        try {
-            key = Files.readAllBytes(pseudonymKeyFile);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("--pseudonym-key-file " + pseudonymKeyFile
-                    + ": cannot read the key file (" + e.getClass().getSimpleName() + ")");
-        }
-        // A key written with echo or a text editor ends with a line break that a Kubernetes Secret made with
-        // --from-literal does not have: both must give the same pseudonyms.
-        int length = key.length;
-        if (length > 0 && key[length - 1] == '\n') {
-            length--;
-            if (length > 0 && key[length - 1] == '\r') {
-                length--;
-            }
-        }
-        byte[] trimmed = Arrays.copyOf(key, length);
-        Arrays.fill(key, (byte) 0);
+        byte[] trimmed = KeyFile.read("--pseudonym-key-file", pseudonymKeyFile);
         try {
             return Pseudonym.withKey(trimmed);
         } catch (IllegalArgumentException e) {

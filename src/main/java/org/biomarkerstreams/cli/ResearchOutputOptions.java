@@ -1,7 +1,5 @@
 package org.biomarkerstreams.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.biomarkerstreams.domain.DateShift;
@@ -33,22 +31,7 @@ final class ResearchOutputOptions {
         if (dateShiftKeyFile == null) {
             return DateShift.none();
         }
-        byte[] key;
-        try {
-            key = Files.readAllBytes(dateShiftKeyFile);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("--date-shift-key-file " + dateShiftKeyFile
-                    + ": cannot read the key file (" + e.getClass().getSimpleName() + ")");
-        }
-        int length = key.length;
-        if (length > 0 && key[length - 1] == '\n') {
-            length--;
-            if (length > 0 && key[length - 1] == '\r') {
-                length--;
-            }
-        }
-        byte[] trimmed = Arrays.copyOf(key, length);
-        Arrays.fill(key, (byte) 0);
+        byte[] trimmed = KeyFile.read("--date-shift-key-file", dateShiftKeyFile);
         try {
             return DateShift.withKey(trimmed, dateShiftMaxDays);
         } catch (IllegalArgumentException e) {

@@ -1,9 +1,8 @@
 package org.biomarkerstreams.streams.patient;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -14,6 +13,13 @@ import org.biomarkerstreams.streams.StoreKeys;
 /**
  * When each patient's follow-up closes (its records turn final) and when its state may be purged, by stream
  * time: entries keyed by due time, so what is due is one range scan up to the stream time.
+ *
+ * <p>The store also keeps the stream time up to which entries were taken ({@link #reached()}). A task restarted
+ * after a crash under at-least-once resumes from its last committed offsets and with the stream time committed
+ * with them, while its restored stores may already hold what later records did: a close taken and deleted. Had
+ * the records replayed then been emitted with the older stream time, they would be provisional again, with no
+ * close left to make them final. The stream time this store reached is written before the entries it takes are
+ * deleted, to the same changelog partition, so whoever sees the deletes also sees it.
  */
 final class FollowUpSchedule {
 
@@ -22,15 +28,23 @@ final class FollowUpSchedule {
         CLOSE,
         PURGE;
 
-        static final Serde<Task> SERDE = Serdes.serdeFrom(
-                (topic, task) -> task == null ? null : task == CLOSE ? new byte[0] : new byte[] {1},
-                (topic, bytes) -> bytes == null ? null : bytes.length > 0 && bytes[0] == 1 ? PURGE : CLOSE);
+        byte[] bytes() {
+            return this == CLOSE ? new byte[0] : new byte[] {1};
+        }
+
+        static Task of(byte[] bytes) {
+            return bytes.length > 0 && bytes[0] == 1 ? PURGE : CLOSE;
+        }
     }
+
+    /** The key of the stream time reached: one byte, so it sorts before every entry (due time first, 8 bytes). */
+    private static final Bytes REACHED = Bytes.wrap(new byte[] {0});
 
     /** A task due for a patient. */
     record Due(String patientId, Task task) {}
 
-    private final KeyValueStore<Bytes, Task> schedule;
+    private final KeyValueStore<Bytes, byte[]> schedule;
+    private long reached;
 
     /*
      * So that a record with nothing due costs no store seek: the earliest due time that may be in the store
@@ -43,10 +57,17 @@ final class FollowUpSchedule {
 
     FollowUpSchedule(ProcessorContext<?, ?> context) {
         this.schedule = context.getStateStore(PatientStores.CLOSE_SCHEDULE);
+        byte[] stored = schedule.get(REACHED);
+        this.reached = stored == null ? Long.MIN_VALUE : ByteBuffer.wrap(stored).getLong();
+    }
+
+    /** The stream time up to which entries were taken, as restored with the store; MIN_VALUE before any. */
+    long reached() {
+        return reached;
     }
 
     void schedule(String patientId, long dueMillis, Task task) {
-        schedule.put(StoreKeys.closeAt(dueMillis, patientId), task);
+        schedule.put(StoreKeys.closeAt(dueMillis, patientId), task.bytes());
         nextDue = Math.min(nextDue, dueMillis);
         scannedFrom = Math.min(scannedFrom, dueMillis);
     }
@@ -60,22 +81,27 @@ final class FollowUpSchedule {
         if (streamTime < nextDue) {
             return List.of();
         }
-        List<KeyValue<Bytes, Task>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, Task> it =
+        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it =
                 schedule.range(StoreKeys.closeScheduleFrom(scannedFrom), StoreKeys.closeScheduleUpTo(streamTime))) {
             while (it.hasNext()) {
                 due.add(it.next());
             }
         }
         scannedFrom = streamTime + 1;
-        try (KeyValueIterator<Bytes, Task> it =
+        try (KeyValueIterator<Bytes, byte[]> it =
                 schedule.range(StoreKeys.closeScheduleFrom(scannedFrom), StoreKeys.closeScheduleEnd())) {
             nextDue = it.hasNext() ? StoreKeys.closeTime(it.next().key) : Long.MAX_VALUE;
         }
+        if (!due.isEmpty() && streamTime > reached) {
+            reached = streamTime;
+            schedule.put(
+                    REACHED, ByteBuffer.allocate(Long.BYTES).putLong(streamTime).array());
+        }
         List<Due> taken = new ArrayList<>(due.size());
-        for (KeyValue<Bytes, Task> entry : due) {
+        for (KeyValue<Bytes, byte[]> entry : due) {
             schedule.delete(entry.key);
-            taken.add(new Due(StoreKeys.closePatient(entry.key), entry.value));
+            taken.add(new Due(StoreKeys.closePatient(entry.key), Task.of(entry.value)));
         }
         return taken;
     }

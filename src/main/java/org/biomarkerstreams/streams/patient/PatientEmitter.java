@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -49,6 +50,7 @@ final class PatientEmitter {
     private final ReadablePatientStores stores;
     private final PipelineCounters counters;
     private final DeadLetters deadLetters;
+    private final LongSupplier streamTimeMs;
 
     private long inputTimestamp;
     private boolean emittedForInput;
@@ -57,8 +59,10 @@ final class PatientEmitter {
             ProcessorContext<String, SpecificRecord> context,
             TopologyConfig config,
             ReadablePatientStores stores,
-            PipelineCounters counters) {
+            PipelineCounters counters,
+            LongSupplier streamTimeMs) {
         this.context = context;
+        this.streamTimeMs = streamTimeMs;
         this.config = config;
         this.protocol = config.protocol();
         this.records = new PatientRecords(config);
@@ -205,6 +209,6 @@ final class PatientEmitter {
     }
 
     private Instant streamTime() {
-        return Instant.ofEpochMilli(Math.max(0L, context.currentStreamTimeMs()));
+        return Instant.ofEpochMilli(Math.max(0L, streamTimeMs.getAsLong()));
     }
 }

@@ -55,7 +55,7 @@ public final class PatientProcessor implements Processor<String, PatientInput, S
         this.context = context;
         this.stores = PatientStores.of(context);
         this.schedule = new FollowUpSchedule(context);
-        this.emit = new PatientEmitter(context, config, stores, counters);
+        this.emit = new PatientEmitter(context, config, stores, counters, this::streamTime);
         this.analytes = new PatientAnalytes(config, stores, emit, counters);
     }
 
@@ -76,7 +76,15 @@ public final class PatientProcessor implements Processor<String, PatientInput, S
             counters.emitted(receivedAt);
         }
         // Not part of the input's latency: what closes here is due by stream time, not caused by the record.
-        closeDue(Math.max(context.currentStreamTimeMs(), record.timestamp()));
+        closeDue(Math.max(streamTime(), record.timestamp()));
+    }
+
+    /**
+     * The task's stream time, never before the time up to which follow-ups were closed in the restored state
+     * ({@link FollowUpSchedule}): replayed records after a crash must not turn final records provisional again.
+     */
+    private long streamTime() {
+        return Math.max(context.currentStreamTimeMs(), schedule.reached());
     }
 
     private void onReading(Record<String, PatientInput> record, Decoded<LabReading> decoded) {

@@ -78,7 +78,7 @@ public final class PatientStores extends ReadablePatientStores {
                 store(INDEX, Serdes.String(), StateCodec.serde(IndexEntry::encode, IndexEntry::decode)),
                 store(PATIENTS, Serdes.String(), StateCodec.serde(PatientState::encode, PatientState::decode)),
                 store(ANALYTES, Serdes.String(), StateCodec.serde(AnalyteState::encode, AnalyteState::decode)),
-                store(CLOSE_SCHEDULE, Serdes.Bytes(), FollowUpSchedule.Task.SERDE));
+                store(CLOSE_SCHEDULE, Serdes.Bytes(), Serdes.ByteArray()));
     }
 
     private static <K, V> StoreBuilder<KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {

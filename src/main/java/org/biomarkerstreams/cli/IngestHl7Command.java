@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.biomarkerstreams.app.Hl7Ingest;
+import org.biomarkerstreams.app.PipelineTopics;
 import org.biomarkerstreams.streams.AvroSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,11 +30,16 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
     @Mixin
     Hl7Options hl7;
 
+    @Mixin
+    TopicOptions topics;
+
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
         CountDownLatch stopped = new CountDownLatch(1);
         var deadLetters = pipeline.deadLetters();
+        // Before the first message: a missing topic would otherwise answer every message AR.
+        prepareCluster(topics, PipelineTopics::feeds);
         pipeline.warnIfDeadLettersInPlaintext();
         try (Hl7Ingest listener = Hl7Ingest.start(
                 hl7.settings(pipeline.futureTolerance),

@@ -15,6 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,7 +31,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -54,10 +60,14 @@ import org.biomarkerstreams.registry.RegistryConfig;
 public final class ClusterProbe {
 
     /** The whole probe of cluster and registry; a command that cannot reach them fails within about this. */
-    public static final Duration BUDGET = Duration.ofSeconds(10);
+    public static final Duration BUDGET = Duration.ofSeconds(8);
 
-    private static final Duration DNS_TIMEOUT = Duration.ofSeconds(4);
+    private static final Duration DNS_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** A cluster that accepts the TCP connection answers a describeCluster in milliseconds, or never. */
+    private static final Duration KAFKA_ANSWER_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Duration TLS_SNIFF_TIMEOUT = Duration.ofSeconds(2);
 
     /** Lookups cannot be interrupted: a hung one is left to a daemon thread, and the probe stops waiting. */
     private static final ExecutorService THREADS = Executors.newCachedThreadPool(task -> {
@@ -123,29 +133,32 @@ public final class ClusterProbe {
     }
 
     /** What happened when one bootstrap address was tried: connected, or why not. */
-    private record Attempt(String address, boolean connected, String tried, String cause) {
+    private record Attempt(String address, InetSocketAddress connected, String tried, String cause) {
 
         static Attempt of(String address) {
             String host = Utils.getHost(address);
             int port = Utils.getPort(address);
+            List<String> tried = new ArrayList<>();
+            if (!isLiteral(host)) {
+                tried.add("DNS lookup of " + host);
+            }
             InetAddress[] resolved;
             try {
                 resolved = InetAddress.getAllByName(host);
             } catch (UnknownHostException e) {
                 return new Attempt(
                         address,
-                        false,
+                        null,
                         "DNS lookup of " + host,
                         "the DNS name does not resolve; check the host name, or this machine's DNS and /etc/hosts");
             }
             String last = "";
-            List<String> tried = new ArrayList<>();
             for (InetAddress ip : resolved) {
                 InetSocketAddress target = new InetSocketAddress(ip, port);
                 tried.add("TCP connect to " + ip.getHostAddress() + ":" + port);
                 try (Socket socket = new Socket()) {
                     socket.connect(target, (int) CONNECT_TIMEOUT.toMillis());
-                    return new Attempt(address, true, String.join(", ", tried), "");
+                    return new Attempt(address, target, String.join(", ", tried), "");
                 } catch (ConnectException e) {
                     last = "connection refused: nothing listens on that port; is the broker running, and is it the"
                             + " right port?";
@@ -158,11 +171,11 @@ public final class ClusterProbe {
                     last = e.getClass().getSimpleName() + ": " + e.getMessage();
                 }
             }
-            return new Attempt(address, false, "DNS lookup of " + host + ", " + String.join(", ", tried), last);
+            return new Attempt(address, null, String.join(", ", tried), last);
         }
 
-        String describe() {
-            return address + ": " + cause + " (tried: " + tried + ")";
+        String describe(boolean named) {
+            return (named ? address + ": " : "") + cause + " (tried: " + tried + ")";
         }
     }
 
@@ -175,7 +188,7 @@ public final class ClusterProbe {
         long tcpDeadline = Math.min(
                 deadline, System.nanoTime() + DNS_TIMEOUT.plus(CONNECT_TIMEOUT).toNanos());
         List<String> failures = new ArrayList<>();
-        boolean reachable = false;
+        InetSocketAddress reachable = null;
         for (int i = 0; i < attempts.size(); i++) {
             Attempt attempt;
             try {
@@ -183,7 +196,7 @@ public final class ClusterProbe {
             } catch (TimeoutException e) {
                 attempt = new Attempt(
                         addresses.get(i),
-                        false,
+                        null,
                         "DNS lookup of " + Utils.getHost(addresses.get(i)),
                         "the DNS lookup did not answer within " + DNS_TIMEOUT.toSeconds() + " s");
             } catch (InterruptedException e) {
@@ -192,25 +205,42 @@ public final class ClusterProbe {
             } catch (ExecutionException e) {
                 throw new IllegalStateException("Probing the Kafka cluster failed", e.getCause());
             }
-            reachable |= attempt.connected();
-            if (!attempt.connected()) {
-                failures.add(attempt.describe());
+            if (attempt.connected() != null) {
+                reachable = reachable == null ? attempt.connected() : reachable;
+            } else {
+                failures.add(attempt.describe(addresses.size() > 1));
             }
         }
-        if (!reachable) {
+        if (reachable == null) {
             return Optional.of(prefix + String.join("; ", failures));
         }
-        return kafkaAnswer(bootstrapServers, clientProperties, deadline).map(cause -> prefix + cause);
+        return kafkaAnswer(bootstrapServers, clientProperties, reachable, deadline)
+                .map(cause -> prefix + cause);
+    }
+
+    /** An IP address written out, which needs no DNS lookup. */
+    private static boolean isLiteral(String host) {
+        return host.contains(":") || host.matches("[0-9.]+");
     }
 
     /** With a TCP connection possible: does Kafka answer, with this client's TLS and SASL settings? */
     private static Optional<String> kafkaAnswer(
-            String bootstrapServers, Map<String, String> clientProperties, long deadline) {
+            String bootstrapServers, Map<String, String> clientProperties, InetSocketAddress reachable, long deadline) {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "biomarker-streams-probe");
+        // A listener that drops the connection at once is retried; once a second is enough to tell, and logs less.
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "1000");
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         String protocol = clientProperties.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT");
+        if (usesTls(protocol)) {
+            // The client's first bytes would be a TLS hello anyway: asking first spares the client's retries.
+            Optional<String> mismatch = tlsMismatch(reachable, protocol, deadline);
+            if (mismatch.isPresent()) {
+                return mismatch;
+            }
+        }
         Admin admin;
         try {
             admin = Admin.create(p);
@@ -223,7 +253,7 @@ public final class ClusterProbe {
                     "the Kafka client properties (--config, BIOMARKER_KAFKA_*) are not usable: " + root.getMessage(),
                     e);
         }
-        int budget = millisLeft(deadline);
+        int budget = (int) Math.min(KAFKA_ANSWER_TIMEOUT.toMillis(), millisLeft(deadline));
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(budget))
                     .clusterId()
@@ -231,9 +261,12 @@ public final class ClusterProbe {
             return Optional.empty();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return Optional.of(kafkaFailure(cause, protocol, budget));
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return Optional.of(noAnswer(reachable, protocol, budget, deadline));
+            }
+            return Optional.of(kafkaFailure(cause, protocol));
         } catch (TimeoutException e) {
-            return Optional.of(kafkaFailure(e, protocol, budget));
+            return Optional.of(noAnswer(reachable, protocol, budget, deadline));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while probing the Kafka cluster", e);
@@ -242,7 +275,7 @@ public final class ClusterProbe {
         }
     }
 
-    private static String kafkaFailure(Throwable cause, String protocol, int budgetMillis) {
+    private static String kafkaFailure(Throwable cause, String protocol) {
         String tried = " (tried: TCP connect, then a Kafka request with security.protocol=" + protocol + ")";
         if (cause instanceof SslAuthenticationException) {
             return "the TLS handshake failed: " + cause.getMessage() + tried + ". Does the listener speak TLS, and do"
@@ -255,12 +288,86 @@ public final class ClusterProbe {
         if (cause instanceof AuthenticationException) {
             return "authentication failed: " + cause.getMessage() + tried;
         }
-        if (cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-            return "the TCP connection opens, but no Kafka answer came within " + Math.max(1, budgetMillis / 1000)
-                    + " s" + tried + ". Likely the listener expects another security.protocol (TLS or SASL), or the"
-                    + " brokers' advertised.listeners name addresses this machine cannot reach";
-        }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage() + tried;
+    }
+
+    /**
+     * The connection opens but Kafka does not answer: most often TLS on one side only, which a handshake of our own
+     * tells apart (a Kafka client spoken to in the wrong protocol just reconnects until it times out).
+     */
+    private static String noAnswer(InetSocketAddress reachable, String protocol, int budgetMillis, long deadline) {
+        return tlsMismatch(reachable, protocol, deadline)
+                .orElse("the TCP connection opens, but no Kafka answer came within " + Math.max(1, budgetMillis / 1000)
+                        + " s (tried: TCP connect, a Kafka request with security.protocol=" + protocol + ")."
+                        + " Likely the listener expects SASL, or the brokers' advertised.listeners name addresses this"
+                        + " machine cannot reach");
+    }
+
+    /**
+     * TLS on one side only, found by a handshake of our own: a Kafka client spoken to in the wrong protocol just
+     * reconnects until it times out.
+     */
+    private static Optional<String> tlsMismatch(InetSocketAddress reachable, String protocol, long deadline) {
+        String tried = " (tried: TCP connect, a TLS handshake with "
+                + reachable.getAddress().getHostAddress() + ":" + reachable.getPort() + ")";
+        Optional<Boolean> listenerTls =
+                speaksTls(reachable, (int) Math.min(TLS_SNIFF_TIMEOUT.toMillis(), millisLeft(deadline)));
+        if (usesTls(protocol) && listenerTls.equals(Optional.of(false))) {
+            return Optional.of(
+                    "the TLS handshake failed: the listener does not speak TLS, but security.protocol=" + protocol
+                            + tried + ". Use PLAINTEXT (or SASL_PLAINTEXT), or the port of the brokers' TLS listener");
+        }
+        if (!usesTls(protocol) && listenerTls.equals(Optional.of(true))) {
+            return Optional.of("the listener speaks TLS, but security.protocol=" + protocol + tried
+                    + ". Set security.protocol=SSL (or SASL_SSL) and ssl.truststore.* in --config");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean usesTls(String protocol) {
+        return protocol.trim().toUpperCase(Locale.ROOT).endsWith("SSL");
+    }
+
+    /**
+     * Whether the server at {@code address} answers a TLS handshake: present if it said so within the timeout. No
+     * data is sent; the server's certificate is looked at, never trusted.
+     */
+    static Optional<Boolean> speaksTls(InetSocketAddress address, int timeoutMillis) {
+        boolean[] certificateSeen = {false};
+        X509TrustManager observer = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("a probe trusts no one");
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                certificateSeen[0] = true;
+                throw new CertificateException("a probe only looks whether the server speaks TLS");
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try (Socket plain = new Socket()) {
+            plain.connect(address, timeoutMillis);
+            plain.setSoTimeout(timeoutMillis);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {observer}, null);
+            try (SSLSocket tls = (SSLSocket)
+                    context.getSocketFactory().createSocket(plain, address.getHostString(), address.getPort(), false)) {
+                tls.startHandshake();
+                return Optional.of(true);
+            }
+        } catch (SocketTimeoutException e) {
+            return certificateSeen[0] ? Optional.of(true) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(certificateSeen[0]);
+        } catch (java.security.GeneralSecurityException e) {
+            return Optional.empty();
+        }
     }
 
     /** A {@code GET /subjects}: any registry answers it, and it needs the registry's credentials. */
@@ -303,7 +410,7 @@ public final class ClusterProbe {
                 .ifPresent(info -> request.header(
                         "Authorization",
                         "Basic " + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8))));
-        String tried = " (tried: DNS lookup of " + host + ", GET " + uri + ")";
+        String tried = " (tried: " + (isLiteral(host) ? "" : "DNS lookup of " + host + ", ") + "GET " + uri + ")";
         int status;
         try {
             status = builder.build()

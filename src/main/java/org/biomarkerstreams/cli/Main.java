@@ -69,7 +69,8 @@ public final class Main {
                         .exitCodeList(EXIT_CODES));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UnreachableException) {
-                commandLine.getErr().println("error: " + e.getMessage());
+                // One line per thing that cannot be reached: the cluster, the registry.
+                e.getMessage().lines().forEach(line -> commandLine.getErr().println("error: " + line));
                 return UNREACHABLE;
             }
             if (e instanceof TopicsNotReadyException) {

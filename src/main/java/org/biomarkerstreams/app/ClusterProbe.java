@@ -197,8 +197,9 @@ public final class ClusterProbe {
                 attempt = new Attempt(
                         addresses.get(i),
                         null,
-                        "DNS lookup of " + Utils.getHost(addresses.get(i)),
-                        "the DNS lookup did not answer within " + DNS_TIMEOUT.toSeconds() + " s");
+                        "DNS lookup of " + Utils.getHost(addresses.get(i)) + ", TCP connect",
+                        "no answer within " + DNS_TIMEOUT.plus(CONNECT_TIMEOUT).toSeconds()
+                                + " s: the DNS server or the host does not answer, or a firewall drops the connection");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while probing the Kafka cluster", e);

@@ -32,7 +32,7 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
     Hl7Options hl7;
 
     @Mixin
-    TopicOptions topics;
+    TopicOptions topicOptions;
 
     /** Counted down to stop: by SIGTERM / Ctrl-C, or by an embedding caller (tests) through {@link #stop()}. */
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -45,7 +45,7 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
         String bootstrap = kafka.requireBootstrapServers();
         var deadLetters = pipeline.deadLetters();
         // Before the first message: a missing topic would otherwise answer every message AR.
-        prepareCluster(topics, PipelineTopics::feeds);
+        prepareCluster(topicOptions, PipelineTopics::feeds);
         pipeline.warnIfDeadLettersInPlaintext();
         try (Hl7Ingest listener = Hl7Ingest.start(
                 hl7.settings(pipeline.futureTolerance),

@@ -67,7 +67,7 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
     Hl7Options hl7;
 
     @Mixin
-    TopicOptions topics;
+    TopicOptions topicOptions;
 
     @Option(
             names = "--identified-outputs",
@@ -97,7 +97,7 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
         TopologyConfig config = pipeline.topologyConfig(Clock.systemUTC()).toBuilder()
                 .redeliverDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE))
                 .build();
-        TopicPolicy topicPolicy = topics.policy();
+        TopicPolicy topicPolicy = topicOptions.policy();
         pipeline.warnIfDeadLettersInPlaintext();
         StreamsRuntime.Settings settings = new StreamsRuntime.Settings(
                 bootstrap, applicationId, stateDir, processingGuarantee, threads, kafka.clientProperties());

@@ -35,7 +35,8 @@ import org.biomarkerstreams.streams.Topics;
  * command does on the cluster, derived from the topic names the command runs with.
  *
  * <p>Only the operations a request checks are listed: Kafka grants DESCRIBE with READ, WRITE, DELETE or ALTER, and
- * DESCRIBE_CONFIGS with ALTER_CONFIGS, so a topic read is one READ ACL. No cluster ACL is needed: the idempotent
+ * DESCRIBE_CONFIGS with ALTER_CONFIGS, so a topic read is a READ ACL, plus DESCRIBE_CONFIGS because every command
+ * checks the cleanup policy of its topics at start. No cluster ACL is needed: the idempotent
  * producers of ingest and replay get their producer id with WRITE on a topic (KIP-679), the transactional ones of
  * {@code run} with WRITE on their transactional id; CREATE on a topic name (or prefix) is enough to create it.
  * {@code KafkaAclIT} runs each role with exactly these ACLs on a broker with {@code StandardAuthorizer}.
@@ -48,7 +49,7 @@ public record AccessControlList(String principal, List<Grant> grants) {
     public enum Role {
         /** The topology ({@code run}): Kafka Streams with exactly_once_v2. */
         RUN("run"),
-        /** {@code run} creating the pipeline topics that are missing at start ({@link TopicSetup}). */
+        /** Any command creating the topics it uses that are missing at start ({@link TopicSetup}). */
         CREATE_TOPICS("create-topics"),
         /** The HTTP server writing who read which patient's data. */
         AUDIT("audit"),
@@ -147,15 +148,15 @@ public record AccessControlList(String principal, List<Grant> grants) {
         switch (role) {
             case RUN -> {
                 for (String input : t.inputs()) {
-                    g.add(topic(role, input, "input of the topology", AclOperation.READ));
+                    g.add(used(role, input, "input of the topology", AclOperation.READ));
                 }
                 for (String output : List.of(t.trajectory(), t.summaries(), t.timeToNormalization(), t.alerts())) {
-                    g.add(topic(role, output, "output of the topology", AclOperation.WRITE));
+                    g.add(used(role, output, "output of the topology", AclOperation.WRITE));
                 }
-                g.add(topic(role, t.deadLetters(), "dead letters of the topology", AclOperation.WRITE));
+                g.add(used(role, t.deadLetters(), "dead letters of the topology", AclOperation.WRITE));
                 for (String cohort : List.of(t.cohortVisits(), t.cohortCurves())) {
                     // The global stores of the query API restore from the topic the topology writes.
-                    g.add(topic(
+                    g.add(used(
                             role,
                             cohort,
                             "output of the topology, read back into a global store",
@@ -185,7 +186,7 @@ public record AccessControlList(String principal, List<Grant> grants) {
                     g.add(topic(
                             role,
                             topic.name(),
-                            "created by run when missing; not needed once the topics exist",
+                            "created when missing by the command that uses it; not needed once the topics exist",
                             AclOperation.CREATE));
                 }
                 g.add(topic(
@@ -194,24 +195,22 @@ public record AccessControlList(String principal, List<Grant> grants) {
                         "the audit topic, created by run when missing (retention.ms=-1)",
                         AclOperation.CREATE));
             }
-            case AUDIT ->
-                g.add(topic(role, n.auditTopic(), "audit records of patient data access", AclOperation.WRITE));
+            case AUDIT -> g.add(used(role, n.auditTopic(), "audit records of patient data access", AclOperation.WRITE));
             case INGEST_HL7, REPLAY -> {
                 for (String input : t.inputs()) {
-                    g.add(topic(role, input, "input of the topology (idempotent producer)", AclOperation.WRITE));
+                    g.add(used(role, input, "input of the topology (idempotent producer)", AclOperation.WRITE));
                 }
-                g.add(topic(role, t.deadLetters(), "messages that cannot be used", AclOperation.WRITE));
+                g.add(used(role, t.deadLetters(), "messages that cannot be used", AclOperation.WRITE));
             }
             case REPLAY_DLQ -> {
-                g.add(topic(role, t.deadLetters(), "dead letters to replay (no consumer group)", AclOperation.READ));
+                g.add(used(role, t.deadLetters(), "dead letters to replay (no consumer group)", AclOperation.READ));
                 for (String input : t.inputs()) {
-                    g.add(topic(
-                            role, input, "where a dead letter came from (idempotent producer)", AclOperation.WRITE));
+                    g.add(used(role, input, "where a dead letter came from (idempotent producer)", AclOperation.WRITE));
                 }
             }
             case EXPORT -> {
                 for (String output : exportedTopics(t)) {
-                    g.add(topic(role, output, "output exported to a file (no consumer group)", AclOperation.READ));
+                    g.add(used(role, output, "output exported to a file (no consumer group)", AclOperation.READ));
                 }
             }
         }
@@ -221,6 +220,15 @@ public record AccessControlList(String principal, List<Grant> grants) {
     /** The topics {@code export} (and a local {@code replay}) write to files: {@link OutputFiles}. */
     static List<String> exportedTopics(Topics t) {
         return List.of(t.trajectory(), t.summaries(), t.timeToNormalization(), t.deadLetters());
+    }
+
+    /**
+     * A topic a command uses, with DESCRIBE_CONFIGS: every command checks at start that its topics have the cleanup
+     * policy (and {@code min.insync.replicas}) they need ({@link TopicSetup#prepare}).
+     */
+    private static Grant used(Role role, String name, String why, AclOperation... operations) {
+        Set<AclOperation> all = EnumSet.of(AclOperation.DESCRIBE_CONFIGS, operations);
+        return new Grant(role, new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL), all, why);
     }
 
     private static Grant topic(Role role, String name, String why, AclOperation... operations) {

@@ -1,6 +1,8 @@
 package org.biomarkerstreams.app;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,34 +61,57 @@ public final class OutputFiles {
             DateShift shift)
             throws Exception {
         Map<String, Deserializer<? extends SpecificRecord>> outputs = outputs(topics, serdes);
-        // Checked before reading anything, so that a typo does not leave some files rewritten and others not.
-        if (only != null) {
-            for (String t : only) {
-                if (!outputs.containsKey(t)) {
-                    throw new IllegalArgumentException(
-                            "--topics: " + t + " is not an output topic (" + outputs.keySet() + ")");
+        List<String> selected = selected(topics, only);
+        boolean dirExisted = Files.isDirectory(dir);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try {
+            for (String topic : selected) {
+                boolean named = only != null && only.contains(topic);
+                if (shift.enabled() && topic.equals(topics.deadLetters()) && !named) {
+                    report.printf(
+                            "  %-32s not written: dead letters keep their original dates (name it in --topics to"
+                                    + " write it unshifted)%n",
+                            topic);
+                    continue;
+                }
+                Path file = dir.resolve(topic + ".ndjson");
+                long n = toNdjson(clientProperties, bootstrap, topic, outputs.get(topic), shift, file);
+                counts.put(topic, n);
+                report.printf("  %-32s %8d records -> %s%n", topic, n, file);
+            }
+        } catch (Exception e) {
+            if (!dirExisted) {
+                // Nothing half-done left behind: a directory this call made and could not fill goes again.
+                try (var left = Files.list(dir)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.delete(dir);
+                    }
+                } catch (IOException ignored) {
+                    // not there, or not ours to judge: the exception says what went wrong
                 }
             }
-        }
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (Map.Entry<String, Deserializer<? extends SpecificRecord>> e : outputs.entrySet()) {
-            if (only != null && !only.isEmpty() && !only.contains(e.getKey())) {
-                continue;
-            }
-            boolean named = only != null && only.contains(e.getKey());
-            if (shift.enabled() && e.getKey().equals(topics.deadLetters()) && !named) {
-                report.printf(
-                        "  %-32s not written: dead letters keep their original dates (name it in --topics to write"
-                                + " it unshifted)%n",
-                        e.getKey());
-                continue;
-            }
-            Path file = dir.resolve(e.getKey() + ".ndjson");
-            long n = toNdjson(clientProperties, bootstrap, e.getKey(), e.getValue(), shift, file);
-            counts.put(e.getKey(), n);
-            report.printf("  %-32s %8d records -> %s%n", e.getKey(), n, file);
+            throw e;
         }
         return counts;
+    }
+
+    /**
+     * The output topics written to files, in file order: those of {@code only}, or all when it is null or empty.
+     *
+     * @throws IllegalArgumentException naming {@code --topics} when a name is not an output topic; checked before
+     *     reading anything, so that a typo does not leave some files rewritten and others not
+     */
+    public static List<String> selected(Topics topics, List<String> only) {
+        List<String> all = AccessControlList.exportedTopics(topics);
+        if (only == null || only.isEmpty()) {
+            return all;
+        }
+        for (String t : only) {
+            if (!all.contains(t)) {
+                throw new IllegalArgumentException("--topics: " + t + " is not an output topic (" + all + ")");
+            }
+        }
+        return all.stream().filter(only::contains).toList();
     }
 
     private static <V extends SpecificRecord> long toNdjson(

@@ -124,7 +124,9 @@ public final class Pipeline implements AutoCloseable {
                     StreamsConfig.EXACTLY_ONCE_V2,
                     1,
                     Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
-            return start(broker, settings, Map.of(), serdes, config, Optional.of(partitions), stateDir, scope, http);
+            TopicPolicy topics = new TopicPolicy(
+                    TopicSetup.Creation.CREATE_MISSING, Optional.of(partitions), Optional.empty(), Optional.empty());
+            return start(broker, settings, Map.of(), serdes, config, topics, stateDir, scope, http);
         } catch (IOException | RuntimeException e) {
             broker.close();
             InMemorySchemaRegistry.dropScope(scope);
@@ -132,7 +134,10 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** The topology on an existing cluster; missing topics are created with the broker's defaults. */
+    /**
+     * The topology on an existing cluster; missing topics are created with the broker's defaults, existing ones
+     * checked ({@link TopicSetup#prepare}).
+     */
     public static Pipeline onCluster(
             StreamsRuntime.Settings settings,
             Map<String, String> clientProperties,
@@ -148,7 +153,22 @@ public final class Pipeline implements AutoCloseable {
             AvroSerdes serdes,
             TopologyConfig config,
             Optional<Http> http) {
-        return start(null, settings, clientProperties, serdes, config, Optional.empty(), null, null, http);
+        return onCluster(settings, clientProperties, serdes, config, http, TopicPolicy.brokerDefaults());
+    }
+
+    /**
+     * As above, with the pipeline's topics (and the audit topic) created or checked as {@code topics} says.
+     *
+     * @throws TopicsNotReadyException when a topic is missing or not as configured, naming each and its fix
+     */
+    public static Pipeline onCluster(
+            StreamsRuntime.Settings settings,
+            Map<String, String> clientProperties,
+            AvroSerdes serdes,
+            TopologyConfig config,
+            Optional<Http> http,
+            TopicPolicy topics) {
+        return start(null, settings, clientProperties, serdes, config, topics, null, null, http);
     }
 
     private static Pipeline start(
@@ -157,7 +177,7 @@ public final class Pipeline implements AutoCloseable {
             Map<String, String> clientProperties,
             AvroSerdes serdes,
             TopologyConfig config,
-            Optional<Integer> partitions,
+            TopicPolicy topicPolicy,
             Path tempStateDir,
             String registryScope,
             Optional<Http> http) {
@@ -166,10 +186,10 @@ public final class Pipeline implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         QueryServer server = null;
         try {
-            List<NewTopic> topics =
-                    new ArrayList<>(new PipelineTopics(config.topics(), partitions, Optional.empty()).all());
-            http.ifPresent(h -> topics.add(KafkaAuditTrail.topic(h.auditTopic(), partitions, Optional.empty())));
-            TopicSetup.ensureTopics(admin, topics, Duration.ofSeconds(60));
+            PipelineTopics specs = topicPolicy.of(config.topics());
+            List<NewTopic> topics = new ArrayList<>(specs.all());
+            http.ifPresent(h -> topics.add(specs.audit(h.auditTopic())));
+            TopicSetup.prepare(admin, settings.bootstrapServers(), topics, topicPolicy.creation());
             HostInfo self = null;
             if (http.isPresent()) {
                 // Bound before Streams starts: the bound port is part of application.server.

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -78,7 +79,11 @@ public final class TopicExport {
         return toNdjson(clientProperties, bootstrapServers, topic, values, UnaryOperator.identity(), file);
     }
 
-    /** As above, each record passed through {@code transform} (e.g. a date shift) before it is written. */
+    /**
+     * As above, each record passed through {@code transform} (e.g. a date shift) before it is written. The records go
+     * to a temporary file beside {@code file}, which replaces {@code file} only when the whole topic was read: a
+     * failure leaves no empty or half-written file, and an earlier export of the topic stays as it was.
+     */
     public static <V extends IndexedRecord> long toNdjson(
             Map<String, String> clientProperties,
             String bootstrapServers,
@@ -87,24 +92,32 @@ public final class TopicExport {
             UnaryOperator<V> transform,
             Path file)
             throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            IOException[] failure = new IOException[1];
-            long n = read(clientProperties, bootstrapServers, topic, values, (k, v) -> {
-                if (v == null || failure[0] != null) {
-                    return;
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path partial = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
+        try {
+            long n;
+            try (BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+                IOException[] failure = new IOException[1];
+                n = read(clientProperties, bootstrapServers, topic, values, (k, v) -> {
+                    if (v == null || failure[0] != null) {
+                        return;
+                    }
+                    try {
+                        out.write(AvroJson.toJson(transform.apply(v)));
+                        out.write('\n');
+                    } catch (IOException e) {
+                        failure[0] = e;
+                    }
+                });
+                if (failure[0] != null) {
+                    throw failure[0];
                 }
-                try {
-                    out.write(AvroJson.toJson(transform.apply(v)));
-                    out.write('\n');
-                } catch (IOException e) {
-                    failure[0] = e;
-                }
-            });
-            if (failure[0] != null) {
-                throw failure[0];
             }
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return n;
+        } finally {
+            Files.deleteIfExists(partial);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.biomarkerstreams.app.AccessControlList;
+import org.biomarkerstreams.app.ClusterProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -87,6 +88,8 @@ final class AclsCommand extends ClusterCommand implements Callable<Integer> {
             out.print(acls.table());
         }
         if (apply) {
+            // Fails fast (exit 3) naming the address and cause, where the admin client would wait a minute.
+            ClusterProbe.check(kafka.requireBootstrapServers(), kafka.clientProperties(), Optional.empty());
             Properties p = new Properties();
             p.putAll(kafka.clientProperties());
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.requireBootstrapServers());

@@ -29,10 +29,15 @@ final class ExportCommand extends ClusterCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ResearchOutputOptions research;
 
+    @picocli.CommandLine.Mixin
+    TopicOptions topicOptions;
+
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
         var shift = research.dateShift();
+        List<String> read = OutputFiles.selected(pipeline.topics(), topics);
+        prepareCluster(topicOptions, specs -> specs.named(read));
         OutputFiles.write(
                 kafka.clientProperties(),
                 bootstrap,

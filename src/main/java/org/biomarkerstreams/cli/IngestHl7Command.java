@@ -1,9 +1,11 @@
 package org.biomarkerstreams.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.biomarkerstreams.app.Hl7Ingest;
+import org.biomarkerstreams.app.PipelineTopics;
 import org.biomarkerstreams.streams.AvroSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,11 +31,21 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
     @Mixin
     Hl7Options hl7;
 
+    @Mixin
+    TopicOptions topicOptions;
+
+    /** Counted down to stop: by SIGTERM / Ctrl-C, or by an embedding caller (tests) through {@link #stop()}. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** The listener while {@link #call()} runs, for an embedding caller (tests) to find its port. */
+    private volatile Hl7Ingest running;
+
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
-        CountDownLatch stopped = new CountDownLatch(1);
         var deadLetters = pipeline.deadLetters();
+        // Before the first message: a missing topic would otherwise answer every message AR.
+        prepareCluster(topicOptions, PipelineTopics::feeds);
         pipeline.warnIfDeadLettersInPlaintext();
         try (Hl7Ingest listener = Hl7Ingest.start(
                 hl7.settings(pipeline.futureTolerance),
@@ -49,12 +61,34 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
                     .getOut()
                     .printf("Listening for HL7 v2 over MLLP on port %d (Ctrl-C to stop)%n", listener.port());
             out().flush();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Thread closeOnShutdown = new Thread(() -> {
                 listener.close();
                 stopped.countDown();
-            }));
-            stopped.await();
+            });
+            Runtime.getRuntime().addShutdownHook(closeOnShutdown);
+            running = listener;
+            try {
+                stopped.await();
+            } finally {
+                running = null;
+                try {
+                    Runtime.getRuntime().removeShutdownHook(closeOnShutdown);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook is what stopped us
+                }
+            }
         }
         return 0;
+    }
+
+    /** The bound MLLP port while listening. */
+    Optional<Integer> listeningPort() {
+        Hl7Ingest current = running;
+        return current == null ? Optional.empty() : Optional.of(current.port());
+    }
+
+    /** Stops listening as SIGTERM does; {@link #call()} then returns. */
+    void stop() {
+        stopped.countDown();
     }
 }

@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.biomarkerstreams.app.ClientProperties;
+import org.biomarkerstreams.app.ClusterProbe;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.SchemaRegistries;
 import org.biomarkerstreams.registry.SchemaRegistry;
@@ -97,11 +99,29 @@ final class KafkaOptions {
     }
 
     SchemaRegistry registry() {
+        return SchemaRegistries.forConfig(registryConfig());
+    }
+
+    RegistryConfig registryConfig() {
         if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
             throw new IllegalArgumentException("--schema-registry-url is required (or BIOMARKER_SCHEMA_REGISTRY_URL)");
         }
         Map<String, Object> props = new TreeMap<>(clientProperties());
         props.put("schema.registry.url", schemaRegistryUrl);
-        return SchemaRegistries.forConfig(RegistryConfig.fromProperties(props));
+        return RegistryConfig.fromProperties(props);
+    }
+
+    /**
+     * Fails within {@link ClusterProbe#BUDGET} when the cluster or the registry (unless in-process) cannot be
+     * reached, naming the address and why.
+     */
+    void probe() {
+        RegistryConfig registry = registryConfig();
+        ClusterProbe.check(
+                requireBootstrapServers(),
+                clientProperties(),
+                registry.url().toLowerCase(Locale.ROOT).startsWith(SchemaRegistries.MOCK_SCHEME)
+                        ? Optional.empty()
+                        : Optional.of(registry));
     }
 }

@@ -18,9 +18,11 @@ import java.util.concurrent.Callable;
 import org.biomarkerstreams.app.DeadLetterReplay;
 import org.biomarkerstreams.app.OutputFiles;
 import org.biomarkerstreams.app.Pipeline;
+import org.biomarkerstreams.app.PipelineTopics;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
 import org.biomarkerstreams.domain.DateShift;
+import org.biomarkerstreams.domain.DeadLetterKeys;
 import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.ingest.FileReplay;
 import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
@@ -93,6 +95,10 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ResearchOutputOptions research;
 
+    /** With --bootstrap-servers: the topics of the cluster; the embedded pipeline makes its own. */
+    @picocli.CommandLine.Mixin
+    TopicOptions topicOptions;
+
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
@@ -126,6 +132,7 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             }
             AvroSerdes serdes = new AvroSerdes(kafka.registry(), true);
             DeadLetters letters = pipeline.deadLetters();
+            prepareCluster(topicOptions, PipelineTopics::feeds);
             if (hl7 != null) {
                 pipeline.warnIfDeadLettersInPlaintext();
             }
@@ -193,13 +200,15 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             }
         }
         AvroSerdes serdes = new AvroSerdes(kafka.registry(), false);
+        DeadLetterKeys keys = pipeline.deadLetterKeys();
+        prepareCluster(topicOptions, PipelineTopics::feeds);
         DeadLetterReplay.Report r = DeadLetterReplay.replay(
                 kafka.clientProperties(),
                 bootstrap,
                 topics,
                 serdes.value(DeadLetter.class).deserializer(),
                 new DeadLetterReplay.Selection(codes, new TreeSet<>(sourceTopics)),
-                pipeline.deadLetterKeys());
+                keys);
         PrintWriter report = out();
         report.printf(
                 "Read %d dead letters from %s: %d replayed %s, %d not selected%n",

@@ -11,6 +11,7 @@ import org.biomarkerstreams.app.AccessDenied;
 import org.biomarkerstreams.app.Hl7Ingest;
 import org.biomarkerstreams.app.Pipeline;
 import org.biomarkerstreams.app.StreamsRuntime;
+import org.biomarkerstreams.app.TopicPolicy;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.TopologyConfig;
 import picocli.CommandLine;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Runs the topology against a Kafka cluster until stopped (SIGTERM / Ctrl-C closes it cleanly).",
-            "Missing topics are created with the broker's default partitions and replication."
+            "Missing topics are created as --topic-* say (default: the broker's partitions and replication), existing",
+            "ones checked; with --no-create-topics only checked."
         })
 final class RunCommand extends ClusterCommand implements Callable<Integer> {
 
@@ -64,6 +66,9 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     Hl7Options hl7;
 
+    @Mixin
+    TopicOptions topicOptions;
+
     @Option(
             names = "--identified-outputs",
             description = "Write real patient ids (and reading ids) to the per-patient output topics and API answers"
@@ -92,15 +97,11 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
         TopologyConfig config = pipeline.topologyConfig(Clock.systemUTC()).toBuilder()
                 .redeliverDuplicates(processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE))
                 .build();
+        TopicPolicy topicPolicy = topicOptions.policy();
         pipeline.warnIfDeadLettersInPlaintext();
         StreamsRuntime.Settings settings = new StreamsRuntime.Settings(
                 bootstrap, applicationId, stateDir, processingGuarantee, threads, kafka.clientProperties());
-        try (Pipeline p = Pipeline.onCluster(
-                        settings,
-                        kafka.clientProperties(),
-                        new AvroSerdes(kafka.registry(), true),
-                        config,
-                        Optional.of(http.endpoint(null, HttpOptions.Defaults.CLUSTER)));
+        try (Pipeline p = start(settings, config, topicPolicy);
                 HttpOptions httpResources = http) {
             p.dashboardUrl().ifPresent(url -> out().printf("Dashboard and query API: %s%n", url));
             // SIGTERM / Ctrl-C: close Streams cleanly (commit, flush state) before the JVM exits.
@@ -133,6 +134,19 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
             printError(AccessDenied.explain(e, applicationId).orElseThrow(() -> e));
             return CommandLine.ExitCode.SOFTWARE;
         }
+    }
+
+    /** Options first (usage errors, exit 2), then the cluster and registry (exit 3), then topics and Streams. */
+    private Pipeline start(StreamsRuntime.Settings settings, TopologyConfig config, TopicPolicy topicPolicy) {
+        Pipeline.Http endpoint = http.endpoint(null, HttpOptions.Defaults.CLUSTER);
+        kafka.probe();
+        return Pipeline.onCluster(
+                settings,
+                kafka.clientProperties(),
+                new AvroSerdes(kafka.registry(), true),
+                config,
+                Optional.of(endpoint),
+                topicPolicy);
     }
 
     private void printError(String message) {

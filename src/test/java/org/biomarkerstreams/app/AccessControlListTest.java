@@ -100,7 +100,12 @@ class AccessControlListTest {
                     .as(feed.label())
                     .extracting(b -> b.pattern().name() + " " + b.entry().operation())
                     .containsExactlyInAnyOrder(
-                            TOPICS.readings() + " WRITE", TOPICS.events() + " WRITE", TOPICS.deadLetters() + " WRITE");
+                            TOPICS.readings() + " WRITE",
+                            TOPICS.events() + " WRITE",
+                            TOPICS.deadLetters() + " WRITE",
+                            TOPICS.readings() + " DESCRIBE_CONFIGS",
+                            TOPICS.events() + " DESCRIBE_CONFIGS",
+                            TOPICS.deadLetters() + " DESCRIBE_CONFIGS");
         }
     }
 
@@ -109,17 +114,35 @@ class AccessControlListTest {
         AvroSerdes serdes = new AvroSerdes(InMemorySchemaRegistry.scope("acl-test"), false);
 
         assertThat(of(AccessControlList.Role.EXPORT).bindings())
+                .filteredOn(b -> b.entry().operation() == AclOperation.READ)
                 .extracting(b -> b.pattern().name())
                 .containsExactlyElementsOf(OutputFiles.outputs(TOPICS, serdes).keySet());
         assertThat(of(AccessControlList.Role.EXPORT).bindings())
-                .allMatch(b -> b.entry().operation() == AclOperation.READ);
+                .allMatch(b -> b.entry().operation() == AclOperation.READ
+                        || b.entry().operation() == AclOperation.DESCRIBE_CONFIGS);
+    }
+
+    @Test
+    void shouldLetEveryRoleReadTheConfigsOfTheTopicsItUsesBecauseItChecksThemAtStart() {
+        for (AccessControlList.Role role : AccessControlList.Role.values()) {
+            if (role == AccessControlList.Role.CREATE_TOPICS) {
+                continue;
+            }
+            AccessControlList acls = of(role);
+            acls.bindings().stream()
+                    .filter(b -> b.pattern().resourceType() == ResourceType.TOPIC
+                            && b.pattern().patternType() == PatternType.LITERAL)
+                    .forEach(b -> assertThat(allows(acls, b.pattern(), AclOperation.DESCRIBE_CONFIGS))
+                            .as(role.label() + " on " + b.pattern().name())
+                            .isTrue());
+        }
     }
 
     @Test
     void shouldGrantTheAuditTopicItsOwnName() {
         assertThat(of(AccessControlList.Role.AUDIT).bindings())
                 .extracting(AclBinding::pattern)
-                .containsExactly(topic("patient-access-audit"));
+                .containsOnly(topic("patient-access-audit"));
     }
 
     @Test

@@ -29,9 +29,41 @@ class PipelineTopicsTest {
     void shouldCreateAlertsAsAnEventTopicWhenCreatingTopics() {
         NewTopic alerts = topics.get(names.alerts());
         assertThat(alerts).isNotNull();
-        assertThat(alerts.configs() == null ? Map.of() : alerts.configs())
-                .doesNotContainKey(TopicConfig.CLEANUP_POLICY_CONFIG);
+        assertThat(alerts.configs())
+                .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)
+                .doesNotContainKey(TopicConfig.RETENTION_MS_CONFIG);
         assertThat(alerts.numPartitions()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldNeverCompactAnInputWhenCreatingTopics() {
+        for (String input : names.inputs()) {
+            assertThat(topics.get(input).configs())
+                    .as(input)
+                    .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        }
+    }
+
+    @Test
+    void shouldSetMinInsyncReplicasAndReplicationOnEveryTopicWhenConfigured() {
+        PipelineTopics configured = new PipelineTopics(names, Optional.of(6), Optional.of((short) 3), Optional.of(2));
+
+        assertThat(configured.all()).allSatisfy(t -> {
+            assertThat(t.numPartitions()).isEqualTo(6);
+            assertThat(t.replicationFactor()).isEqualTo((short) 3);
+            assertThat(t.configs()).containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+        });
+        assertThat(configured.audit("audit").configs())
+                .containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")
+                .containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1")
+                .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    }
+
+    @Test
+    void shouldGiveTheFeedsBothInputsAndTheDeadLettersWhenAsked() {
+        assertThat(new PipelineTopics(names, Optional.empty(), Optional.empty()).feeds())
+                .extracting(NewTopic::name)
+                .containsExactly(names.readings(), names.events(), names.deadLetters());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +31,11 @@ import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.biomarkerstreams.app.PipelineTopics;
 import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.ClinicalEvent;
@@ -42,6 +47,7 @@ import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.WireFormat;
 import org.biomarkerstreams.streams.AvroJson;
+import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -49,12 +55,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
  * The cluster-facing commands as an operator runs them, against a real KRaft broker and a real Apicurio registry:
  * {@code run} on a background thread, {@code replay --bootstrap-servers} to feed it, {@code export} to read what it
- * wrote.
+ * wrote, each on topics that do not exist until a command creates them (every test has topic names of its own); and
+ * how each command fails when it may not create them, when they are not as configured, or when the cluster or the
+ * registry cannot be reached.
  */
 class ClusterCommandsIT {
 
@@ -71,6 +82,8 @@ class ClusterCommandsIT {
     Path dir;
 
     private String suffix;
+    private Topics topics;
+    private String auditTopic;
     private String readingsTopic;
     private String eventsTopic;
     private String trajectoryTopic;
@@ -83,12 +96,14 @@ class ClusterCommandsIT {
     @BeforeEach
     void names() {
         suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
-        readingsTopic = "lab-readings" + suffix;
-        eventsTopic = "clinical-events" + suffix;
-        trajectoryTopic = "biomarker-trajectory-points" + suffix;
-        summariesTopic = "biomarker-summaries" + suffix;
-        ttnTopic = "time-to-normalization" + suffix;
-        deadLetterTopic = "lab-readings-dlq" + suffix;
+        topics = Topics.defaults().withSuffix(suffix);
+        auditTopic = "patient-access-audit" + suffix;
+        readingsTopic = topics.readings();
+        eventsTopic = topics.events();
+        trajectoryTopic = topics.trajectory();
+        summariesTopic = topics.summaries();
+        ttnTopic = topics.timeToNormalization();
+        deadLetterTopic = topics.deadLetters();
     }
 
     @AfterEach
@@ -110,14 +125,7 @@ class ClusterCommandsIT {
                         + "request.timeout.ms=30000\n"
                         + "commit.interval.ms=200\n");
 
-        startRun(
-                "--application-id",
-                applicationId,
-                "--state-dir",
-                dir.resolve("state").toString(),
-                "--config",
-                config.toString());
-
+        // No topic of this test exists yet: each command creates those it uses, whichever comes first.
         Path readings = Files.write(dir.resolve("readings.ndjson"), readingLines(), StandardCharsets.UTF_8);
         Path events = Files.write(dir.resolve("events.ndjson"), eventLines(), StandardCharsets.UTF_8);
         CommandRun replay =
@@ -126,6 +134,19 @@ class ClusterCommandsIT {
         assertThat(replay.out())
                 .contains("Sent 4 events (0 malformed lines) to " + eventsTopic)
                 .contains("Sent 9 readings (1 malformed lines) to " + readingsTopic);
+
+        Path beforeRun = dir.resolve("export-before-run");
+        CommandRun early = execute(withCluster("export", "--out", beforeRun.toString()));
+        assertThat(early.exit()).as(early.err()).isZero();
+        assertThat(beforeRun.resolve(ttnTopic + ".ndjson")).exists().isEmptyFile();
+
+        startRun(
+                "--application-id",
+                applicationId,
+                "--state-dir",
+                dir.resolve("state").toString(),
+                "--config",
+                config.toString());
 
         Path all = dir.resolve("export-all");
         await("export to show both patients' results and both dead letters")
@@ -199,6 +220,252 @@ class ClusterCommandsIT {
         assertThat(out).doesNotExist();
     }
 
+    /** The commands that use the pipeline's topics on a cluster, as {@link #command} runs them. */
+    static Stream<String> clusterCommands() {
+        return Stream.of("run", "ingest-hl7", "replay", "replay --from-dlq", "export");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clusterCommands")
+    void shouldFailWithinTenSecondsNamingEveryMissingTopicWhenItMayNotCreateThem(String command) throws Exception {
+        CommandRun run = CommandRun.executeWithin(
+                Duration.ofSeconds(60), command(KAFKA.bootstrapServers(), command, "--no-create-topics"));
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(run.took()).isLessThanOrEqualTo(Duration.ofSeconds(10));
+        for (String topic : topicsOf(command)) {
+            assertThat(run.err())
+                    .contains(topic + ": missing")
+                    .contains("kafka-topics.sh --bootstrap-server " + KAFKA.bootstrapServers() + " --create --topic "
+                            + topic);
+        }
+        assertThat(run.err()).contains("--no-create-topics").doesNotContain("\tat ");
+        try (Admin admin = KAFKA.admin()) {
+            assertThat(admin.listTopics().names().get()).doesNotContainAnyElementsOf(topicsOf(command));
+        }
+        assertThat(dir.resolve("export")).doesNotExist();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clusterCommands")
+    void shouldNameTheTopicAndTheDifferenceWhenATopicIsNotAsConfigured(String command) throws Exception {
+        // Every topic of the command as configured (2 partitions) but one with the wrong cleanup policy and one
+        // with 1 partition.
+        List<String> used = topicsOf(command);
+        String wrongPolicy = used.contains(readingsTopic) ? readingsTopic : summariesTopic;
+        String wrongPartitions = command.equals("export") ? deadLetterTopic : eventsTopic;
+        PipelineTopics specs = new PipelineTopics(topics, Optional.of(2), Optional.empty());
+        List<NewTopic> created = new ArrayList<>();
+        for (NewTopic spec : specs.all()) {
+            if (!used.contains(spec.name())) {
+                continue;
+            }
+            if (spec.name().equals(wrongPolicy)) {
+                String other =
+                        spec.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG).equals("compact") ? "delete" : "compact";
+                created.add(new NewTopic(spec.name(), 2, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, other)));
+            } else if (spec.name().equals(wrongPartitions)) {
+                created.add(new NewTopic(spec.name(), 1, (short) 1).configs(spec.configs()));
+            } else {
+                created.add(spec);
+            }
+        }
+        if (command.equals("run")) {
+            created.add(specs.audit(auditTopic));
+        }
+        KAFKA.createTopics(created.toArray(NewTopic[]::new));
+        String expectedPolicy = wrongPolicy.equals(readingsTopic) ? "delete" : "compact";
+
+        CommandRun run = CommandRun.executeWithin(
+                Duration.ofSeconds(60), command(KAFKA.bootstrapServers(), command, "--topic-partitions", "2"));
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(run.took()).isLessThanOrEqualTo(Duration.ofSeconds(10));
+        assertThat(run.err())
+                .contains(wrongPolicy + ": cleanup.policy is ")
+                .contains("should be " + expectedPolicy)
+                .contains("kafka-configs.sh --bootstrap-server " + KAFKA.bootstrapServers()
+                        + " --alter --entity-type topics --entity-name " + wrongPolicy + " --add-config cleanup.policy="
+                        + expectedPolicy)
+                .contains(wrongPartitions + ": has 1 partitions, configured 2")
+                .doesNotContain("\tat ");
+        for (String fine : used) {
+            if (!fine.equals(wrongPolicy) && !fine.equals(wrongPartitions)) {
+                assertThat(run.err()).as("a topic as configured").doesNotContain(fine + ":");
+            }
+        }
+        try (Admin admin = KAFKA.admin()) {
+            assertThat(admin.describeTopics(List.of(wrongPartitions))
+                            .allTopicNames()
+                            .get()
+                            .get(wrongPartitions)
+                            .partitions())
+                    .as("nothing changed")
+                    .hasSize(1);
+        }
+    }
+
+    /** Each cluster command, with an address where nothing listens and with a name no DNS resolves. */
+    static Stream<Arguments> unreachableClusters() throws IOException {
+        List<Arguments> cases = new ArrayList<>();
+        for (String command : clusterCommands().toList()) {
+            cases.add(Arguments.of(command, "127.0.0.1:" + closedPort(), "connection refused"));
+            cases.add(Arguments.of(command, "no-such-host.invalid:9092", "the DNS name does not resolve"));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} to {1}")
+    @MethodSource("unreachableClusters")
+    void shouldFailWithinFifteenSecondsNamingTheAddressAndTheCauseWhenTheClusterIsUnreachable(
+            String command, String bootstrapServers, String cause) throws Exception {
+        CommandRun run = CommandRun.executeWithin(Duration.ofSeconds(60), command(bootstrapServers, command));
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(Main.UNREACHABLE);
+        assertThat(run.took()).isLessThanOrEqualTo(Duration.ofSeconds(15));
+        assertThat(run.err())
+                .contains("cannot reach the Kafka cluster at --bootstrap-servers " + bootstrapServers)
+                .contains(cause)
+                .contains(bootstrapServers.startsWith("127.") ? "tried: TCP connect to " : "tried: DNS lookup of ")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("export")).as("no file left behind").doesNotExist();
+    }
+
+    @Test
+    void shouldFailNamingTheRegistryAndLeaveNoFileWhenTheRegistryIsUnreachable() throws Exception {
+        String registry = "http://127.0.0.1:" + closedPort() + "/apis/ccompat/v7";
+
+        CommandRun run = CommandRun.executeWithin(
+                Duration.ofSeconds(60),
+                at(
+                        KAFKA.bootstrapServers(),
+                        registry,
+                        "export",
+                        "--out",
+                        dir.resolve("export").toString()));
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(Main.UNREACHABLE);
+        assertThat(run.took()).isLessThanOrEqualTo(Duration.ofSeconds(15));
+        assertThat(run.err())
+                .contains("cannot reach the schema registry at --schema-registry-url " + registry)
+                .contains("connection refused")
+                .doesNotContain("Kafka cluster");
+        assertThat(dir.resolve("export")).doesNotExist();
+    }
+
+    @Test
+    void shouldNameTheTlsHandshakeWhenTheClientSpeaksTlsToAPlaintextListener() throws Exception {
+        Path config = Files.writeString(dir.resolve("tls.properties"), "security.protocol=SSL\n");
+
+        CommandRun run = CommandRun.executeWithin(
+                Duration.ofSeconds(60), command(KAFKA.bootstrapServers(), "export", "--config", config.toString()));
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(Main.UNREACHABLE);
+        assertThat(run.took()).isLessThanOrEqualTo(Duration.ofSeconds(15));
+        assertThat(run.err())
+                .contains("cannot reach the Kafka cluster at --bootstrap-servers " + KAFKA.bootstrapServers())
+                .contains("the TLS handshake failed: the listener does not speak TLS, but security.protocol=SSL");
+        assertThat(dir.resolve("export")).doesNotExist();
+    }
+
+    @Test
+    void shouldNameTheTlsHandshakeWhenTheRegistryUrlSaysHttpsToAPlainHttpServer() throws Exception {
+        String registry = REGISTRY.confluentUrl().replace("http://", "https://");
+
+        CommandRun run = CommandRun.executeWithin(
+                Duration.ofSeconds(60),
+                at(
+                        KAFKA.bootstrapServers(),
+                        registry,
+                        "export",
+                        "--out",
+                        dir.resolve("export").toString()));
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(Main.UNREACHABLE);
+        assertThat(run.err())
+                .contains("cannot reach the schema registry at --schema-registry-url " + registry)
+                .contains("TLS handshake failed");
+    }
+
+    @Test
+    void shouldSayItIsNotARegistryApiWhenTheRegistryUrlLacksItsPath() throws Exception {
+        String server = REGISTRY.confluentUrl().replace("/apis/ccompat/v7", "");
+
+        CommandRun run = CommandRun.executeWithin(
+                Duration.ofSeconds(60),
+                at(
+                        KAFKA.bootstrapServers(),
+                        server,
+                        "export",
+                        "--out",
+                        dir.resolve("export").toString()));
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(Main.UNREACHABLE);
+        assertThat(run.err()).contains("HTTP 404").contains("Confluent-compatible");
+    }
+
+    /** The command line of {@code command} on this test's topics, against {@code bootstrapServers}. */
+    private String[] command(String bootstrapServers, String command, String... extra) throws IOException {
+        List<String> args = new ArrayList<>();
+        switch (command) {
+            case "run" ->
+                args.addAll(List.of(
+                        "run",
+                        "--identified-outputs",
+                        "--http-port",
+                        "0",
+                        "--http-bind-address",
+                        "127.0.0.1",
+                        "--health-port",
+                        "0",
+                        "--application-id",
+                        "cit-fail" + suffix,
+                        "--state-dir",
+                        dir.resolve("state").toString(),
+                        "--audit-topic",
+                        auditTopic));
+            case "ingest-hl7" -> args.addAll(List.of("ingest-hl7", "--port", "0"));
+            case "replay" ->
+                args.addAll(List.of(
+                        "replay",
+                        "--readings",
+                        Files.write(dir.resolve("readings.ndjson"), readingLines(), StandardCharsets.UTF_8)
+                                .toString()));
+            case "replay --from-dlq" -> args.addAll(List.of("replay", "--from-dlq"));
+            case "export" ->
+                args.addAll(List.of("export", "--out", dir.resolve("export").toString()));
+            default -> throw new IllegalArgumentException(command);
+        }
+        args.addAll(List.of(extra));
+        return at(
+                bootstrapServers,
+                REGISTRY.confluentUrl(),
+                args.get(0),
+                args.subList(1, args.size()).toArray(String[]::new));
+    }
+
+    /** The topics {@code command} uses, under this test's names. */
+    private List<String> topicsOf(String command) {
+        return switch (command) {
+            case "run" -> {
+                List<String> all = new ArrayList<>(topics.inputs());
+                all.addAll(topics.outputs());
+                all.add(auditTopic);
+                yield all;
+            }
+            case "export" -> List.of(trajectoryTopic, summariesTopic, ttnTopic, deadLetterTopic);
+            default -> List.of(readingsTopic, eventsTopic, deadLetterTopic);
+        };
+    }
+
+    /** A port on this machine where nothing listens: bound by the system, then closed. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private void startRun(String... extra) {
         CommandLine cli = Main.commandLine();
         run = (RunCommand) cli.getSubcommands().get("run").getCommand();
@@ -210,7 +477,9 @@ class ClusterCommandsIT {
                 "--http-bind-address",
                 "127.0.0.1",
                 "--health-port",
-                "0")));
+                "0",
+                "--audit-topic",
+                auditTopic)));
         args.addAll(List.of(extra));
         runExit = CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
         await("run to reach RUNNING").atMost(PROCESSING_LIMIT).until(() -> {
@@ -223,12 +492,17 @@ class ClusterCommandsIT {
 
     /** The command with the cluster, the registry and this test's topic names. */
     private String[] withCluster(String command, String... rest) {
+        return at(KAFKA.bootstrapServers(), REGISTRY.confluentUrl(), command, rest);
+    }
+
+    /** The command with this cluster and registry and this test's topic names. */
+    private String[] at(String bootstrapServers, String registryUrl, String command, String... rest) {
         List<String> args = new ArrayList<>(List.of(
                 command,
                 "--bootstrap-servers",
-                KAFKA.bootstrapServers(),
+                bootstrapServers,
                 "--schema-registry-url",
-                REGISTRY.confluentUrl(),
+                registryUrl,
                 "--readings-topic",
                 readingsTopic,
                 "--events-topic",
@@ -240,7 +514,13 @@ class ClusterCommandsIT {
                 "--time-to-normalization-topic",
                 ttnTopic,
                 "--dead-letter-topic",
-                deadLetterTopic));
+                deadLetterTopic,
+                "--cohort-visits-topic",
+                topics.cohortVisits(),
+                "--cohort-curves-topic",
+                topics.cohortCurves(),
+                "--alerts-topic",
+                topics.alerts()));
         args.addAll(List.of(rest));
         return args.toArray(String[]::new);
     }

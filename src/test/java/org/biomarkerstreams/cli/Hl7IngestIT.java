@@ -1,15 +1,25 @@
 package org.biomarkerstreams.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.biomarkerstreams.app.DurableHl7Handler;
 import org.biomarkerstreams.app.TopicExport;
@@ -27,11 +37,13 @@ import org.biomarkerstreams.testing.KafkaClusterExtension;
 import org.biomarkerstreams.testing.MllpExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 
 /**
  * Real HL7 bytes over a real socket to the listener, with the durable handler writing to a real
  * broker through a real registry: AA only once the readings are in Kafka, AE plus a dead letter for
- * content errors, AR when Kafka cannot take the data.
+ * content errors, AR when Kafka cannot take the data; and {@code ingest-hl7} itself, started before anything else on
+ * a cluster without its topics.
  */
 class Hl7IngestIT {
 
@@ -103,6 +115,72 @@ class Hl7IngestIT {
             List<DeadLetter> letters =
                     read(topics.deadLetters(), serdes.value(DeadLetter.class).deserializer());
             assertThat(letters).extracting(DeadLetter::getErrorCode).containsExactly("FUTURE_TIMESTAMP", "OVERSIZED");
+        }
+    }
+
+    @Test
+    void shouldAnswerAaWhenIngestHl7IsStartedFirstOnAClusterWithoutItsTopics() throws Exception {
+        Topics topics =
+                Topics.defaults().withSuffix("-" + UUID.randomUUID().toString().substring(0, 8));
+        try (Admin admin = KAFKA.admin()) {
+            assertThat(admin.listTopics().names().get())
+                    .doesNotContain(topics.readings(), topics.events(), topics.deadLetters());
+        }
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+        IngestHl7Command ingest =
+                (IngestHl7Command) cli.getSubcommands().get("ingest-hl7").getCommand();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
+                "ingest-hl7",
+                "--port",
+                "0",
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--schema-registry-url",
+                REGISTRY.confluentUrl(),
+                "--readings-topic",
+                topics.readings(),
+                "--events-topic",
+                topics.events(),
+                "--dead-letter-topic",
+                topics.deadLetters()));
+        try {
+            int port = await("ingest-hl7 to listen")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(
+                            () -> {
+                                if (exit.isDone()) {
+                                    throw new AssertionError("ingest-hl7 exited with " + exit.get() + ": " + err);
+                                }
+                                return ingest.listeningPort();
+                            },
+                            Optional::isPresent)
+                    .orElseThrow();
+
+            assertThat(send(port, resource("oru-v251-loinc.hl7")))
+                    .as("the first message, on topics ingest-hl7 created")
+                    .contains("MSA|AA|");
+
+            AvroSerdes serdes =
+                    new AvroSerdes(new ConfluentRegistryClient(RegistryConfig.of(REGISTRY.confluentUrl())), false);
+            assertThat(read(topics.readings(), serdes.value(LabReading.class).deserializer()))
+                    .isNotEmpty();
+            try (Admin admin = KAFKA.admin()) {
+                ConfigResource readings = new ConfigResource(ConfigResource.Type.TOPIC, topics.readings());
+                assertThat(admin.describeConfigs(List.of(readings))
+                                .all()
+                                .get()
+                                .get(readings)
+                                .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                                .value())
+                        .isEqualTo(TopicConfig.CLEANUP_POLICY_DELETE);
+                assertThat(admin.listTopics().names().get()).contains(topics.events(), topics.deadLetters());
+            }
+        } finally {
+            ingest.stop();
+            assertThat(exit.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
         }
     }
 

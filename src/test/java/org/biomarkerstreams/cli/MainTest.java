@@ -130,6 +130,63 @@ class MainTest {
     }
 
     @Test
+    void shouldListTheExitCodesInTheHelpOfEveryClusterCommand() {
+        for (String command : new String[] {"run", "ingest-hl7", "replay", "export"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--help")).isZero();
+            assertThat(out.toString())
+                    .as(command)
+                    .contains("Exit codes:")
+                    .contains("3   the Kafka cluster or the schema registry cannot be reached")
+                    .contains("--no-create-topics", "--topic-partitions", "--topic-replication-factor");
+        }
+    }
+
+    @Test
+    void shouldNameTheOptionWhenABootstrapAddressHasNoPort() {
+        assertThat(run(
+                        "export",
+                        "--bootstrap-servers",
+                        "kafka-0.kafka",
+                        "--schema-registry-url",
+                        "mock://x",
+                        "--out",
+                        "never-written"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--bootstrap-servers: 'kafka-0.kafka' is not HOST:PORT");
+    }
+
+    @Test
+    void shouldRefuseMoreInsyncReplicasThanReplicasBeforeTryingTheCluster() {
+        assertThat(run(
+                        "ingest-hl7",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--schema-registry-url",
+                        "mock://x",
+                        "--topic-replication-factor",
+                        "2",
+                        "--topic-min-insync-replicas",
+                        "3"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--topic-min-insync-replicas 3 exceeds --topic-replication-factor 2");
+    }
+
+    @Test
+    void shouldExitThreeNamingTheAddressWhenAclsCannotReachTheClusterToApplyThem() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+
+        assertThat(run("acls", "--principal", "User:app", "--apply", "--bootstrap-servers", "127.0.0.1:" + closed))
+                .isEqualTo(Main.UNREACHABLE);
+        assertThat(err.toString())
+                .contains("cannot reach the Kafka cluster at --bootstrap-servers 127.0.0.1:" + closed)
+                .contains("connection refused");
+    }
+
+    @Test
     void shouldReadOptionDefaultsFromBiomarkerEnvironmentVariables() {
         ReplayCommand replay = new ReplayCommand();
         CommandLine cli = new CommandLine(replay);

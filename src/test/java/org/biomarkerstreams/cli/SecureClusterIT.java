@@ -280,16 +280,52 @@ class SecureClusterIT {
                     .get(90, TimeUnit.SECONDS);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-            assertThat(result.exit()).as(result.out()).isEqualTo(CommandLine.ExitCode.SOFTWARE);
+            assertThat(result.exit()).as(result.out()).isEqualTo(Main.UNREACHABLE);
             assertThat(result.err())
-                    .contains("Authentication failed")
+                    .contains("cannot reach the Kafka cluster at --bootstrap-servers " + cluster.bootstrapServers())
+                    .contains("authentication failed")
                     .contains("SCRAM-SHA-512")
                     .doesNotContain(wrong);
-            assertThat(took).as("time to fail").isLessThan(Duration.ofSeconds(60));
+            assertThat(took).as("time to fail").isLessThanOrEqualTo(Duration.ofSeconds(15));
             assertThat(logs.linesContaining(wrong))
                     .as("log lines with the password")
                     .isEmpty();
         }
+    }
+
+    @Test
+    void shouldSayTheListenerSpeaksTlsWhenTheClientIsConfiguredForPlaintext() throws Exception {
+        Path out = dir.resolve("export");
+
+        CommandRun result = CommandRun.executeWithin(
+                Duration.ofSeconds(60), withCluster("export", cluster.bootstrapServers(), "--out", out.toString()));
+
+        assertThat(result.exit()).as(result.err()).isEqualTo(Main.UNREACHABLE);
+        assertThat(result.err())
+                .contains("cannot reach the Kafka cluster at --bootstrap-servers " + cluster.bootstrapServers())
+                .contains("the listener speaks TLS, but security.protocol=PLAINTEXT")
+                .contains("security.protocol=SSL");
+        assertThat(result.took()).isLessThanOrEqualTo(Duration.ofSeconds(15));
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void shouldNameTheTlsHandshakeWhenTheListenerWantsAClientCertificateAndGetsNone() throws Exception {
+        Path config = writeConfig("security.protocol=SSL", trustStoreLines());
+
+        CommandRun result = CommandRun.executeWithin(
+                Duration.ofSeconds(60),
+                withCluster(
+                        "export",
+                        bootstrap(MTLS),
+                        "--config",
+                        config.toString(),
+                        "--out",
+                        dir.resolve("x").toString()));
+
+        assertThat(result.exit()).as(result.err()).isEqualTo(Main.UNREACHABLE);
+        assertThat(result.err()).contains(bootstrap(MTLS)).contains("TLS handshake failed");
+        assertThat(result.took()).isLessThanOrEqualTo(Duration.ofSeconds(15));
     }
 
     /** run on a background thread, replay into it, then export until the output topic shows the readings. */

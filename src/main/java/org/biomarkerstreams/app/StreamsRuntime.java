@@ -52,6 +52,9 @@ public final class StreamsRuntime implements AutoCloseable {
             p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
             // The 5.0 default, opted into now (Kafka 4.x warns at every start without it).
             p.put("processing.exception.handler.global.enabled", "true");
+            // Streams' partition assignor reads its StreamsConfig from the main consumer's properties, which
+            // carry only consumer settings, and Kafka 4.3 warns there too unless the consumer has it as well.
+            p.put(StreamsConfig.MAIN_CONSUMER_PREFIX + "processing.exception.handler.global.enabled", "true");
             // One memory budget for all RocksDB stores instead of a block cache and memtables per store.
             p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
             // A reading makes several small records on many partitions per commit, and with the 16 KiB

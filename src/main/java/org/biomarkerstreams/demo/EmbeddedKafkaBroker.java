@@ -281,6 +281,14 @@ public final class EmbeddedKafkaBroker implements OwnedCluster {
         // No reason to wait for more members to join a group on a single-node laptop broker.
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("group.streams.initial.rebalance.delay.ms", "0");
+        // Exactly-once Streams commits every 100 ms. With transactions v2 a commit returns once the
+        // coordinator has decided it; its markers are written after, and the next transaction's first
+        // produce request waits on the broker until they are, but by default only 100 ms: then the
+        // producer gets CONCURRENT_TRANSACTIONS, retries, and the requests it had sent behind that one
+        // are refused as out of order (ERROR on the broker, WARN on the client, ~90 lines a demo).
+        // Markers took up to 250 ms on a busy 2-core machine, so wait longer (the broker caps this
+        // at request.timeout.ms, 30 s).
+        props.put("add.partitions.to.txn.retry.backoff.max.ms", "5000");
         // The default 128 MiB dedupe buffer is allocated up front by the log cleaner.
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
         // The machine this runs on is shared with the application itself.

@@ -35,6 +35,8 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
         CountDownLatch stopped = new CountDownLatch(1);
         var deadLetters = pipeline.deadLetters();
         pipeline.warnIfDeadLettersInPlaintext();
+        AvroSerdes serdes = kafka.serdes();
+        serdes.requireWriterSchemas(pipeline.topics().ingest(serdes));
         try (Hl7Ingest listener = Hl7Ingest.start(
                 hl7.settings(pipeline.futureTolerance),
                 port,
@@ -42,7 +44,7 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
                 bootstrap,
                 kafka.clientProperties(),
                 pipeline.topics(),
-                new AvroSerdes(kafka.registry(), true),
+                serdes,
                 new SimpleMeterRegistry(),
                 deadLetters)) {
             spec.commandLine()

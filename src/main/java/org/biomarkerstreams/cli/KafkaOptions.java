@@ -13,6 +13,8 @@ import org.biomarkerstreams.app.ClientProperties;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.SchemaRegistries;
 import org.biomarkerstreams.registry.SchemaRegistry;
+import org.biomarkerstreams.registry.WriterSchemaMode;
+import org.biomarkerstreams.streams.AvroSerdes;
 import picocli.CommandLine.Option;
 
 /** Where the Kafka cluster and the schema registry are, and any client property for them. */
@@ -103,5 +105,14 @@ final class KafkaOptions {
         Map<String, Object> props = new TreeMap<>(clientProperties());
         props.put("schema.registry.url", schemaRegistryUrl);
         return SchemaRegistries.forConfig(RegistryConfig.fromProperties(props));
+    }
+
+    /**
+     * Serdes on {@link #registry()} that find their schema ids as the client properties {@code auto.register.schemas}
+     * and {@code use.latest.version} ask (Confluent's serializer properties).
+     */
+    AvroSerdes serdes() {
+        WriterSchemaMode mode = WriterSchemaMode.fromProperties(clientProperties());
+        return new AvroSerdes(registry(), mode);
     }
 }

@@ -95,10 +95,15 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
         pipeline.warnIfDeadLettersInPlaintext();
         StreamsRuntime.Settings settings = new StreamsRuntime.Settings(
                 bootstrap, applicationId, stateDir, processingGuarantee, threads, kafka.clientProperties());
+        AvroSerdes serdes = kafka.serdes();
+        serdes.requireWriterSchemas(config.topics().outputs(serdes));
+        if (mllpPort != null) {
+            serdes.requireWriterSchemas(config.topics().ingest(serdes));
+        }
         try (Pipeline p = Pipeline.onCluster(
                         settings,
                         kafka.clientProperties(),
-                        new AvroSerdes(kafka.registry(), true),
+                        serdes,
                         config,
                         Optional.of(http.endpoint(null, HttpOptions.Defaults.CLUSTER)));
                 HttpOptions httpResources = http) {

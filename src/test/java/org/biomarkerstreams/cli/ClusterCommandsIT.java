@@ -39,6 +39,7 @@ import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
+import org.biomarkerstreams.registry.ContractSchema;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.WireFormat;
 import org.biomarkerstreams.streams.AvroJson;
@@ -320,12 +321,12 @@ class ClusterCommandsIT {
      */
     private void assertWireFormatWithRegisteredSchemas() throws Exception {
         Map<String, Schema> expected = Map.of(
-                readingsTopic, LabReading.getClassSchema(),
-                eventsTopic, ClinicalEvent.getClassSchema(),
-                trajectoryTopic, TrajectoryPoint.getClassSchema(),
-                summariesTopic, BiomarkerSummary.getClassSchema(),
-                ttnTopic, TimeToNormalization.getClassSchema(),
-                deadLetterTopic, DeadLetter.getClassSchema());
+                readingsTopic, ContractSchema.of(LabReading.class),
+                eventsTopic, ContractSchema.of(ClinicalEvent.class),
+                trajectoryTopic, ContractSchema.of(TrajectoryPoint.class),
+                summariesTopic, ContractSchema.of(BiomarkerSummary.class),
+                ttnTopic, ContractSchema.of(TimeToNormalization.class),
+                deadLetterTopic, ContractSchema.of(DeadLetter.class));
         assertThat(subjects())
                 .containsAll(expected.keySet().stream().map(t -> t + "-value").toList());
         try (ConfluentRegistryClient registry =

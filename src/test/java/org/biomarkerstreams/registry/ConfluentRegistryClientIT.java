@@ -32,7 +32,7 @@ class ConfluentRegistryClientIT {
     @RegisterExtension
     static final ApicurioRegistryExtension APICURIO = new ApicurioRegistryExtension();
 
-    private static final Schema V1 = LabReading.getClassSchema();
+    private static final Schema V1 = ContractSchema.of(LabReading.class);
 
     private final ConfluentRegistryClient client = new ConfluentRegistryClient(config());
     private String topic;

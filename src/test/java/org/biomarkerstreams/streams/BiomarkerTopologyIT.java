@@ -38,6 +38,7 @@ import org.biomarkerstreams.avro.NormalizationStatus;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
+import org.biomarkerstreams.registry.ContractSchema;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.WireFormat;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
@@ -136,7 +137,7 @@ class BiomarkerTopologyIT {
         byte[] last = raw.get(raw.size() - 1);
         assertThat(last[0]).isEqualTo(WireFormat.MAGIC);
         int id = ByteBuffer.wrap(last, 1, 4).getInt();
-        assertThat(registryClient.schemaById(id)).isEqualTo(TimeToNormalization.getClassSchema());
+        assertThat(registryClient.schemaById(id)).isEqualTo(ContractSchema.of(TimeToNormalization.class));
     }
 
     @Test

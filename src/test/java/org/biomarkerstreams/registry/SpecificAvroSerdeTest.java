@@ -29,6 +29,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.ResultStatus;
+import org.biomarkerstreams.testing.NewerContract;
 import org.junit.jupiter.api.Test;
 
 class SpecificAvroSerdeTest {
@@ -130,6 +131,20 @@ class SpecificAvroSerdeTest {
         assertThat(read.getObservedAt()).isEqualTo(DRAWN);
         assertThat(read.getStatus()).isEqualTo(ResultStatus.FINAL);
         assertThat(read.getLoinc()).isNull();
+    }
+
+    @Test
+    void shouldReadAStatusThisVersionLacksAsUnknownRatherThanFinal() {
+        Schema newer = NewerContract.withSymbol(LabReading.class, "ResultStatus", "AMENDED");
+        int newerId = registry.register("lab-readings-value", newer);
+
+        LabReading read = serde.deserializer()
+                .deserialize(
+                        TOPIC,
+                        NewerContract.framed(newerId, NewerContract.as(newer, aCrpReading(), "status", "AMENDED")));
+
+        assertThat(read.getStatus()).isEqualTo(ResultStatus.UNKNOWN);
+        assertThat(read.getValue()).isEqualTo("<0.5");
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.apache.kafka.common.config.ConfigTransformer;
 import org.apache.kafka.common.config.provider.ConfigProvider;
 import org.apache.kafka.streams.StreamsConfig;
 import org.biomarkerstreams.registry.RegistryConfig;
+import org.biomarkerstreams.registry.WriterSchemaMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,9 @@ public final class ClientProperties {
             RegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE,
             RegistryConfig.REQUEST_TIMEOUT_MS,
             RegistryConfig.MAX_RETRIES,
-            RegistryConfig.RETRY_BACKOFF_MS);
+            RegistryConfig.RETRY_BACKOFF_MS,
+            WriterSchemaMode.AUTO_REGISTER_SCHEMAS,
+            WriterSchemaMode.USE_LATEST_VERSION);
 
     private ClientProperties() {}
 

@@ -1,6 +1,7 @@
 package org.biomarkerstreams.app;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -20,6 +21,7 @@ import org.biomarkerstreams.avro.AccessOutcome;
 import org.biomarkerstreams.avro.PatientDataAccess;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputPublisher;
+import org.biomarkerstreams.streams.TopicSpec;
 
 /**
  * The audit trail on a Kafka topic: one {@code PatientDataAccess} record (Avro, registry wire format) per access,
@@ -41,6 +43,9 @@ public final class KafkaAuditTrail implements AuditTrail, AutoCloseable {
     public KafkaAuditTrail(
             String topic, String bootstrapServers, Map<String, String> clientProperties, AvroSerdes serdes) {
         this.topic = topic;
+        // No record, no answer: find the schema id now, so that a registry without it fails the start, not each
+        // request.
+        serdes.requireWriterSchemas(List.of(TopicSpec.avro(topic, PatientDataAccess.class, serdes)));
         Properties p = InputPublisher.durableProducer(clientProperties, bootstrapServers);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "biomarker-streams-audit");

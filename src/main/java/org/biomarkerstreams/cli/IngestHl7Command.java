@@ -47,6 +47,8 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
         // Before the first message: a missing topic would otherwise answer every message AR.
         prepareCluster(topicOptions, PipelineTopics::feeds);
         pipeline.warnIfDeadLettersInPlaintext();
+        AvroSerdes serdes = kafka.serdes();
+        serdes.requireWriterSchemas(pipeline.topics().ingest(serdes));
         try (Hl7Ingest listener = Hl7Ingest.start(
                 hl7.settings(pipeline.futureTolerance),
                 port,
@@ -54,7 +56,7 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
                 bootstrap,
                 kafka.clientProperties(),
                 pipeline.topics(),
-                new AvroSerdes(kafka.registry(), true),
+                serdes,
                 new SimpleMeterRegistry(),
                 deadLetters)) {
             spec.commandLine()

@@ -15,6 +15,8 @@ import org.biomarkerstreams.app.ClusterProbe;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.SchemaRegistries;
 import org.biomarkerstreams.registry.SchemaRegistry;
+import org.biomarkerstreams.registry.WriterSchemaMode;
+import org.biomarkerstreams.streams.AvroSerdes;
 import picocli.CommandLine.Option;
 
 /** Where the Kafka cluster and the schema registry are, and any client property for them. */
@@ -123,5 +125,14 @@ final class KafkaOptions {
                 registry.url().toLowerCase(Locale.ROOT).startsWith(SchemaRegistries.MOCK_SCHEME)
                         ? Optional.empty()
                         : Optional.of(registry));
+    }
+
+    /**
+     * Serdes on {@link #registry()} that find their schema ids as the client properties {@code auto.register.schemas}
+     * and {@code use.latest.version} ask (Confluent's serializer properties).
+     */
+    AvroSerdes serdes() {
+        WriterSchemaMode mode = WriterSchemaMode.fromProperties(clientProperties());
+        return new AvroSerdes(registry(), mode);
     }
 }

@@ -130,7 +130,8 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--date-shift-key-file shifts the output files of an embedded replay"
                         + " (or of 'export'); with --bootstrap-servers, replay writes no output files");
             }
-            AvroSerdes serdes = new AvroSerdes(kafka.registry(), true);
+            AvroSerdes serdes = kafka.serdes();
+            serdes.requireWriterSchemas(pipeline.topics().ingest(serdes));
             DeadLetters letters = pipeline.deadLetters();
             prepareCluster(topicOptions, PipelineTopics::feeds);
             if (hl7 != null) {

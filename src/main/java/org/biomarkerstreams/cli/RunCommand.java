@@ -140,13 +140,13 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
     private Pipeline start(StreamsRuntime.Settings settings, TopologyConfig config, TopicPolicy topicPolicy) {
         Pipeline.Http endpoint = http.endpoint(null, HttpOptions.Defaults.CLUSTER);
         kafka.probe();
+        AvroSerdes serdes = kafka.serdes();
+        serdes.requireWriterSchemas(config.topics().outputs(serdes));
+        if (mllpPort != null) {
+            serdes.requireWriterSchemas(config.topics().ingest(serdes));
+        }
         return Pipeline.onCluster(
-                settings,
-                kafka.clientProperties(),
-                new AvroSerdes(kafka.registry(), true),
-                config,
-                Optional.of(endpoint),
-                topicPolicy);
+                settings, kafka.clientProperties(), serdes, config, Optional.of(endpoint), topicPolicy);
     }
 
     private void printError(String message) {

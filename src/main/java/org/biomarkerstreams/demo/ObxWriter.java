@@ -180,6 +180,7 @@ final class ObxWriter {
             case CORRECTED -> "C";
             case DELETED -> "D";
             case ENTERED_IN_ERROR -> "W";
+            case UNKNOWN -> throw new IllegalArgumentException("a reading of unknown status has no OBX-11 code");
         };
     }
 

@@ -26,6 +26,11 @@ public enum ErrorCode {
     FUTURE_TIMESTAMP,
     /** A clinical event that is structurally wrong (e.g. an unknown event type). */
     INVALID_EVENT,
+    /**
+     * A reading whose result status this version does not know: written with a status symbol added to the schema
+     * since, which the reader's enum default turns into {@code UNKNOWN}. Not read as a final result.
+     */
+    UNKNOWN_STATUS,
     /** The record key is not the patient id in the value: the record may sit on another patient's partition. */
     KEY_MISMATCH,
     /** A revision already received arrives again with different content; a correction needs a higher revision. */

@@ -12,9 +12,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +33,16 @@ import org.slf4j.LoggerFactory;
 /**
  * A small client of the Confluent Schema Registry REST API (also served by Apicurio's {@code /apis/ccompat/v7}),
  * built on {@link HttpClient} and Jackson because Confluent's own client is not available to us.
+ *
+ * <p>It uses: {@code POST /subjects/{subject}} (look up), {@code POST /subjects/{subject}/versions} (register),
+ * {@code GET /subjects/{subject}/versions} and {@code GET /subjects/{subject}/versions/{version|latest}}, {@code GET
+ * /schemas/ids/{id}}, {@code POST /compatibility/subjects/{subject}/versions/latest} and {@code PUT
+ * /config/{subject}}. Schemas it reads may name schema references ({@code references: [{name, subject, version}]}):
+ * it fetches each referenced version and parses it first. It registers schemas without references.
+ *
+ * <p>A schema counts as registered when a version is the same schema once parsed (Confluent's canonical form, {@link
+ * Schema#toString()}), as Confluent's registry decides it; Apicurio compares the text as sent, so when its look-up
+ * finds nothing the client compares the subject's versions itself before registering another one.
  *
  * <p>Thread-safe. Caches (subject, schema) to id and id to schema, so steady-state serialization makes no HTTP calls.
  * Retries with exponential backoff on I/O errors and on 408, 429 and 5xx answers; never on other 4xx answers, which
@@ -41,6 +57,8 @@ public final class ConfluentRegistryClient implements SchemaRegistry, AutoClosea
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger CLIENT_COUNT = new AtomicInteger();
+    private static final int SUBJECT_NOT_FOUND = 40401;
+    private static final int SCHEMA_NOT_FOUND = 40403;
 
     /** How the client waits between attempts; tests replace it to observe the backoff without waiting. */
     @FunctionalInterface
@@ -49,6 +67,8 @@ public final class ConfluentRegistryClient implements SchemaRegistry, AutoClosea
     }
 
     private record SubjectSchema(String subject, String schemaText) {}
+
+    private record SubjectVersion(String subject, String version) {}
 
     private final RegistryConfig config;
     private final Sleeper sleeper;
@@ -100,6 +120,16 @@ public final class ConfluentRegistryClient implements SchemaRegistry, AutoClosea
     @Override
     public int register(String subject, Schema schema) {
         try {
+            // Look first: a registry that compares schema text would add a version for the same schema sent with
+            // other whitespace, where Confluent's answers the id it has.
+            return lookup(subject, schema);
+        } catch (SchemaRegistryException absent) {
+            if (!absent.isNotFound()
+                    || (absent.errorCode() != SUBJECT_NOT_FOUND && absent.errorCode() != SCHEMA_NOT_FOUND)) {
+                throw absent;
+            }
+        }
+        try {
             return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "register");
         } catch (SchemaRegistryException refused) {
             if (refused.httpStatus() != 409) {
@@ -107,9 +137,10 @@ public final class ConfluentRegistryClient implements SchemaRegistry, AutoClosea
             }
             // Two producers registering the same new schema at once: Apicurio refuses the second with a
             // 409 ("artifact already exists") where Confluent's registry answers the id. If the schema
-            // is now there, that is the answer; otherwise the 409 was a real incompatibility.
+            // is now there (as the text just sent), that is the answer; otherwise the 409 was a real
+            // incompatibility.
             try {
-                return lookup(subject, schema);
+                return idOf(subject, schema, "/subjects/" + encode(subject), "look up");
             } catch (SchemaRegistryException notThere) {
                 refused.addSuppressed(notThere);
                 throw refused;
@@ -119,7 +150,68 @@ public final class ConfluentRegistryClient implements SchemaRegistry, AutoClosea
 
     @Override
     public int lookup(String subject, Schema schema) {
-        return idOf(subject, schema, "/subjects/" + encode(subject), "look up");
+        try {
+            return idOf(subject, schema, "/subjects/" + encode(subject), "look up");
+        } catch (SchemaRegistryException notFound) {
+            if (!notFound.isNotFound() || notFound.errorCode() != SCHEMA_NOT_FOUND) {
+                throw notFound;
+            }
+            OptionalInt id = parsedEqualVersion(subject, schema);
+            if (id.isEmpty()) {
+                throw notFound;
+            }
+            idsBySubjectSchema.putIfAbsent(new SubjectSchema(subject, schema.toString()), id.getAsInt());
+            return id.getAsInt();
+        }
+    }
+
+    /** The id of the newest version of {@code subject} that parses to {@code schema}, if any. */
+    private OptionalInt parsedEqualVersion(String subject, Schema schema) {
+        JsonNode versions = send(
+                "GET",
+                "/subjects/" + encode(subject) + "/versions",
+                null,
+                "list the versions of subject '" + subject + "'");
+        List<Integer> newestFirst = new ArrayList<>();
+        versions.forEach(v -> newestFirst.add(v.asInt()));
+        newestFirst.sort(Comparator.reverseOrder());
+        String wanted = schema.toString();
+        for (int version : newestFirst) {
+            RegisteredSchema registered;
+            try {
+                registered = version(subject, Integer.toString(version));
+            } catch (SchemaRegistryException unusable) {
+                if (unusable.httpStatus() == 200) {
+                    continue; // not Avro, or not parseable: not the schema we look for
+                }
+                throw unusable;
+            }
+            if (registered.schema().toString().equals(wanted)) {
+                LOG.debug(
+                        "Schema {} is version {} of subject {} (id {}) as parsed, though not as text",
+                        schema.getFullName(),
+                        version,
+                        subject,
+                        registered.id());
+                return OptionalInt.of(registered.id());
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public RegisteredSchema latest(String subject) {
+        return version(subject, "latest");
+    }
+
+    /** Version {@code version} (a number or {@code latest}) of {@code subject}, its references resolved. */
+    private RegisteredSchema version(String subject, String version) {
+        String what = "version " + version + " of subject '" + subject + "'";
+        JsonNode answer =
+                send("GET", "/subjects/" + encode(subject) + "/versions/" + encode(version), null, "fetch " + what);
+        Schema schema = parse(answer, what);
+        return new RegisteredSchema(
+                subject, intField(answer, "version", "fetch " + what), intField(answer, "id", "fetch " + what), schema);
     }
 
     /** Registering and looking up are the same POST of the schema to different paths; both answer an id. */
@@ -147,31 +239,64 @@ public final class ConfluentRegistryClient implements SchemaRegistry, AutoClosea
             return cached;
         }
         JsonNode answer = send("GET", "/schemas/ids/" + id, null, "fetch schema id " + id);
+        Schema schema = parse(answer, "Schema id " + id);
+        Schema previous = schemasById.putIfAbsent(id, schema);
+        return previous != null ? previous : schema;
+    }
+
+    /**
+     * The Avro schema of a registry answer ({@code schema}, {@code schemaType}, {@code references}), the schemas it
+     * references parsed first into the same parser so that their names resolve. Problems with the answer's content
+     * are reported with HTTP status 200: the registry answered, with something unusable.
+     */
+    private Schema parse(JsonNode answer, String what) {
+        String text = avroText(answer, what);
+        // A fresh parser per schema: the names it learns belong to this schema and its references only.
+        Schema.Parser parser = new Schema.Parser();
+        try {
+            parseReferences(parser, answer.path("references"), new HashSet<>(), what);
+            return parser.parse(text);
+        } catch (SchemaParseException e) {
+            throw new SchemaRegistryException(
+                    what + " from the registry is not a valid Avro schema: " + e.getMessage(), 200, 200, e);
+        }
+    }
+
+    private void parseReferences(Schema.Parser parser, JsonNode references, Set<SubjectVersion> seen, String what) {
+        for (JsonNode reference : references) {
+            String subject = reference.path("subject").asText("");
+            String version = reference.path("version").asText("");
+            if (subject.isEmpty() || version.isEmpty()) {
+                throw new SchemaRegistryException(
+                        what + " names a schema reference without subject and version: " + reference, 200, 200);
+            }
+            if (!seen.add(new SubjectVersion(subject, version))) {
+                continue; // a diamond: already parsed
+            }
+            String referenced = "version " + version + " of subject '" + subject + "' (referenced by " + what + ")";
+            JsonNode answer = send(
+                    "GET",
+                    "/subjects/" + encode(subject) + "/versions/" + encode(version),
+                    null,
+                    "fetch " + referenced);
+            parseReferences(parser, answer.path("references"), seen, referenced);
+            parser.parse(avroText(answer, referenced));
+        }
+    }
+
+    private static String avroText(JsonNode answer, String what) {
         String type = answer.path("schemaType").asText("AVRO");
         if (!"AVRO".equalsIgnoreCase(type)) {
-            throw new SchemaRegistryException(
-                    "Schema id " + id + " is a " + type + " schema; only AVRO is supported", 200, 200);
+            throw new SchemaRegistryException(what + " is a " + type + " schema; only AVRO is supported", 200, 200);
         }
         JsonNode text = answer.get("schema");
         if (text == null || !text.isTextual()) {
             throw new SchemaRegistryException(
-                    "Registry answer for schema id " + id + " has no 'schema' text: " + answer, 200, 200);
-        }
-        Schema schema;
-        try {
-            // A fresh parser per schema: parsers remember names and would reject a second definition.
-            schema = new Schema.Parser().parse(text.asText());
-        } catch (SchemaParseException e) {
-            String references = answer.path("references").isEmpty() ? "" : " (schema references are not supported)";
-            throw new SchemaRegistryException(
-                    "Schema id " + id + " from the registry is not a valid Avro schema" + references + ": "
-                            + e.getMessage(),
+                    "Registry answer for " + what + " has no 'schema' text: " + abbreviate(answer.toString()),
                     200,
-                    200,
-                    e);
+                    200);
         }
-        Schema previous = schemasById.putIfAbsent(id, schema);
-        return previous != null ? previous : schema;
+        return text.asText();
     }
 
     @Override

@@ -87,6 +87,16 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     }
 
     @Override
+    public synchronized RegisteredSchema latest(String subject) {
+        List<Schema> versions = versionsBySubject.get(subject);
+        if (versions == null) {
+            throw new SchemaRegistryException("Subject '" + subject + "' not found", 404, 40401);
+        }
+        Schema schema = versions.get(versions.size() - 1);
+        return new RegisteredSchema(subject, versions.size(), idsBySchemaText.get(schema.toString()), schema);
+    }
+
+    @Override
     public synchronized Schema schemaById(int id) {
         Schema schema = schemasById.get(id);
         if (schema == null) {

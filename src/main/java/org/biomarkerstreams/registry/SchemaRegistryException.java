@@ -34,6 +34,14 @@ public final class SchemaRegistryException extends RuntimeException {
         return errorCode;
     }
 
+    /**
+     * True when the registry answered and refused (a 4xx answer other than 408 and 429): asking again will not help,
+     * the request or the configuration must change. False when it could not be reached, timed out or failed.
+     */
+    public boolean isRefusal() {
+        return httpStatus >= 400 && httpStatus < 500 && httpStatus != 408 && httpStatus != 429;
+    }
+
     /** True when the subject, version, schema or id asked for does not exist. */
     public boolean isNotFound() {
         return httpStatus == 404;

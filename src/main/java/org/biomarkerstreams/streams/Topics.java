@@ -103,6 +103,11 @@ public record Topics(
         return TopicSpec.avro(alerts, BiomarkerAlert.class, serdes);
     }
 
+    /** What ingest (HL7, file replay) writes, typed: the input topics, and the dead letters of input it cannot map. */
+    public List<TopicSpec<? extends SpecificRecord>> ingest(AvroSerdes serdes) {
+        return List.of(readings(serdes), events(serdes), deadLetters(serdes));
+    }
+
     /** Every output topic, typed, in the order of {@link #outputs()}. */
     public List<TopicSpec<? extends SpecificRecord>> outputs(AvroSerdes serdes) {
         return List.of(

@@ -44,6 +44,7 @@ import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
+import org.biomarkerstreams.registry.ContractSchema;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.WireFormat;
 import org.biomarkerstreams.streams.AvroJson;
@@ -490,6 +491,62 @@ class ClusterCommandsIT {
         });
     }
 
+    @Test
+    void shouldRefuseToReplayNamingEachUnregisteredSubjectWhenAutoRegistrationIsOffThenUseTheRegisteredIds()
+            throws Exception {
+        KAFKA.createPipelineTopics(
+                org.biomarkerstreams.streams.Topics.defaults().withSuffix(suffix), 1);
+        Path config = Files.writeString(dir.resolve("read-only-registry.properties"), "auto.register.schemas=false\n");
+        Path readings = Files.write(dir.resolve("readings.ndjson"), readingLines(), StandardCharsets.UTF_8);
+
+        CommandRun refused =
+                execute(withCluster("replay", "--config", config.toString(), "--readings", readings.toString()));
+
+        assertThat(refused.exit()).as(refused.err()).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(refused.err())
+                .contains("not registered under subject '" + readingsTopic + "-value'")
+                .contains("register schemas/LabReading.avsc")
+                .contains("not registered under subject '" + eventsTopic + "-value'")
+                .contains("register schemas/ClinicalEvent.avsc")
+                .contains("not registered under subject '" + deadLetterTopic + "-value'")
+                .contains("register schemas/DeadLetter.avsc");
+        assertThat(subjects()).doesNotContain(readingsTopic + "-value", eventsTopic + "-value");
+
+        // The platform team registers the contract files as they are; the producer may then write.
+        int readingId = registerFile(readingsTopic + "-value", "schemas/LabReading.avsc");
+        registerFile(eventsTopic + "-value", "schemas/ClinicalEvent.avsc");
+        registerFile(deadLetterTopic + "-value", "schemas/DeadLetter.avsc");
+        CommandRun replay =
+                execute(withCluster("replay", "--config", config.toString(), "--readings", readings.toString()));
+
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        Set<Integer> ids = new HashSet<>();
+        TopicExport.read(Map.of(), KAFKA.bootstrapServers(), readingsTopic, new ByteArrayDeserializer(), (k, v) -> {
+            // The malformed line travels as its own bytes, for the topology to dead-letter.
+            if (v[0] == WireFormat.MAGIC) {
+                ids.add(WireFormat.schemaId(v));
+            }
+        });
+        assertThat(ids).containsExactly(readingId);
+    }
+
+    private static int registerFile(String subject, String file) throws Exception {
+        String body = new ObjectMapper()
+                .createObjectNode()
+                .put("schema", Files.readString(Path.of(file), StandardCharsets.UTF_8))
+                .toString();
+        HttpResponse<String> answer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create(REGISTRY.confluentUrl() + "/subjects/" + subject + "/versions"))
+                                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(answer.body()).get("id").asInt();
+    }
+
     /** The command with the cluster, the registry and this test's topic names. */
     private String[] withCluster(String command, String... rest) {
         return at(KAFKA.bootstrapServers(), REGISTRY.confluentUrl(), command, rest);
@@ -600,12 +657,12 @@ class ClusterCommandsIT {
      */
     private void assertWireFormatWithRegisteredSchemas() throws Exception {
         Map<String, Schema> expected = Map.of(
-                readingsTopic, LabReading.getClassSchema(),
-                eventsTopic, ClinicalEvent.getClassSchema(),
-                trajectoryTopic, TrajectoryPoint.getClassSchema(),
-                summariesTopic, BiomarkerSummary.getClassSchema(),
-                ttnTopic, TimeToNormalization.getClassSchema(),
-                deadLetterTopic, DeadLetter.getClassSchema());
+                readingsTopic, ContractSchema.of(LabReading.class),
+                eventsTopic, ContractSchema.of(ClinicalEvent.class),
+                trajectoryTopic, ContractSchema.of(TrajectoryPoint.class),
+                summariesTopic, ContractSchema.of(BiomarkerSummary.class),
+                ttnTopic, ContractSchema.of(TimeToNormalization.class),
+                deadLetterTopic, ContractSchema.of(DeadLetter.class));
         assertThat(subjects())
                 .containsAll(expected.keySet().stream().map(t -> t + "-value").toList());
         try (ConfluentRegistryClient registry =

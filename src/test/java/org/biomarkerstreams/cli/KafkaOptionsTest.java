@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.biomarkerstreams.registry.WriterSchemaMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,27 @@ class KafkaOptionsTest {
         assertThatThrownBy(() -> options.clientProperties(Map.of("BIOMARKER_KAFKA_MAX_POLL_RECORDS", "0")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("BIOMARKER_KAFKA_MAX_POLL_RECORDS: max.poll.records:");
+    }
+
+    @Test
+    void shouldWriteWithTheLatestVersionWhenTheConfigFileTurnsAutoRegistrationOffAndLatestOn() throws IOException {
+        KafkaOptions options = new KafkaOptions();
+        options.schemaRegistryUrl = "mock://kafka-options-test";
+        options.config = Files.writeString(
+                dir.resolve("client.properties"), "auto.register.schemas=false\nuse.latest.version=true\n");
+
+        assertThat(options.serdes().mode()).isEqualTo(WriterSchemaMode.LATEST_VERSION);
+    }
+
+    @Test
+    void shouldRefuseBothAutoRegistrationAndTheLatestVersionNamingBothProperties() throws IOException {
+        KafkaOptions options = new KafkaOptions();
+        options.schemaRegistryUrl = "mock://kafka-options-test";
+        options.config = Files.writeString(dir.resolve("client.properties"), "use.latest.version=true\n");
+
+        assertThatThrownBy(options::serdes)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("use.latest.version=true needs auto.register.schemas=false");
     }
 
     @Test

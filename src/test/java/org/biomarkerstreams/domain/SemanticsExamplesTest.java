@@ -621,6 +621,13 @@ class SemanticsExamplesTest {
     }
 
     @Test
+    void shouldNeitherRetractNorBeKnownWhenTheStatusIsUnknown() {
+        // docs/semantics.md: Bad input and error codes (UNKNOWN_STATUS)
+        assertThat(ResultStatus.values()).filteredOn(s -> !s.isKnown()).containsExactly(ResultStatus.UNKNOWN);
+        assertThat(ResultStatus.UNKNOWN.retracts()).isFalse();
+    }
+
+    @Test
     void shouldRejectEachBadReadingWithItsCodeWhenNormalizing() {
         // docs/semantics.md: Bad input and error codes
         assertThat(rejected(null, null, "12", "mg/L")).isEqualTo(ErrorCode.MISSING_FIELD);
@@ -650,6 +657,7 @@ class SemanticsExamplesTest {
                         "IMPLAUSIBLE_VALUE",
                         "FUTURE_TIMESTAMP",
                         "INVALID_EVENT",
+                        "UNKNOWN_STATUS",
                         "KEY_MISMATCH",
                         "CONFLICTING_REVISION",
                         "PATIENT_ARCHIVED",

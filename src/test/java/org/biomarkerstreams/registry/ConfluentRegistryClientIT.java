@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.biomarkerstreams.registry.LabReadings.DRAWN;
 import static org.biomarkerstreams.registry.LabReadings.aCrpReading;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -21,6 +29,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.ResultStatus;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
+import org.biomarkerstreams.testing.NewerContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -32,7 +41,8 @@ class ConfluentRegistryClientIT {
     @RegisterExtension
     static final ApicurioRegistryExtension APICURIO = new ApicurioRegistryExtension();
 
-    private static final Schema V1 = LabReading.getClassSchema();
+    private static final Schema V1 = ContractSchema.of(LabReading.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConfluentRegistryClient client = new ConfluentRegistryClient(config());
     private String topic;
@@ -165,6 +175,62 @@ class ConfluentRegistryClientIT {
         assertThat(read.getValue()).isEqualTo("0.6");
         assertThat(read.getObservedAt()).isEqualTo(DRAWN);
         assertThat(read.getStatus()).isEqualTo(ResultStatus.PRELIMINARY);
+    }
+
+    @Test
+    void shouldReadRecordsWrittenWithASchemaThatNamesItsEnumThroughAReference() throws Exception {
+        // The published contract named ResultStatus without defining it: registered the Confluent way, with a
+        // schema reference to the enum's own subject.
+        Path published = Path.of("src/test/resources/published-contract");
+        String enumSubject = topic + "-org.biomarkerstreams.avro.ResultStatus";
+        registerRaw(enumSubject, Files.readString(published.resolve("common/ResultStatus.avsc")), null);
+        ObjectNode reference = JSON.createObjectNode()
+                .put("name", "org.biomarkerstreams.avro.ResultStatus")
+                .put("subject", enumSubject)
+                .put("version", 1);
+        int id = registerRaw(topic + "-value", Files.readString(published.resolve("LabReading.avsc")), reference);
+        Schema.Parser parser = new Schema.Parser();
+        parser.parse(published.resolve("common/ResultStatus.avsc").toFile());
+        Schema writer = parser.parse(published.resolve("LabReading.avsc").toFile());
+        byte[] bytes = NewerContract.framed(id, NewerContract.as(writer, aCrpReading(), "status", "PRELIMINARY"));
+
+        try (ConfluentRegistryClient fresh = new ConfluentRegistryClient(config())) {
+            LabReading read = new SpecificAvroSerde<>(fresh, LabReading.class, false, WriterSchemaMode.LOOKUP)
+                    .deserializer()
+                    .deserialize(topic, bytes);
+            byte[] written = new SpecificAvroSerde<>(fresh, LabReading.class, false, WriterSchemaMode.LATEST_VERSION)
+                    .serializer()
+                    .serialize(topic, aCrpReading());
+
+            assertThat(read.getStatus()).isEqualTo(ResultStatus.PRELIMINARY);
+            assertThat(read.getValue()).isEqualTo(aCrpReading().getValue());
+            assertThat(fresh.schemaById(id).getField("status").schema().getEnumSymbols())
+                    .doesNotContain("UNKNOWN");
+            assertThat(WireFormat.schemaId(written))
+                    .as("use.latest.version writes as the referencing version, which can read the contract")
+                    .isEqualTo(id);
+            assertThat(new SpecificAvroSerde<>(fresh, LabReading.class, false, WriterSchemaMode.LOOKUP)
+                            .deserializer()
+                            .deserialize(topic, written))
+                    .isEqualTo(aCrpReading());
+        }
+    }
+
+    /** Registers as any client would, with plain HTTP, and with one schema reference when given. */
+    private static int registerRaw(String subject, String schemaText, ObjectNode reference) throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("schema", schemaText);
+        if (reference != null) {
+            body.putArray("references").add(reference);
+        }
+        HttpResponse<String> answer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(config().url() + "/subjects/" + subject + "/versions"))
+                                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return JSON.readTree(answer.body()).get("id").asInt();
     }
 
     /** LabReading plus {@code performingLab}, optional (with a default) or required (without). */

@@ -58,11 +58,15 @@ class ConfluentRegistryClientTest {
 
     @Test
     void shouldPostTheSchemaAsJsonWhenRegistering() throws IOException {
-        server.answer(200, "{\"id\":3}");
+        server.answer(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}")
+                .answer(200, "{\"id\":3}");
 
-        client(RegistryConfig.of(server.url())).register("lab readings/value", SCHEMA);
+        int id = client(RegistryConfig.of(server.url())).register("lab readings/value", SCHEMA);
 
-        FakeRegistryServer.Received request = server.received().get(0);
+        assertThat(id).isEqualTo(3);
+        assertThat(server.received()).hasSize(2);
+        assertThat(server.received().get(0).path()).isEqualTo("/apis/ccompat/v7/subjects/lab%20readings%2Fvalue");
+        FakeRegistryServer.Received request = server.received().get(1);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.path()).isEqualTo("/apis/ccompat/v7/subjects/lab%20readings%2Fvalue/versions");
         assertThat(request.contentType()).isEqualTo("application/vnd.schemaregistry.v1+json");
@@ -106,7 +110,14 @@ class ConfluentRegistryClientTest {
 
     @Test
     void shouldNotRetryAndQuoteTheRegistryWhenSchemaIsIncompatible() {
-        server.answer(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}");
+        server.answer(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}")
+                .answer(200, "[1]")
+                .answer(
+                        200,
+                        "{\"subject\":\"t-value\",\"version\":1,\"id\":1,"
+                                + "\"schema\":\"{\\\"type\\\":\\\"string\\\"}\"}")
+                .answer(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}")
+                .answer(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
 
         assertThatThrownBy(() -> client(RegistryConfig.of(server.url())).register("t-value", SCHEMA))
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
@@ -117,18 +128,97 @@ class ConfluentRegistryClientTest {
                 .hasMessageContaining("incompatible with earlier versions")
                 .hasMessageContaining("Schema being registered is incompatible");
         assertThat(server.received())
-                .as("the register, then a look-up: is the schema there after all?")
-                .hasSize(2);
+                .as("look-up, versions, version 1, register, then a look-up: is the schema there after all?")
+                .extracting(r -> r.method() + " " + r.path().replace("/apis/ccompat/v7", ""))
+                .containsExactly(
+                        "POST /subjects/t-value",
+                        "GET /subjects/t-value/versions",
+                        "GET /subjects/t-value/versions/1",
+                        "POST /subjects/t-value/versions",
+                        "POST /subjects/t-value");
     }
 
     @Test
     void shouldAnswerTheIdWhenAConcurrentRegistrationWonTheRace() {
+        server.answer(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
         server.answer(409, "{\"error_code\":409,\"message\":\"An artifact with ID 't-value' already exists.\"}");
         server.answer(200, "{\"subject\":\"t-value\",\"version\":1,\"id\":7,\"schema\":\"{}\"}");
 
         assertThat(client(RegistryConfig.of(server.url())).register("t-value", SCHEMA))
                 .isEqualTo(7);
-        assertThat(server.received()).hasSize(2);
+        assertThat(server.received()).hasSize(3);
+    }
+
+    @Test
+    void shouldFindAVersionThatParsesToTheSchemaWhenTheRegistryComparesText() {
+        String pretty = "{\n  \"type\": \"record\",\n  \"namespace\": \"t\",\n  \"name\": \"R\",\n"
+                + "  \"fields\": [{\"name\": \"a\", \"type\": \"string\"}]\n}";
+        String other =
+                "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"t\",\"fields\":[{\"name\":\"b\",\"type\":\"int\"}]}";
+        server.answer(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}")
+                .answer(200, "[1,2]")
+                .answer(200, versionAnswer(2, 12, other))
+                .answer(200, versionAnswer(1, 11, pretty));
+        ConfluentRegistryClient textComparing = client(RegistryConfig.of(server.url()));
+
+        int id = textComparing.register("t-value", SCHEMA);
+
+        assertThat(id).isEqualTo(11);
+        assertThat(server.received())
+                .extracting(r -> r.method() + " " + r.path().replace("/apis/ccompat/v7", ""))
+                .as("newest version first; nothing registered")
+                .containsExactly(
+                        "POST /subjects/t-value",
+                        "GET /subjects/t-value/versions",
+                        "GET /subjects/t-value/versions/2",
+                        "GET /subjects/t-value/versions/1");
+        assertThat(textComparing.lookup("t-value", SCHEMA)).as("cached").isEqualTo(11);
+        assertThat(server.received()).hasSize(4);
+    }
+
+    @Test
+    void shouldResolveSchemaReferencesWhenFetchingById() {
+        String record = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"t\","
+                + "\"fields\":[{\"name\":\"s\",\"type\":\"t.Status\"},{\"name\":\"k\",\"type\":\"t.Kind\"}]}";
+        String status = "{\"type\":\"enum\",\"name\":\"Status\",\"namespace\":\"t\",\"symbols\":[\"A\",\"UNKNOWN\"],"
+                + "\"default\":\"UNKNOWN\"}";
+        String kind = "{\"type\":\"enum\",\"name\":\"Kind\",\"namespace\":\"t\",\"symbols\":[\"X\",\"Y\"]}";
+        server.answer(
+                        200,
+                        "{\"schema\":" + json(record) + ",\"references\":["
+                                + "{\"name\":\"t.Status\",\"subject\":\"t.Status\",\"version\":3},"
+                                + "{\"name\":\"t.Kind\",\"subject\":\"t.Kind\",\"version\":1}]}")
+                .answer(200, versionAnswer(3, 21, status))
+                .answer(200, versionAnswer(1, 22, kind));
+
+        Schema schema = client(RegistryConfig.of(server.url())).schemaById(30);
+
+        assertThat(schema.getField("s").schema().getEnumSymbols()).containsExactly("A", "UNKNOWN");
+        assertThat(schema.getField("s").schema().getEnumDefault()).isEqualTo("UNKNOWN");
+        assertThat(schema.getField("k").schema().getEnumSymbols()).containsExactly("X", "Y");
+        assertThat(server.received())
+                .extracting(r -> r.method() + " " + r.path().replace("/apis/ccompat/v7", ""))
+                .containsExactly(
+                        "GET /schemas/ids/30", "GET /subjects/t.Status/versions/3", "GET /subjects/t.Kind/versions/1");
+    }
+
+    @Test
+    void shouldReadVersionAndIdWhenFetchingTheLatestVersion() {
+        server.answer(200, versionAnswer(4, 17, SCHEMA.toString()));
+
+        RegisteredSchema latest = client(RegistryConfig.of(server.url())).latest("t-value");
+
+        assertThat(latest).isEqualTo(new RegisteredSchema("t-value", 4, 17, SCHEMA));
+        assertThat(server.received().get(0).path()).isEqualTo("/apis/ccompat/v7/subjects/t-value/versions/latest");
+    }
+
+    private static String versionAnswer(int version, int id, String schema) {
+        return "{\"subject\":\"t-value\",\"version\":" + version + ",\"id\":" + id + ",\"schema\":" + json(schema)
+                + "}";
+    }
+
+    private static String json(String text) {
+        return new ObjectMapper().valueToTree(text).toString();
     }
 
     @Test

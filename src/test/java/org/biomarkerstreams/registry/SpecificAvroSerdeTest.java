@@ -20,13 +20,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.ResultStatus;
+import org.biomarkerstreams.testing.NewerContract;
 import org.junit.jupiter.api.Test;
 
 class SpecificAvroSerdeTest {
@@ -55,8 +58,19 @@ class SpecificAvroSerdeTest {
 
         assertThat(bytes[0]).isEqualTo(WireFormat.MAGIC);
         assertThat(WireFormat.schemaId(bytes))
-                .isEqualTo(registry.lookup("lab-readings-value", LabReading.getClassSchema()));
+                .isEqualTo(registry.lookup("lab-readings-value", ContractSchema.of(LabReading.class)));
         assertThat(registry.subjects()).containsExactly("lab-readings-value");
+    }
+
+    @Test
+    void shouldRegisterTheContractWithoutJavaPropertiesWhenTheClassSchemaCarriesThem() {
+        byte[] bytes = serde.serializer().serialize(TOPIC, aCrpReading());
+
+        Schema registered = registry.schemaById(WireFormat.schemaId(bytes));
+        assertThat(LabReading.getClassSchema().toString()).contains("\"avro.java.string\":\"String\"");
+        assertThat(registered.toString()).doesNotContain("avro.java");
+        assertThat(registered).isEqualTo(serde.contractSchema());
+        assertThat(serde.deserializer().deserialize(TOPIC, bytes)).isEqualTo(aCrpReading());
     }
 
     @Test
@@ -120,6 +134,20 @@ class SpecificAvroSerdeTest {
     }
 
     @Test
+    void shouldReadAStatusThisVersionLacksAsUnknownRatherThanFinal() {
+        Schema newer = NewerContract.withSymbol(LabReading.class, "ResultStatus", "AMENDED");
+        int newerId = registry.register("lab-readings-value", newer);
+
+        LabReading read = serde.deserializer()
+                .deserialize(
+                        TOPIC,
+                        NewerContract.framed(newerId, NewerContract.as(newer, aCrpReading(), "status", "AMENDED")));
+
+        assertThat(read.getStatus()).isEqualTo(ResultStatus.UNKNOWN);
+        assertThat(read.getValue()).isEqualTo("<0.5");
+    }
+
+    @Test
     void shouldFillTheDefaultWhenDataWasWrittenWithAnOlderSchemaLackingAField() throws IOException {
         Schema v0 = labReadingWithout("receivedAt");
         int v0Id = registry.register("lab-readings-value", v0);
@@ -144,18 +172,85 @@ class SpecificAvroSerdeTest {
 
         assertThatThrownBy(() -> strict.serializer().serialize(TOPIC, aCrpReading()))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("auto-registration is off")
-                .hasMessageContaining("'lab-readings-value'")
-                .hasMessageContaining("not found");
+                .hasMessageContaining("is not registered under subject 'lab-readings-value'")
+                .hasMessageContaining("auto.register.schemas=false")
+                .hasMessageContaining("register schemas/LabReading.avsc");
+        assertThat(registry.subjects()).isEmpty();
     }
 
     @Test
     void shouldUseTheRegisteredIdWhenAutoRegisterIsOffAndSchemaIsRegistered() {
-        int id = registry.register("lab-readings-value", LabReading.getClassSchema());
+        int id = registry.register("lab-readings-value", ContractSchema.of(LabReading.class));
         SpecificAvroSerde<LabReading> strict = new SpecificAvroSerde<>(registry, LabReading.class, false, false);
 
         assertThat(WireFormat.schemaId(strict.serializer().serialize(TOPIC, aCrpReading())))
                 .isEqualTo(id);
+    }
+
+    @Test
+    void shouldUseTheLatestIdWhenItIsTheContractUpToItsDocumentation() throws IOException {
+        ObjectNode documented = (ObjectNode)
+                new ObjectMapper().readTree(ContractSchema.of(LabReading.class).toString());
+        documented.put("doc", "Registered by the platform team, with their own words.");
+        Schema theirs = new Schema.Parser().parse(documented.toString());
+        int older = registry.register("lab-readings-value", labReadingWithout("receivedAt"));
+        int latest = registry.register("lab-readings-value", theirs);
+        SpecificAvroSerde<LabReading> latestWriter =
+                new SpecificAvroSerde<>(registry, LabReading.class, false, WriterSchemaMode.LATEST_VERSION);
+
+        byte[] bytes = latestWriter.serializer().serialize(TOPIC, aCrpReading());
+
+        assertThat(latest).isNotEqualTo(older);
+        assertThat(WireFormat.schemaId(bytes)).isEqualTo(latest);
+        assertThat(registry.subjects()).containsExactly("lab-readings-value");
+        assertThat(serde.deserializer().deserialize(TOPIC, bytes)).isEqualTo(aCrpReading());
+    }
+
+    @Test
+    void shouldWriteAsTheLatestVersionWhenItAddsAnOptionalField() throws IOException {
+        registry.register("lab-readings-value", ContractSchema.of(LabReading.class));
+        Schema newer = labReadingWithExtraField();
+        int newerId = registry.register("lab-readings-value", newer);
+        SpecificAvroSerde<LabReading> latestWriter =
+                new SpecificAvroSerde<>(registry, LabReading.class, false, WriterSchemaMode.LATEST_VERSION);
+
+        byte[] bytes = latestWriter.serializer().serialize(TOPIC, aCrpReading());
+
+        assertThat(WireFormat.schemaId(bytes)).isEqualTo(newerId);
+        GenericRecord asNewer = new GenericDatumReader<GenericRecord>(newer)
+                .read(null, DecoderFactory.get().binaryDecoder(Arrays.copyOfRange(bytes, 5, bytes.length), null));
+        assertThat(asNewer.get("performingLab")).isNull();
+        assertThat(asNewer.get("value")).hasToString("<0.5");
+        assertThat(serde.deserializer().deserialize(TOPIC, bytes)).isEqualTo(aCrpReading());
+    }
+
+    @Test
+    void shouldFailNamingTheVersionWhenTheLatestCannotHoldTheRecord() {
+        Schema unrelated = new Schema.Parser()
+                .parse("{\"type\":\"record\",\"name\":\"LabReading\",\"namespace\":\"org.biomarkerstreams.avro\","
+                        + "\"fields\":[{\"name\":\"performingLab\",\"type\":\"string\"}]}");
+        registry.setCompatibility("lab-readings-value", "NONE");
+        int id = registry.register("lab-readings-value", unrelated);
+        SpecificAvroSerde<LabReading> latestWriter =
+                new SpecificAvroSerde<>(registry, LabReading.class, false, WriterSchemaMode.LATEST_VERSION);
+
+        assertThatThrownBy(() -> latestWriter.serializer().serialize(TOPIC, aCrpReading()))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("use.latest.version=true")
+                .hasMessageContaining("latest version (1, id " + id + ") of subject 'lab-readings-value'")
+                .hasMessageContaining("performingLab");
+    }
+
+    @Test
+    void shouldFailSayingWhatToRegisterWhenUsingTheLatestOfASubjectWithoutVersions() {
+        SpecificAvroSerde<LabReading> latestWriter =
+                new SpecificAvroSerde<>(registry, LabReading.class, false, WriterSchemaMode.LATEST_VERSION);
+
+        assertThatThrownBy(() -> latestWriter.writerSchemaId(TOPIC))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("subject 'lab-readings-value' has no version")
+                .hasMessageContaining("register schemas/LabReading.avsc");
+        assertThat(registry.subjects()).isEmpty();
     }
 
     @Test
@@ -308,6 +403,11 @@ class SpecificAvroSerdeTest {
         @Override
         public int lookup(String subject, Schema schema) {
             return delegate.lookup(subject, schema);
+        }
+
+        @Override
+        public RegisteredSchema latest(String subject) {
+            return delegate.latest(subject);
         }
 
         @Override

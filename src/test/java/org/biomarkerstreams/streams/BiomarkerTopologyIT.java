@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,15 +34,18 @@ import org.biomarkerstreams.avro.BiomarkerAlert;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.NormalizationCurve;
 import org.biomarkerstreams.avro.NormalizationStatus;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
+import org.biomarkerstreams.registry.ContractSchema;
 import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.registry.WireFormat;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
+import org.biomarkerstreams.testing.NewerContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,7 +140,7 @@ class BiomarkerTopologyIT {
         byte[] last = raw.get(raw.size() - 1);
         assertThat(last[0]).isEqualTo(WireFormat.MAGIC);
         int id = ByteBuffer.wrap(last, 1, 4).getInt();
-        assertThat(registryClient.schemaById(id)).isEqualTo(TimeToNormalization.getClassSchema());
+        assertThat(registryClient.schemaById(id)).isEqualTo(ContractSchema.of(TimeToNormalization.class));
     }
 
     @Test
@@ -180,6 +184,62 @@ class BiomarkerTopologyIT {
                 .isEqualTo(PipelineCounters.total(meters, PipelineCounters.ACCEPTED)
                         + PipelineCounters.total(meters, PipelineCounters.DEAD_LETTERED)
                         + PipelineCounters.total(meters, PipelineCounters.DUPLICATES));
+    }
+
+    @Test
+    void shouldDeadLetterAReadingWhoseStatusANewerProducerAddedInsteadOfReadingItAsFinal() throws Exception {
+        try (InputPublisher publisher = new InputPublisher(Map.of(), KAFKA.bootstrapServers(), topics, serdes)) {
+            publisher.event(
+                    anEvent(EventType.INFUSION).patient("IT-5").at(INFUSION).build());
+            publisher.reading(aReading()
+                    .patient("IT-5")
+                    .id("base")
+                    .value(40, "mg/L")
+                    .at(DAY_MINUS_1)
+                    .build());
+            publisher.flush();
+        }
+        // A producer built from a newer contract whose ResultStatus has AMENDED registers its schema (BACKWARD
+        // compatible: it reads everything written before) and writes an amended reading with it.
+        Schema newer = NewerContract.withSymbol(LabReading.class, "ResultStatus", "AMENDED");
+        int newerId = registryClient.register(topics.readings() + "-value", newer);
+        byte[] amended = NewerContract.framed(
+                newerId,
+                NewerContract.as(
+                        newer,
+                        InputMapping.toAvro(aReading()
+                                .patient("IT-5")
+                                .id("amended")
+                                .value(4, "mg/L")
+                                .at(DAY_3)
+                                .build()),
+                        "status",
+                        "AMENDED"));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.readings(), "IT-5", amended));
+            producer.flush();
+        }
+
+        await("the amended reading dead-lettered, the baseline summarized")
+                .atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> {
+                    assertThat(deadLetters())
+                            .extracting(DeadLetter::getErrorCode)
+                            .containsExactly("UNKNOWN_STATUS");
+                    assertThat(latestSummaries()).containsKey("IT-5|CRP");
+                });
+        DeadLetter letter = deadLetters().get(0);
+        assertThat(letter.getSourceTopic()).isEqualTo(topics.readings());
+        assertThat(letter.getPayload()).isEqualTo(ByteBuffer.wrap(amended));
+        BiomarkerSummary summary = latestSummaries().get("IT-5|CRP");
+        assertThat(summary.getReadingCount())
+                .as("the amended reading is not counted")
+                .isEqualTo(1);
+        assertThat(summary.getLatest()).isEqualTo(40.0);
+        assertThat(latestTtn().get("IT-5|CRP").getStatus()).isNotEqualTo(NormalizationStatus.NORMALIZED);
     }
 
     @Test

@@ -19,8 +19,11 @@ import static org.biomarkerstreams.streams.Fixtures.randomizedTo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.avro.Schema;
 import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.ClinicalEvent;
 import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.NormalizationStatus;
 import org.biomarkerstreams.avro.RangeIndicator;
 import org.biomarkerstreams.avro.TimeToNormalization;
@@ -28,6 +31,7 @@ import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.domain.ResultStatus;
 import org.biomarkerstreams.streams.patient.PatientStores;
+import org.biomarkerstreams.testing.NewerContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -433,6 +437,45 @@ class PatientTopologyTest {
                 .extracting(DeadLetter::getErrorCode)
                 .containsExactly("UNKNOWN_SCHEMA", "MISSING_FIELD", "FUTURE_TIMESTAMP");
         assertThat(harness.deadLetterList.get(0).getSourceTopic()).isEqualTo("clinical-events");
+    }
+
+    @Test
+    void shouldDeadLetterAReadingOfUnknownStatusInsteadOfReadingItAsFinal() {
+        Schema newer = NewerContract.withSymbol(LabReading.class, "ResultStatus", "AMENDED");
+        int newerId = harness.registry().register("lab-readings-value", newer);
+        byte[] amended = NewerContract.framed(
+                newerId,
+                NewerContract.as(
+                        newer,
+                        InputMapping.toAvro(
+                                aReading().id("a").value(4, "mg/L").at(DAY_3).build()),
+                        "status",
+                        "AMENDED"));
+
+        harness.send(infusionAt(INFUSION))
+                .send(aReading().id("b").value(40, "mg/L").at(DAY_MINUS_1).build())
+                .sendRawReading(PATIENT, amended);
+
+        assertThat(harness.deadLetterList).extracting(DeadLetter::getErrorCode).containsExactly("UNKNOWN_STATUS");
+        DeadLetter letter = harness.deadLetterList.get(0);
+        assertThat(letter.getMessage()).contains("result status").doesNotContain(PATIENT);
+        assertThat(letter.getPayload()).isEqualTo(java.nio.ByteBuffer.wrap(amended));
+        assertThat(harness.point(PATIENT, "a")).isNull();
+        assertThat(harness.summary(PATIENT, "CRP").getReadingCount()).isEqualTo(1);
+        assertThat(harness.ttn(PATIENT, "CRP").getStatus()).isEqualTo(NormalizationStatus.NOT_YET_NORMALIZED);
+    }
+
+    @Test
+    void shouldDeadLetterAnEventOfUnknownTypeAsInvalid() {
+        Schema newer = NewerContract.withSymbol(ClinicalEvent.class, "EventType", "TRANSFERRED");
+        int newerId = harness.registry().register("clinical-events-value", newer);
+        byte[] transferred = NewerContract.framed(
+                newerId, NewerContract.as(newer, InputMapping.toAvro(infusionAt(INFUSION)), "type", "TRANSFERRED"));
+
+        harness.sendRawEvent(PATIENT, transferred);
+
+        assertThat(harness.deadLetterList).extracting(DeadLetter::getErrorCode).containsExactly("INVALID_EVENT");
+        assertThat(harness.deadLetterList.get(0).getMessage()).contains("event type");
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.biomarkerstreams.avro.EventType;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
+import org.biomarkerstreams.registry.RegisteredSchema;
 import org.biomarkerstreams.registry.SchemaRegistry;
 import org.biomarkerstreams.registry.SchemaRegistryException;
 import org.biomarkerstreams.registry.SpecificAvroSerde;
@@ -131,6 +132,11 @@ class SafeDeserializerTest {
 
             @Override
             public int lookup(String subject, Schema schema) {
+                throw failure;
+            }
+
+            @Override
+            public RegisteredSchema latest(String subject) {
                 throw failure;
             }
 

@@ -252,6 +252,11 @@ final class TopologyHarness implements AutoCloseable {
         return driver.getKeyValueStore(name);
     }
 
+    /** The registry the topology's serdes use, where a test registers what another producer writes with. */
+    org.biomarkerstreams.registry.SchemaRegistry registry() {
+        return serdes.registry();
+    }
+
     double counter(String name) {
         return PipelineCounters.total(meters, name);
     }

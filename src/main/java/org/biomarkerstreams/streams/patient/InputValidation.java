@@ -51,6 +51,12 @@ final class InputValidation {
         if (raw.revision() < 0) {
             return Result.rejected(ErrorCode.MISSING_FIELD, "revision must be >= 0, got " + raw.revision());
         }
+        if (!raw.status().isKnown()) {
+            return Result.rejected(
+                    ErrorCode.UNKNOWN_STATUS,
+                    "result status is not one this version knows (written with a newer schema's status symbol?);"
+                            + " the reading is not used as a result");
+        }
         Instant at = raw.observedAt();
         if (at != null && isFuture(at)) {
             return Result.rejected(ErrorCode.FUTURE_TIMESTAMP, "observedAt " + at + " is in the future");

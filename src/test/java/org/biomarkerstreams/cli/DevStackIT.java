@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +46,7 @@ import org.biomarkerstreams.streams.AvroJson;
 import org.biomarkerstreams.streams.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The README's "development without Docker", as a new user runs it: {@code broker --with-registry}, then {@code
@@ -170,6 +174,26 @@ class DevStackIT {
                             "lab-readings-dlq-value");
         }
         assertThat(deadLetterCodes(expected)).containsOnly("UNDESERIALIZABLE", "UNKNOWN_UNIT");
+    }
+
+    @Test
+    void shouldNameTheRegistryPortAndStopTheBrokerWhenThePortIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            CompletableFuture<CommandRun> broker = CompletableFuture.supplyAsync(() -> CommandRun.execute(
+                    "broker",
+                    "--port",
+                    "0",
+                    "--with-registry",
+                    "--registry-port",
+                    Integer.toString(taken.getLocalPort())));
+
+            CommandRun refused = broker.get(START_LIMIT.toSeconds(), TimeUnit.SECONDS);
+
+            assertThat(refused.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
+            assertThat(refused.err())
+                    .contains("--registry-port " + taken.getLocalPort())
+                    .contains("choose another port");
+        }
     }
 
     /** A command of the jar in its own JVM, as a user starts it; its output in {@code logs/<name>.out|.err}. */

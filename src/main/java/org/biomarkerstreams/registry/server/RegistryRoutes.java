@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.biomarkerstreams.registry.CompatibilityLevel;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -293,7 +294,9 @@ final class RegistryRoutes extends Handler.Abstract {
         } catch (IOException | RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof HttpException http) {
-                    throw RegistryError.http(http.getCode(), "HTTP " + http.getCode() + ": " + t.getMessage());
+                    // 413 from the size limit: the body is larger than a schema ever is.
+                    throw RegistryError.http(
+                            http.getCode(), "HTTP " + http.getCode() + " " + HttpStatus.getMessage(http.getCode()));
                 }
             }
             throw RegistryError.http(400, "Could not read the request body: " + e.getMessage());

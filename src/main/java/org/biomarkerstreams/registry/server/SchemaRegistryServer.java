@@ -93,8 +93,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
      */
     public static SchemaRegistryServer start(Settings settings) {
         long startedAt = System.nanoTime();
-        SchemaStore store =
-                SchemaStore.open(KafkaSchemaLog.open(settings.bootstrapServers(), settings.topic(), STORAGE_TIMEOUT));
+        KafkaSchemaLog storage = KafkaSchemaLog.open(settings.bootstrapServers(), settings.topic(), STORAGE_TIMEOUT);
+        SchemaStore store;
+        try {
+            store = SchemaStore.open(storage);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("schema-registry");
         threads.setDaemon(true);

@@ -227,7 +227,8 @@ class SchemaRegistryServerIT {
                 Arguments.of("POST", "/compatibility/subjects/{s}/versions/9", bodyText(valid), 404, 40402),
                 Arguments.of("GET", "/nowhere", null, 404, 404),
                 Arguments.of("DELETE", "/schemas/ids/1", null, 405, 405),
-                Arguments.of("POST", "/subjects/{s}/versions", "{", 400, 400));
+                Arguments.of("POST", "/subjects/{s}/versions", "{", 400, 400),
+                Arguments.of("POST", "/subjects/{s}/versions", bodyText("x".repeat(1_100_000)), 413, 413));
     }
 
     @ParameterizedTest(name = "{0} {1} -> {3} {4}")

@@ -11,9 +11,10 @@ import java.util.function.Predicate;
 
 /**
  * A JVM the benchmark starts and measures from outside: optionally pinned with {@code taskset -c CPUS}, its CPU time
- * (user + system of every thread, including GC and JIT) and resident memory read from {@code /proc/<pid>}.
+ * (user + system of every thread, including GC and JIT) and resident memory read from {@code /proc/<pid>}. Tests
+ * outside the benchmark use it to run a command of the jar as its own process.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
     /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on every Linux we run on). */
     private static final long TICKS_PER_SECOND = ticksPerSecond();
@@ -35,7 +36,7 @@ final class ChildJvm implements AutoCloseable {
      *
      * @param cpus a taskset CPU list such as {@code 0}, or empty for no pinning
      */
-    static ChildJvm start(String name, String cpus, List<String> jvmOptions, List<String> args, Path logDir)
+    public static ChildJvm start(String name, String cpus, List<String> jvmOptions, List<String> args, Path logDir)
             throws IOException {
         List<String> command = new ArrayList<>();
         if (!cpus.isEmpty()) {
@@ -58,16 +59,16 @@ final class ChildJvm implements AutoCloseable {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String stdout() throws IOException {
+    public String stdout() throws IOException {
         return Files.readString(stdout);
     }
 
     /** The last lines of its output, for error messages. */
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = new ArrayList<>(Files.readAllLines(stdout));
             lines.addAll(Files.readAllLines(stderr));
@@ -140,7 +141,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits for it to exit by itself. */
-    int await(Duration timeout) throws InterruptedException {
+    public int await(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException(name + " did not finish within " + timeout + ":\n" + tail());

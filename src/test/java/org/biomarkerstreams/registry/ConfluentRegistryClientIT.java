@@ -29,27 +29,59 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.ResultStatus;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
+import org.biomarkerstreams.testing.LocalRegistryExtension;
 import org.biomarkerstreams.testing.NewerContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The client and serde against a real Confluent-compatible registry (Apicurio 2.6, ccompat API v7). */
+/**
+ * The client and serde against each real Confluent-compatible registry the project meets: Apicurio 2.6 (ccompat API
+ * v7), and the project's own registry that {@code broker --with-registry} serves.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(ConfluentRegistryClientIT.Registry.class)
 class ConfluentRegistryClientIT {
 
     @RegisterExtension
     static final ApicurioRegistryExtension APICURIO = new ApicurioRegistryExtension();
 
+    @RegisterExtension
+    static final LocalRegistryExtension LOCAL = new LocalRegistryExtension();
+
+    /** The registries the same contract is checked against. */
+    enum Registry {
+        APICURIO {
+            @Override
+            String url() {
+                return ConfluentRegistryClientIT.APICURIO.confluentUrl();
+            }
+        },
+        BROKER_WITH_REGISTRY {
+            @Override
+            String url() {
+                return LOCAL.url();
+            }
+        };
+
+        abstract String url();
+    }
+
     private static final Schema V1 = ContractSchema.of(LabReading.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ConfluentRegistryClient client = new ConfluentRegistryClient(config());
-    private String topic;
+    private final Registry registry;
+    private final ConfluentRegistryClient client;
+    private final String topic;
 
-    ConfluentRegistryClientIT(TestInfo test) {
+    ConfluentRegistryClientIT(Registry registry, TestInfo test) {
+        this.registry = registry;
+        this.client = new ConfluentRegistryClient(config());
         // One registry serves the whole JVM: each test gets its own topic, hence its own subjects.
-        topic = "it-" + test.getTestMethod().orElseThrow().getName();
+        this.topic = "it-" + test.getTestMethod().orElseThrow().getName();
     }
 
     @AfterEach
@@ -57,8 +89,8 @@ class ConfluentRegistryClientIT {
         client.close();
     }
 
-    private static RegistryConfig config() {
-        return RegistryConfig.of(APICURIO.confluentUrl());
+    private RegistryConfig config() {
+        return RegistryConfig.of(registry.url());
     }
 
     @Test
@@ -217,7 +249,7 @@ class ConfluentRegistryClientIT {
     }
 
     /** Registers as any client would, with plain HTTP, and with one schema reference when given. */
-    private static int registerRaw(String subject, String schemaText, ObjectNode reference) throws Exception {
+    private int registerRaw(String subject, String schemaText, ObjectNode reference) throws Exception {
         ObjectNode body = JSON.createObjectNode().put("schema", schemaText);
         if (reference != null) {
             body.putArray("references").add(reference);

@@ -657,7 +657,8 @@ class SemanticsExamplesTest {
                         "WRONG_SCHEMA",
                         "OVERSIZED",
                         "UNSUPPORTED_MESSAGE",
-                        "UNAUTHORIZED_SENDER");
+                        "UNAUTHORIZED_SENDER",
+                        "NO_MATCHING_PATIENT_ID");
     }
 
     // ------------------------------------------------------------------ retention, pseudonyms, blinding

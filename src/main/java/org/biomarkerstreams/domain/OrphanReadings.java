@@ -91,26 +91,42 @@ public final class OrphanReadings {
                 + " their lab results? See --patient-id-rule";
     }
 
+    /** When to log this instance's tally ({@link LogSchedule}), settling for one {@link #checkEvery()}. */
+    public LogSchedule logSchedule() {
+        return new LogSchedule(checkEvery());
+    }
+
     /**
-     * When to log the tally of one application instance: at once when orphans appear, then every {@link #LOG_REPEAT}
-     * while they last, and once when they are gone. Not thread-safe.
+     * When to log the tally of one application instance: once orphans have been seen for {@code settle} (every task
+     * tallies once in that time, so the first line has the whole instance's count, not its first task's), then every
+     * {@link #LOG_REPEAT} while they last, and once when they are gone. Not thread-safe.
      */
     public static final class LogSchedule {
-        private Tally last = Tally.NONE;
+        private final Duration settle;
+        private Instant appeared;
         private Instant logged;
+
+        public LogSchedule(Duration settle) {
+            this.settle = Objects.requireNonNull(settle, "settle");
+        }
 
         /** The tally to log now, if any. */
         public Optional<Tally> next(Tally total, Instant now) {
-            Tally before = last;
-            last = total;
-            boolean due =
-                    !total.isNone() && (before.isNone() || logged == null || !now.isBefore(logged.plus(LOG_REPEAT)));
-            boolean cleared = total.isNone() && !before.isNone();
-            if (due || cleared) {
-                logged = now;
-                return Optional.of(total);
+            if (total.isNone()) {
+                appeared = null;
+                boolean cleared = logged != null;
+                logged = null;
+                return cleared ? Optional.of(total) : Optional.empty();
             }
-            return Optional.empty();
+            if (appeared == null) {
+                appeared = now;
+            }
+            Instant due = logged == null ? appeared.plus(settle) : logged.plus(LOG_REPEAT);
+            if (now.isBefore(due)) {
+                return Optional.empty();
+            }
+            logged = now;
+            return Optional.of(total);
         }
     }
 }

@@ -68,27 +68,34 @@ class OrphanReadingsTest {
     }
 
     @Test
-    void shouldLogAtOnceThenEveryTenMinutesWhileOrphansLastAndOnceWhenTheyAreGone() {
-        OrphanReadings.LogSchedule schedule = new OrphanReadings.LogSchedule();
-        Tally some = new Tally(1, 2);
-        Tally more = new Tally(2, 5);
+    void shouldLogOnceTheTallySettledThenEveryTenMinutesWhileOrphansLastAndOnceWhenTheyAreGone() {
+        OrphanReadings.LogSchedule schedule = rule.logSchedule(); // settles for a minute
+        Tally first = new Tally(1, 2);
+        Tally whole = new Tally(2, 5);
 
-        assertThat(schedule.next(Tally.NONE, SINCE))
-                .as("nothing, nothing to say")
+        assertThat(schedule.next(Tally.NONE, SINCE)).as("nothing to say").isEmpty();
+        assertThat(schedule.next(first, SINCE.plusSeconds(60)))
+                .as("the first task's tally")
                 .isEmpty();
-        assertThat(schedule.next(some, SINCE.plusSeconds(60))).as("appeared").contains(some);
-        assertThat(schedule.next(more, SINCE.plusSeconds(120)))
+        assertThat(schedule.next(whole, SINCE.plusSeconds(90)))
+                .as("the second's, unsettled")
+                .isEmpty();
+        assertThat(schedule.next(whole, SINCE.plusSeconds(120))).as("settled").contains(whole);
+        assertThat(schedule.next(whole, SINCE.plusSeconds(180)))
                 .as("within ten minutes")
                 .isEmpty();
-        assertThat(schedule.next(more, SINCE.plusSeconds(60 + 600)))
+        assertThat(schedule.next(whole, SINCE.plusSeconds(120 + 600)))
                 .as("ten minutes later")
-                .contains(more);
-        assertThat(schedule.next(Tally.NONE, SINCE.plusSeconds(700))).as("gone").contains(Tally.NONE);
-        assertThat(schedule.next(Tally.NONE, SINCE.plusSeconds(800)))
+                .contains(whole);
+        assertThat(schedule.next(Tally.NONE, SINCE.plusSeconds(800))).as("gone").contains(Tally.NONE);
+        assertThat(schedule.next(Tally.NONE, SINCE.plusSeconds(900)))
                 .as("still none")
                 .isEmpty();
-        assertThat(schedule.next(some, SINCE.plusSeconds(810)))
-                .as("back at once")
-                .contains(some);
+        assertThat(schedule.next(first, SINCE.plusSeconds(910)))
+                .as("back: settles again")
+                .isEmpty();
+        assertThat(schedule.next(Tally.NONE, SINCE.plusSeconds(920)))
+                .as("gone before it was ever logged")
+                .isEmpty();
     }
 }

@@ -22,11 +22,12 @@ public final class OrphanWatch {
     private final OrphanReadings rule;
     private final PipelineCounters counters;
     private final Map<String, OrphanReadings.Tally> byTask = new HashMap<>();
-    private final OrphanReadings.LogSchedule schedule = new OrphanReadings.LogSchedule();
+    private final OrphanReadings.LogSchedule schedule;
 
     public OrphanWatch(Duration after, PipelineCounters counters) {
         this.rule = new OrphanReadings(after);
         this.counters = counters;
+        this.schedule = rule.logSchedule();
     }
 
     OrphanReadings rule() {

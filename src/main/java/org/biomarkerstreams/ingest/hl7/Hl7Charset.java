@@ -18,8 +18,8 @@ import java.util.Objects;
  *   <li>a UTF-8 byte-order mark: UTF-8;
  *   <li>bytes that are valid UTF-8: UTF-8. Plain ASCII is valid UTF-8 and decodes the same either way; text in an
  *       8-bit set such as ISO-8859-1 with any character beyond ASCII is almost never valid UTF-8 (a {@code µ},
- *       {@code 0xB5}, would have to be followed by a continuation byte, which no letter is); and lab systems that
- *       write UTF-8 often leave MSH-18 empty;
+ *       {@code 0xB5}, can only continue a UTF-8 sequence, never start one; an accented letter starts one that only
+ *       such signs may continue); and lab systems that write UTF-8 often leave MSH-18 empty;
  *   <li>otherwise the default ({@code --hl7-default-charset}, ISO-8859-1 unless set), which for an 8-bit set
  *       decodes every byte.
  * </ol>

@@ -121,6 +121,9 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read " + f);
             }
         }
+        // Options first: a wrong rule or character set fails before a broker starts.
+        ingest.patientIdRule();
+        ingest.hl7DefaultCharset();
         PrintWriter report = out();
         DateShift shift = research.dateShift();
         if (kafka.hasCluster()) {

@@ -99,6 +99,7 @@ public final class DurableHl7Handler implements MessageHandler {
     static String hl7ErrorCode(ErrorCode code) {
         return switch (code) {
             case MISSING_FIELD -> "101";
+            case NO_MATCHING_PATIENT_ID -> "204"; // unknown key identifier
             case UNSUPPORTED_MESSAGE -> "200";
             case UNDESERIALIZABLE -> "102";
             default -> "207";

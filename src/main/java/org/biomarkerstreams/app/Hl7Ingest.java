@@ -3,6 +3,7 @@ package org.biomarkerstreams.app;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.biomarkerstreams.domain.PatientIdRule;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
 import org.biomarkerstreams.ingest.hl7.MllpListener;
 import org.biomarkerstreams.ingest.hl7.SenderPolicy;
@@ -37,13 +39,17 @@ public final class Hl7Ingest implements AutoCloseable {
      * @param writeTimeout how long a message may wait for Kafka before it is answered AR
      * @param futureTolerance how far past the clock a status time (MSH-7, OBR-22, OBX-14) may be
      * @param mllp the listener's door: address, TLS, who may connect and send, limits
+     * @param patientIdRule which PID-3 identifier is the patient key
+     * @param defaultCharset the character set of a message without MSH-18 whose bytes are not valid UTF-8
      */
     public record Settings(
             Map<String, String> localCodes,
             String armField,
             Duration writeTimeout,
             Duration futureTolerance,
-            Mllp mllp) {
+            Mllp mllp,
+            PatientIdRule patientIdRule,
+            Charset defaultCharset) {
 
         public Settings {
             localCodes = Map.copyOf(localCodes);
@@ -51,6 +57,8 @@ public final class Hl7Ingest implements AutoCloseable {
             Objects.requireNonNull(writeTimeout, "writeTimeout");
             Objects.requireNonNull(futureTolerance, "futureTolerance");
             Objects.requireNonNull(mllp, "mllp");
+            Objects.requireNonNull(patientIdRule, "patientIdRule");
+            Objects.requireNonNull(defaultCharset, "defaultCharset");
         }
 
         public static Settings defaults() {
@@ -59,18 +67,22 @@ public final class Hl7Ingest implements AutoCloseable {
                     Hl7Settings.DEFAULT_ARM_FIELD,
                     Duration.ofSeconds(10),
                     Hl7Settings.DEFAULT_FUTURE_TOLERANCE,
-                    Mllp.defaults());
+                    Mllp.defaults(),
+                    PatientIdRule.BARE,
+                    MllpListener.Settings.defaults().defaultCharset());
         }
 
         public Settings withMllp(Mllp listener) {
-            return new Settings(localCodes, armField, writeTimeout, futureTolerance, listener);
+            return new Settings(
+                    localCodes, armField, writeTimeout, futureTolerance, listener, patientIdRule, defaultCharset);
         }
 
         Hl7Settings mapping(ZoneId zone) {
             Hl7Settings s = Hl7Settings.defaults(Clock.systemUTC())
                     .withSiteZone(zone)
                     .withArmField(armField)
-                    .withFutureTolerance(futureTolerance);
+                    .withFutureTolerance(futureTolerance)
+                    .withPatientIdRule(patientIdRule);
             for (Map.Entry<String, String> e : localCodes.entrySet()) {
                 s = s.withLocalCode(e.getKey(), e.getValue());
             }
@@ -254,7 +266,7 @@ public final class Hl7Ingest implements AutoCloseable {
                 files.map(f -> ServerTls.load(f, ServerTls.DEFAULT_CHECK_EVERY)).orElse(null);
         InputPublisher publisher = null;
         try {
-            MllpListener.Settings door = settings.mllp().listener(tls);
+            MllpListener.Settings door = settings.mllp().listener(tls).withDefaultCharset(settings.defaultCharset());
             publisher = new InputPublisher(
                     settings.producerProperties(clientProperties), bootstrapServers, topics, serdes, letters);
             MllpListener listener = MllpListener.start(

@@ -116,6 +116,9 @@ final class Hl7Options {
                     + " (default: ${DEFAULT-VALUE}).")
     int mllpMaxMessageBytes;
 
+    @picocli.CommandLine.Mixin
+    IngestOptions ingest;
+
     /** The settings, listening on all interfaces unless {@code --mllp-bind-address} says otherwise. */
     Hl7Ingest.Settings settings(Duration futureTolerance) {
         return settings(futureTolerance, "0.0.0.0");
@@ -140,6 +143,8 @@ final class Hl7Options {
                         mllpMaxConnections,
                         mllpIdleTimeout,
                         mllpReadTimeout,
-                        mllpMaxMessageBytes));
+                        mllpMaxMessageBytes),
+                ingest.patientIdRule(),
+                ingest.hl7DefaultCharset());
     }
 }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.biomarkerstreams.domain.Confirmation;
 import org.biomarkerstreams.domain.DeadLetterKeys;
+import org.biomarkerstreams.domain.OrphanReadings;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.protocol.ProtocolFile;
@@ -79,6 +80,16 @@ final class PipelineOptions {
                     + " then they are purged and later input for the patient is dead-lettered as PATIENT_ARCHIVED."
                     + " 0 keeps state forever (default: ${DEFAULT-VALUE}).")
     int stateRetentionDays;
+
+    @Option(
+            names = "--orphan-after",
+            paramLabel = "DURATION",
+            defaultValue = "PT1H",
+            description = "Readings of a patient with no anchor event (infusion, randomization) this long (wall clock)"
+                    + " are counted as orphans (gauges biomarker_orphan_patients and biomarker_orphan_readings) and"
+                    + " logged without ids: most often trial events and lab results key the patient differently"
+                    + " (see --patient-id-rule). ISO-8601, default: ${DEFAULT-VALUE}.")
+    Duration orphanAfter;
 
     @Option(
             names = "--max-record-bytes",
@@ -315,6 +326,9 @@ final class PipelineOptions {
         if (maxRecordBytes < 1) {
             throw new IllegalArgumentException("--max-record-bytes must be >= 1, got " + maxRecordBytes);
         }
+        if (orphanAfter != null && (orphanAfter.isNegative() || orphanAfter.isZero())) {
+            throw new IllegalArgumentException("--orphan-after must be positive, got " + orphanAfter);
+        }
         return TopologyConfig.builder(clock)
                 .topics(topics())
                 .protocol(protocol)
@@ -325,6 +339,7 @@ final class PipelineOptions {
                 .pseudonym(pseudonym())
                 .maxRecordBytes(maxRecordBytes)
                 .deadLetterKeys(deadLetterKeys())
+                .orphanAfter(orphanAfter == null ? OrphanReadings.DEFAULT_AFTER : orphanAfter)
                 .build();
     }
 }

@@ -24,6 +24,7 @@ import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
 import org.biomarkerstreams.domain.DateShift;
 import org.biomarkerstreams.domain.DeadLetterKeys;
 import org.biomarkerstreams.domain.ErrorCode;
+import org.biomarkerstreams.domain.PatientIdRule;
 import org.biomarkerstreams.ingest.FileReplay;
 import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
@@ -99,6 +100,9 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TopicOptions topicOptions;
 
+    @picocli.CommandLine.Mixin
+    IngestOptions ingest;
+
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
@@ -123,6 +127,9 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read " + f);
             }
         }
+        // Options first: a wrong rule or character set fails before a broker starts.
+        ingest.patientIdRule();
+        ingest.hl7DefaultCharset();
         PrintWriter report = out();
         DateShift shift = research.dateShift();
         if (kafka.hasCluster()) {
@@ -134,7 +141,8 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             serdes.requireWriterSchemas(pipeline.topics().ingest(serdes));
             DeadLetters letters = pipeline.deadLetters();
             prepareCluster(topicOptions, PipelineTopics::feeds);
-            if (hl7 != null) {
+            if (hl7 != null || ingest.patientIdRule().kind() == PatientIdRule.Kind.SELECT) {
+                // Whole messages, or lines a selecting rule refuses, go to the dead-letter topic from here.
                 pipeline.warnIfDeadLettersInPlaintext();
             }
             try (InputPublisher publisher = new InputPublisher(
@@ -233,33 +241,58 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
 
     private void publish(InputPublisher publisher, PrintWriter report) throws Exception {
         Topics topics = pipeline.topics();
+        PatientIdRule rule = ingest.patientIdRule();
         if (events != null) {
-            FileReplay.Counts c = FileReplay.events(events, publisher::event, publisher::malformedEvent);
-            report.printf("Sent %d events (%d malformed lines) to %s%n", c.records(), c.malformed(), topics.events());
+            FileReplay.Counts c = FileReplay.events(
+                    events, rule, publisher::event, publisher::malformedEvent, rejected(publisher, events));
+            report.printf(
+                    "Sent %d events (%d malformed lines) to %s%s%n",
+                    c.records(), c.malformed(), topics.events(), rejectedLines(c));
         }
         if (readings != null) {
-            FileReplay.Counts c =
-                    FileReplay.readings(readings, Clock.systemUTC(), publisher::reading, publisher::malformedReading);
+            FileReplay.Counts c = FileReplay.readings(
+                    readings,
+                    Clock.systemUTC(),
+                    rule,
+                    publisher::reading,
+                    publisher::malformedReading,
+                    rejected(publisher, readings));
             report.printf(
-                    "Sent %d readings (%d malformed lines) to %s%n", c.records(), c.malformed(), topics.readings());
+                    "Sent %d readings (%d malformed lines) to %s%s%n",
+                    c.records(), c.malformed(), topics.readings(), rejectedLines(c));
         }
         if (hl7 != null) {
             FileReplay.Hl7Counts c = FileReplay.hl7(
                     hl7,
+                    ingest.hl7DefaultCharset(),
                     new Hl7Mapper(Hl7Settings.defaults(Clock.systemUTC())
                             .withSiteZone(pipeline.zone())
-                            .withFutureTolerance(pipeline.futureTolerance)),
+                            .withFutureTolerance(pipeline.futureTolerance)
+                            .withPatientIdRule(rule)),
                     publisher::reading,
                     publisher::event,
                     r -> publisher.deadLetter(
                             DeadLetters.Source.outsideKafka("hl7:" + hl7.getFileName()),
                             r.code(),
                             r.message(),
-                            r.er7().getBytes(StandardCharsets.UTF_8)));
+                            r.payload()));
             report.printf(
                     "Sent %d readings and %d events from %d HL7 messages (%d rejected and dead-lettered, %d results not done)%n",
                     c.readings(), c.events(), c.messages(), c.rejected(), c.notDone());
         }
         publisher.flush();
+    }
+
+    /** A line whose patient identifier the rule does not select: dead-lettered from {@code file}, as HL7 is. */
+    private static java.util.function.Consumer<FileReplay.LineRejection> rejected(InputPublisher publisher, Path file) {
+        return r -> publisher.deadLetter(
+                DeadLetters.Source.outsideKafka("file:" + file.getFileName()),
+                r.code(),
+                r.message(),
+                r.line().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String rejectedLines(FileReplay.Counts c) {
+        return c.rejected() == 0 ? "" : "; " + c.rejected() + " lines dead-lettered NO_MATCHING_PATIENT_ID";
     }
 }

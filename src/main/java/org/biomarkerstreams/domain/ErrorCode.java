@@ -56,5 +56,11 @@ public enum ErrorCode {
      * An HL7 v2 message whose sending facility or application (MSH-4, MSH-3) the client certificate of its MLLP
      * connection may not send for ({@code --mllp-senders}).
      */
-    UNAUTHORIZED_SENDER
+    UNAUTHORIZED_SENDER,
+    /**
+     * None of the patient's identifiers is the one {@code --patient-id-rule} selects (HL7 PID-3 has no repetition of
+     * the type or authority it names; an NDJSON record names another type or authority), so the record has no key
+     * that would meet the patient's other records.
+     */
+    NO_MATCHING_PATIENT_ID
 }

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Optional;
 import org.biomarkerstreams.domain.EventType;
+import org.biomarkerstreams.domain.PatientIdRule;
 import org.biomarkerstreams.domain.RawClinicalEvent;
+import org.biomarkerstreams.domain.Result;
 
 /**
  * Clinical events as newline-delimited JSON, one object per line:
@@ -34,14 +37,26 @@ public final class NdjsonEvents {
 
     private NdjsonEvents() {}
 
-    /** Parses one line; never throws on bad input. */
+    /** Parses one line, keyed by the bare {@code patientId}; never throws on bad input. */
     public static ParsedLine<RawClinicalEvent> parse(String line) {
+        return parse(line, PatientIdRule.BARE);
+    }
+
+    /**
+     * Parses one line; never throws on bad input. The key is {@code patientId} by {@code rule}, as for readings
+     * ({@link NdjsonReadings}): {@code patientIdAuthority} and {@code patientIdType} may qualify it.
+     */
+    public static ParsedLine<RawClinicalEvent> parse(String line, PatientIdRule rule) {
         try {
             JsonObjectLine json = JsonObjectLine.read(line);
+            Result<Optional<String>> patientKey = NdjsonReadings.patientKey(json, rule);
+            if (patientKey.isRejected()) {
+                return new ParsedLine.Rejected<>(patientKey.rejection());
+            }
             return new ParsedLine.Parsed<>(new RawClinicalEvent(
                     json.string("eventId"),
                     json.integer("revision", 0),
-                    json.string("patientId"),
+                    patientKey.value().orElse(null),
                     json.constant("type", EventType.class),
                     json.instant("at"),
                     json.string("arm"),
@@ -55,13 +70,14 @@ public final class NdjsonEvents {
         }
     }
 
-    /** Parses one line of a file; a malformed reason starts with the line number. */
+    /** Parses one line of a file; a malformed or rejected reason starts with the line number. */
     public static ParsedLine<RawClinicalEvent> parse(NdjsonFile.Line line) {
-        ParsedLine<RawClinicalEvent> parsed = parse(line.text());
-        if (parsed instanceof ParsedLine.Malformed<RawClinicalEvent> malformed) {
-            return new ParsedLine.Malformed<>("line " + line.number() + ": " + malformed.reason());
-        }
-        return parsed;
+        return parse(line, PatientIdRule.BARE);
+    }
+
+    /** Parses one line of a file with {@code rule}; a malformed or rejected reason starts with the line number. */
+    public static ParsedLine<RawClinicalEvent> parse(NdjsonFile.Line line, PatientIdRule rule) {
+        return NdjsonReadings.numbered(parse(line.text(), rule), line);
     }
 
     /**

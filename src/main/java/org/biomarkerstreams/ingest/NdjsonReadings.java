@@ -8,7 +8,12 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
+import org.biomarkerstreams.domain.PatientIdRule;
+import org.biomarkerstreams.domain.PatientIdentifier;
 import org.biomarkerstreams.domain.RawReading;
+import org.biomarkerstreams.domain.Rejection;
+import org.biomarkerstreams.domain.Result;
 import org.biomarkerstreams.domain.ResultStatus;
 
 /**
@@ -22,7 +27,11 @@ import org.biomarkerstreams.domain.ResultStatus;
  * <p>{@code analyte} may stand in for {@code loinc}; {@code value} may be a string or a number (kept as written, and
  * may carry a comparator such as {@code "<0.5"}); {@code status} defaults to {@code FINAL} and {@code revision} to 0.
  * Missing fields stay null for validation to reject; unknown fields are ignored; wrong JSON types, unreadable
- * timestamps and unknown statuses make the line {@link ParsedLine.Malformed}.
+ * timestamps and unknown statuses make the line {@link ParsedLine.Malformed}. The record key is {@code patientId} by
+ * the patient id rule, with the optional {@code patientIdAuthority} and {@code patientIdType} ({@code id-authority}
+ * keys {@code "patientId":"12345","patientIdAuthority":"HOSP"} as {@code 12345^HOSP}, as HL7 PID-3 {@code
+ * 12345^^^HOSP}); a line whose identifier names another type or authority than a selecting rule asks for is {@link
+ * ParsedLine.Rejected}.
  */
 public final class NdjsonReadings {
 
@@ -32,21 +41,36 @@ public final class NdjsonReadings {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final Clock clock;
+    private final PatientIdRule rule;
 
     /** @param clock gives {@code receivedAt}, the instant a line is parsed */
     public NdjsonReadings(Clock clock) {
+        this(clock, PatientIdRule.BARE);
+    }
+
+    /**
+     * @param clock gives {@code receivedAt}, the instant a line is parsed
+     * @param rule makes the patient key of {@code patientId} with its optional {@code patientIdAuthority} and {@code
+     *     patientIdType} ({@link PatientIdRule#keyOfSole})
+     */
+    public NdjsonReadings(Clock clock, PatientIdRule rule) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.rule = Objects.requireNonNull(rule, "rule");
     }
 
     /** Parses one line; never throws on bad input. */
     public ParsedLine<RawReading> parse(String line) {
         try {
             JsonObjectLine json = JsonObjectLine.read(line);
+            Result<Optional<String>> patientKey = patientKey(json, rule);
+            if (patientKey.isRejected()) {
+                return new ParsedLine.Rejected<>(patientKey.rejection());
+            }
             ResultStatus status = json.constant("status", ResultStatus.class);
             return new ParsedLine.Parsed<>(new RawReading(
                     json.string("readingId"),
                     json.integer("revision", 0),
-                    json.string("patientId"),
+                    patientKey.value().orElse(null),
                     json.string("loinc"),
                     json.string("analyte"),
                     json.stringOrNumber("value"),
@@ -62,13 +86,36 @@ public final class NdjsonReadings {
         }
     }
 
-    /** Parses one line of a file; a malformed reason starts with the line number. */
+    /** Parses one line of a file; a malformed or rejected reason starts with the line number. */
     public ParsedLine<RawReading> parse(NdjsonFile.Line line) {
-        ParsedLine<RawReading> parsed = parse(line.text());
-        if (parsed instanceof ParsedLine.Malformed<RawReading> malformed) {
+        return numbered(parse(line.text()), line);
+    }
+
+    static <T> ParsedLine<T> numbered(ParsedLine<T> parsed, NdjsonFile.Line line) {
+        if (parsed instanceof ParsedLine.Malformed<T> malformed) {
             return new ParsedLine.Malformed<>("line " + line.number() + ": " + malformed.reason());
         }
+        if (parsed instanceof ParsedLine.Rejected<T> rejected) {
+            Rejection r = rejected.rejection();
+            return new ParsedLine.Rejected<>(new Rejection(r.code(), "line " + line.number() + ": " + r.message()));
+        }
         return parsed;
+    }
+
+    /**
+     * The record key: {@code patientId} by the rule, with {@code patientIdAuthority} and {@code patientIdType} when
+     * the line has them; a blank {@code patientId} as it is, and none when the line has none (validation rejects
+     * both as {@code MISSING_FIELD}).
+     */
+    static Result<Optional<String>> patientKey(JsonObjectLine json, PatientIdRule rule)
+            throws JsonObjectLine.Unreadable {
+        String id = json.string("patientId");
+        if (id == null || id.isBlank()) {
+            return Result.ok(Optional.ofNullable(id));
+        }
+        return rule.keyOfSole(new PatientIdentifier(
+                        id, json.string("patientIdType"), json.string("patientIdAuthority"), null))
+                .map(Optional::of);
     }
 
     /**

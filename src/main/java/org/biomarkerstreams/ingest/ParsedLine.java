@@ -1,15 +1,16 @@
 package org.biomarkerstreams.ingest;
 
 import java.util.Objects;
+import org.biomarkerstreams.domain.Rejection;
 
 /**
- * The outcome of parsing one line of an input file: a value, or a readable reason why the line could not be read.
- * A malformed line is expected bad input, not a bug, so it is a value the caller dead-letters rather than an
- * exception.
+ * The outcome of parsing one line of an input file: a value, a readable reason why the line could not be read, or a
+ * rejection of a line that was read. A malformed line is expected bad input, not a bug, so it is a value the caller
+ * dead-letters rather than an exception.
  *
  * @param <T> what a well-formed line becomes
  */
-public sealed interface ParsedLine<T> permits ParsedLine.Parsed, ParsedLine.Malformed {
+public sealed interface ParsedLine<T> permits ParsedLine.Parsed, ParsedLine.Malformed, ParsedLine.Rejected {
 
     /** A line that was read into a value; the value may still be rejected by validation downstream. */
     record Parsed<T>(T value) implements ParsedLine<T> {
@@ -22,6 +23,17 @@ public sealed interface ParsedLine<T> permits ParsedLine.Parsed, ParsedLine.Malf
     record Malformed<T>(String reason) implements ParsedLine<T> {
         public Malformed {
             Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * A line that was read but cannot become a record with a usable key ({@code NO_MATCHING_PATIENT_ID}): it is
+     * dead-lettered with its code by the file's reader, since a record without the right key would reach the wrong
+     * patient, or none. The message never contains a patient identifier.
+     */
+    record Rejected<T>(Rejection rejection) implements ParsedLine<T> {
+        public Rejected {
+            Objects.requireNonNull(rejection, "rejection");
         }
     }
 }

@@ -22,6 +22,7 @@ import org.biomarkerstreams.domain.AlertKind;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AnalyteRole;
 import org.biomarkerstreams.domain.UnitConverter;
+import org.biomarkerstreams.streams.patient.OrphanWatch;
 import org.biomarkerstreams.streams.patient.PatientInput;
 import org.biomarkerstreams.streams.patient.PatientProcessor;
 import org.biomarkerstreams.streams.patient.PatientStores;
@@ -75,9 +76,10 @@ public final class BiomarkerTopology {
         for (StoreBuilder<?> store : stores()) {
             builder.addStateStore(store);
         }
+        OrphanWatch orphans = new OrphanWatch(config.orphanAfter(), counters);
         KStream<String, SpecificRecord> outputs = readings.merge(events, Named.as("merge-inputs"))
                 .process(
-                        () -> new PatientProcessor(config, converter, counters),
+                        () -> new PatientProcessor(config, converter, counters, orphans),
                         Named.as("patient-processor"),
                         PatientStores.names());
         // Interactive queries: per-patient views read the patient processor's stores (PatientViews), cohort

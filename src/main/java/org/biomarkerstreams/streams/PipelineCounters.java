@@ -37,6 +37,10 @@ public final class PipelineCounters {
     public static final String LATENCY = "biomarker.end.to.end.latency";
     /** A gauge in seconds: Prometheus {@code biomarker_input_freshness_seconds}. */
     public static final String FRESHNESS = "biomarker.input.freshness";
+    /** A gauge: Prometheus {@code biomarker_orphan_patients}, this instance's patients whose readings wait. */
+    public static final String ORPHAN_PATIENTS = "biomarker.orphan.patients";
+    /** A gauge: Prometheus {@code biomarker_orphan_readings}, their readings. */
+    public static final String ORPHAN_READINGS = "biomarker.orphan.readings";
 
     /** The latency histogram's bucket bounds, fixed so dashboards and alert rules can name them. */
     public static final Duration[] LATENCY_BUCKETS = {
@@ -62,6 +66,8 @@ public final class PipelineCounters {
     private final Map<String, Counter> cache = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> newest = new ConcurrentHashMap<>();
     private final Timer latency;
+    private final AtomicLong orphanPatients = new AtomicLong();
+    private final AtomicLong orphanReadings = new AtomicLong();
 
     public PipelineCounters(MeterRegistry registry) {
         this(registry, Clock.systemUTC());
@@ -74,6 +80,15 @@ public final class PipelineCounters {
         this.latency = Timer.builder(LATENCY)
                 .description("Wall-clock time from ingest (a reading's receivedAt) to the emission of its outputs")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
+        Gauge.builder(ORPHAN_PATIENTS, orphanPatients, AtomicLong::get)
+                .description("Patients of this instance's partitions whose readings have waited longer than"
+                        + " --orphan-after for an anchor event (sum over instances)")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(ORPHAN_READINGS, orphanReadings, AtomicLong::get)
+                .description("Readings of those patients: no study day until their patient's anchor arrives")
+                .strongReference(true)
                 .register(registry);
     }
 
@@ -138,6 +153,12 @@ public final class PipelineCounters {
     public void emitted(Instant ingestedAt) {
         long millis = clock.millis() - ingestedAt.toEpochMilli();
         latency.record(Math.max(0L, millis), TimeUnit.MILLISECONDS);
+    }
+
+    /** This instance's orphans now: the sum over the tasks it runs (see {@code streams/patient/OrphanWatch}). */
+    public void orphans(long patients, long readings) {
+        orphanPatients.set(patients);
+        orphanReadings.set(readings);
     }
 
     /** A record with this (event) timestamp was read from an input topic. */

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import org.biomarkerstreams.domain.DeadLetterKeys;
+import org.biomarkerstreams.domain.OrphanReadings;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.SiteProfile;
@@ -36,6 +37,9 @@ import org.biomarkerstreams.domain.SiteProfile;
  *     concatenation) that would otherwise cost memory in every store and output it reached
  * @param deadLetterKeys the keys that seal the patient data of dead letters ({@link DeadLetters}); {@link
  *     DeadLetterKeys#none()} leaves dead letters in plaintext
+ * @param orphanAfter how long (wall clock) a patient's readings may wait for an anchor event before they are counted
+ *     and logged as orphans ({@link org.biomarkerstreams.domain.OrphanReadings}), usually a sign that the lab feed and
+ *     the trial's systems key the patient differently
  */
 public record TopologyConfig(
         Topics topics,
@@ -49,7 +53,8 @@ public record TopologyConfig(
         Pseudonym pseudonym,
         int maxRecordBytes,
         boolean redeliverDuplicates,
-        DeadLetterKeys deadLetterKeys) {
+        DeadLetterKeys deadLetterKeys,
+        Duration orphanAfter) {
 
     public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(180);
@@ -75,6 +80,10 @@ public record TopologyConfig(
             throw new IllegalArgumentException("max record bytes must be >= 1, got " + maxRecordBytes);
         }
         Objects.requireNonNull(deadLetterKeys, "deadLetterKeys");
+        Objects.requireNonNull(orphanAfter, "orphanAfter");
+        if (orphanAfter.isNegative() || orphanAfter.isZero()) {
+            throw new IllegalArgumentException("orphan threshold must be positive, got " + orphanAfter);
+        }
     }
 
     /** The defaults: topic names, protocol and site profile as bundled, five minutes of clock skew. */
@@ -100,7 +109,8 @@ public record TopologyConfig(
                 .pseudonym(pseudonym)
                 .maxRecordBytes(maxRecordBytes)
                 .redeliverDuplicates(redeliverDuplicates)
-                .deadLetterKeys(deadLetterKeys);
+                .deadLetterKeys(deadLetterKeys)
+                .orphanAfter(orphanAfter);
     }
 
     /** Builds a {@link TopologyConfig}; every value starts at its default and is checked by {@link #build}. */
@@ -117,6 +127,7 @@ public record TopologyConfig(
         private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
         private boolean redeliverDuplicates;
         private DeadLetterKeys deadLetterKeys = DeadLetterKeys.none();
+        private Duration orphanAfter = OrphanReadings.DEFAULT_AFTER;
 
         private Builder(Clock clock) {
             this.clock = clock;
@@ -182,6 +193,11 @@ public record TopologyConfig(
             return this;
         }
 
+        public Builder orphanAfter(Duration value) {
+            this.orphanAfter = value;
+            return this;
+        }
+
         public TopologyConfig build() {
             return new TopologyConfig(
                     topics,
@@ -195,7 +211,8 @@ public record TopologyConfig(
                     pseudonym,
                     maxRecordBytes,
                     redeliverDuplicates,
-                    deadLetterKeys);
+                    deadLetterKeys,
+                    orphanAfter);
         }
     }
 }

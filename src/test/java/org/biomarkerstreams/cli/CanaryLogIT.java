@@ -107,8 +107,8 @@ class CanaryLogIT {
                             new DurableHl7Handler(
                                     Hl7Settings.defaults(Clock.systemUTC()), publisher, Duration.ofSeconds(30)),
                             new SimpleMeterRegistry())) {
-                // HL7 ids are PID-3 with its assigning authority, as the mapper keys them.
-                for (String patient : List.of(C1 + "^WUHAN_UH", C2 + "^WUHAN_UH")) {
+                // HL7 ids are the bare id of PID-3 (the default patient id rule), as trial systems key them.
+                for (String patient : List.of(C1, C2)) {
                     publisher.event(event(patient, EventType.RANDOMIZED, "2020-02-02T01:00:00Z", "MSC"));
                     publisher.event(event(patient, EventType.INFUSION, "2020-02-02T02:00:00Z", null));
                 }
@@ -164,7 +164,7 @@ class CanaryLogIT {
                         (k, v) -> shown.add(v.getPatientId()));
                 assertThat(shown).isNotEmpty().allMatch(Pseudonym::looksLike);
                 // The API is asked by the patient id and answers with the pseudonym; no table maps a pseudonym back.
-                String id = C1 + "^WUHAN_UH";
+                String id = C1;
                 String psn = pseudonym.of(id);
                 await("the trajectory of a canary patient by its id")
                         .atMost(LIMIT)

@@ -39,6 +39,8 @@ class MetricsScrapeIT {
             "biomarker_end_to_end_latency_seconds_sum",
             "biomarker_end_to_end_latency_seconds_count",
             "biomarker_input_freshness_seconds",
+            "biomarker_orphan_patients",
+            "biomarker_orphan_readings",
             "kafka_consumer_fetch_manager_records_lag_max",
             "kafka_stream_thread_process_rate");
 

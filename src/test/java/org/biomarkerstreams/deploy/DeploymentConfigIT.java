@@ -171,7 +171,7 @@ class DeploymentConfigIT {
                 .requireSuccess()
                 .output();
 
-        assertThat(output).contains("SUCCESS: 5 rules found");
+        assertThat(output).contains("SUCCESS: 6 rules found");
     }
 
     @Test

@@ -326,6 +326,42 @@ class SemanticsExamplesTest {
         assertThat(d7.statistics().median()).isEqualTo(20.0);
     }
 
+    // ------------------------------------------------------------------ patient identity, orphans
+
+    @Test
+    void shouldKeyEachRuleOfTheWorkedExampleWhenPid3HasTwoIdentifiers() {
+        // docs/semantics.md: Patient identity
+        List<PatientIdentifier> pid3 = List.of(
+                new PatientIdentifier("12345", "MR", "HOSP", null),
+                new PatientIdentifier("S-017", "RI", "TRIAL", null));
+        Function<String, Object> key = rule -> {
+            Result<String> k = PatientIdRule.parse(rule).keyOf(pid3, "PID-3");
+            return k.isOk() ? k.value() : k.rejection().code();
+        };
+
+        assertThat(key.apply("bare")).isEqualTo("12345");
+        assertThat(key.apply("id-authority")).isEqualTo("12345^HOSP");
+        assertThat(key.apply("type:RI")).isEqualTo("S-017");
+        assertThat(key.apply("type:MR@HOSP")).isEqualTo("12345");
+        assertThat(key.apply("authority:TRIAL")).isEqualTo("S-017");
+        assertThat(key.apply("type:MR@CITY")).isEqualTo(ErrorCode.NO_MATCHING_PATIENT_ID);
+        PatientIdentifier ndjson = new PatientIdentifier("12345", null, "HOSP", null);
+        assertThat(PatientIdRule.BARE.keyOfSole(ndjson).value()).isEqualTo("12345");
+        assertThat(PatientIdRule.ID_AUTHORITY.keyOfSole(ndjson).value()).isEqualTo("12345^HOSP");
+    }
+
+    @Test
+    void shouldCountAnOrphanOnceItsFirstReadingHasWaitedTheThreshold() {
+        // docs/semantics.md: Orphan readings
+        OrphanReadings rule = new OrphanReadings(OrphanReadings.DEFAULT_AFTER);
+        Instant first = at("2024-03-11T10:00:00Z");
+
+        assertThat(rule.add(OrphanReadings.Tally.NONE, first, 2, at("2024-03-11T10:59:00Z")))
+                .isEqualTo(OrphanReadings.Tally.NONE);
+        assertThat(rule.add(OrphanReadings.Tally.NONE, first, 2, at("2024-03-11T11:00:00Z")))
+                .isEqualTo(new OrphanReadings.Tally(1, 2));
+    }
+
     // ------------------------------------------------------------------ classification
 
     @Test
@@ -665,7 +701,8 @@ class SemanticsExamplesTest {
                         "WRONG_SCHEMA",
                         "OVERSIZED",
                         "UNSUPPORTED_MESSAGE",
-                        "UNAUTHORIZED_SENDER");
+                        "UNAUTHORIZED_SENDER",
+                        "NO_MATCHING_PATIENT_ID");
     }
 
     // ------------------------------------------------------------------ retention, pseudonyms, blinding

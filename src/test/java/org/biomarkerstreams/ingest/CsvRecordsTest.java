@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.biomarkerstreams.domain.ErrorCode;
+import org.biomarkerstreams.domain.PatientIdRule;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.junit.jupiter.api.Test;
@@ -60,11 +62,39 @@ class CsvRecordsTest {
         List<RawClinicalEvent> events = new ArrayList<>();
         FileReplay.Counts counts = FileReplay.events(csv, events::add, line -> {});
 
-        assertThat(counts).isEqualTo(new FileReplay.Counts(2, 0));
+        assertThat(counts).isEqualTo(new FileReplay.Counts(2, 0, 0));
         assertThat(events.get(0).strata()).containsEntry("severity", "severe").containsEntry("ageBand", "40-59");
         assertThat(events.get(1).enteredInError()).isTrue();
         assertThat(events.get(1).revision()).isEqualTo(1);
         assertThat(events.get(1).dose()).isEqualTo("2x10^6 cells/kg");
+    }
+
+    @Test
+    void shouldKeyReadingsByThePatientIdRuleWithTheAuthorityAndTypeColumns() throws Exception {
+        Path csv = Files.writeString(
+                dir.resolve("keyed.csv"),
+                String.join(
+                        "\n",
+                        "readingId,patientId,patientIdAuthority,patientIdType,analyte,value,unit,observedAt",
+                        "R1,P1,HOSP,MR,CRP,12,mg/L,2020-02-05T08:15:00Z",
+                        "R2,P2,,,CRP,12,mg/L,2020-02-05T08:15:00Z",
+                        "R3,P3,CLINIC,MR,CRP,12,mg/L,2020-02-05T08:15:00Z"));
+        List<RawReading> byIdAuthority = new ArrayList<>();
+        List<RawReading> byHosp = new ArrayList<>();
+        List<FileReplay.LineRejection> rejected = new ArrayList<>();
+
+        FileReplay.readings(csv, CLOCK, PatientIdRule.ID_AUTHORITY, byIdAuthority::add, line -> {}, rejected::add);
+        FileReplay.Counts counts = FileReplay.readings(
+                csv, CLOCK, PatientIdRule.parse("type:MR@HOSP"), byHosp::add, line -> {}, rejected::add);
+
+        assertThat(byIdAuthority).extracting(RawReading::patientId).containsExactly("P1^HOSP", "P2", "P3^CLINIC");
+        assertThat(byHosp).extracting(RawReading::patientId).containsExactly("P1", "P2");
+        assertThat(counts).isEqualTo(new FileReplay.Counts(2, 0, 1));
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.code()).isEqualTo(ErrorCode.NO_MATCHING_PATIENT_ID);
+            assertThat(r.message()).startsWith("line 4: ").contains("authority CLINIC");
+            assertThat(r.line()).startsWith("R3,P3,CLINIC");
+        });
     }
 
     @Test
@@ -84,7 +114,7 @@ class CsvRecordsTest {
 
         FileReplay.Counts counts = FileReplay.readings(csv, CLOCK, ok::add, malformed::add);
 
-        assertThat(counts).isEqualTo(new FileReplay.Counts(1, 4));
+        assertThat(counts).isEqualTo(new FileReplay.Counts(1, 4, 0));
         assertThat(malformed).allSatisfy(line -> assertThat(line).startsWith("R"));
         assertThat(ok).extracting(RawReading::readingId).containsExactly("R5");
     }

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.domain.EventType;
+import org.biomarkerstreams.domain.PatientIdRule;
 import org.biomarkerstreams.domain.RawClinicalEvent;
+import org.biomarkerstreams.domain.Rejection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -37,6 +40,35 @@ class NdjsonEventsTest {
                         "UC-MSC",
                         true,
                         "ndjson"));
+    }
+
+    @Test
+    void shouldKeyByIdAndAuthorityLikeHl7WhenTheRuleIsIdAuthority() {
+        String line = "{\"eventId\":\"E1\",\"patientId\":\"P1\",\"patientIdAuthority\":\"HOSP\",\"type\":\"INFUSION\","
+                + "\"at\":\"2020-02-01T10:00:00Z\"}";
+
+        assertThat(((ParsedLine.Parsed<RawClinicalEvent>) NdjsonEvents.parse(line, PatientIdRule.ID_AUTHORITY))
+                        .value()
+                        .patientId())
+                .isEqualTo("P1^HOSP");
+        assertThat(parsed(line).patientId()).as("bare, the default").isEqualTo("P1");
+    }
+
+    @Test
+    void shouldRejectWithTheLineNumberWhenTheIdentifierIsNotTheOneTheRuleSelects() {
+        String line = "{\"eventId\":\"E1\",\"patientId\":\"" + SECRET_PATIENT
+                + "\",\"patientIdType\":\"SS\",\"type\":\"INFUSION\",\"at\":\"2020-02-01T10:00:00Z\"}";
+
+        ParsedLine<RawClinicalEvent> parsed =
+                NdjsonEvents.parse(new NdjsonFile.Line(7, line), PatientIdRule.parse("type:MR"));
+
+        assertThat(parsed).isInstanceOf(ParsedLine.Rejected.class);
+        Rejection rejection = ((ParsedLine.Rejected<RawClinicalEvent>) parsed).rejection();
+        assertThat(rejection.code()).isEqualTo(ErrorCode.NO_MATCHING_PATIENT_ID);
+        assertThat(rejection.message())
+                .startsWith("line 7: ")
+                .contains("type SS")
+                .doesNotContain(SECRET_PATIENT);
     }
 
     @Test

@@ -66,7 +66,7 @@ class PhiCanaryIT {
 
     private static final Duration LIMIT = Duration.ofMinutes(3);
     private static final String CANARY = "PHICANARY-q7z4-0001";
-    /** The HL7 id is PID-3 with its assigning authority. */
+    /** The HL7 id is PID-3 with its assigning authority: {@code run} keys HL7 by {@code id-authority} here. */
     private static final String CANARY_HL7 = CANARY + "^WUHAN_UH";
     /** Any part that names the planted patient. */
     private static final List<String> WATCHED = List.of("PHICANARY", "q7z4-0001");
@@ -149,7 +149,9 @@ class PhiCanaryIT {
                             "--http-bind-address",
                             "127.0.0.1",
                             "--mllp-port",
-                            "0"))) {
+                            "0",
+                            "--patient-id-rule",
+                            "id-authority"))) {
                 Command replay = command(withCluster(
                         "replay",
                         "--events",

@@ -48,7 +48,12 @@ class Hl7ReplayIT {
         List<RawReading> readings = new ArrayList<>();
         List<RawClinicalEvent> events = new ArrayList<>();
         FileReplay.hl7(
-                hl7, new Hl7Mapper(Hl7Settings.defaults(Clock.systemUTC())), readings::add, events::add, r -> {});
+                hl7,
+                StandardCharsets.ISO_8859_1,
+                new Hl7Mapper(Hl7Settings.defaults(Clock.systemUTC())),
+                readings::add,
+                events::add,
+                r -> {});
         assertThat(readings).hasSizeGreaterThan(5);
         assertThat(events).isNotEmpty();
         Path ndjsonReadings = dir.resolve("readings.ndjson");

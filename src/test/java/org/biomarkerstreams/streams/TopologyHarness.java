@@ -148,6 +148,17 @@ final class TopologyHarness implements AutoCloseable {
         return drain();
     }
 
+    /** Moves the wall clock on, so wall-clock schedules (cohort views, the orphan tally) fire. */
+    TopologyHarness advanceWallClock(java.time.Duration by) {
+        driver.advanceWallClockTime(by);
+        return drain();
+    }
+
+    /** The value of a gauge of the topology's meters. */
+    double gauge(String name) {
+        return meters.get(name).gauge().value();
+    }
+
     TopologyHarness send(RawReading reading) {
         return send(reading, reading.patientId());
     }

@@ -59,6 +59,7 @@ class TopologyNamesTest {
                         "patients",
                         "analyte-state",
                         "close-schedule",
+                        "unanchored-patients",
                         "alert-readings",
                         "alert-reading-index",
                         "alert-series",

@@ -17,11 +17,16 @@ public final class MllpExchange {
      * loopback and returns the acknowledgment's text.
      */
     public static String send(int port, String message) throws IOException {
+        return send(port, message.replace("\r\n", "\r").replace('\n', '\r').getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends {@code message}, byte for byte, in one MLLP frame and returns the acknowledgment's text. */
+    public static String send(int port, byte[] message) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             out.write(0x0B);
-            out.write(message.replace("\r\n", "\r").replace('\n', '\r').getBytes(StandardCharsets.UTF_8));
+            out.write(message);
             out.write(new byte[] {0x1C, 0x0D});
             out.flush();
             InputStream in = socket.getInputStream();

@@ -47,7 +47,7 @@ final class EventMapping {
     }
 
     Hl7Outcome infusions(RAS_O17 ras, Hl7Mapper.Header header) throws HL7Exception, Hl7Problem {
-        String patientId = Hl7Fields.patientId(ras.getPATIENT().getPID(), 1);
+        String patientId = Hl7Fields.patientId(ras.getPATIENT().getPID(), 1, settings.patientIdRule());
         List<RawClinicalEvent> events = new ArrayList<>();
         List<Hl7Outcome.Skipped> skipped = new ArrayList<>();
         int orcs = 0;
@@ -102,7 +102,7 @@ final class EventMapping {
     }
 
     Hl7Outcome enrolled(ADT_A01 adt, Hl7Mapper.Header header) throws HL7Exception, Hl7Problem {
-        String patientId = Hl7Fields.patientId(adt.getPID(), 1);
+        String patientId = Hl7Fields.patientId(adt.getPID(), 1, settings.patientIdRule());
         PV1 pv1 = adt.getPV1();
         Instant at = firstOf(
                 time(pv1.getAdmitDateTime().getTime().getValue(), "PV1^1^44"),
@@ -127,7 +127,7 @@ final class EventMapping {
 
     Hl7Outcome discharged(ADT_A03 adt, Hl7Mapper.Header header) throws HL7Exception, Hl7Problem {
         PID pid = adt.getPID();
-        String patientId = Hl7Fields.patientId(pid, 1);
+        String patientId = Hl7Fields.patientId(pid, 1, settings.patientIdRule());
         PV1 pv1 = adt.getPV1();
         String disposition = text(pv1.getDischargeDisposition());
         boolean died = "Y".equalsIgnoreCase(text(pid.getPatientDeathIndicator()))

@@ -6,6 +6,12 @@ import ca.uhn.hl7v2.model.v251.datatype.CX;
 import ca.uhn.hl7v2.model.v251.datatype.EI;
 import ca.uhn.hl7v2.model.v251.datatype.HD;
 import ca.uhn.hl7v2.model.v251.segment.PID;
+import java.util.ArrayList;
+import java.util.List;
+import org.biomarkerstreams.domain.ErrorCode;
+import org.biomarkerstreams.domain.PatientIdRule;
+import org.biomarkerstreams.domain.PatientIdentifier;
+import org.biomarkerstreams.domain.Result;
 
 /** Reading values out of parsed v2.5.1 fields: blank is absent, text is stripped, escapes are already decoded. */
 final class Hl7Fields {
@@ -47,23 +53,31 @@ final class Hl7Fields {
     }
 
     /**
-     * The patient id of PID-3: the first identifier, as {@code ID^AUTHORITY} (assigning authority, CX-4) or just
-     * {@code ID} when no authority is sent. Qualifying by authority keeps two hospitals' {@code 12345} apart; every
-     * HL7 message type uses the same rule, so readings and events of one patient share a key.
+     * The patient key of PID-3 by {@code rule}: each repetition of PID-3 is an identifier with its id (CX.1), type
+     * (CX.5) and assigning authority (CX.4 namespace id and universal id); the rule picks one and writes its key.
+     * Every HL7 message type uses the same rule, so readings and events of one patient share a key.
      *
-     * @throws Hl7Problem {@code MISSING_FIELD} when PID-3 has no identifier
+     * @throws Hl7Problem {@code MISSING_FIELD} when PID-3 has no identifier, {@code NO_MATCHING_PATIENT_ID} when none
+     *     is the one the rule selects
      */
-    static String patientId(PID pid, int pidOccurrence) throws Hl7Problem {
+    static String patientId(PID pid, int pidOccurrence, PatientIdRule rule) throws Hl7Problem {
         String location = "PID^" + pidOccurrence + "^3";
-        if (pid.getPatientIdentifierListReps() == 0) {
+        List<PatientIdentifier> identifiers = new ArrayList<>();
+        for (CX cx : pid.getPatientIdentifierList()) {
+            HD authority = cx.getAssigningAuthority();
+            identifiers.add(new PatientIdentifier(
+                    text(cx.getIDNumber()),
+                    text(cx.getIdentifierTypeCode()),
+                    text(authority.getNamespaceID()),
+                    text(authority.getUniversalID())));
+        }
+        Result<String> key = rule.keyOf(identifiers, "PID-3");
+        if (key.isRejected() && key.rejection().code() == ErrorCode.MISSING_FIELD) {
             throw Hl7Problem.missing(location, "patient identifier");
         }
-        CX cx = pid.getPatientIdentifierList(0);
-        String id = text(cx.getIDNumber());
-        if (id == null) {
-            throw Hl7Problem.missing(location, "patient identifier");
+        if (key.isRejected()) {
+            throw new Hl7Problem(key.rejection().code(), key.rejection().message(), location);
         }
-        String authority = text(cx.getAssigningAuthority());
-        return authority == null ? id : id + "^" + authority;
+        return key.value();
     }
 }

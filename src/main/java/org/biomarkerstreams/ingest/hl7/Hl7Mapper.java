@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * real-world messages parse) to readings and clinical events. Never throws on bad input: every message becomes
  * {@link Hl7Outcome.Accepted} or {@link Hl7Outcome.Rejected}.
  *
- * <p><b>Common to every message.</b> Patient id: PID-3, the first identifier, {@code ID^AUTHORITY} (CX-4 namespace
- * id, else universal id) or {@code ID} without an authority; missing is {@code MISSING_FIELD}. Source: {@code
+ * <p><b>Common to every message.</b> Patient id: the identifier of PID-3 that {@link Hl7Settings#patientIdRule()}
+ * selects (by default the first, its bare id CX.1; {@code id-authority} gives {@code ID^AUTHORITY} with the CX.4
+ * namespace id, else universal id); none at all is {@code MISSING_FIELD}, none the rule selects {@code
+ * NO_MATCHING_PATIENT_ID}. Source: {@code
  * hl7:} + MSH-4 (namespace id, else universal id), or {@code hl7} without one. Date-times: to the minute or finer,
  * with or without seconds and offset; without an offset they are in {@link Hl7Settings#siteZone()}; a malformed
  * one rejects the message as {@code UNDESERIALIZABLE} at its field (never guessed, never silently dropped).

@@ -42,7 +42,8 @@ public sealed interface Hl7Outcome permits Hl7Outcome.Accepted, Hl7Outcome.Rejec
      *
      * @param errorCode {@code UNDESERIALIZABLE} (not HL7, or unreadable content such as a malformed date-time),
      *     {@code UNSUPPORTED_MESSAGE} (a message type other than ORU^R01, RAS^O17, ADT^A01/A03/A04) or {@code
-     *     MISSING_FIELD} (nothing to key or identify a record by: PID-3, OBR-3 and OBR-2, no OBX or RXA)
+     *     MISSING_FIELD} (nothing to key or identify a record by: PID-3, OBR-3 and OBR-2, no OBX or RXA) or {@code
+     *     NO_MATCHING_PATIENT_ID} (PID-3 has no identifier the patient id rule selects)
      * @param message readable reason, without patient identifiers
      * @param errSegmentLocation ERR-2 style location {@code SEG^OCCURRENCE^FIELD}, e.g. {@code OBX^2^14}; null when
      *     not tied to a field

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.biomarkerstreams.domain.ErrorCode;
+import org.biomarkerstreams.domain.PatientIdRule;
 
 /**
  * How a site's HL7 v2 feed maps onto readings and events.
@@ -28,9 +29,16 @@ import org.biomarkerstreams.domain.ErrorCode;
  * @param futureTolerance how far past the clock MSH-7, OBR-22 and OBX-14 may lie: a later one rejects the message as
  *     {@code FUTURE_TIMESTAMP}. These times set a result's revision (OBR-22, else MSH-7; MSH-7 for events), and a
  *     revision from the future would win over every genuine correction until then. Like {@code --future-tolerance}.
+ * @param patientIdRule which identifier of PID-3 becomes the patient key ({@code --patient-id-rule}, default {@link
+ *     PatientIdRule#BARE}); a message without it is rejected as {@code NO_MATCHING_PATIENT_ID}
  */
 public record Hl7Settings(
-        Map<String, String> localCodes, String armField, ZoneId siteZone, Clock clock, Duration futureTolerance) {
+        Map<String, String> localCodes,
+        String armField,
+        ZoneId siteZone,
+        Clock clock,
+        Duration futureTolerance,
+        PatientIdRule patientIdRule) {
 
     /** The arm field of {@link #defaults(Clock)}. */
     public static final String DEFAULT_ARM_FIELD = "OBX:ARM";
@@ -51,6 +59,7 @@ public record Hl7Settings(
         Objects.requireNonNull(siteZone, "siteZone");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(futureTolerance, "futureTolerance");
+        Objects.requireNonNull(patientIdRule, "patientIdRule");
         if (futureTolerance.isNegative()) {
             throw new IllegalArgumentException("futureTolerance must not be negative, was " + futureTolerance);
         }
@@ -68,14 +77,23 @@ public record Hl7Settings(
         localCodes = Collections.unmodifiableMap(copy);
     }
 
-    /** No local codes, arm from {@value #DEFAULT_ARM_FIELD}, UTC, five minutes of future tolerance. */
+    /**
+     * No local codes, arm from {@value #DEFAULT_ARM_FIELD}, UTC, five minutes of future tolerance, patients keyed by
+     * the bare id of PID-3's first identifier.
+     */
     public static Hl7Settings defaults(Clock clock) {
-        return new Hl7Settings(Map.of(), DEFAULT_ARM_FIELD, ZoneOffset.UTC, clock, DEFAULT_FUTURE_TOLERANCE);
+        return new Hl7Settings(
+                Map.of(), DEFAULT_ARM_FIELD, ZoneOffset.UTC, clock, DEFAULT_FUTURE_TOLERANCE, PatientIdRule.BARE);
+    }
+
+    /** These settings with patients keyed by another rule. */
+    public Hl7Settings withPatientIdRule(PatientIdRule rule) {
+        return new Hl7Settings(localCodes, armField, siteZone, clock, futureTolerance, rule);
     }
 
     /** These settings with another future tolerance. */
     public Hl7Settings withFutureTolerance(Duration tolerance) {
-        return new Hl7Settings(localCodes, armField, siteZone, clock, tolerance);
+        return new Hl7Settings(localCodes, armField, siteZone, clock, tolerance, patientIdRule);
     }
 
     /**
@@ -96,17 +114,17 @@ public record Hl7Settings(
     public Hl7Settings withLocalCode(String localCode, String loinc) {
         Map<String, String> copy = new LinkedHashMap<>(localCodes);
         copy.put(localCode, loinc);
-        return new Hl7Settings(copy, armField, siteZone, clock, futureTolerance);
+        return new Hl7Settings(copy, armField, siteZone, clock, futureTolerance, patientIdRule);
     }
 
     /** These settings with the arm read from another field. */
     public Hl7Settings withArmField(String field) {
-        return new Hl7Settings(localCodes, field, siteZone, clock, futureTolerance);
+        return new Hl7Settings(localCodes, field, siteZone, clock, futureTolerance, patientIdRule);
     }
 
     /** These settings with offset-less date-times read in another zone. */
     public Hl7Settings withSiteZone(ZoneId zone) {
-        return new Hl7Settings(localCodes, armField, zone, clock, futureTolerance);
+        return new Hl7Settings(localCodes, armField, zone, clock, futureTolerance, patientIdRule);
     }
 
     /** The LOINC code of a local code, trying {@code CODE^SYSTEM} before {@code CODE}; null when not mapped. */

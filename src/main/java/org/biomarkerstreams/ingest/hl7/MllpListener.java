@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * says: AA only after the {@link MessageHandler} has stored the data, AE for content the handler
  * refused or that can never succeed (too large, an unknown MSH-18 character set, a sending facility the
  * client certificate may not send for), AR when the sender must resend (storage unavailable, a handler
- * failure, bytes that are not HL7). {@link MllpFrames} does the framing, {@link Msh18} the decoding, HAPI
+ * failure, bytes that are not HL7). {@link MllpFrames} does the framing, {@link Hl7Charset} the decoding, HAPI
  * the parsing (every version into the v2.5.1 structures, validation off) and the ACKs.
  *
  * <p>Why not HAPI's {@code SimpleServer}: its receiver answers nothing (and leaves the connection
@@ -83,8 +83,8 @@ public final class MllpListener implements AutoCloseable {
      *     written within it ({@code --mllp-read-timeout})
      * @param maxConnections open connections; a new one beyond this evicts the connection that has gone longest
      *     without a complete message (never one whose message is being stored)
-     * @param defaultCharset how a message without MSH-18 is decoded; ISO-8859-1 by default because
-     *     it decodes every byte, so nothing is lost even if the sender actually wrote UTF-8
+     * @param defaultCharset how a message without MSH-18 whose bytes are not valid UTF-8 is decoded ({@link
+     *     Hl7Charset}); ISO-8859-1 by default because it decodes every byte
      * @param bindAddress the local address to listen on; null for all interfaces
      * @param idleTimeout a connection without a byte between messages for this long is closed
      * @param handshakeTimeout the whole TLS handshake must finish within this
@@ -147,6 +147,10 @@ public final class MllpListener implements AutoCloseable {
                     null);
         }
 
+        public Settings withDefaultCharset(Charset charset) {
+            return toBuilder().defaultCharset(charset).build();
+        }
+
         public Settings withMaxFrameBytes(int bytes) {
             return toBuilder().maxFrameBytes(bytes).build();
         }
@@ -189,7 +193,7 @@ public final class MllpListener implements AutoCloseable {
             private int maxFrameBytes;
             private Duration frameTimeout;
             private int maxConnections;
-            private final Charset defaultCharset;
+            private Charset defaultCharset;
             private InetAddress bindAddress;
             private Duration idleTimeout;
             private Duration handshakeTimeout;
@@ -222,6 +226,11 @@ public final class MllpListener implements AutoCloseable {
 
             Builder maxConnections(int value) {
                 maxConnections = value;
+                return this;
+            }
+
+            Builder defaultCharset(Charset value) {
+                defaultCharset = value;
                 return this;
             }
 

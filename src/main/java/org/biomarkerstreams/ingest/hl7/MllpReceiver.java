@@ -138,12 +138,12 @@ final class MllpReceiver {
                         reply = oversized(o, peer);
                     } else {
                         byte[] bytes = ((MllpFrames.Message) frame).bytes();
-                        Msh18.Decoded decoded = Msh18.decode(bytes, settings.defaultCharset());
-                        if (decoded instanceof Msh18.Text text) {
+                        Hl7Charset.Decoded decoded = Hl7Charset.decode(bytes, settings.defaultCharset());
+                        if (decoded instanceof Hl7Charset.Text text) {
                             charset = text.charset();
                             reply = responder.answer(text.er7(), peer, acceptances);
                         } else {
-                            reply = unsupportedCharset(bytes, ((Msh18.Unsupported) decoded).name(), peer);
+                            reply = unsupportedCharset(bytes, ((Hl7Charset.Unsupported) decoded).name(), peer);
                         }
                     }
                 } catch (HL7Exception | RuntimeException e) {

@@ -8,18 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Decodes a received frame in the character set its MSH-18 names (HL7 table 0211; the Java name is accepted too,
- * since senders write {@code UTF-8}), or in the listener's default when MSH-18 is empty. A name that is neither
- * cannot be decoded: the message can never succeed, and is answered AE.
+ * MSH-18, the character set a message says it is written in: read from the raw bytes (before they can be decoded) and
+ * named in HL7 table 0211 or, since senders write {@code UTF-8}, as Java names it. {@link Hl7Charset} decides with it.
  */
 final class Msh18 {
-
-    /** The frame as text, or the unknown name that stopped it. */
-    sealed interface Decoded {}
-
-    record Text(String er7, Charset charset) implements Decoded {}
-
-    record Unsupported(String name) implements Decoded {}
 
     private static final Map<String, String> TABLE_0211 = Map.ofEntries(
             Map.entry("ASCII", "US-ASCII"),
@@ -48,26 +40,15 @@ final class Msh18 {
 
     private Msh18() {}
 
-    static Decoded decode(byte[] frame, Charset defaultCharset) {
-        int start = 0;
-        if (frame.length >= 3 && (frame[0] & 0xFF) == 0xEF && (frame[1] & 0xFF) == 0xBB && (frame[2] & 0xFF) == 0xBF) {
-            start = 3; // a UTF-8 byte-order mark
+    /**
+     * The first repetition of MSH-18, read as ASCII from the MSH segment at {@code from} (after line ends or blanks a
+     * sender may put before it); null when absent.
+     */
+    static String nameIn(byte[] frame, int from) {
+        int start = from;
+        while (start < frame.length && (frame[start] == '\r' || frame[start] == '\n' || frame[start] == ' ')) {
+            start++;
         }
-        String name = nameIn(frame, start);
-        Charset charset;
-        if (name == null) {
-            charset = start == 3 ? StandardCharsets.UTF_8 : defaultCharset;
-        } else {
-            charset = charsetFor(name);
-            if (charset == null) {
-                return new Unsupported(name);
-            }
-        }
-        return new Text(new String(frame, start, frame.length - start, charset), charset);
-    }
-
-    /** The first repetition of MSH-18, read as ASCII from the MSH segment; null when absent. */
-    static String nameIn(byte[] frame, int start) {
         if (frame.length < start + 8 || frame[start] != 'M' || frame[start + 1] != 'S' || frame[start + 2] != 'H') {
             return null;
         }

@@ -42,7 +42,7 @@ final class ResultMapping {
         int obxs = 0;
         for (ORU_R01_PATIENT_RESULT result : oru.getPATIENT_RESULTAll()) {
             pids++;
-            String patientId = Hl7Fields.patientId(result.getPATIENT().getPID(), pids);
+            String patientId = Hl7Fields.patientId(result.getPATIENT().getPID(), pids, settings.patientIdRule());
             for (ORU_R01_ORDER_OBSERVATION order : result.getORDER_OBSERVATIONAll()) {
                 obrs++;
                 OBR obr = order.getOBR();

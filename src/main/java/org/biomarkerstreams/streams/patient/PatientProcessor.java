@@ -3,12 +3,14 @@ package org.biomarkerstreams.streams.patient;
 import java.time.Instant;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.biomarkerstreams.avro.ClinicalEvent;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.domain.ErrorCode;
+import org.biomarkerstreams.domain.OrphanReadings;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Rejection;
 import org.biomarkerstreams.domain.Result;
@@ -36,27 +38,47 @@ public final class PatientProcessor implements Processor<String, PatientInput, S
     private final Protocol protocol;
     private final PipelineCounters counters;
     private final InputValidation validation;
+    private final OrphanWatch orphans;
 
     private ProcessorContext<String, SpecificRecord> context;
+    private String task;
     private PatientStores stores;
     private FollowUpSchedule schedule;
     private PatientEmitter emit;
     private PatientAnalytes analytes;
 
+    /** A processor whose orphans are its own (a benchmark's single task). */
     public PatientProcessor(TopologyConfig config, UnitConverter converter, PipelineCounters counters) {
+        this(config, converter, counters, new OrphanWatch(config.orphanAfter(), counters));
+    }
+
+    /** @param orphans the instance's orphan tally, shared by every task of the topology */
+    public PatientProcessor(
+            TopologyConfig config, UnitConverter converter, PipelineCounters counters, OrphanWatch orphans) {
         this.config = config;
         this.protocol = config.protocol();
         this.counters = counters;
         this.validation = new InputValidation(config, converter);
+        this.orphans = orphans;
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
+        this.task = context.taskId().toString();
         this.stores = PatientStores.of(context);
         this.schedule = new FollowUpSchedule(context);
         this.emit = new PatientEmitter(context, config, stores, counters, this::streamTime);
         this.analytes = new PatientAnalytes(config, stores, emit, counters);
+        // Wall clock, not stream time: orphans must show while no input arrives, and after a restart from the store.
+        context.schedule(orphans.rule().checkEvery(), PunctuationType.WALL_CLOCK_TIME, this::tallyOrphans);
+    }
+
+    @Override
+    public void close() {
+        if (task != null) {
+            orphans.forget(task);
+        }
     }
 
     @Override
@@ -109,7 +131,12 @@ public final class PatientProcessor implements Processor<String, PatientInput, S
                 ? Arrival.FIRST
                 : Arrival.after(previous.revision(), previous.contentHash(), r.revision(), r.contentHash());
         switch (arrival) {
-            case FIRST, NEWER -> analytes.apply(patient, r, previous);
+            case FIRST, NEWER -> {
+                analytes.apply(patient, r, previous);
+                if (patient.anchor() == null && !r.retracts()) {
+                    stores.awaitAnchor(patient.id(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+                }
+            }
             case RESEND, STALE -> {
                 counters.duplicate(topic);
                 if (arrival == Arrival.RESEND && config.redeliverDuplicates() && !r.retracts()) {
@@ -166,6 +193,12 @@ public final class PatientProcessor implements Processor<String, PatientInput, S
         Instant oldAnchor = before.anchor();
         Instant newAnchor = after.anchor();
         if (!Objects.equals(oldAnchor, newAnchor)) {
+            if (newAnchor != null) {
+                stores.anchored(patientId);
+            } else if (stores.countReadings(patientId) > 0) {
+                // The anchor was retracted: the readings wait again, from now.
+                stores.awaitAnchor(patientId, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            }
             if (oldAnchor != null) {
                 schedule.cancel(patientId, protocol.closesAt(oldAnchor).toEpochMilli());
             }
@@ -197,6 +230,19 @@ public final class PatientProcessor implements Processor<String, PatientInput, S
                         config.stateRetention().toDays());
             }
         }
+    }
+
+    /** This task's orphans at wall-clock {@code nowMillis}, from its store, reported to the instance's tally. */
+    private void tallyOrphans(long nowMillis) {
+        Instant now = Instant.ofEpochMilli(nowMillis);
+        OrphanReadings rule = orphans.rule();
+        OrphanReadings.Tally[] tally = {OrphanReadings.Tally.NONE};
+        stores.forEachAwaitingAnchor((patientId, waiting) -> {
+            if (!now.isBefore(waiting.since().plus(rule.after()))) {
+                tally[0] = rule.add(tally[0], waiting.since(), stores.countReadings(patientId), now);
+            }
+        });
+        orphans.report(task, tally[0], now);
     }
 
     private long purgeAt(Instant anchor) {

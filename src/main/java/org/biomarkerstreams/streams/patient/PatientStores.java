@@ -1,7 +1,9 @@
 package org.biomarkerstreams.streams.patient;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -31,6 +33,8 @@ public final class PatientStores extends ReadablePatientStores {
     public static final String ANALYTES = "analyte-state";
     /** Follow-up closes and purges by due time ({@link FollowUpSchedule}). */
     public static final String CLOSE_SCHEDULE = "close-schedule";
+    /** Per patient with readings and no anchor: since when it waits ({@link AwaitingAnchor}), for the orphan tally. */
+    public static final String UNANCHORED = "unanchored-patients";
     /**
      * The store that mapped a pseudonym back to its patient id, removed in this release: a table from pseudonyms
      * to ids undid the pseudonyms for whoever could read its changelog. The API is now asked by patient id and
@@ -44,17 +48,20 @@ public final class PatientStores extends ReadablePatientStores {
     private final KeyValueStore<String, IndexEntry> index;
     private final KeyValueStore<String, PatientState> patients;
     private final KeyValueStore<String, AnalyteState> analytes;
+    private final KeyValueStore<String, AwaitingAnchor> unanchored;
 
     private PatientStores(
             KeyValueStore<Bytes, StoredReading> readings,
             KeyValueStore<String, IndexEntry> index,
             KeyValueStore<String, PatientState> patients,
-            KeyValueStore<String, AnalyteState> analytes) {
+            KeyValueStore<String, AnalyteState> analytes,
+            KeyValueStore<String, AwaitingAnchor> unanchored) {
         super(readings, analytes, patients);
         this.readings = readings;
         this.index = index;
         this.patients = patients;
         this.analytes = analytes;
+        this.unanchored = unanchored;
     }
 
     /** The stores of the task {@code context} belongs to. */
@@ -63,12 +70,13 @@ public final class PatientStores extends ReadablePatientStores {
                 context.getStateStore(READINGS),
                 context.getStateStore(INDEX),
                 context.getStateStore(PATIENTS),
-                context.getStateStore(ANALYTES));
+                context.getStateStore(ANALYTES),
+                context.getStateStore(UNANCHORED));
     }
 
     /** Every store's name, as the processor is connected to them. */
     public static String[] names() {
-        return new String[] {READINGS, INDEX, PATIENTS, ANALYTES, CLOSE_SCHEDULE};
+        return new String[] {READINGS, INDEX, PATIENTS, ANALYTES, CLOSE_SCHEDULE, UNANCHORED};
     }
 
     /** The stores to add to the topology, each with the serde of its values. */
@@ -78,7 +86,8 @@ public final class PatientStores extends ReadablePatientStores {
                 store(INDEX, Serdes.String(), StateCodec.serde(IndexEntry::encode, IndexEntry::decode)),
                 store(PATIENTS, Serdes.String(), StateCodec.serde(PatientState::encode, PatientState::decode)),
                 store(ANALYTES, Serdes.String(), StateCodec.serde(AnalyteState::encode, AnalyteState::decode)),
-                store(CLOSE_SCHEDULE, Serdes.Bytes(), Serdes.ByteArray()));
+                store(CLOSE_SCHEDULE, Serdes.Bytes(), Serdes.ByteArray()),
+                store(UNANCHORED, Serdes.String(), StateCodec.serde(AwaitingAnchor::encode, AwaitingAnchor::decode)));
     }
 
     private static <K, V> StoreBuilder<KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {
@@ -123,6 +132,37 @@ public final class PatientStores extends ReadablePatientStores {
         return n[0];
     }
 
+    /** Notes that the patient's readings wait for an anchor from {@code now}, unless they already do. */
+    void awaitAnchor(String patientId, Instant now) {
+        if (unanchored.get(patientId) == null) {
+            unanchored.put(patientId, new AwaitingAnchor(now));
+        }
+    }
+
+    /** The patient has an anchor: its readings wait no more. */
+    void anchored(String patientId) {
+        if (unanchored.get(patientId) != null) {
+            unanchored.delete(patientId);
+        }
+    }
+
+    /** Every patient of this task whose readings wait for an anchor. */
+    void forEachAwaitingAnchor(BiConsumer<String, AwaitingAnchor> action) {
+        try (KeyValueIterator<String, AwaitingAnchor> it = unanchored.all()) {
+            while (it.hasNext()) {
+                var entry = it.next();
+                action.accept(entry.key, entry.value);
+            }
+        }
+    }
+
+    /** How many readings the patient has now (retracted ones not counted). */
+    long countReadings(String patientId) {
+        long[] n = {0};
+        forEachAnalyte(patientId, null, (analyte, st) -> n[0] += st.count);
+        return n[0];
+    }
+
     /** Removes everything kept for a patient, leaving only the archived marker. */
     void purge(String patientId) {
         deleteAll(readings, StoreKeys.patientFrom(patientId), StoreKeys.patientTo(patientId));
@@ -130,6 +170,7 @@ public final class PatientStores extends ReadablePatientStores {
         String to = patientId + '\1';
         deleteAll(index, from, to);
         deleteAll(analytes, from, to);
+        anchored(patientId);
         patients.put(patientId, PatientState.ARCHIVED);
     }
 

@@ -75,6 +75,26 @@ class Hl7FileTest {
         assertThat(outcomes).hasSize(Hl7Fixtures.ALL.length).allMatch(o -> o instanceof Hl7Outcome.Accepted);
     }
 
+    @Test
+    void shouldKeepEachMessagesBytesAsWrittenWhenMessagesOfOneFileUseDifferentCharacterSets() throws IOException {
+        byte[] utf8 = FIRST.replace("P1", "P1 \u00b5g/L").getBytes(StandardCharsets.UTF_8);
+        byte[] latin1 = SECOND.replace("P2", "P2 \u00b5g/L").getBytes(StandardCharsets.ISO_8859_1);
+        Path file = dir.resolve("mixed.hl7");
+        Files.write(file, concat(utf8, "\n".getBytes(StandardCharsets.US_ASCII), latin1));
+
+        try (Stream<byte[]> messages = Hl7File.messages(file)) {
+            assertThat(messages.toList()).containsExactly(utf8, latin1);
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
+    }
+
     private Path write(String content) throws IOException {
         Path file = dir.resolve("messages.hl7");
         Files.writeString(file, content, StandardCharsets.UTF_8);
@@ -82,8 +102,9 @@ class Hl7FileTest {
     }
 
     private static List<String> read(Path file) {
-        try (Stream<String> messages = Hl7File.messages(file)) {
-            return messages.toList();
+        try (Stream<byte[]> messages = Hl7File.messages(file)) {
+            return messages.map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+                    .toList();
         }
     }
 }

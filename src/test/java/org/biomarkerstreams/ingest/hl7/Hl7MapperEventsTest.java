@@ -22,7 +22,7 @@ class Hl7MapperEventsTest {
                 .containsExactly(new RawClinicalEvent(
                         "INFUSION|PF-1|0|1",
                         Instant.parse("2020-02-03T03:00:00Z").toEpochMilli(),
-                        "P-017^WUHAN_UH",
+                        "P-017",
                         EventType.INFUSION,
                         Instant.parse("2020-02-03T02:00:00Z"),
                         null,
@@ -56,7 +56,7 @@ class Hl7MapperEventsTest {
                 .containsExactly(new RawClinicalEvent(
                         "ENROLLED|visit:V-100",
                         Instant.parse("2020-02-02T01:00:00Z").toEpochMilli(),
-                        "P-017^WUHAN_UH",
+                        "P-017",
                         EventType.ENROLLED,
                         Instant.parse("2020-02-02T00:30:00Z"),
                         "MSC",
@@ -118,7 +118,7 @@ class Hl7MapperEventsTest {
                 .containsExactly(new RawClinicalEvent(
                         "DISCHARGED|visit:V-100",
                         Instant.parse("2020-02-20T07:00:00Z").toEpochMilli(),
-                        "P-017^WUHAN_UH",
+                        "P-017",
                         EventType.DISCHARGED,
                         Instant.parse("2020-02-20T06:00:00Z"),
                         null,
@@ -137,7 +137,7 @@ class Hl7MapperEventsTest {
                 .containsExactly(new RawClinicalEvent(
                         "DIED|visit:V-121",
                         Instant.parse("2020-02-16T01:00:00Z").toEpochMilli(),
-                        "P-021^WUHAN_UH",
+                        "P-021",
                         EventType.DIED,
                         Instant.parse("2020-02-14T19:15:00Z"),
                         null,

@@ -25,7 +25,7 @@ class Hl7MapperResultsTest {
                         new RawReading(
                                 "LAB-1234|1988-5|",
                                 revisionTime * 10 + 2,
-                                "P-017^WUHAN_UH",
+                                "P-017",
                                 "1988-5",
                                 null,
                                 "<0.5",
@@ -39,7 +39,7 @@ class Hl7MapperResultsTest {
                         new RawReading(
                                 "LAB-1234|26881-3|1",
                                 revisionTime * 10 + 2,
-                                "P-017^WUHAN_UH",
+                                "P-017",
                                 "26881-3",
                                 null,
                                 "12.5",
@@ -53,7 +53,7 @@ class Hl7MapperResultsTest {
                         new RawReading(
                                 "LAB-1234|731-0|",
                                 revisionTime * 10 + 1,
-                                "P-017^WUHAN_UH",
+                                "P-017",
                                 "731-0",
                                 null,
                                 "0.62",
@@ -67,7 +67,7 @@ class Hl7MapperResultsTest {
                         new RawReading(
                                 "LAB-1234|48065-7|",
                                 revisionTime * 10 + 2,
-                                "P-017^WUHAN_UH",
+                                "P-017",
                                 "48065-7",
                                 null,
                                 ">1000",
@@ -97,7 +97,7 @@ class Hl7MapperResultsTest {
                         new RawReading(
                                 "FL-5501|LYMA|1",
                                 revision,
-                                "556677^CITYHOSP",
+                                "556677",
                                 "731-0",
                                 null,
                                 "0.8",
@@ -111,7 +111,7 @@ class Hl7MapperResultsTest {
                         new RawReading(
                                 "FL-5501|CRPL|",
                                 revision,
-                                "556677^CITYHOSP",
+                                "556677",
                                 "1988-5",
                                 null,
                                 "45",
@@ -125,7 +125,7 @@ class Hl7MapperResultsTest {
                         new RawReading(
                                 "FL-5501|HSCRP|",
                                 revision,
-                                "556677^CITYHOSP",
+                                "556677",
                                 null,
                                 "HSCRP",
                                 "3.1",

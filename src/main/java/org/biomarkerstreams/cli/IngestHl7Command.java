@@ -44,13 +44,15 @@ final class IngestHl7Command extends ClusterCommand implements Callable<Integer>
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
         var deadLetters = pipeline.deadLetters();
+        // Options first (usage errors, exit 2), then the cluster and registry (exit 3).
+        var settings = hl7.settings(pipeline.futureTolerance);
         // Before the first message: a missing topic would otherwise answer every message AR.
         prepareCluster(topicOptions, PipelineTopics::feeds);
         pipeline.warnIfDeadLettersInPlaintext();
         AvroSerdes serdes = kafka.serdes();
         serdes.requireWriterSchemas(pipeline.topics().ingest(serdes));
         try (Hl7Ingest listener = Hl7Ingest.start(
-                hl7.settings(pipeline.futureTolerance),
+                settings,
                 port,
                 pipeline.zone(),
                 bootstrap,

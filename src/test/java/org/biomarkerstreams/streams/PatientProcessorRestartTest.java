@@ -69,6 +69,7 @@ class PatientProcessorRestartTest {
             context.addStateStore(store);
         }
         context.setCurrentStreamTimeMs(streamTime.toEpochMilli());
+        context.setCurrentSystemTimeMs(TopologyHarness.WALL_CLOCK.toEpochMilli());
         processor.init(context);
         return context;
     }

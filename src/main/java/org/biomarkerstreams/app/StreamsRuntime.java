@@ -78,8 +78,8 @@ public final class StreamsRuntime implements AutoCloseable {
 
         /**
          * As a static member of the group: {@code group.instance.id} (Kafka Streams appends {@code -<thread>} for each
-         * stream thread's consumer). A member restarted with the same id takes its tasks back at once, without a
-         * rebalance; the tasks of one that does not come back wait {@code session.timeout.ms} (Kafka's 45 s unless
+         * stream thread's consumer). A member restarted with the same id takes its tasks back at once, without
+         * waiting for its old session to expire and without moving another member's; the tasks of one that does not come back wait {@code session.timeout.ms} (Kafka's 45 s unless
          * set). The id must be unique in the group and stable across the instance's restarts.
          */
         public Settings asStaticMember(String instanceId) {
@@ -198,7 +198,7 @@ public final class StreamsRuntime implements AutoCloseable {
      * Closes the client: its last commit, state flushed. With {@code LEAVE_GROUP} the group coordinator learns at once
      * that this member is gone and the other instances take its tasks in the rebalance that follows; without it
      * (Kafka Streams' own default) they wait for its {@code session.timeout.ms} to expire, unless it comes back first
-     * with the same {@code group.instance.id}, which then gets its tasks back without a rebalance.
+     * with the same {@code group.instance.id}, which then gets its tasks back without any task moving.
      */
     public void close(Duration timeout, GroupMembershipOperation membership) {
         if (streams.close(CloseOptions.groupMembershipOperation(membership).withTimeout(timeout))) {

@@ -69,8 +69,8 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
             converter = MembershipConverter.class,
             description = "On a clean stop (SIGTERM): leave-group hands this instance's partitions to the others at"
                     + " once (a scale-down moves them within seconds); remain-in-group keeps them for its return"
-                    + " with the same --instance-id within session.timeout.ms (a rolling restart without"
-                    + " rebalances; a scale-down then waits that long) (default: ${DEFAULT-VALUE}).")
+                    + " with the same --instance-id within session.timeout.ms (a rolling restart that moves"
+                    + " no partition; a scale-down then waits that long) (default: ${DEFAULT-VALUE}).")
     GroupMembershipOperation membershipOnClose;
 
     @Option(

@@ -185,7 +185,13 @@ public final class ClientProperties {
         return result;
     }
 
+    /**
+     * Refuses a value that no Kafka definition of {@code key} accepts. One that some accept is passed on: {@code
+     * group.protocol=streams} is Kafka Streams' (its rebalance protocol) although the consumer's own {@code
+     * group.protocol} knows only {@code classic} and {@code consumer}, and Kafka Streams sets the consumer's itself.
+     */
     private static void validate(String key, String value, String origin) {
+        ConfigException refused = null;
         for (ConfigDef def : KAFKA_DEFS) {
             ConfigDef.ConfigKey definition = def.configKeys().get(key);
             if (definition == null) {
@@ -196,10 +202,16 @@ public final class ClientProperties {
                 if (definition.validator != null) {
                     definition.validator.ensureValid(key, parsed);
                 }
+                return;
             } catch (ConfigException e) {
-                throw new IllegalArgumentException(
-                        origin + ": " + key + ": " + (isSecret(key) ? hide(e.getMessage(), value) : e.getMessage()), e);
+                refused = refused == null ? e : refused;
             }
+        }
+        if (refused != null) {
+            throw new IllegalArgumentException(
+                    origin + ": " + key + ": "
+                            + (isSecret(key) ? hide(refused.getMessage(), value) : refused.getMessage()),
+                    refused);
         }
     }
 

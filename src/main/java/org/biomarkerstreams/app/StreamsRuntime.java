@@ -2,13 +2,18 @@ package org.biomarkerstreams.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -24,6 +29,9 @@ public final class StreamsRuntime implements AutoCloseable {
 
     /** The producers' batch size unless the operator sets one (Kafka's default is 16 KiB). */
     public static final int PRODUCER_BATCH_BYTES = 256 * 1024;
+
+    /** How long the group waits for a member that stopped heartbeating before moving its partitions. */
+    public static final int SESSION_TIMEOUT_MS = 45_000;
 
     /**
      * How to run.
@@ -62,8 +70,25 @@ public final class StreamsRuntime implements AutoCloseable {
             // bench/README.md). Unprefixed, so an operator's batch.size or producer.batch.size wins;
             // buffer.memory still bounds the producer's memory.
             p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(PRODUCER_BATCH_BYTES));
+            // Kafka's own default, chosen and stated: with static membership it no longer delays a restart (the
+            // member comes back under its instance id); it is how long the partitions of an instance that does not
+            // come back (a lost node) wait before the others take them. Shorter, a slow restart would cost two
+            // rebalances instead of none. README, Restarts and scaling.
+            p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(SESSION_TIMEOUT_MS));
             p.putAll(clientProperties);
             return p;
+        }
+
+        /**
+         * As a static member of the group: {@code group.instance.id} (Kafka Streams appends {@code -<thread>} for each
+         * stream thread's consumer). A member restarted with the same id takes its tasks back at once, without
+         * waiting for its old session to expire and without moving another member's; the tasks of one that does not come back wait {@code session.timeout.ms} (Kafka's 45 s unless
+         * set). The id must be unique in the group and stable across the instance's restarts.
+         */
+        public Settings asStaticMember(String instanceId) {
+            Map<String, String> properties = new HashMap<>(clientProperties);
+            properties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+            return new Settings(bootstrapServers, applicationId, stateDir, processingGuarantee, threads, properties);
         }
     }
 
@@ -130,10 +155,13 @@ public final class StreamsRuntime implements AutoCloseable {
     public static StreamsRuntime start(Topology topology, Settings settings) {
         StreamsRuntime runtime = new StreamsRuntime(topology, settings);
         log.info(
-                "Starting Kafka Streams application {} ({}, {} thread(s))",
+                "Starting Kafka Streams application {} ({}, {} thread(s), {})",
                 settings.applicationId(),
                 settings.processingGuarantee(),
-                settings.threads());
+                settings.threads(),
+                Optional.ofNullable(settings.clientProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+                        .map(id -> "static member " + id)
+                        .orElse("dynamic member"));
         runtime.streams.start();
         return runtime;
     }
@@ -164,8 +192,19 @@ public final class StreamsRuntime implements AutoCloseable {
         return fatal;
     }
 
+    /** Closes as {@link #close(Duration, GroupMembershipOperation)} does, leaving the group. */
     public void close(Duration timeout) {
-        if (streams.close(timeout)) {
+        close(timeout, GroupMembershipOperation.LEAVE_GROUP);
+    }
+
+    /**
+     * Closes the client: its last commit, state flushed. With {@code LEAVE_GROUP} the group coordinator learns at once
+     * that this member is gone and the other instances take its tasks in the rebalance that follows; without it
+     * (Kafka Streams' own default) they wait for its {@code session.timeout.ms} to expire, unless it comes back first
+     * with the same {@code group.instance.id}, which then gets its tasks back without any task moving.
+     */
+    public void close(Duration timeout, GroupMembershipOperation membership) {
+        if (streams.close(CloseOptions.groupMembershipOperation(membership).withTimeout(timeout))) {
             // close() returns once the state is NOT_RUNNING, but KafkaStreams calls the state
             // listener after that: in a shutdown hook the JVM could halt before the last transition
             // is logged and awaitStopped() released.

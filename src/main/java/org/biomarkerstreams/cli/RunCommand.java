@@ -3,8 +3,12 @@ package org.biomarkerstreams.cli;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.biomarkerstreams.app.AccessDenied;
@@ -47,6 +51,29 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
+
+    /** Kafka's rule for group.instance.id, less room for the "-<thread>" suffix Kafka Streams appends. */
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,240}");
+
+    @Option(
+            names = "--instance-id",
+            paramLabel = "ID",
+            description = "Static group membership (Kafka's group.instance.id): an instance restarted with the same id"
+                    + " takes its partitions back at once, instead of after the killed member's session timeout."
+                    + " Unique per instance and the same across its restarts, e.g. the StatefulSet pod name (the"
+                    + " Helm chart sets it so). Letters, digits, '.', '_', '-'. Default: none (a dynamic member).")
+    String instanceId;
+
+    @Option(
+            names = "--group-membership-on-close",
+            defaultValue = "leave-group",
+            paramLabel = "leave-group|remain-in-group",
+            converter = MembershipConverter.class,
+            description = "On a clean stop (SIGTERM): leave-group hands this instance's partitions to the others at"
+                    + " once (a scale-down moves them within seconds); remain-in-group keeps them for its return"
+                    + " with the same --instance-id within session.timeout.ms (a rolling restart that moves"
+                    + " no partition; a scale-down then waits that long) (default: ${DEFAULT-VALUE}).")
+    GroupMembershipOperation membershipOnClose;
 
     @Option(
             names = "--processing-guarantee",
@@ -99,13 +126,14 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
                 .build();
         TopicPolicy topicPolicy = topicOptions.policy();
         pipeline.warnIfDeadLettersInPlaintext();
-        StreamsRuntime.Settings settings = new StreamsRuntime.Settings(
-                bootstrap, applicationId, stateDir, processingGuarantee, threads, kafka.clientProperties());
+        StreamsRuntime.Settings settings = staticMembership(new StreamsRuntime.Settings(
+                bootstrap, applicationId, stateDir, processingGuarantee, threads, kafka.clientProperties()));
         try (Pipeline p = start(settings, config, topicPolicy);
                 HttpOptions httpResources = http) {
             p.dashboardUrl().ifPresent(url -> out().printf("Dashboard and query API: %s%n", url));
             // SIGTERM / Ctrl-C: close Streams cleanly (commit, flush state) before the JVM exits.
-            Thread closeOnShutdown = new Thread(() -> p.runtime().close(CLOSE_TIMEOUT), "biomarker-streams-shutdown");
+            Thread closeOnShutdown =
+                    new Thread(() -> p.runtime().close(CLOSE_TIMEOUT, membershipOnClose), "biomarker-streams-shutdown");
             Runtime.getRuntime().addShutdownHook(closeOnShutdown);
             runtime = p.runtime();
             running = p;
@@ -149,6 +177,38 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
                 settings, kafka.clientProperties(), serdes, config, Optional.of(endpoint), topicPolicy);
     }
 
+    /** With {@code --instance-id}, the settings of a static member; checks it against a group.instance.id property. */
+    private StreamsRuntime.Settings staticMembership(StreamsRuntime.Settings settings) {
+        String property = settings.clientProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        if (instanceId != null && property != null && !property.equals(instanceId)) {
+            throw new IllegalArgumentException("--instance-id " + instanceId + " and the client property "
+                    + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + "=" + property + " disagree; set only --instance-id");
+        }
+        if (instanceId != null && !INSTANCE_ID.matcher(instanceId).matches()) {
+            throw new IllegalArgumentException("--instance-id '" + instanceId
+                    + "': use 1 to 240 letters, digits, '.', '_' or '-' (Kafka's rule for group.instance.id)");
+        }
+        if (instanceId == null && property == null && membershipOnClose == GroupMembershipOperation.REMAIN_IN_GROUP) {
+            throw new IllegalArgumentException("--group-membership-on-close remain-in-group needs --instance-id: a"
+                    + " restarted dynamic member joins as a new one, so its old partitions would only wait for the"
+                    + " session timeout");
+        }
+        return instanceId == null ? settings : settings.asStaticMember(instanceId);
+    }
+
+    /** Kafka's LEAVE_GROUP / REMAIN_IN_GROUP, written as the other options' values are: leave-group. */
+    static final class MembershipConverter implements CommandLine.ITypeConverter<GroupMembershipOperation> {
+        @Override
+        public GroupMembershipOperation convert(String value) {
+            try {
+                return GroupMembershipOperation.valueOf(
+                        value.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not leave-group or remain-in-group");
+            }
+        }
+    }
+
     private void printError(String message) {
         spec.commandLine().getErr().println("error: " + message);
         spec.commandLine().getErr().flush();
@@ -176,7 +236,7 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
     void stop() {
         StreamsRuntime current = runtime;
         if (current != null) {
-            current.close(CLOSE_TIMEOUT);
+            current.close(CLOSE_TIMEOUT, membershipOnClose);
         }
     }
 

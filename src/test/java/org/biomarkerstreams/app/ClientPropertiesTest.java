@@ -132,6 +132,16 @@ class ClientPropertiesTest {
     }
 
     @Test
+    void shouldPassOnAValueThatKafkaStreamsAcceptsThoughTheConsumerDefinitionRefusesIt() {
+        // Kafka Streams' rebalance protocol; the consumer's group.protocol knows only classic and consumer.
+        assertThat(ClientProperties.resolve(fromFile("group.protocol", "streams")))
+                .containsEntry("group.protocol", "streams");
+        assertThatThrownBy(() -> ClientProperties.resolve(fromFile("group.protocol", "stream")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(FILE_ORIGIN + ": group.protocol:");
+    }
+
+    @Test
     void shouldNameTheOptionWhenANumberIsNotANumber() {
         assertThatThrownBy(() -> ClientProperties.resolve(fromFile("request.timeout.ms", "soon")))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -112,6 +112,16 @@ class DeploymentConfigIT {
     }
 
     @Test
+    void shouldRestartTheAppAsTheSameStaticGroupMemberWhenComposed() throws IOException {
+        JsonNode env = YAML.readTree(composedConfig())
+                .path("services")
+                .path("biomarker-streams")
+                .path("environment");
+
+        assertThat(env.path("BIOMARKER_INSTANCE_ID").asText()).isEqualTo("biomarker-streams");
+    }
+
+    @Test
     void shouldRunTheAppWithApiTokensAndPhiKeysFromSecretFilesWhenComposed() throws IOException {
         JsonNode config = YAML.readTree(composedConfig());
         JsonNode app = config.path("services").path("biomarker-streams");

@@ -255,6 +255,35 @@ class HelmChartTest {
     }
 
     @Test
+    void shouldMakeEachPodAStaticMemberUnderItsOwnNameThatLeavesTheGroupOnSigterm() {
+        Rendered r = render(template().withValuesFile(MINIMAL_VALUES));
+        EnvVar instanceId = r.container().getEnv().stream()
+                .filter(e -> e.getName().equals("BIOMARKER_INSTANCE_ID"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no BIOMARKER_INSTANCE_ID"));
+
+        assertThat(instanceId.getValue())
+                .as("from the downward API, not a value")
+                .isNull();
+        assertThat(instanceId.getValueFrom().getFieldRef().getFieldPath())
+                .as("the pod's name: stable across its restarts, unique in the StatefulSet")
+                .isEqualTo("metadata.name");
+        assertThat(env(r.container(), "BIOMARKER_GROUP_MEMBERSHIP_ON_CLOSE")).contains("leave-group");
+        assertThat(env(
+                        render(template()
+                                        .withValuesFile(MINIMAL_VALUES)
+                                        .set("kafka.groupMembershipOnClose", "remain-in-group"))
+                                .container(),
+                        "BIOMARKER_GROUP_MEMBERSHIP_ON_CLOSE"))
+                .contains("remain-in-group");
+        assertThatThrownBy(() -> template()
+                        .withValuesFile(MINIMAL_VALUES)
+                        .set("kafka.groupMembershipOnClose", "REMAIN_IN_GROUP")
+                        .call())
+                .hasMessageContaining("groupMembershipOnClose");
+    }
+
+    @Test
     void shouldConfigureSaslSslScramAndMutualTlsFromSecretsWhenProductionValues() {
         Rendered r = render(template().withValuesFile(PRODUCTION_VALUES));
         Container app = r.container();

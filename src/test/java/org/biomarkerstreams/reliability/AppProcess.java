@@ -21,9 +21,10 @@ import org.biomarkerstreams.streams.Topics;
 /**
  * The application's {@code run} command in a JVM of its own, as a container runs it, so that a test can
  * SIGKILL it (no shutdown hook, no flush, nothing closed) or SIGTERM it. Its output goes to files in the
- * suite's log directory, which the suite also searches for canary patient ids.
+ * suite's log directory, which the suite also searches for canary patient ids. Public, with the suite's run, feed and
+ * comparison, for {@code cli/RunRestartIT}, which runs in the default build.
  */
-final class AppProcess implements AutoCloseable {
+public final class AppProcess implements AutoCloseable {
 
     private static final Pattern DASHBOARD = Pattern.compile("Dashboard and query API: (http://\\S+?)/?\\s");
     private static final int SIGKILL_EXIT = 128 + 9;
@@ -31,7 +32,7 @@ final class AppProcess implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** What an instance runs against and as. */
-    record Spec(
+    public record Spec(
             String bootstrapServers,
             String registryUrl,
             Topics topics,
@@ -40,9 +41,23 @@ final class AppProcess implements AutoCloseable {
             String processingGuarantee,
             List<String> extraArguments) {
 
-        Spec withStateDir(Path dir) {
+        public Spec withStateDir(Path dir) {
             return new Spec(
                     bootstrapServers, registryUrl, topics, applicationId, dir, processingGuarantee, extraArguments);
+        }
+
+        /** These arguments after the spec's own. */
+        public Spec plusArguments(String... arguments) {
+            List<String> all = new ArrayList<>(extraArguments);
+            all.addAll(List.of(arguments));
+            return new Spec(
+                    bootstrapServers,
+                    registryUrl,
+                    topics,
+                    applicationId,
+                    stateDir,
+                    processingGuarantee,
+                    List.copyOf(all));
         }
 
         Spec withExtraArguments(String... arguments) {
@@ -160,7 +175,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** Waits until {@code /health/ready} answers 200 (Streams RUNNING: assigned, restored, processing). */
-    Duration awaitReady(Duration timeout) {
+    public Duration awaitReady(Duration timeout) {
         String ready = baseUrl() + "/health/ready";
         await(name + " to be ready (output: " + out.toAbsolutePath() + ")")
                 .atMost(timeout)
@@ -173,7 +188,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** Whether {@code /health/ready} answers 200 now. */
-    boolean isReady() {
+    public boolean isReady() {
         return status(baseUrl() + "/health/ready") == 200;
     }
 
@@ -188,7 +203,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** SIGKILL: the process dies at once, whatever it was doing. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " did not die within 30 s of SIGKILL");
@@ -200,7 +215,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** SIGTERM, as Kubernetes stops a pod; returns how long the clean shutdown took. */
-    Duration terminate(Duration grace) throws InterruptedException {
+    public Duration terminate(Duration grace) throws InterruptedException {
         long sent = System.nanoTime();
         process.destroy();
         if (!process.waitFor(grace.toSeconds(), TimeUnit.SECONDS)) {

@@ -16,7 +16,7 @@ import org.biomarkerstreams.testing.CanaryLog;
  * line may contain one — neither in this JVM (every logger at DEBUG, System.out and System.err, through
  * {@link CanaryLog}) nor in the output of any instance the run started.
  */
-final class CanaryWatch implements AutoCloseable {
+public final class CanaryWatch implements AutoCloseable {
 
     private final ReliabilityRun run;
     private final CanaryLog inProcess;
@@ -26,12 +26,12 @@ final class CanaryWatch implements AutoCloseable {
         this.inProcess = inProcess;
     }
 
-    static CanaryWatch start(ReliabilityRun run) {
+    public static CanaryWatch start(ReliabilityRun run) {
         return new CanaryWatch(run, CanaryLog.watch(List.of("CANARY" + run.id())));
     }
 
     /** Fails naming the file and line number (never the line: it holds the patient id). */
-    void assertNoLeaks() throws IOException {
+    public void assertNoLeaks() throws IOException {
         assertThat(inProcess.leaks().size())
                 .as("log lines of the test JVM with a canary patient id")
                 .isZero();

@@ -27,7 +27,7 @@ import org.biomarkerstreams.streams.Topics;
  * per output and key in offset order, values as Avro JSON text. Comparing two of these is how the
  * suite decides that a faulted run equals an uninterrupted one.
  */
-final class PipelineOutputs {
+public final class PipelineOutputs {
 
     /** Latest-state outputs (compacted): their final value per key is the result. */
     static final List<String> STATES =
@@ -75,11 +75,11 @@ final class PipelineOutputs {
         return last;
     }
 
-    long records(String output) {
+    public long records(String output) {
         return byOutput.get(output).values().stream().mapToLong(List::size).sum();
     }
 
-    long records() {
+    public long records() {
         return byOutput.keySet().stream().mapToLong(this::records).sum();
     }
 

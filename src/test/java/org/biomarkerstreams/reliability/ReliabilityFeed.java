@@ -25,7 +25,7 @@ import org.biomarkerstreams.streams.InputPublisher;
  * <p>Records are sent in event-time order across both input topics (a reading at its observation
  * time, an event at its time), as a live feed delivers them.
  */
-final class ReliabilityFeed {
+public final class ReliabilityFeed {
 
     /** Any patient id of any feed: what the suite's logs must never contain. */
     static final Pattern CANARY = Pattern.compile("CANARY[0-9a-z]{8}-\\d{4}");
@@ -44,7 +44,7 @@ final class ReliabilityFeed {
     }
 
     /** {@code patients} patients of a seeded cohort, ids made canaries of run {@code runId} (8 characters). */
-    static ReliabilityFeed generate(int patients, long seed, String runId) {
+    public static ReliabilityFeed generate(int patients, long seed, String runId) {
         if (runId.length() != 8) {
             throw new IllegalArgumentException("run id must have 8 characters: " + runId);
         }
@@ -90,7 +90,7 @@ final class ReliabilityFeed {
         return records;
     }
 
-    int size() {
+    public int size() {
         return records.size();
     }
 
@@ -111,7 +111,7 @@ final class ReliabilityFeed {
      * Sends records {@code from} (inclusive) to {@code to} (exclusive) at about {@code perSecond},
      * flushing whenever the topic changes and at the end.
      */
-    void publish(InputPublisher publisher, int from, int to, double perSecond) throws InterruptedException {
+    public void publish(InputPublisher publisher, int from, int to, double perSecond) throws InterruptedException {
         long started = System.nanoTime();
         boolean lastWasEvent = false;
         for (int i = from; i < to; i++) {

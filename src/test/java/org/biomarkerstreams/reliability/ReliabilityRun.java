@@ -30,7 +30,7 @@ import org.biomarkerstreams.testing.KafkaClusterExtension;
  * application id, output topics, state directory and client properties; logs under {@code
  * target/reliability/<scenario>-<run id>/logs}, kept after the run.
  */
-final class ReliabilityRun implements AutoCloseable {
+public final class ReliabilityRun implements AutoCloseable {
 
     private static final Duration CATCH_UP = Duration.ofMinutes(5);
 
@@ -57,14 +57,14 @@ final class ReliabilityRun implements AutoCloseable {
         this.serdes = new AvroSerdes(new ConfluentRegistryClient(RegistryConfig.of(registryUrl)), true);
     }
 
-    static ReliabilityRun create(
+    public static ReliabilityRun create(
             KafkaClusterExtension kafka, ApicurioRegistryExtension registry, String scenario, int partitions)
             throws IOException {
         String id = UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
         return new ReliabilityRun(kafka, registry.confluentUrl(), scenario.replace('_', '-'), id, partitions);
     }
 
-    String id() {
+    public String id() {
         return id;
     }
 
@@ -81,7 +81,7 @@ final class ReliabilityRun implements AutoCloseable {
         return serdes;
     }
 
-    Topics inputs() {
+    public Topics inputs() {
         return inputs;
     }
 
@@ -90,7 +90,7 @@ final class ReliabilityRun implements AutoCloseable {
      * application id {@code rel-<scenario>-<role>-<run>} and {@code properties} as Kafka client properties
      * (otherwise the product's defaults).
      */
-    AppProcess.Spec app(String role, String guarantee, Map<String, String> properties) throws IOException {
+    public AppProcess.Spec app(String role, String guarantee, Map<String, String> properties) throws IOException {
         Topics topics = outputsOf(role);
         kafka.createPipelineTopics(topics, partitions);
         Map<String, String> config = new LinkedHashMap<>(properties);
@@ -125,7 +125,7 @@ final class ReliabilityRun implements AutoCloseable {
     }
 
     /** Starts an instance of {@code spec}, output in {@link #logs()} as {@code name}; {@link #close()} stops it. */
-    AppProcess start(AppProcess.Spec spec, String name) throws IOException {
+    public AppProcess start(AppProcess.Spec spec, String name) throws IOException {
         AppProcess instance = AppProcess.start(spec, logs(), name);
         instances.add(instance);
         return instance;
@@ -139,12 +139,12 @@ final class ReliabilityRun implements AutoCloseable {
         }
     }
 
-    InputPublisher publisher() {
+    public InputPublisher publisher() {
         return new InputPublisher(Map.of(), kafka.bootstrapServers(), inputs, serdes);
     }
 
     /** Waits until {@code spec}'s group has committed every input record written so far. */
-    void awaitCaughtUp(AppProcess.Spec spec, AppProcess instance) throws Exception {
+    public void awaitCaughtUp(AppProcess.Spec spec, AppProcess instance) throws Exception {
         try (Admin admin = kafka.admin()) {
             CatchUp.await(
                     admin,
@@ -156,7 +156,7 @@ final class ReliabilityRun implements AutoCloseable {
     }
 
     /** Waits until the outputs of every instance stopped changing (cohort views render once a second). */
-    void awaitSettled(List<AppProcess.Spec> specs, List<AppProcess> instances) throws Exception {
+    public void awaitSettled(List<AppProcess.Spec> specs, List<AppProcess> instances) throws Exception {
         List<String> outputs = new ArrayList<>();
         specs.forEach(s -> outputs.addAll(s.topics().outputs()));
         try (Admin admin = kafka.admin()) {
@@ -165,7 +165,7 @@ final class ReliabilityRun implements AutoCloseable {
         }
     }
 
-    PipelineOutputs outputs(AppProcess.Spec spec) {
+    public PipelineOutputs outputs(AppProcess.Spec spec) {
         return PipelineOutputs.read(kafka.bootstrapServers(), spec.topics(), serdes);
     }
 
@@ -174,7 +174,7 @@ final class ReliabilityRun implements AutoCloseable {
      * target/reliability/figures.txt}, which the README's reliability section quotes. Logging would not
      * do: the canary watch detaches the console while a scenario runs.
      */
-    void report(String format, Object... args) throws IOException {
+    public void report(String format, Object... args) throws IOException {
         String line = LocalDateTime.now(ZoneOffset.UTC).withNano(0) + " " + scenario + " " + id + ": "
                 + String.format(Locale.ROOT, format, args) + System.lineSeparator();
         Files.writeString(

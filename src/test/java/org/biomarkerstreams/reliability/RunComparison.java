@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The suite's invariants: how a faulted run must compare with an uninterrupted one. */
-final class RunComparison {
+public final class RunComparison {
 
     private static final Pattern REVISION = Pattern.compile("\"revision\": (\\d+)");
     private static final Pattern RETRACTED = Pattern.compile("\"retracted\": (true|false)");
@@ -22,7 +22,7 @@ final class RunComparison {
      * Exactly one live trajectory point per accepted reading, at the reading's last revision: nothing
      * lost, nothing invented, no correction left behind.
      */
-    static void assertTrajectoryPerRevision(ReliabilityFeed feed, PipelineOutputs outputs, String what) {
+    public static void assertTrajectoryPerRevision(ReliabilityFeed feed, PipelineOutputs outputs, String what) {
         Map<String, String> points = outputs.finalStates("trajectory");
         Map<String, Long> expected = feed.latestRevisions();
         long missing =
@@ -62,8 +62,8 @@ final class RunComparison {
      * with {@code exactly} (exactly_once_v2) no alert is sent twice. All differences are reported
      * together.
      */
-    static void assertEquivalent(ReliabilityRun run, PipelineOutputs expected, PipelineOutputs actual, boolean exactly)
-            throws IOException {
+    public static void assertEquivalent(
+            ReliabilityRun run, PipelineOutputs expected, PipelineOutputs actual, boolean exactly) throws IOException {
         List<String> differences = new ArrayList<>();
         for (String output : PipelineOutputs.STATES) {
             String d = PipelineOutputs.difference(

@@ -56,6 +56,7 @@ import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputMapping;
 import org.biomarkerstreams.streams.Topics;
+import org.biomarkerstreams.testing.PipelineArguments;
 
 /**
  * Benchmark (not a test) of the topology against a real broker, in three phases, each on its own topics and
@@ -655,25 +656,8 @@ public final class StreamsBench {
                 "--http-bind-address",
                 "127.0.0.1",
                 "--http-advertised-host",
-                "127.0.0.1",
-                "--readings-topic",
-                topics.readings(),
-                "--events-topic",
-                topics.events(),
-                "--trajectory-topic",
-                topics.trajectory(),
-                "--summaries-topic",
-                topics.summaries(),
-                "--time-to-normalization-topic",
-                topics.timeToNormalization(),
-                "--dead-letter-topic",
-                topics.deadLetters(),
-                "--cohort-visits-topic",
-                topics.cohortVisits(),
-                "--cohort-curves-topic",
-                topics.cohortCurves(),
-                "--alerts-topic",
-                topics.alerts()));
+                "127.0.0.1"));
+        args.addAll(PipelineArguments.topics(topics));
         long launched = System.nanoTime();
         ChildJvm app = ChildJvm.start("app-" + tag, cpus, o.appJvmOptions(), args, o.work());
         info("app %s: pid %d, cpus %s", appId, app.pid(), cpus.isEmpty() ? "any" : cpus);

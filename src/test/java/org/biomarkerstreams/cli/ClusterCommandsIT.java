@@ -51,6 +51,7 @@ import org.biomarkerstreams.streams.AvroJson;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
+import org.biomarkerstreams.testing.PipelineArguments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -337,14 +338,7 @@ class ClusterCommandsIT {
     void shouldFailNamingTheRegistryAndLeaveNoFileWhenTheRegistryIsUnreachable() throws Exception {
         String registry = "http://127.0.0.1:" + closedPort() + "/apis/ccompat/v7";
 
-        CommandRun run = CommandRun.executeWithin(
-                Duration.ofSeconds(60),
-                at(
-                        KAFKA.bootstrapServers(),
-                        registry,
-                        "export",
-                        "--out",
-                        dir.resolve("export").toString()));
+        CommandRun run = exportFrom(registry);
 
         assertThat(run.exit()).as(run.err()).isEqualTo(Main.UNREACHABLE);
         assertThat(run.took()).isLessThanOrEqualTo(Duration.ofSeconds(15));
@@ -374,14 +368,7 @@ class ClusterCommandsIT {
     void shouldNameTheTlsHandshakeWhenTheRegistryUrlSaysHttpsToAPlainHttpServer() throws Exception {
         String registry = REGISTRY.confluentUrl().replace("http://", "https://");
 
-        CommandRun run = CommandRun.executeWithin(
-                Duration.ofSeconds(60),
-                at(
-                        KAFKA.bootstrapServers(),
-                        registry,
-                        "export",
-                        "--out",
-                        dir.resolve("export").toString()));
+        CommandRun run = exportFrom(registry);
 
         assertThat(run.exit()).as(run.err()).isEqualTo(Main.UNREACHABLE);
         assertThat(run.err())
@@ -393,17 +380,22 @@ class ClusterCommandsIT {
     void shouldSayItIsNotARegistryApiWhenTheRegistryUrlLacksItsPath() throws Exception {
         String server = REGISTRY.confluentUrl().replace("/apis/ccompat/v7", "");
 
-        CommandRun run = CommandRun.executeWithin(
-                Duration.ofSeconds(60),
-                at(
-                        KAFKA.bootstrapServers(),
-                        server,
-                        "export",
-                        "--out",
-                        dir.resolve("export").toString()));
+        CommandRun run = exportFrom(server);
 
         assertThat(run.exit()).as(run.err()).isEqualTo(Main.UNREACHABLE);
         assertThat(run.err()).contains("HTTP 404").contains("Confluent-compatible");
+    }
+
+    /** {@code export} from this test's cluster with the registry at {@code registryUrl}. */
+    private CommandRun exportFrom(String registryUrl) throws Exception {
+        return CommandRun.executeWithin(
+                Duration.ofSeconds(60),
+                at(
+                        KAFKA.bootstrapServers(),
+                        registryUrl,
+                        "export",
+                        "--out",
+                        dir.resolve("export").toString()));
     }
 
     /** The command line of {@code command} on this test's topics, against {@code bootstrapServers}. */
@@ -554,30 +546,9 @@ class ClusterCommandsIT {
 
     /** The command with this cluster and registry and this test's topic names. */
     private String[] at(String bootstrapServers, String registryUrl, String command, String... rest) {
-        List<String> args = new ArrayList<>(List.of(
-                command,
-                "--bootstrap-servers",
-                bootstrapServers,
-                "--schema-registry-url",
-                registryUrl,
-                "--readings-topic",
-                readingsTopic,
-                "--events-topic",
-                eventsTopic,
-                "--trajectory-topic",
-                trajectoryTopic,
-                "--summaries-topic",
-                summariesTopic,
-                "--time-to-normalization-topic",
-                ttnTopic,
-                "--dead-letter-topic",
-                deadLetterTopic,
-                "--cohort-visits-topic",
-                topics.cohortVisits(),
-                "--cohort-curves-topic",
-                topics.cohortCurves(),
-                "--alerts-topic",
-                topics.alerts()));
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(PipelineArguments.cluster(bootstrapServers, registryUrl));
+        args.addAll(PipelineArguments.topics(topics));
         args.addAll(List.of(rest));
         return args.toArray(String[]::new);
     }

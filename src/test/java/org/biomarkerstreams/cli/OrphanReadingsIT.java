@@ -24,6 +24,7 @@ import org.biomarkerstreams.streams.patient.OrphanWatch;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
 import org.biomarkerstreams.testing.LogCapture;
+import org.biomarkerstreams.testing.PipelineArguments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,29 +150,9 @@ class OrphanReadingsIT {
     }
 
     private List<String> withCluster(String... rest) {
-        List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers",
-                KAFKA.bootstrapServers(),
-                "--schema-registry-url",
-                REGISTRY.confluentUrl(),
-                "--readings-topic",
-                topics.readings(),
-                "--events-topic",
-                topics.events(),
-                "--trajectory-topic",
-                topics.trajectory(),
-                "--summaries-topic",
-                topics.summaries(),
-                "--time-to-normalization-topic",
-                topics.timeToNormalization(),
-                "--dead-letter-topic",
-                topics.deadLetters(),
-                "--cohort-visits-topic",
-                topics.cohortVisits(),
-                "--cohort-curves-topic",
-                topics.cohortCurves(),
-                "--alerts-topic",
-                topics.alerts()));
+        List<String> args =
+                new ArrayList<>(PipelineArguments.cluster(KAFKA.bootstrapServers(), REGISTRY.confluentUrl()));
+        args.addAll(PipelineArguments.topics(topics));
         args.addAll(List.of(rest));
         return args;
     }

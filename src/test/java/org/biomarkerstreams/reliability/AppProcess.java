@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.biomarkerstreams.cli.Main;
 import org.biomarkerstreams.streams.Topics;
+import org.biomarkerstreams.testing.PipelineArguments;
 
 /**
  * The application's {@code run} command in a JVM of its own, as a container runs it, so that a test can
@@ -117,25 +118,8 @@ public final class AppProcess implements AutoCloseable {
                 "--health-port",
                 "0",
                 "--http-bind-address",
-                "127.0.0.1",
-                "--readings-topic",
-                t.readings(),
-                "--events-topic",
-                t.events(),
-                "--trajectory-topic",
-                t.trajectory(),
-                "--summaries-topic",
-                t.summaries(),
-                "--time-to-normalization-topic",
-                t.timeToNormalization(),
-                "--dead-letter-topic",
-                t.deadLetters(),
-                "--cohort-visits-topic",
-                t.cohortVisits(),
-                "--cohort-curves-topic",
-                t.cohortCurves(),
-                "--alerts-topic",
-                t.alerts()));
+                "127.0.0.1"));
+        command.addAll(PipelineArguments.topics(t));
         command.addAll(spec.extraArguments());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))

@@ -37,6 +37,7 @@ import org.biomarkerstreams.cli.Main;
 import org.biomarkerstreams.streams.AvroJson;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
+import org.biomarkerstreams.testing.PipelineArguments;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -401,26 +402,8 @@ class KafkaAclIT {
     }
 
     private String[] withTopics(String command, String... rest) {
-        List<String> args = new ArrayList<>(List.of(
-                command,
-                "--readings-topic",
-                topics.readings(),
-                "--events-topic",
-                topics.events(),
-                "--trajectory-topic",
-                topics.trajectory(),
-                "--summaries-topic",
-                topics.summaries(),
-                "--time-to-normalization-topic",
-                topics.timeToNormalization(),
-                "--dead-letter-topic",
-                topics.deadLetters(),
-                "--cohort-visits-topic",
-                topics.cohortVisits(),
-                "--cohort-curves-topic",
-                topics.cohortCurves(),
-                "--alerts-topic",
-                topics.alerts()));
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(PipelineArguments.topics(topics));
         args.addAll(List.of(rest));
         return args.toArray(String[]::new);
     }

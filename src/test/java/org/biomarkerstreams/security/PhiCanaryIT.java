@@ -39,6 +39,7 @@ import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.CanaryLog;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
 import org.biomarkerstreams.testing.MllpExchange;
+import org.biomarkerstreams.testing.PipelineArguments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -294,29 +295,8 @@ class PhiCanaryIT {
         if (command) {
             args.add(rest[0]);
         }
-        args.addAll(List.of(
-                "--bootstrap-servers",
-                KAFKA.bootstrapServers(),
-                "--schema-registry-url",
-                REGISTRY.confluentUrl(),
-                "--readings-topic",
-                topics.readings(),
-                "--events-topic",
-                topics.events(),
-                "--trajectory-topic",
-                topics.trajectory(),
-                "--summaries-topic",
-                topics.summaries(),
-                "--time-to-normalization-topic",
-                topics.timeToNormalization(),
-                "--dead-letter-topic",
-                topics.deadLetters(),
-                "--cohort-visits-topic",
-                topics.cohortVisits(),
-                "--cohort-curves-topic",
-                topics.cohortCurves(),
-                "--alerts-topic",
-                topics.alerts()));
+        args.addAll(PipelineArguments.cluster(KAFKA.bootstrapServers(), REGISTRY.confluentUrl()));
+        args.addAll(PipelineArguments.topics(topics));
         args.addAll(List.of(rest).subList(command ? 1 : 0, rest.length));
         return args.toArray(String[]::new);
     }

@@ -33,7 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -60,7 +59,9 @@ import org.biomarkerstreams.streams.PipelineCounters;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.streams.TopologyConfig;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
+import org.biomarkerstreams.testing.IngestHl7Jvm;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
+import org.biomarkerstreams.testing.PipelineArguments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,6 @@ public class Hl7CrashResendIT {
     }
 
     private static final int SIGKILL_EXIT = 128 + 9;
-    private static final Pattern LISTENING = Pattern.compile("Listening for HL7 v2 over MLLP on port (\\d+)");
     private static final Path LOGS = Path.of("target", "hl7-crash-resend");
 
     @TempDir
@@ -411,56 +411,17 @@ public class Hl7CrashResendIT {
     /** Starts {@code ingest-hl7} in its own JVM and returns the port it listens on. */
     private int startIngest(int port) throws IOException {
         starts++;
-        Path out = LOGS.resolve(runId + "-ingest-" + starts + ".out");
-        Path err = LOGS.resolve(runId + "-ingest-" + starts + ".err");
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Small heap and C1 only: a short-lived ingest on a shared 2-core machine should start fast.
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "ingest-hl7",
-                "--port",
-                Integer.toString(port),
-                "--bootstrap-servers",
-                KAFKA.bootstrapServers(),
-                "--schema-registry-url",
-                REGISTRY.confluentUrl(),
-                "--readings-topic",
-                topics.readings(),
-                "--events-topic",
-                topics.events(),
-                "--dead-letter-topic",
-                topics.deadLetters());
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        // The parent's BIOMARKER_* settings (if any) must not redirect the child to another cluster.
-        builder.environment().keySet().removeIf(k -> k.startsWith("BIOMARKER_"));
-        Process process = builder.start();
-        ingest = process;
-        int[] bound = {-1};
-        await("ingest-hl7 #" + starts + " to listen (output: " + out.toAbsolutePath() + ", " + err + ")")
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException(
-                                "ingest-hl7 exited with " + process.exitValue() + ": " + Files.readString(err));
-                    }
-                    Matcher m = LISTENING.matcher(Files.readString(out));
-                    if (m.find()) {
-                        bound[0] = Integer.parseInt(m.group(1));
-                        return true;
-                    }
-                    return false;
-                });
+        List<String> arguments = new ArrayList<>(List.of("--port", Integer.toString(port)));
+        arguments.addAll(PipelineArguments.ingest(KAFKA.bootstrapServers(), REGISTRY.confluentUrl(), topics));
+        IngestHl7Jvm.Started started = IngestHl7Jvm.start(
+                arguments,
+                LOGS.resolve(runId + "-ingest-" + starts + ".out"),
+                LOGS.resolve(runId + "-ingest-" + starts + ".err"));
+        ingest = started.process();
         if (port != 0) {
-            assertThat(bound[0]).as("restarted on the same port").isEqualTo(port);
+            assertThat(started.port()).as("restarted on the same port").isEqualTo(port);
         }
-        return bound[0];
+        return started.port();
     }
 
     /**

@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.biomarkerstreams.app.TopicExport;
 import org.biomarkerstreams.avro.DeadLetter;
@@ -26,8 +24,10 @@ import org.biomarkerstreams.registry.RegistryConfig;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
+import org.biomarkerstreams.testing.IngestHl7Jvm;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
 import org.biomarkerstreams.testing.MllpExchange;
+import org.biomarkerstreams.testing.PipelineArguments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,6 @@ class Hl7DecodingPathsIT {
     @RegisterExtension
     static final ApicurioRegistryExtension REGISTRY = new ApicurioRegistryExtension();
 
-    private static final Pattern LISTENING = Pattern.compile("Listening for HL7 v2 over MLLP on port (\\d+)");
     private static final Path LOGS = Path.of("target", "hl7-decoding-paths");
 
     @TempDir
@@ -153,18 +152,8 @@ class Hl7DecodingPathsIT {
     }
 
     private static String[] withCluster(Topics topics, String command, String... rest) {
-        List<String> args = new ArrayList<>(List.of(
-                command,
-                "--bootstrap-servers",
-                KAFKA.bootstrapServers(),
-                "--schema-registry-url",
-                REGISTRY.confluentUrl(),
-                "--readings-topic",
-                topics.readings(),
-                "--events-topic",
-                topics.events(),
-                "--dead-letter-topic",
-                topics.deadLetters()));
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(PipelineArguments.ingest(KAFKA.bootstrapServers(), REGISTRY.confluentUrl(), topics));
         args.addAll(List.of(rest));
         return args.toArray(String[]::new);
     }
@@ -173,39 +162,11 @@ class Hl7DecodingPathsIT {
     private int startIngest(Topics topics) throws IOException {
         Files.createDirectories(LOGS);
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Path out = LOGS.resolve(run + ".out");
-        Path err = LOGS.resolve(run + ".err");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
-        command.addAll(List.of(withCluster(topics, "ingest-hl7", "--port", "0")));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        // The parent's BIOMARKER_* settings (if any) must not redirect the child.
-        builder.environment().keySet().removeIf(k -> k.startsWith("BIOMARKER_"));
-        Process process = builder.start();
-        ingest = process;
-        int[] bound = {-1};
-        await("ingest-hl7 to listen (output: " + out.toAbsolutePath() + ")")
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException(
-                                "ingest-hl7 exited with " + process.exitValue() + ": " + Files.readString(err));
-                    }
-                    Matcher m = LISTENING.matcher(Files.readString(out));
-                    if (m.find()) {
-                        bound[0] = Integer.parseInt(m.group(1));
-                        return true;
-                    }
-                    return false;
-                });
-        return bound[0];
+        List<String> arguments = new ArrayList<>(List.of("--port", "0"));
+        arguments.addAll(PipelineArguments.ingest(KAFKA.bootstrapServers(), REGISTRY.confluentUrl(), topics));
+        IngestHl7Jvm.Started started =
+                IngestHl7Jvm.start(arguments, LOGS.resolve(run + ".out"), LOGS.resolve(run + ".err"));
+        ingest = started.process();
+        return started.port();
     }
 }

@@ -35,6 +35,7 @@ import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
 import org.biomarkerstreams.testing.MllpExchange;
+import org.biomarkerstreams.testing.PipelineArguments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -132,20 +133,9 @@ class Hl7IngestIT {
         cli.setErr(new PrintWriter(err, true));
         IngestHl7Command ingest =
                 (IngestHl7Command) cli.getSubcommands().get("ingest-hl7").getCommand();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
-                "ingest-hl7",
-                "--port",
-                "0",
-                "--bootstrap-servers",
-                KAFKA.bootstrapServers(),
-                "--schema-registry-url",
-                REGISTRY.confluentUrl(),
-                "--readings-topic",
-                topics.readings(),
-                "--events-topic",
-                topics.events(),
-                "--dead-letter-topic",
-                topics.deadLetters()));
+        List<String> args = new ArrayList<>(List.of("ingest-hl7", "--port", "0"));
+        args.addAll(PipelineArguments.ingest(KAFKA.bootstrapServers(), REGISTRY.confluentUrl(), topics));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
         try {
             int port = await("ingest-hl7 to listen")
                     .atMost(Duration.ofSeconds(60))

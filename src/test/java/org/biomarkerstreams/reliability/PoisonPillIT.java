@@ -57,6 +57,7 @@ import org.biomarkerstreams.streams.TopologyConfig;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.CanaryLog;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
+import org.biomarkerstreams.testing.PipelineArguments;
 import org.biomarkerstreams.testing.TopicValues;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -443,22 +444,12 @@ class PoisonPillIT {
     private String replayFromDlq() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("replay", "--from-dlq"));
+        args.addAll(PipelineArguments.ingest(KAFKA.bootstrapServers(), REGISTRY.confluentUrl(), topics));
         int exit = Main.commandLine()
                 .setOut(new PrintWriter(out))
                 .setErr(new PrintWriter(err))
-                .execute(
-                        "replay",
-                        "--from-dlq",
-                        "--bootstrap-servers",
-                        KAFKA.bootstrapServers(),
-                        "--schema-registry-url",
-                        REGISTRY.confluentUrl(),
-                        "--readings-topic",
-                        topics.readings(),
-                        "--events-topic",
-                        topics.events(),
-                        "--dead-letter-topic",
-                        topics.deadLetters());
+                .execute(args.toArray(String[]::new));
         assertThat(exit).as("replay --from-dlq exit code; stderr: %s", err).isZero();
         figures.add("replay --from-dlq: " + out.toString().trim());
         return out.toString();

@@ -162,7 +162,8 @@ public final class EmbeddedKafkaBroker implements OwnedCluster {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
-            awaitCloseUninterruptibly();
+            // A second closer (say the shutdown hook racing the application) returns only once the broker is down.
+            Uninterruptibly.await(stopped);
             return;
         }
         try {
@@ -175,21 +176,6 @@ public final class EmbeddedKafkaBroker implements OwnedCluster {
         } finally {
             stopped.countDown();
             removeShutdownHook();
-        }
-    }
-
-    /** A second closer (say the shutdown hook racing the application) returns only once the broker is down. */
-    private void awaitCloseUninterruptibly() {
-        boolean interrupted = false;
-        while (stopped.getCount() > 0) {
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

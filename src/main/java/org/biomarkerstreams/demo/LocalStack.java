@@ -124,7 +124,8 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
-            awaitStopped();
+            // A second closer (the shutdown hook racing the command) returns only once both parts are down.
+            Uninterruptibly.await(stopped);
             return;
         }
         try {
@@ -139,21 +140,6 @@ public final class LocalStack implements AutoCloseable {
                     // The JVM is already shutting down; the hook finds the stack closed.
                 }
             }
-        }
-    }
-
-    /** A second closer (the shutdown hook racing the command) returns only once both parts are down. */
-    private void awaitStopped() {
-        boolean interrupted = false;
-        while (stopped.getCount() > 0) {
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }

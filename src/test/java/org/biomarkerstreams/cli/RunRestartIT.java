@@ -13,10 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
-import org.biomarkerstreams.app.CatchUp;
 import org.biomarkerstreams.reliability.AppProcess;
 import org.biomarkerstreams.reliability.CanaryWatch;
 import org.biomarkerstreams.reliability.PipelineOutputs;
@@ -79,12 +77,12 @@ class RunRestartIT {
                     current.awaitReady(Duration.ofMinutes(1));
                     Thread.sleep(1_000 + random.nextInt(2_000));
                     assertThat(current.isReady()).as("RUNNING when killed").isTrue();
-                    Map<TopicPartition, Long> committed = committed(admin, killed.applicationId(), run);
+                    Map<TopicPartition, Long> committed = run.committedInputs(admin, killed.applicationId());
                     current.kill();
                     long restartedAt = System.nanoTime();
                     current = run.start(killed, "killed-" + (k + 1));
                     ready.add(current.awaitReady(Duration.ofMinutes(2)));
-                    awaitEveryPartitionAdvanced(admin, killed.applicationId(), run, committed);
+                    run.awaitEveryInputAdvanced(admin, killed.applicationId(), committed, Duration.ofMinutes(2));
                     processing.add(Duration.ofNanos(System.nanoTime() - restartedAt));
                     assertThat(input)
                             .as("input still arriving when processing was seen again (else it would prove nothing)")
@@ -153,8 +151,8 @@ class RunRestartIT {
                 long stoppedAt = System.nanoTime();
                 Duration closing = a.terminate(Duration.ofSeconds(60));
                 // a committed its partitions as it closed: from here on only b can move them on.
-                Map<TopicPartition, Long> afterClose = committed(admin, group.applicationId(), run);
-                awaitEveryPartitionAdvanced(admin, group.applicationId(), run, afterClose);
+                Map<TopicPartition, Long> afterClose = run.committedInputs(admin, group.applicationId());
+                run.awaitEveryInputAdvanced(admin, group.applicationId(), afterClose, Duration.ofMinutes(2));
                 Duration takeover = Duration.ofNanos(System.nanoTime() - stoppedAt);
                 assertThat(input)
                         .as("input still arriving when the takeover was seen")
@@ -207,34 +205,5 @@ class RunRestartIT {
             held.put(m.groupInstanceId().orElse("(dynamic) " + m.consumerId()), inputs);
         }
         return held;
-    }
-
-    private static Map<TopicPartition, Long> committed(Admin admin, String groupId, ReliabilityRun run)
-            throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata()
-                .get();
-        Map<TopicPartition, Long> out = new HashMap<>();
-        for (TopicPartition tp :
-                CatchUp.endOffsets(admin, run.inputs().inputs()).keySet()) {
-            OffsetAndMetadata o = offsets.get(tp);
-            out.put(tp, o == null ? 0L : o.offset());
-        }
-        return out;
-    }
-
-    /** Until the group committed beyond {@code before} on every input partition that has records beyond it. */
-    private static void awaitEveryPartitionAdvanced(
-            Admin admin, String groupId, ReliabilityRun run, Map<TopicPartition, Long> before) {
-        await("every input partition processed again")
-                .atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    Map<TopicPartition, Long> ends =
-                            CatchUp.endOffsets(admin, run.inputs().inputs());
-                    Map<TopicPartition, Long> now = committed(admin, groupId, run);
-                    return before.entrySet().stream()
-                            .allMatch(e -> ends.get(e.getKey()) <= e.getValue() || now.get(e.getKey()) > e.getValue());
-                });
     }
 }

@@ -1,18 +1,13 @@
 package org.biomarkerstreams.reliability;
 
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
-import org.biomarkerstreams.app.CatchUp;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.testing.ApicurioRegistryExtension;
 import org.biomarkerstreams.testing.KafkaClusterExtension;
@@ -70,19 +65,19 @@ class RebalanceIT {
                     }
                 });
                 Thread.sleep(12_000);
-                Map<TopicPartition, Long> before = committed(admin, group.applicationId(), run);
+                Map<TopicPartition, Long> before = run.committedInputs(admin, group.applicationId());
                 long joinAt = System.nanoTime();
                 c = run.start(group.withStateDir(group.stateDir().resolve("c")), "c");
                 c.awaitReady(Duration.ofMinutes(2));
-                awaitEveryPartitionAdvanced(admin, group.applicationId(), run, before);
+                run.awaitEveryInputAdvanced(admin, group.applicationId(), before, Duration.ofMinutes(3));
                 joined = Duration.ofNanos(System.nanoTime() - joinAt);
 
                 Thread.sleep(10_000);
                 long leaveAt = System.nanoTime();
                 Duration closing = a.terminate(Duration.ofSeconds(60));
                 // a committed its own partitions as it closed: from here on only b and c can move them.
-                Map<TopicPartition, Long> afterClose = committed(admin, group.applicationId(), run);
-                awaitEveryPartitionAdvanced(admin, group.applicationId(), run, afterClose);
+                Map<TopicPartition, Long> afterClose = run.committedInputs(admin, group.applicationId());
+                run.awaitEveryInputAdvanced(admin, group.applicationId(), afterClose, Duration.ofMinutes(3));
                 takeover = Duration.ofNanos(System.nanoTime() - leaveAt);
                 run.report(
                         "seed %s: a third instance joined and every input partition was processed again after %s ms;"
@@ -107,34 +102,5 @@ class RebalanceIT {
             }
             canaries.assertNoLeaks();
         }
-    }
-
-    private static Map<TopicPartition, Long> committed(Admin admin, String groupId, ReliabilityRun run)
-            throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata()
-                .get();
-        Map<TopicPartition, Long> out = new HashMap<>();
-        for (TopicPartition tp :
-                CatchUp.endOffsets(admin, run.inputs().inputs()).keySet()) {
-            OffsetAndMetadata o = offsets.get(tp);
-            out.put(tp, o == null ? 0L : o.offset());
-        }
-        return out;
-    }
-
-    /** Waits until the group committed beyond {@code before} on every input partition that has new records. */
-    private static void awaitEveryPartitionAdvanced(
-            Admin admin, String groupId, ReliabilityRun run, Map<TopicPartition, Long> before) {
-        await("every input partition processed again")
-                .atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    Map<TopicPartition, Long> ends =
-                            CatchUp.endOffsets(admin, run.inputs().inputs());
-                    Map<TopicPartition, Long> now = committed(admin, groupId, run);
-                    return before.entrySet().stream()
-                            .allMatch(e -> ends.get(e.getKey()) <= e.getValue() || now.get(e.getKey()) > e.getValue());
-                });
     }
 }

@@ -1,5 +1,7 @@
 package org.biomarkerstreams.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +19,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.biomarkerstreams.app.CatchUp;
 import org.biomarkerstreams.registry.ConfluentRegistryClient;
 import org.biomarkerstreams.registry.RegistryConfig;
@@ -153,6 +158,36 @@ public final class ReliabilityRun implements AutoCloseable {
                     CATCH_UP,
                     instance::isAlive);
         }
+    }
+
+    /** Per input partition, the offset group {@code groupId} committed (0 where it committed none). */
+    public Map<TopicPartition, Long> committedInputs(Admin admin, String groupId) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata()
+                .get();
+        Map<TopicPartition, Long> out = new HashMap<>();
+        for (TopicPartition tp : CatchUp.endOffsets(admin, inputs.inputs()).keySet()) {
+            OffsetAndMetadata o = offsets.get(tp);
+            out.put(tp, o == null ? 0L : o.offset());
+        }
+        return out;
+    }
+
+    /**
+     * Waits (at most {@code atMost}) until group {@code groupId} committed beyond {@code before} on every input
+     * partition that has records beyond it.
+     */
+    public void awaitEveryInputAdvanced(
+            Admin admin, String groupId, Map<TopicPartition, Long> before, Duration atMost) {
+        await("every input partition processed again")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Map<TopicPartition, Long> ends = CatchUp.endOffsets(admin, inputs.inputs());
+                    Map<TopicPartition, Long> now = committedInputs(admin, groupId);
+                    return before.entrySet().stream()
+                            .allMatch(e -> ends.get(e.getKey()) <= e.getValue() || now.get(e.getKey()) > e.getValue());
+                });
     }
 
     /** Waits until the outputs of every instance stopped changing (cohort views render once a second). */

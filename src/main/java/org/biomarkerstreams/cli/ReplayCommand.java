@@ -133,6 +133,15 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
         PrintWriter report = out();
         DateShift shift = research.dateShift();
         if (kafka.hasCluster()) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--out")) {
+                // Otherwise the files the user asked for are silently not written (BIOMARKER_BOOTSTRAP_SERVERS
+                // in the environment is enough to turn an embedded replay into one to a cluster).
+                throw new IllegalArgumentException("--out writes the outputs of an embedded replay; with"
+                        + " --bootstrap-servers " + kafka.bootstrapServers + " (given, or from"
+                        + " BIOMARKER_BOOTSTRAP_SERVERS) replay only writes the input topics: drop --out and use"
+                        + " 'export' for the cluster's outputs, or unset BIOMARKER_BOOTSTRAP_SERVERS for an embedded"
+                        + " replay");
+            }
             if (shift.enabled()) {
                 throw new IllegalArgumentException("--date-shift-key-file shifts the output files of an embedded replay"
                         + " (or of 'export'); with --bootstrap-servers, replay writes no output files");

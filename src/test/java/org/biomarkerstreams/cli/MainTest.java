@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class MainTest {
@@ -39,6 +42,27 @@ class MainTest {
     void shouldNameTheMissingInputWhenReplayHasNoFiles() {
         assertThat(run("replay")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("--readings FILE and/or --events FILE");
+    }
+
+    @Test
+    void shouldRefuseOutWithUsageErrorWhenReplayWritesToACluster(@TempDir Path dir) throws Exception {
+        Path readings = Files.writeString(dir.resolve("r.ndjson"), "");
+
+        assertThat(run(
+                        "replay",
+                        "--readings",
+                        readings.toString(),
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--schema-registry-url",
+                        "mock://x",
+                        "--out",
+                        dir.resolve("out").toString()))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .contains("--out writes the outputs of an embedded replay")
+                .contains("export");
+        assertThat(dir.resolve("out")).doesNotExist();
     }
 
     @Test

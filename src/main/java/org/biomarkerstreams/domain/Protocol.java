@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param blinding how arm labels appear in cohort outputs and views
  * @param locf whether a visit without a reading takes the last earlier post-anchor value (flagged as
  *     imputed) instead of counting as missing
+ * @param baselineRule how the baseline window is counted: calendar study days (the default) or exact hours
+ * @param quantileType the Hyndman–Fan definition of the quartiles in cohort outputs (R's type 7 by default)
  */
 public record Protocol(
         ZoneId zone,
@@ -34,7 +36,9 @@ public record Protocol(
         String name,
         List<String> strata,
         Blinding blinding,
-        boolean locf) {
+        boolean locf,
+        BaselineRule baselineRule,
+        QuantileType quantileType) {
 
     public static final String BASELINE = "BASELINE";
     public static final String DEFAULT_NAME = "default";
@@ -49,6 +53,8 @@ public record Protocol(
         Objects.requireNonNull(followUp, "followUp");
         Objects.requireNonNull(confirmation, "confirmation");
         Objects.requireNonNull(closeGrace, "closeGrace");
+        Objects.requireNonNull(baselineRule, "baselineRule");
+        Objects.requireNonNull(quantileType, "quantileType");
     }
 
     /** The timing rules alone: default name, no strata labels, unblinded, no LOCF. */
@@ -69,7 +75,9 @@ public record Protocol(
                 DEFAULT_NAME,
                 List.of(),
                 Blinding.none(),
-                false);
+                false,
+                BaselineRule.CALENDAR_DAYS,
+                QuantileType.TYPE_7);
     }
 
     /** The default protocol (docs/semantics.md): UTC, D3 2-4, D7 6-8, D14 13-15, D28 25-31, 7-day baseline window, 28-day follow-up. */
@@ -89,17 +97,50 @@ public record Protocol(
 
     public Protocol withZone(ZoneId newZone) {
         return new Protocol(
-                newZone, visits, baselineWindow, followUp, confirmation, closeGrace, name, strata, blinding, locf);
+                newZone,
+                visits,
+                baselineWindow,
+                followUp,
+                confirmation,
+                closeGrace,
+                name,
+                strata,
+                blinding,
+                locf,
+                baselineRule,
+                quantileType);
     }
 
     public Protocol withConfirmation(Confirmation newConfirmation) {
         return new Protocol(
-                zone, visits, baselineWindow, followUp, newConfirmation, closeGrace, name, strata, blinding, locf);
+                zone,
+                visits,
+                baselineWindow,
+                followUp,
+                newConfirmation,
+                closeGrace,
+                name,
+                strata,
+                blinding,
+                locf,
+                baselineRule,
+                quantileType);
     }
 
     public Protocol withFollowUp(Duration newFollowUp) {
         return new Protocol(
-                zone, visits, baselineWindow, newFollowUp, confirmation, closeGrace, name, strata, blinding, locf);
+                zone,
+                visits,
+                baselineWindow,
+                newFollowUp,
+                confirmation,
+                closeGrace,
+                name,
+                strata,
+                blinding,
+                locf,
+                baselineRule,
+                quantileType);
     }
 
     /** The same rules reported under another name, split by these strata labels, blinded or not, with or without LOCF. */
@@ -114,7 +155,43 @@ public record Protocol(
                 newName,
                 newStrata,
                 newBlinding,
-                newLocf);
+                newLocf,
+                baselineRule,
+                quantileType);
+    }
+
+    /** The same rules with the baseline window counted by {@code rule}. */
+    public Protocol withBaselineRule(BaselineRule rule) {
+        return new Protocol(
+                zone,
+                visits,
+                baselineWindow,
+                followUp,
+                confirmation,
+                closeGrace,
+                name,
+                strata,
+                blinding,
+                locf,
+                rule,
+                quantileType);
+    }
+
+    /** The same rules with cohort quartiles of Hyndman–Fan type {@code type}. */
+    public Protocol withQuantileType(QuantileType type) {
+        return new Protocol(
+                zone,
+                visits,
+                baselineWindow,
+                followUp,
+                confirmation,
+                closeGrace,
+                name,
+                strata,
+                blinding,
+                locf,
+                baselineRule,
+                type);
     }
 
     /** Visit names in report order: BASELINE, then the windows. */
@@ -124,9 +201,17 @@ public record Protocol(
                 .toList();
     }
 
-    /** Earliest instant a baseline reading may have (inclusive); the latest is the anchor itself. */
+    /**
+     * Earliest instant a baseline reading may have (inclusive); the latest is the anchor itself. Under {@link
+     * BaselineRule#CALENDAR_DAYS} that is the start of the study day {@code baselineWindow} days before the anchor's
+     * day in the site zone (a 7-day window admits pdy −7 from 00:00, whatever the hour of the infusion); under {@link
+     * BaselineRule#HOURS} it is the anchor minus the window exactly. docs/semantics.md, "Baseline".
+     */
     public Instant baselineFrom(Instant anchor) {
-        return anchor.minus(baselineWindow);
+        return switch (baselineRule) {
+            case CALENDAR_DAYS -> StudyDay.startOfPdy(anchor, -Math.toIntExact(baselineWindow.toDays()), zone);
+            case HOURS -> anchor.minus(baselineWindow);
+        };
     }
 
     /** Last instant of follow-up (inclusive). */

@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.biomarkerstreams.domain.BaselineRule;
 import org.biomarkerstreams.domain.Blinding;
 import org.biomarkerstreams.domain.Confirmation;
 import org.biomarkerstreams.domain.Protocol;
+import org.biomarkerstreams.domain.QuantileType;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.domain.VisitWindow;
 import org.biomarkerstreams.protocol.ProtocolFile.DayConvention;
@@ -36,6 +38,7 @@ record ProtocolDocument(
         DayConvention dayConvention,
         List<VisitEntry> visits,
         Integer baselineWindowDays,
+        String baselineRule,
         Integer followUpDays,
         String confirmations,
         Integer closeGraceDays,
@@ -46,6 +49,7 @@ record ProtocolDocument(
         String blindingKey,
         boolean locf,
         Table table,
+        Integer quantileType,
         DemoSection demo) {
 
     ProtocolDocument {
@@ -58,6 +62,13 @@ record ProtocolDocument(
         Protocol defaults = Protocol.defaults();
         baselineWindowDays = Check.days(baselineWindowDays, 0, defaults.baselineWindow(), "baselineWindowDays");
         followUpDays = Check.days(followUpDays, 1, defaults.followUp(), "followUpDays");
+        baselineRule = baselineRule(baselineRule).name();
+        if (quantileType != null && (quantileType < 1 || quantileType > 9)) {
+            throw new FieldError(
+                    "quantileType",
+                    "expected 1-9 (Hyndman-Fan, as R's quantile(type =) numbers them), got " + quantileType);
+        }
+        quantileType = Objects.requireNonNullElse(quantileType, QuantileType.TYPE_7.number());
         closeGraceDays = Check.days(closeGraceDays, 0, defaults.closeGrace(), "closeGraceDays");
         if (confirmations != null) {
             confirmation(confirmations);
@@ -88,7 +99,9 @@ record ProtocolDocument(
                         Duration.ofDays(followUpDays),
                         confirmations == null ? defaults.confirmation() : confirmation(confirmations),
                         Duration.ofDays(closeGraceDays))
-                .withReporting(name, strata, blinding(env), locf);
+                .withReporting(name, strata, blinding(env), locf)
+                .withBaselineRule(BaselineRule.valueOf(baselineRule))
+                .withQuantileType(QuantileType.of(quantileType));
         SiteProfile profile = referenceIntervals.applyTo(SiteProfile.defaults());
         Optional<ProtocolFile.Demo> shape = Optional.ofNullable(demo)
                 .map(section -> FieldError.within("demo", () -> section.demo(dayConvention, arms, strata)));
@@ -116,6 +129,22 @@ record ProtocolDocument(
                     "a blinded protocol needs a key: set blindingKey or " + ProtocolFile.BLINDING_KEY_ENV);
         }
         return Blinding.of(arms, key);
+    }
+
+    /** {@code calendar-days} (the default) or {@code hours}. */
+    private static BaselineRule baselineRule(String text) {
+        if (text == null) {
+            return BaselineRule.CALENDAR_DAYS;
+        }
+        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "calendar-days", "calendar_days" -> BaselineRule.CALENDAR_DAYS;
+            case "hours" -> BaselineRule.HOURS;
+            default ->
+                throw new FieldError(
+                        "baselineRule",
+                        "expected calendar-days (study days in the site zone) or hours (the window's days x 24 h), got '"
+                                + text + "'");
+        };
     }
 
     private static String zone(String text) {

@@ -95,17 +95,51 @@ class ProtocolTest {
     @Test
     void shouldIncludeBothEndsWhenInTheBaselineWindow() {
         assertThat(DEFAULTS.inBaselineWindow(INFUSION, INFUSION)).isTrue();
-        assertThat(DEFAULTS.inBaselineWindow(INFUSION, INFUSION.minus(Duration.ofDays(7))))
+        assertThat(DEFAULTS.inBaselineWindow(INFUSION, Instant.parse("2024-03-03T00:00:00Z")))
                 .isTrue();
-        assertThat(DEFAULTS.baselineFrom(INFUSION)).isEqualTo(Instant.parse("2024-03-03T23:00:00Z"));
+        assertThat(DEFAULTS.baselineFrom(INFUSION)).isEqualTo(Instant.parse("2024-03-03T00:00:00Z"));
     }
 
     @Test
     void shouldExcludeInstantsWhenJustOutsideTheBaselineWindow() {
         assertThat(DEFAULTS.inBaselineWindow(INFUSION, INFUSION.plusMillis(1))).isFalse();
-        assertThat(DEFAULTS.inBaselineWindow(
-                        INFUSION, INFUSION.minus(Duration.ofDays(7)).minusMillis(1)))
+        assertThat(DEFAULTS.inBaselineWindow(INFUSION, Instant.parse("2024-03-02T23:59:59.999Z")))
                 .isFalse();
+    }
+
+    @Test
+    void shouldAdmitADrawOnDayMinusSevenBeforeTheInfusionHourWhenCountingCalendarDays() {
+        // Seed 002's "baseline (7 days before transplantation)": infusion 10:00 Wuhan time, a draw on day -7 at 08:00.
+        ZoneId wuhan = ZoneId.of("Asia/Shanghai");
+        Protocol calendar = DEFAULTS.withZone(wuhan);
+        Instant infusion = Instant.parse("2020-02-14T02:00:00Z"); // 10:00 +08:00
+        Instant dayMinus7At0800 = Instant.parse("2020-02-07T00:00:00Z"); // 08:00 +08:00
+
+        assertThat(StudyDay.pdy(infusion, dayMinus7At0800, wuhan)).isEqualTo(-7);
+        assertThat(calendar.inBaselineWindow(infusion, dayMinus7At0800)).isTrue();
+        assertThat(calendar.baselineFrom(infusion)).isEqualTo(Instant.parse("2020-02-06T16:00:00Z")); // 00:00 +08:00
+        assertThat(calendar.inBaselineWindow(infusion, Instant.parse("2020-02-06T15:59:59Z")))
+                .as("day -8 at 23:59:59 local")
+                .isFalse();
+    }
+
+    @Test
+    void shouldCountExactHoursWhenTheProtocolAsksForTheHourRule() {
+        ZoneId wuhan = ZoneId.of("Asia/Shanghai");
+        Protocol hours = DEFAULTS.withZone(wuhan).withBaselineRule(BaselineRule.HOURS);
+        Instant infusion = Instant.parse("2020-02-14T02:00:00Z");
+
+        assertThat(hours.baselineFrom(infusion)).isEqualTo(infusion.minus(Duration.ofDays(7)));
+        assertThat(hours.inBaselineWindow(infusion, Instant.parse("2020-02-07T00:00:00Z")))
+                .isFalse();
+        assertThat(hours.inBaselineWindow(infusion, infusion.minus(Duration.ofDays(7))))
+                .isTrue();
+    }
+
+    @Test
+    void shouldUseCalendarDaysAndTypeSevenQuartilesWhenDefault() {
+        assertThat(DEFAULTS.baselineRule()).isEqualTo(BaselineRule.CALENDAR_DAYS);
+        assertThat(DEFAULTS.quantileType()).isEqualTo(QuantileType.TYPE_7);
     }
 
     @Test

@@ -247,22 +247,30 @@ class SemanticsExamplesTest {
     }
 
     @Test
-    void shouldAdmitOnlyTheSevenTimesTwentyFourHoursUpToTheAnchorWhenLookingForABaseline() {
-        // docs/semantics.md: Baseline
-        assertThat(PROTOCOL.baselineFrom(ANCHOR)).isEqualTo(at("2024-03-03T23:00:00Z"));
-        assertThat(PROTOCOL.inBaselineWindow(ANCHOR, at("2024-03-03T08:00:00Z")))
-                .isFalse();
+    void shouldAdmitSevenCalendarStudyDaysUpToTheAnchorWhenLookingForABaseline() {
+        // docs/semantics.md: Baseline. ANCHOR is 2024-03-10T23:00Z; pdy -7 is 2024-03-03 in UTC, from 00:00.
+        assertThat(PROTOCOL.baselineFrom(ANCHOR)).isEqualTo(at("2024-03-03T00:00:00Z"));
         assertThat(StudyDay.pdy(ANCHOR, at("2024-03-03T08:00:00Z"), UTC)).isEqualTo(-7);
-        assertThat(PROTOCOL.inBaselineWindow(ANCHOR, at("2024-03-03T22:59:00Z")))
-                .isFalse();
-        assertThat(PROTOCOL.inBaselineWindow(ANCHOR, at("2024-03-03T23:00:00Z")))
+        assertThat(PROTOCOL.inBaselineWindow(ANCHOR, at("2024-03-03T08:00:00Z")))
                 .isTrue();
+        assertThat(PROTOCOL.inBaselineWindow(ANCHOR, at("2024-03-02T23:59:59Z")))
+                .isFalse();
         assertThat(PROTOCOL.inBaselineWindow(ANCHOR, at("2024-03-09T12:00:00Z")))
                 .isTrue();
         assertThat(PROTOCOL.inBaselineWindow(ANCHOR, ANCHOR)).isTrue();
         assertThat(PROTOCOL.inBaselineWindow(ANCHOR, ANCHOR.plusSeconds(1))).isFalse();
         assertThat(PROTOCOL.inFollowUp(ANCHOR, ANCHOR)).isFalse();
         assertThat(PROTOCOL.inFollowUp(ANCHOR, ANCHOR.plusSeconds(1))).isTrue();
+    }
+
+    @Test
+    void shouldAdmitOnlyTheSevenTimesTwentyFourHoursWhenTheProtocolCountsHours() {
+        // docs/semantics.md: Baseline, the hour rule
+        Protocol hours = PROTOCOL.withBaselineRule(BaselineRule.HOURS);
+        assertThat(hours.baselineFrom(ANCHOR)).isEqualTo(at("2024-03-03T23:00:00Z"));
+        assertThat(hours.inBaselineWindow(ANCHOR, at("2024-03-03T08:00:00Z"))).isFalse();
+        assertThat(hours.inBaselineWindow(ANCHOR, at("2024-03-03T22:59:00Z"))).isFalse();
+        assertThat(hours.inBaselineWindow(ANCHOR, at("2024-03-03T23:00:00Z"))).isTrue();
     }
 
     @Test

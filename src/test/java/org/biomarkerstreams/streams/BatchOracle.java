@@ -154,8 +154,7 @@ public final class BatchOracle {
         Instant anchor = patient.anchor();
         if (anchor != null) {
             for (StoredReading r : readings) {
-                if (!r.observedAt().isAfter(anchor)
-                        && !r.observedAt().isBefore(anchor.minus(protocol.baselineWindow()))) {
+                if (!r.observedAt().isAfter(anchor) && inBaselineWindow(anchor, r.observedAt())) {
                     st.baseline = AnalyteState.Pick.of(r);
                 }
             }
@@ -213,5 +212,13 @@ public final class BatchOracle {
             PatientRecords.Keyed p = outputs.point(patient, analyte, r, st.baseline);
             out.put("point:" + p.key(), p.value());
         }
+    }
+
+    /** The baseline window as docs/semantics.md states it: study days back (pdy ≥ −N), or N × 24 h for the hour rule. */
+    private boolean inBaselineWindow(Instant anchor, Instant at) {
+        long days = protocol.baselineWindow().toDays();
+        return protocol.baselineRule() == org.biomarkerstreams.domain.BaselineRule.HOURS
+                ? !at.isBefore(anchor.minus(protocol.baselineWindow()))
+                : org.biomarkerstreams.domain.StudyDay.pdy(anchor, at, protocol.zone()) >= -days;
     }
 }

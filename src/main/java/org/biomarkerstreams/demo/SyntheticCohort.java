@@ -90,7 +90,7 @@ public final class SyntheticCohort {
     /** One patient as allocated, before their course is drawn. */
     private record Enrollee(String arm, ClinicalCourse course, PatientShape shape) {}
 
-    /** One patient's strata values by label, and the baseline ranges by PARAMCD that hold for them. */
+    /** One patient's strata values by label, and the baseline ranges by PARAMCD its strata values set. */
     private record Stratification(Map<String, String> values, Map<String, ProtocolFile.Range> baselines) {}
 
     private final CohortSpec spec;
@@ -133,7 +133,7 @@ public final class SyntheticCohort {
      * Generates a cohort shaped like a trial (see {@link CohortDesign}): the same draws, kinetics and feed realism as
      * {@link #generate(CohortSpec)}, with the design's arms, infusion days (an INFUSION event per infusion; the first
      * is the anchor), progressors and deaths per arm, strata values on the ENROLLED event, draw days and baseline
-     * ranges. {@link #spec()} of the result is a {@link CohortSpec} with the first arm's size as "MSC" and the rest as
+     * ranges (the design's, over them the arm's, over those the strata value's). {@link #spec()} of the result is a {@link CohortSpec} with the first arm's size as "MSC" and the rest as
      * "control", for callers that only want the totals.
      */
     public static SyntheticCohort generate(CohortDesign design) {
@@ -156,6 +156,10 @@ public final class SyntheticCohort {
         List<Enrollee> enrollees = new ArrayList<>(total);
         for (int i = 0; i < total; i++) {
             Slot slot = slots.get(i);
+            // The demo's ranges, then the arm's (seed 002: Group B's lower P/F), then the strata value's.
+            Map<String, ProtocolFile.Range> baselines = new HashMap<>(design.baselines());
+            baselines.putAll(slot.arm().baselines());
+            baselines.putAll(strata.get(i).baselines());
             PatientShape shape = new PatientShape(
                     slot.arm().responds(),
                     slot.regimen().infusionPdys(),
@@ -163,7 +167,7 @@ public final class SyntheticCohort {
                     slot.arm().dose(),
                     strata.get(i).values(),
                     design.deriveSeverity() && !design.strata().containsKey(SEVERITY),
-                    strata.get(i).baselines(),
+                    baselines,
                     design.ddimerDdu(),
                     design.drawDays(),
                     design.outpatientDays());
@@ -176,12 +180,12 @@ public final class SyntheticCohort {
 
     /**
      * Each patient's value of every strata label the design allocates (label by label in name order, each
-     * shuffled on its own) with the baseline ranges that differ for it.
+     * shuffled on its own) with the baseline ranges its strata values set.
      */
     private static List<Stratification> stratify(CohortDesign design, int total, SplittableRandom root) {
         List<Stratification> patients = new ArrayList<>(total);
         for (int i = 0; i < total; i++) {
-            patients.add(new Stratification(new TreeMap<>(), new HashMap<>(design.baselines())));
+            patients.add(new Stratification(new TreeMap<>(), new HashMap<>()));
         }
         for (Map.Entry<String, List<ProtocolFile.StratumValue>> label : new TreeMap<>(design.strata()).entrySet()) {
             List<ProtocolFile.StratumValue> values = new ArrayList<>();

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.biomarkerstreams.protocol.ProtocolFile.DayConvention;
 import org.biomarkerstreams.protocol.ProtocolFile.DemoArm;
+import org.biomarkerstreams.protocol.ProtocolFile.Range;
 import org.biomarkerstreams.protocol.ProtocolFile.Regimen;
 
 /**
@@ -15,6 +17,8 @@ import org.biomarkerstreams.protocol.ProtocolFile.Regimen;
  *
  * @param patients with {@code infusionDays}, the arm's one regimen; {@code null} when the file lists regimens
  * @param regimens the arm's regimens, the one written inline included
+ * @param baselines baseline ranges by analyte code for this arm's patients (seed 002: Group B's lower P/F), over the
+ *     demo's own; a strata value's ranges still win for its patients
  */
 record ArmEntry(
         String arm,
@@ -25,7 +29,8 @@ record ArmEntry(
         List<Day> infusionDays,
         List<RegimenEntry> regimens,
         int progressors,
-        int deaths) {
+        int deaths,
+        Map<String, Range> baselines) {
 
     /** How an arm's biomarkers recover. */
     enum Kinetics {
@@ -65,6 +70,7 @@ record ArmEntry(
         if (deaths > progressors) {
             throw new FieldError("deaths", "deaths are progressors who die: at most " + progressors);
         }
+        baselines = DemoSection.baselines(baselines, "baselines");
     }
 
     int totalPatients() {
@@ -84,6 +90,6 @@ record ArmEntry(
             String where = patients != null ? "" : FieldPath.index("regimens", i);
             converted.add(FieldError.within(where, () -> regimen.regimen(convention)));
         }
-        return new DemoArm(arm, kinetics == Kinetics.MSC, product, dose, converted, progressors, deaths);
+        return new DemoArm(arm, kinetics == Kinetics.MSC, product, dose, converted, progressors, deaths, baselines);
     }
 }

@@ -14,6 +14,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +26,7 @@ import org.biomarkerstreams.domain.AssayType;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.domain.StudyDay;
+import org.biomarkerstreams.domain.VisitWindow;
 
 /**
  * A protocol file (YAML): the study rules of one trial, the reference intervals it judged by, how its table is laid
@@ -71,6 +75,16 @@ public final class ProtocolFile {
         /** The protocol day of {@code day} written in this convention. */
         public int toPdy(int day) {
             return this == PDY ? day : StudyDay.pdyFromAdy(day);
+        }
+
+        /** Protocol day {@code pdy} written in this convention (ADY never gives 0). */
+        public int fromPdy(int pdy) {
+            return this == PDY ? pdy : StudyDay.adyFromPdy(pdy);
+        }
+
+        /** What the convention's day numbers mean, for a title or a chart's axis. */
+        public String meaning() {
+            return this == PDY ? "infusion day = day 0" : "infusion day = day 1, no day 0";
         }
 
         @JsonCreator
@@ -173,6 +187,8 @@ public final class ProtocolFile {
      * @param regimens the arm's patients by infusion schedule
      * @param progressors patients who worsen to a peak on day 4–8 (the deaths among them)
      * @param deaths progressors who die
+     * @param baselines baseline ranges by analyte code for the arm's patients, over the demo's own (a strata value's
+     *     ranges win over the arm's)
      */
     public record DemoArm(
             String arm,
@@ -181,9 +197,23 @@ public final class ProtocolFile {
             String dose,
             List<Regimen> regimens,
             int progressors,
-            int deaths) {
+            int deaths,
+            Map<String, Range> baselines) {
         public DemoArm {
             regimens = List.copyOf(regimens);
+            baselines = Map.copyOf(baselines);
+        }
+
+        /** An arm with the demo's baseline ranges. */
+        public DemoArm(
+                String arm,
+                boolean responds,
+                String product,
+                String dose,
+                List<Regimen> regimens,
+                int progressors,
+                int deaths) {
+            this(arm, responds, product, dose, regimens, progressors, deaths, Map.of());
         }
 
         public int patients() {
@@ -257,6 +287,86 @@ public final class ProtocolFile {
             Optional<Demo> demo) {
         public Loaded {
             arms = List.copyOf(arms);
+        }
+
+        /**
+         * Protocol day {@code pdy} (as readings and windows carry it) in the file's convention: the day a table, a chart
+         * axis or a report shows. Under ADY there is never a day 0.
+         */
+        public int day(int pdy) {
+            return dayConvention.fromPdy(pdy);
+        }
+
+        /**
+         * Every visit in the file's convention, {@code BASELINE} first: its window is the baseline window's first day
+         * to the anchor's day (the anchor instant included), its target the anchor's day (PDY 0, ADY 1).
+         */
+        public List<VisitDays> visitDays() {
+            List<VisitDays> visits = new ArrayList<>();
+            int window = Math.toIntExact(protocol.baselineWindow().toDays());
+            visits.add(VisitDays.of(Protocol.BASELINE, day(0), day(-window), day(0)));
+            for (VisitWindow visit : protocol.visits()) {
+                visits.add(
+                        VisitDays.of(visit.name(), day(visit.targetDay()), day(visit.fromDay()), day(visit.toDay())));
+            }
+            return List.copyOf(visits);
+        }
+
+        /**
+         * The label of a visit for tables and charts, with its days in the file's convention: {@code BL (day -7 to 1)}
+         * and {@code D7 (day 6 to 8)} under ADY, {@code BL (day -7 to 0)} under PDY; a name the protocol does not
+         * know (a stale record) as it is.
+         */
+        public String visitLabel(String visit) {
+            return visitDays().stream()
+                    .filter(v -> v.name().equals(visit))
+                    .map(VisitDays::label)
+                    .findFirst()
+                    .orElse(visit);
+        }
+
+        /**
+         * The heading of an arm: the table's title for it ({@code Group A (severe)}) or else the label itself. A
+         * blinded protocol's arms are shown by their neutral codes, which have no titles: use this only for labels
+         * that are not blinded.
+         */
+        public String armTitle(String arm) {
+            return table.columnTitles().getOrDefault(arm, arm);
+        }
+
+        /** The protocol's arms in the order it lists them, each with its heading ({@link #armTitle}). */
+        public Map<String, String> armTitles() {
+            Map<String, String> titles = new LinkedHashMap<>();
+            arms.forEach(arm -> titles.put(arm, armTitle(arm)));
+            return Collections.unmodifiableMap(titles);
+        }
+
+        /**
+         * The title with the conventions its numbers follow, for a table, report or dashboard heading: {@code ...
+         * [protocol seed-000, days in ADY (infusion day = day 1, no day 0), follow-up 14 days, quantile type 6]}.
+         */
+        public String heading() {
+            return title + " [protocol " + protocol.name() + ", days in " + dayConvention + " ("
+                    + dayConvention.meaning() + "), follow-up "
+                    + protocol.followUp().toDays() + " days, quantile type "
+                    + protocol.quantileType().number() + "]";
+        }
+    }
+
+    /**
+     * A visit's days as the protocol file writes them (its {@link DayConvention}).
+     *
+     * @param name the visit's name ({@code BASELINE}, {@code D7})
+     * @param label the name with its window, e.g. {@code D7 (day 6 to 8)}
+     * @param target the day the visit aims at
+     * @param low first day of the window
+     * @param high last day of the window
+     */
+    public record VisitDays(String name, String label, int target, int low, int high) {
+        static VisitDays of(String name, int target, int low, int high) {
+            String shown = Protocol.BASELINE.equals(name) ? "BL" : name;
+            String days = low == high ? "day " + low : "day " + low + " to " + high;
+            return new VisitDays(name, shown + " (" + days + ")", target, low, high);
         }
     }
 

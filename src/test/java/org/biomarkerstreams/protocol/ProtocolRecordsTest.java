@@ -14,7 +14,7 @@ class ProtocolRecordsTest {
 
     @Test
     void shouldNameTheDeathsWhenAnArmHasMoreDeathsThanProgressors() {
-        assertThatThrownBy(() -> new ArmEntry("A", null, null, null, 3, null, null, 1, 2))
+        assertThatThrownBy(() -> new ArmEntry("A", null, null, null, 3, null, null, 1, 2, null))
                 .isInstanceOfSatisfying(FieldError.class, e -> {
                     assertThat(e.path()).isEqualTo("deaths");
                     assertThat(e.reason()).isEqualTo("deaths are progressors who die: at most 1");

@@ -101,6 +101,57 @@ class CohortDesignTest {
     }
 
     @Test
+    void shouldDrawEachArmsBaselinesFromItsOwnRangeWhenTheArmHasOne() {
+        // Seed 002's shape: Group B's P/F baseline range lies below the generator's 120-290 mmHg.
+        CohortDesign design = new CohortDesign(
+                List.of(
+                        new ProtocolFile.DemoArm(
+                                "Group A",
+                                true,
+                                "UC-MSC",
+                                "1x10^8 cells",
+                                List.of(new ProtocolFile.Regimen(8, List.of(0, 2, 4, 6))),
+                                0,
+                                0),
+                        new ProtocolFile.DemoArm(
+                                "Group B",
+                                true,
+                                "UC-MSC",
+                                "1x10^8 cells",
+                                List.of(new ProtocolFile.Regimen(8, List.of(0, 2, 4, 6))),
+                                0,
+                                0,
+                                Map.of("PFRATIO", new ProtocolFile.Range(60, 70)))),
+                Map.of(),
+                false,
+                List.of(-1, 3, 7),
+                List.of(),
+                Map.of(),
+                false,
+                5,
+                CohortSpec.SEED_000_START,
+                ZoneId.of("Asia/Shanghai"));
+        SyntheticCohort designed = SyntheticCohort.generate(design);
+        Map<String, String> armOf = designed.events().stream()
+                .filter(e -> e.type() == EventType.ENROLLED)
+                .collect(Collectors.toMap(RawClinicalEvent::patientId, RawClinicalEvent::arm));
+
+        Map<String, List<Double>> baselines = designed.readings().stream()
+                .filter(r -> r.readingId().endsWith("-PFRATIO-D-1"))
+                .collect(Collectors.groupingBy(
+                        r -> armOf.get(r.patientId()),
+                        Collectors.mapping(r -> Double.parseDouble(r.value()), Collectors.toList())));
+
+        // The P/F noise is log-normal with SD 0.06, so a value stays within exp(+-0.3) (5 SD) of its drawn baseline.
+        // About 4% of baselines are drawn normal (P/F > 300) whatever the range; they are left out.
+        assertThat(baselines.get("Group B").stream().filter(v -> v <= 300))
+                .hasSizeGreaterThan(4)
+                .allSatisfy(v -> assertThat(v).isBetween(60 * Math.exp(-0.3), 70 * Math.exp(0.3)));
+        assertThat(baselines.get("Group A")).hasSizeGreaterThan(4).allSatisfy(v -> assertThat(v)
+                .isGreaterThanOrEqualTo(120 * Math.exp(-0.3)));
+    }
+
+    @Test
     void shouldSendDdimerAsDduWhenTheDesignSaysSo() {
         assertThat(cohort.readings().stream().filter(r -> "DDIMER".equals(r.analyte())))
                 .isNotEmpty()

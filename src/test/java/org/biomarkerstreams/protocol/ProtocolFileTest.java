@@ -2,14 +2,17 @@ package org.biomarkerstreams.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.biomarkerstreams.domain.AssayType;
+import org.biomarkerstreams.domain.BaselineRule;
 import org.biomarkerstreams.domain.Confirmation;
 import org.biomarkerstreams.domain.Protocol;
+import org.biomarkerstreams.domain.QuantileType;
 import org.biomarkerstreams.domain.ReferenceInterval;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.domain.VisitWindow;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ProtocolFileTest {
 
@@ -132,6 +136,124 @@ class ProtocolFileTest {
         assertThat(fromEnv.protocol().blinding().label("MSC")).startsWith("Arm ");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9})
+    void shouldTakeTheQuantileTypeWhenItIsOneToNine(int type) {
+        ProtocolFile.Loaded loaded = parse("name: t\nquantileType: " + type + "\n");
+
+        assertThat(loaded.protocol().quantileType()).isEqualTo(QuantileType.of(type));
+        assertThat(loaded.protocol().quantileType().number()).isEqualTo(type);
+    }
+
+    @Test
+    void shouldUseRsTypeSevenAndCalendarDaysWhenTheFileNamesNeither() {
+        ProtocolFile.Loaded loaded = parse(MINIMAL);
+
+        assertThat(loaded.protocol().quantileType()).isEqualTo(QuantileType.TYPE_7);
+        assertThat(loaded.protocol().baselineRule()).isEqualTo(BaselineRule.CALENDAR_DAYS);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"calendar-days, CALENDAR_DAYS", "Calendar-Days, CALENDAR_DAYS", "hours, HOURS", "' HOURS ', HOURS"})
+    void shouldTakeTheBaselineRuleWhenItIsCalendarDaysOrHours(String written, BaselineRule rule) {
+        ProtocolFile.Loaded loaded = parse("name: t\nbaselineRule: " + written + "\n");
+
+        assertThat(loaded.protocol().baselineRule()).isEqualTo(rule);
+    }
+
+    static final List<String[]> CONVENTION_MISTAKES = List.of(
+            new String[] {"name: t\nquantileType: 0\n", "quantileType: expected 1-9", "got 0 (line 2, column 1)"},
+            new String[] {"name: t\nquantileType: 10\n", "quantileType: expected 1-9", "got 10 (line 2, column 1)"},
+            new String[] {
+                "name: t\ntitle: x\nquantileType: six\n",
+                "quantileType: expected a whole number, got 'six'",
+                "(line 3, column 1)"
+            },
+            new String[] {"name: t\nquantileType: 6.5\n", "quantileType: expected a whole number", "(line 2, column 1)"
+            },
+            new String[] {
+                "name: t\nbaselineRule: weeks\n",
+                "baselineRule: expected calendar-days (study days in the site zone) or hours",
+                "got 'weeks' (line 2, column 1)"
+            });
+
+    @ParameterizedTest
+    @FieldSource("CONVENTION_MISTAKES")
+    void shouldNameTheKeyAndLineWhenAStatisticsConventionIsWrong(String yaml, String message, String end) {
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("trial.yaml: ")
+                .hasMessageContaining(message)
+                .hasMessageEndingWith(end);
+    }
+
+    @Test
+    void shouldLabelVisitsInTheFilesConventionWhenItIsAdy() {
+        ProtocolFile.Loaded loaded = parse(
+                """
+                name: t
+                dayConvention: ADY
+                visits:
+                  - {name: D7, target: 7, low: 6, high: 8}
+                  - {name: D28, target: 28, low: 25, high: 31}
+                baselineWindowDays: 3
+                """);
+
+        // The windows are kept in pdy (ADY 7 = pdy 6) and shown again as the file wrote them.
+        assertThat(loaded.visitDays())
+                .containsExactly(
+                        new ProtocolFile.VisitDays(Protocol.BASELINE, "BL (day -3 to 1)", 1, -3, 1),
+                        new ProtocolFile.VisitDays("D7", "D7 (day 6 to 8)", 7, 6, 8),
+                        new ProtocolFile.VisitDays("D28", "D28 (day 25 to 31)", 28, 25, 31));
+        assertThat(loaded.day(0)).isEqualTo(1);
+        assertThat(loaded.day(-1)).isEqualTo(-1);
+        assertThat(loaded.day(6)).isEqualTo(7);
+        assertThat(loaded.visitLabel("UNKNOWN")).isEqualTo("UNKNOWN");
+        assertThat(loaded.heading())
+                .isEqualTo("t [protocol t, days in ADY (infusion day = day 1, no day 0), follow-up"
+                        + " 28 days, quantile type 7]");
+    }
+
+    @Test
+    void shouldLabelTheBaselineUpToDayZeroWhenTheFileUsesPdy() {
+        ProtocolFile.Loaded loaded = parse("name: t\nvisits:\n  - {name: D3, target: 3, low: 2, high: 4}\n");
+
+        assertThat(loaded.visitDays())
+                .extracting(ProtocolFile.VisitDays::label)
+                .containsExactly("BL (day -7 to 0)", "D3 (day 2 to 4)");
+        assertThat(loaded.day(0)).isZero();
+    }
+
+    @Test
+    void shouldTitleEachArmByTheTableOrElseByItsLabel() {
+        ProtocolFile.Loaded loaded = parse(
+                """
+                name: t
+                arms: [A, B]
+                table: {layout: arms, titles: {A: Group A (severe)}}
+                """);
+
+        assertThat(loaded.armTitles()).containsExactly(entry("A", "Group A (severe)"), entry("B", "B"));
+        assertThat(loaded.armTitle("C")).isEqualTo("C");
+    }
+
+    @Test
+    void shouldGiveAnArmItsOwnBaselineRangesWhenTheDemoArmHasThem() {
+        ProtocolFile.Loaded loaded = parse(
+                """
+                name: t
+                arms: [A, B]
+                demo:
+                  arms:
+                    - {arm: A, patients: 3, baselines: {pfratio: [90, 200]}}
+                    - {arm: B, patients: 2}
+                """);
+
+        ProtocolFile.Demo demo = loaded.demo().orElseThrow();
+        assertThat(demo.arms().get(0).baselines()).containsExactly(entry("PFRATIO", new ProtocolFile.Range(90, 200)));
+        assertThat(demo.arms().get(1).baselines()).isEmpty();
+    }
+
     static final List<String[]> MISTAKES = List.of(
             new String[] {"title: no name\n", "trial.yaml: name: is required"},
             new String[] {"name: t\ntimeZone: Mars/Olympus\n", "timeZone: 'Mars/Olympus' is not a time zone"},
@@ -185,6 +307,10 @@ class ProtocolFileTest {
                 "name: t\nstrata: [s]\ndemo:\n  arms:\n    - {arm: A, patients: 3}\n  strata:\n"
                         + "    s: [{value: x, patients: 2}]\n",
                 "demo.strata.s: patients add up to 2, but the demo arms have 3"
+            },
+            new String[] {
+                "name: t\ndemo:\n  arms:\n    - {arm: A, patients: 3, baselines: {WBC: [1, 2]}}\n",
+                "demo.arms[0].baselines.WBC: the demo generates CRP, IL6, LYMPH, DDIMER and PFRATIO"
             },
             new String[] {"name: t\nname: u\n", "not valid YAML"});
 

@@ -22,6 +22,14 @@ class ProtocolRecordsTest {
     }
 
     @Test
+    void shouldNameTheAnalyteWhenAnArmHasABaselineRangeTheDemoDoesNotGenerate() {
+        assertThatThrownBy(() -> new ArmEntry(
+                        "A", null, null, null, 3, null, null, 0, 0, Map.of("WBC", new ProtocolFile.Range(4, 9))))
+                .isInstanceOfSatisfying(
+                        FieldError.class, e -> assertThat(e.path()).isEqualTo("baselines.WBC"));
+    }
+
+    @Test
     void shouldNameThePatientsWhenARegimenHasNone() {
         assertThatThrownBy(() -> new RegimenEntry(0, List.of()))
                 .isInstanceOf(IllegalArgumentException.class)

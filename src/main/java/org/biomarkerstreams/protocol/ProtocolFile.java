@@ -334,8 +334,14 @@ public final class ProtocolFile {
             return table.columnTitles().getOrDefault(arm, arm);
         }
 
-        /** The protocol's arms in the order it lists them, each with its heading ({@link #armTitle}). */
+        /**
+         * The protocol's arms in the order it lists them, each with its heading ({@link #armTitle}); none for a blinded
+         * protocol, whose outputs carry neutral codes (Arm A, Arm B) that a list of the real arms must not sit beside.
+         */
         public Map<String, String> armTitles() {
+            if (protocol.blinding().blinded()) {
+                return Map.of();
+            }
             Map<String, String> titles = new LinkedHashMap<>();
             arms.forEach(arm -> titles.put(arm, armTitle(arm)));
             return Collections.unmodifiableMap(titles);

@@ -33,7 +33,9 @@ class DemoProtocolsIT {
         assertThat(table.patients("MSC")).isEqualTo(12);
         assertThat(table.patients("CONTROL")).isEqualTo(29);
         assertThat(out.toString()).contains("hUC-MSC (n=12)", "Control (n=29)", "BASELINE", "D3", "D7", "D14");
-        assertThat(out.toString()).doesNotContain("D28");
+        // The paper counts the infusion day as day 1 and observed the patients for 2 weeks.
+        assertThat(out.toString()).contains("days in ADY (infusion day = day 1, no day 0)", "follow-up 14 days");
+        assertThat(out.toString()).doesNotContain("D28", "BL (day 0");
         assertThat(table.visit("MSC", "CRP", "D7").orElseThrow().median())
                 .isLessThan(table.visit("CONTROL", "CRP", "D7").orElseThrow().median());
     }
@@ -56,18 +58,22 @@ class DemoProtocolsIT {
     }
 
     @Test
-    void shouldPrintSevereVersusCriticalGroupsByD7D14D28WhenSeed002() {
+    void shouldPrintGroupAVersusGroupBByD7D14D28WhenSeed002() {
         CohortTable table = run("seed-002").lastTable;
 
-        assertThat(table.arms()).containsExactly("severe", "critical", CohortTable.TOTAL);
-        assertThat(table.patients("severe")).isEqualTo(9);
-        assertThat(table.patients("critical")).isEqualTo(7);
-        assertThat(table.patients(CohortTable.TOTAL)).isEqualTo(16);
+        assertThat(table.arms()).containsExactly("Group A", "Group B");
+        assertThat(table.patients("Group A")).isEqualTo(9);
+        assertThat(table.patients("Group B")).isEqualTo(7);
         assertThat(out.toString())
-                .contains("Group A (severe) (n=9)", "Group B (critical) (n=7)", "Total (n=16)")
-                .contains("D7", "D14", "D28", "days in ADY");
-        assertThat(table.visit("critical", "PFRATIO", "BASELINE").orElseThrow().median())
-                .isLessThan(table.visit("severe", "PFRATIO", "BASELINE")
+                .contains("Group A (severe) (n=9)", "Group B (critical) (n=7)")
+                .contains("D7", "D14", "D28", "days in ADY")
+                .doesNotContain("Total (n=", "BL (day 0");
+        // The groups are disjoint arms: the log-rank test compares them alone, with 1 degree of freedom.
+        CohortTable.ArmComparison crp = table.comparison("CRP").orElseThrow();
+        assertThat(crp.columns()).containsExactly("Group A", "Group B");
+        assertThat(crp.test().degreesOfFreedom()).isEqualTo(1);
+        assertThat(table.visit("Group B", "PFRATIO", "BASELINE").orElseThrow().median())
+                .isLessThan(table.visit("Group A", "PFRATIO", "BASELINE")
                         .orElseThrow()
                         .median());
     }

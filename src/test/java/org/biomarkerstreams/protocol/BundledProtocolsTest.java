@@ -167,6 +167,7 @@ class BundledProtocolsTest {
         assertThat(loaded.protocol().blinding().blinded()).isTrue();
         assertThat(loaded.protocol().blinding().label("UC-MSC")).matches("Arm [AB]");
         assertThat(loaded.protocol().blinding().label("PLACEBO")).matches("Arm [AB]");
+        assertThat(loaded.armTitles()).isEmpty();
         assertThat(loaded.dayConvention()).isEqualTo(ProtocolFile.DayConvention.PDY);
         assertThat(loaded.visitLabel("D10")).isEqualTo("D10 (day 9 to 11)");
         assertThat(loaded.protocol().quantileType()).isEqualTo(QuantileType.TYPE_2);

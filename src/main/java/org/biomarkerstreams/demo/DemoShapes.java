@@ -54,7 +54,7 @@ public final class DemoShapes {
             titles.clear(); // a heading written for an arm would name it
         }
         String blinded = rules.blinding().blinded() ? " Arms blinded (neutral codes)." : "";
-        String title = file.heading() + "." + blinded;
+        String title = file.heading(rules) + "." + blinded;
         return new CohortTable.Layout(
                 kind, table.stratum(), order, table.total(), titles, rules.blinding(), ranges(profile), title);
     }

@@ -352,10 +352,17 @@ public final class ProtocolFile {
          * [protocol seed-000, days in ADY (infusion day = day 1, no day 0), follow-up 14 days, quantile type 6]}.
          */
         public String heading() {
-            return title + " [protocol " + protocol.name() + ", days in " + dayConvention + " ("
-                    + dayConvention.meaning() + "), follow-up "
-                    + protocol.followUp().toDays() + " days, quantile type "
-                    + protocol.quantileType().number() + "]";
+            return heading(protocol);
+        }
+
+        /**
+         * {@link #heading()} with the rules a command runs by ({@code --follow-up-days} and {@code
+         * BIOMARKER_FOLLOW_UP_DAYS} override the file's follow-up).
+         */
+        public String heading(Protocol rules) {
+            return title + " [protocol " + rules.name() + ", days in " + dayConvention + " (" + dayConvention.meaning()
+                    + "), follow-up " + rules.followUp().toDays() + " days, quantile type "
+                    + rules.quantileType().number() + "]";
         }
     }
 

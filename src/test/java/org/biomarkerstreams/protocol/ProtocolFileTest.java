@@ -212,6 +212,8 @@ class ProtocolFileTest {
         assertThat(loaded.heading())
                 .isEqualTo("t [protocol t, days in ADY (infusion day = day 1, no day 0), follow-up"
                         + " 28 days, quantile type 7]");
+        assertThat(loaded.heading(loaded.protocol().withFollowUp(Duration.ofDays(14))))
+                .contains("follow-up 14 days");
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.biomarkerstreams.demo.CohortTable;
+import org.biomarkerstreams.app.report.CohortReport;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -27,57 +27,65 @@ class DemoProtocolsIT {
 
     @Test
     void shouldPrintMscVersusControlByD3D7D14WhenSeed000() {
-        CohortTable table = run("seed-000").lastTable;
+        CohortReport table = run("seed-000").lastReport;
 
-        assertThat(table.arms()).containsExactly("MSC", "CONTROL");
-        assertThat(table.patients("MSC")).isEqualTo(12);
-        assertThat(table.patients("CONTROL")).isEqualTo(29);
-        assertThat(out.toString()).contains("hUC-MSC (n=12)", "Control (n=29)", "BASELINE", "D3", "D7", "D14");
+        assertThat(keys(table)).containsExactly("MSC", "CONTROL");
+        assertThat(patients(table, "MSC")).isEqualTo(12);
+        assertThat(patients(table, "CONTROL")).isEqualTo(29);
+        assertThat(out.toString()).contains("hUC-MSC (N=12)", "Control (N=29)", "BASELINE", "D3", "D7", "D14");
         assertThat(out.toString()).doesNotContain("D28");
-        assertThat(table.visit("MSC", "CRP", "D7").orElseThrow().median())
-                .isLessThan(table.visit("CONTROL", "CRP", "D7").orElseThrow().median());
+        assertThat(table.cell("MSC", "CRP", "D7").orElseThrow().median())
+                .isLessThan(table.cell("CONTROL", "CRP", "D7").orElseThrow().median());
     }
 
     @Test
     void shouldPrintBeforeVersusAfterWithTheLettersRangesWhenSeed001() {
-        CohortTable table = run("seed-001").lastTable;
+        CohortReport table = run("seed-001").lastReport;
 
-        assertThat(table.arms()).containsExactly("ALL");
-        assertThat(table.patients("ALL")).isEqualTo(31);
+        assertThat(keys(table)).containsExactly("ALL");
+        assertThat(patients(table, "ALL")).isEqualTo(31);
         assertThat(out.toString())
-                .contains("Before UC-MSC", "After UC-MSC", "(n=31)")
-                .contains("LYMPH (10*9/L) normal 1.1-3.2", "CRP (mg/L) normal <10", "DDU <243");
-        CohortTable.Cell before = table.visit("ALL", "CRP", "BASELINE").orElseThrow();
-        CohortTable.Cell after = table.visit("ALL", "CRP", "AFTER").orElseThrow();
+                .contains("Before UC-MSC", "After UC-MSC", "(N=31)")
+                .contains("LYMPH (10*9/L), normal 1.1-3.2", "CRP (mg/L), normal <10", "DDU <243");
+        CohortReport.Cell before = table.cell("ALL", "CRP", "BASELINE").orElseThrow();
+        CohortReport.Cell after = table.cell("ALL", "CRP", "AFTER").orElseThrow();
         assertThat(after.median()).isLessThan(before.median());
-        assertThat(table.visit("ALL", "LYMPH", "AFTER").orElseThrow().median())
+        assertThat(table.cell("ALL", "LYMPH", "AFTER").orElseThrow().median())
                 .isGreaterThan(
-                        table.visit("ALL", "LYMPH", "BASELINE").orElseThrow().median());
+                        table.cell("ALL", "LYMPH", "BASELINE").orElseThrow().median());
     }
 
     @Test
     void shouldPrintSevereVersusCriticalGroupsByD7D14D28WhenSeed002() {
-        CohortTable table = run("seed-002").lastTable;
+        CohortReport table = run("seed-002").lastReport;
 
-        assertThat(table.arms()).containsExactly("severe", "critical", CohortTable.TOTAL);
-        assertThat(table.patients("severe")).isEqualTo(9);
-        assertThat(table.patients("critical")).isEqualTo(7);
-        assertThat(table.patients(CohortTable.TOTAL)).isEqualTo(16);
+        assertThat(keys(table)).containsExactly("severe", "critical", "ALL");
+        assertThat(patients(table, "severe")).isEqualTo(9);
+        assertThat(patients(table, "critical")).isEqualTo(7);
+        assertThat(patients(table, "ALL")).isEqualTo(16);
         assertThat(out.toString())
-                .contains("Group A (severe) (n=9)", "Group B (critical) (n=7)", "Total (n=16)")
-                .contains("D7", "D14", "D28", "days in ADY");
-        assertThat(table.visit("critical", "PFRATIO", "BASELINE").orElseThrow().median())
-                .isLessThan(table.visit("severe", "PFRATIO", "BASELINE")
+                .contains("Group A (severe) (N=9)", "Group B (critical) (N=7)", "Total (N=16)")
+                .contains("D7", "D14", "D28", "visits named in ADY");
+        assertThat(table.cell("critical", "PFRATIO", "BASELINE").orElseThrow().median())
+                .isLessThan(table.cell("severe", "PFRATIO", "BASELINE")
                         .orElseThrow()
                         .median());
     }
 
     @Test
     void shouldPrintBlindedArmsInATwoToOneSplitWhenSeed003() {
-        CohortTable table = run("seed-003").lastTable;
+        CohortReport table = run("seed-003").lastReport;
 
-        assertThat(table.arms()).containsExactly("Arm A", "Arm B");
-        assertThat(out.toString()).doesNotContain("UC-MSC (n=", "PLACEBO").contains("Arms blinded", "D10", "D28");
-        assertThat(table.arms().stream().map(table::patients)).containsExactlyInAnyOrder(65, 35);
+        assertThat(keys(table)).containsExactly("Arm A", "Arm B");
+        assertThat(out.toString()).doesNotContain("UC-MSC (N=", "PLACEBO").contains("arms blinded", "D10", "D28");
+        assertThat(table.columns()).extracting(CohortReport.Column::patients).containsExactlyInAnyOrder(65, 35);
+    }
+
+    private static java.util.List<String> keys(CohortReport table) {
+        return table.columns().stream().map(CohortReport.Column::key).toList();
+    }
+
+    private static int patients(CohortReport table, String column) {
+        return table.column(column).orElseThrow().patients();
     }
 }

@@ -29,7 +29,7 @@ import org.biomarkerstreams.protocol.ProtocolFile;
  * @param title the trial's title
  * @param citation where the trial is published
  * @param dayConvention how the protocol writes days (PDY or ADY); the visit names are written in it
- * @param arms the arms the protocol declares
+ * @param arms the arms the protocol declares, as the table shows them (blinded: their codes)
  * @param visits visit names in table order, BASELINE first
  * @param analytes analytes in table order (the site profile's primary analytes); others follow sorted
  * @param ranges reference interval text by analyte
@@ -97,7 +97,13 @@ public record ReportLayout(
                 file.title(),
                 file.citation(),
                 file.dayConvention().name(),
-                file.arms(),
+                // Blinded, the arms are named by their codes only, sorted: the file's order would tell which is which.
+                blinded
+                        ? file.arms().stream()
+                                .map(rules.blinding()::label)
+                                .sorted()
+                                .toList()
+                        : file.arms(),
                 rules.visitNames(),
                 file.profile().primaryAnalytes().stream()
                         .map(AnalyteDefinition::paramcd)
@@ -121,7 +127,7 @@ public record ReportLayout(
         }
         String armText = arms.isEmpty() ? "" : "; arms: " + String.join(", ", arms);
         lines.add("Protocol " + protocolName + ", visits named in " + dayConvention + armText
-                + (blinded ? " (blinded: shown as neutral codes)" : "") + ".");
+                + (blinded ? " (arms blinded: neutral codes)" : "") + ".");
         return lines;
     }
 

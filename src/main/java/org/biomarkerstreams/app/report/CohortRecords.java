@@ -41,6 +41,19 @@ public record CohortRecords(List<CohortVisitSummary> visits, List<NormalizationC
      */
     public static CohortRecords fromCluster(
             Map<String, String> clientProperties, String bootstrapServers, AvroSerdes serdes, Topics topics) {
+        try {
+            return readCluster(clientProperties, bootstrapServers, serdes, topics);
+        } catch (IllegalStateException e) {
+            // TopicExport's "topic ... does not exist": a usage error (wrong cluster or topic names), not a crash.
+            throw new IllegalArgumentException(
+                    e.getMessage() + " on " + bootstrapServers
+                            + " (has 'run' processed there, with these --cohort-visits-topic and --cohort-curves-topic?)",
+                    e);
+        }
+    }
+
+    private static CohortRecords readCluster(
+            Map<String, String> clientProperties, String bootstrapServers, AvroSerdes serdes, Topics topics) {
         Map<String, CohortVisitSummary> visits = new LinkedHashMap<>();
         TopicExport.read(
                 clientProperties,

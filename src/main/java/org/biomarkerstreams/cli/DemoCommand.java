@@ -3,19 +3,17 @@ package org.biomarkerstreams.cli;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.biomarkerstreams.app.Hl7Ingest;
 import org.biomarkerstreams.app.Pipeline;
-import org.biomarkerstreams.app.TopicExport;
-import org.biomarkerstreams.avro.BiomarkerSummary;
-import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.app.report.CohortRecords;
+import org.biomarkerstreams.app.report.CohortReport;
+import org.biomarkerstreams.app.report.ReportLayout;
+import org.biomarkerstreams.app.report.TextTable;
 import org.biomarkerstreams.demo.CohortSpec;
-import org.biomarkerstreams.demo.CohortTable;
 import org.biomarkerstreams.demo.DemoShapes;
 import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
 import org.biomarkerstreams.demo.Hl7FeedWriter;
@@ -27,7 +25,6 @@ import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.protocol.ProtocolFile;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.PipelineCounters;
-import org.biomarkerstreams.streams.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,7 +37,8 @@ import picocli.CommandLine.Option;
             "schema registry, and the topology. A seeded synthetic cohort shaped like the UC-MSC trial of seed 000",
             "(12 MSC-infused patients, 29 controls) is streamed through it — its lab results as HL7 v2 ORU^R01 over MLLP",
             "to the built-in listener, in two LIS styles — and the trial table is printed: per arm",
-            "and analyte, median [Q1-Q3] (n) at baseline, D3, D7, D14 and D28, and time to normalization.",
+            "and analyte, median [Q1-Q3] (n/N) at baseline, D3, D7, D14 and D28, time to normalization and log-rank p,",
+            "rendered from the streaming cohort outputs as the 'report' command renders them.",
             "With --protocol seed-000..seed-003 the cohort and the table are shaped like that paper's (arms and sizes,",
             "infusion schedule, strata, visits, reference intervals; seed 003 blinded as Arm A / Arm B).",
             "The patients are synthetic, so outputs and the dashboard show their ids (SYN-0001) unless",
@@ -49,16 +47,14 @@ import picocli.CommandLine.Option;
         })
 final class DemoCommand implements Callable<Integer> {
 
-    private static final List<String> ANALYTES = List.of("CRP", "IL6", "LYMPH", "DDIMER", "PFRATIO");
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
     PipelineOptions pipeline;
 
-    /** The table the demo printed last, for tests. */
-    CohortTable lastTable;
+    /** The report the demo printed last, for tests. */
+    CohortReport lastReport;
 
     /** The pipeline while {@link #call()} runs, for an embedding caller (tests) to reach and stop it. */
     private volatile Pipeline running;
@@ -149,13 +145,18 @@ final class DemoCommand implements Callable<Integer> {
             }
             sendLabResults(cohort.readings(), p.config().protocol().zone(), ingest.port(), out);
             p.awaitProcessed(Duration.ofMinutes(10));
-            CohortTable table = table(
-                    p,
-                    DemoShapes.layout(
-                            protocolFile, p.config().protocol(), p.config().profile()));
-            lastTable = table;
+            // The table only renders what the streaming cohort outputs computed, as 'report' does.
+            CohortRecords records = CohortRecords.fromCluster(
+                            Map.of(),
+                            p.bootstrapServers(),
+                            p.serdes(),
+                            p.config().topics())
+                    .ofProtocol(p.config().protocol().name(), "the demo's cohort topics");
+            CohortReport report = CohortReport.of(
+                    ReportLayout.of(protocolFile, p.config().protocol()), records.visits(), records.curves());
+            lastReport = report;
             out.println();
-            out.println(table.render());
+            out.print(TextTable.render(report));
             out.printf(
                     "%nRecords: %.0f in, %.0f accepted, %.0f dead-lettered, %.0f duplicates. Wall time %.1f s.%n",
                     PipelineCounters.total(p.meters(), PipelineCounters.IN),
@@ -219,27 +220,5 @@ final class DemoCommand implements Callable<Integer> {
                 "Sent %d lab results as %d HL7 ORU^R01 messages over MLLP (2 LIS styles), all acknowledged AA (%.0f messages/s)%n",
                 readings.size(), messages.size(), messages.size() / seconds);
         out.flush();
-    }
-
-    private static CohortTable table(Pipeline p, CohortTable.Layout layout) {
-        Topics topics = p.config().topics();
-        Map<String, BiomarkerSummary> summaries = new LinkedHashMap<>();
-        TopicExport.read(
-                Map.of(),
-                p.bootstrapServers(),
-                topics.summaries(),
-                p.serdes().value(BiomarkerSummary.class).deserializer(),
-                summaries::put);
-        Map<String, TimeToNormalization> ttn = new LinkedHashMap<>();
-        TopicExport.read(
-                Map.of(),
-                p.bootstrapServers(),
-                topics.timeToNormalization(),
-                p.serdes().value(TimeToNormalization.class).deserializer(),
-                ttn::put);
-        List<String> visits = new ArrayList<>(p.config().protocol().visitNames());
-        visits.remove(Protocol.BASELINE);
-        visits.add(0, Protocol.BASELINE);
-        return CohortTable.from(summaries.values(), ttn.values(), ANALYTES, visits, layout);
     }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             RunCommand.class,
             ExportCommand.class,
+            ReportCommand.class,
             GenerateCommand.class,
             IngestHl7Command.class,
             BrokerCommand.class,

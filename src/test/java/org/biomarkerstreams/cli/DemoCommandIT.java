@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.biomarkerstreams.demo.CohortTable;
+import org.biomarkerstreams.app.report.CohortReport;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The demo end to end: embedded broker, in-memory registry, synthetic cohort, the printed trial table. */
+/**
+ * The demo end to end: embedded broker, in-memory registry, synthetic cohort, the printed trial table rendered from
+ * the streaming cohort outputs.
+ */
 class DemoCommandIT {
 
     @Test
@@ -23,22 +26,24 @@ class DemoCommandIT {
         assertThat(exit).isZero();
         assertThat(out.toString())
                 .contains("CRP (mg/L)", "LYMPH (10*9/L)", "IL6 (pg/mL)", "DDIMER (ng/mL)", "PFRATIO (mm[Hg])")
-                .contains("BASELINE", "D3", "D7", "D14", "D28", "time to normal")
+                .contains("BASELINE", "D3", "D7", "D14", "D28", "Time to normalization", "log-rank")
                 .contains("0 dead-lettered");
-        CohortTable table = demo.lastTable;
-        assertThat(table.arms()).containsExactly("CONTROL", "MSC");
-        assertThat(table.patients("MSC")).isEqualTo(12);
-        assertThat(table.patients("CONTROL")).isEqualTo(29);
+        CohortReport table = demo.lastReport;
+        assertThat(table.columns()).extracting(CohortReport.Column::key).containsExactly("CONTROL", "MSC");
+        assertThat(table.column("MSC").orElseThrow().patients()).isEqualTo(12);
+        assertThat(table.column("CONTROL").orElseThrow().patients()).isEqualTo(29);
         for (String analyte : new String[] {"CRP", "LYMPH"}) {
-            CohortTable.Normalization msc = table.normalization("MSC", analyte).orElseThrow();
-            CohortTable.Normalization control =
+            CohortReport.Normalization msc = table.normalization("MSC", analyte).orElseThrow();
+            CohortReport.Normalization control =
                     table.normalization("CONTROL", analyte).orElseThrow();
-            assertThat(msc.medianDays()).isPresent();
-            assertThat(msc.medianDays().getAsDouble())
+            assertThat(msc.medianDays()).isNotNull();
+            assertThat(msc.medianDays())
                     .as(analyte + " KM median days, MSC vs control")
-                    .isLessThan(control.medianDays().orElse(Double.POSITIVE_INFINITY));
+                    .isLessThan(control.medianDays() == null ? Double.POSITIVE_INFINITY : control.medianDays());
+            assertThat(table.comparisons(analyte)).singleElement().satisfies(c -> assertThat(c.groups())
+                    .containsExactly("CONTROL", "MSC"));
         }
-        assertThat(table.visit("MSC", "CRP", "D7").orElseThrow().median())
-                .isLessThan(table.visit("CONTROL", "CRP", "D7").orElseThrow().median());
+        assertThat(table.cell("MSC", "CRP", "D7").orElseThrow().median())
+                .isLessThan(table.cell("CONTROL", "CRP", "D7").orElseThrow().median());
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.biomarkerstreams.demo.CohortTable;
+import org.biomarkerstreams.app.report.CohortReport;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -27,63 +27,71 @@ class DemoProtocolsIT {
 
     @Test
     void shouldPrintMscVersusControlByD3D7D14WhenSeed000() {
-        CohortTable table = run("seed-000").lastTable;
+        CohortReport table = run("seed-000").lastReport;
 
-        assertThat(table.arms()).containsExactly("MSC", "CONTROL");
-        assertThat(table.patients("MSC")).isEqualTo(12);
-        assertThat(table.patients("CONTROL")).isEqualTo(29);
-        assertThat(out.toString()).contains("hUC-MSC (n=12)", "Control (n=29)", "BASELINE", "D3", "D7", "D14");
+        assertThat(keys(table)).containsExactly("MSC", "CONTROL");
+        assertThat(patients(table, "MSC")).isEqualTo(12);
+        assertThat(patients(table, "CONTROL")).isEqualTo(29);
+        assertThat(out.toString()).contains("hUC-MSC (N=12)", "Control (N=29)", "BASELINE", "D3", "D7", "D14");
         // The paper counts the infusion day as day 1 and observed the patients for 2 weeks.
         assertThat(out.toString()).contains("days in ADY (infusion day = day 1, no day 0)", "follow-up 14 days");
         assertThat(out.toString()).doesNotContain("D28", "BL (day 0");
-        assertThat(table.visit("MSC", "CRP", "D7").orElseThrow().median())
-                .isLessThan(table.visit("CONTROL", "CRP", "D7").orElseThrow().median());
+        assertThat(table.cell("MSC", "CRP", "D7").orElseThrow().median())
+                .isLessThan(table.cell("CONTROL", "CRP", "D7").orElseThrow().median());
     }
 
     @Test
     void shouldPrintBeforeVersusAfterWithTheLettersRangesWhenSeed001() {
-        CohortTable table = run("seed-001").lastTable;
+        CohortReport table = run("seed-001").lastReport;
 
-        assertThat(table.arms()).containsExactly("ALL");
-        assertThat(table.patients("ALL")).isEqualTo(31);
+        assertThat(keys(table)).containsExactly("ALL");
+        assertThat(patients(table, "ALL")).isEqualTo(31);
         assertThat(out.toString())
-                .contains("Before UC-MSC", "After UC-MSC", "(n=31)")
-                .contains("LYMPH (10*9/L) normal 1.1-3.2", "CRP (mg/L) normal <10", "DDU <243");
-        CohortTable.Cell before = table.visit("ALL", "CRP", "BASELINE").orElseThrow();
-        CohortTable.Cell after = table.visit("ALL", "CRP", "AFTER").orElseThrow();
+                .contains("Before UC-MSC", "After UC-MSC", "(N=31)")
+                .contains("LYMPH (10*9/L), normal 1.1-3.2", "CRP (mg/L), normal <10", "DDU <243");
+        CohortReport.Cell before = table.cell("ALL", "CRP", "BASELINE").orElseThrow();
+        CohortReport.Cell after = table.cell("ALL", "CRP", "AFTER").orElseThrow();
         assertThat(after.median()).isLessThan(before.median());
-        assertThat(table.visit("ALL", "LYMPH", "AFTER").orElseThrow().median())
+        assertThat(table.cell("ALL", "LYMPH", "AFTER").orElseThrow().median())
                 .isGreaterThan(
-                        table.visit("ALL", "LYMPH", "BASELINE").orElseThrow().median());
+                        table.cell("ALL", "LYMPH", "BASELINE").orElseThrow().median());
     }
 
     @Test
     void shouldPrintGroupAVersusGroupBByD7D14D28WhenSeed002() {
-        CohortTable table = run("seed-002").lastTable;
+        CohortReport table = run("seed-002").lastReport;
 
-        assertThat(table.arms()).containsExactly("Group A", "Group B");
-        assertThat(table.patients("Group A")).isEqualTo(9);
-        assertThat(table.patients("Group B")).isEqualTo(7);
+        assertThat(keys(table)).containsExactly("Group A", "Group B");
+        assertThat(patients(table, "Group A")).isEqualTo(9);
+        assertThat(patients(table, "Group B")).isEqualTo(7);
         assertThat(out.toString())
-                .contains("Group A (severe) (n=9)", "Group B (critical) (n=7)")
+                .contains("Group A (severe) (N=9)", "Group B (critical) (N=7)")
                 .contains("D7", "D14", "D28", "days in ADY")
-                .doesNotContain("Total (n=", "BL (day 0");
+                .doesNotContain("Total (N=", "BL (day 0");
         // The groups are disjoint arms: the log-rank test compares them alone, with 1 degree of freedom.
-        CohortTable.ArmComparison crp = table.comparison("CRP").orElseThrow();
-        assertThat(crp.columns()).containsExactly("Group A", "Group B");
-        assertThat(crp.test().degreesOfFreedom()).isEqualTo(1);
-        assertThat(table.visit("Group B", "PFRATIO", "BASELINE").orElseThrow().median())
-                .isLessThan(table.visit("Group A", "PFRATIO", "BASELINE")
+        CohortReport.Comparison crp = table.comparisons("CRP").get(0);
+        assertThat(crp.groups()).containsExactly("Group A (severe)", "Group B (critical)");
+        assertThat(crp.degreesOfFreedom()).isEqualTo(1);
+        assertThat(table.cell("Group B", "PFRATIO", "BASELINE").orElseThrow().median())
+                .isLessThan(table.cell("Group A", "PFRATIO", "BASELINE")
                         .orElseThrow()
                         .median());
     }
 
     @Test
     void shouldPrintBlindedArmsInATwoToOneSplitWhenSeed003() {
-        CohortTable table = run("seed-003").lastTable;
+        CohortReport table = run("seed-003").lastReport;
 
-        assertThat(table.arms()).containsExactly("Arm A", "Arm B");
-        assertThat(out.toString()).doesNotContain("UC-MSC (n=", "PLACEBO").contains("Arms blinded", "D10", "D28");
-        assertThat(table.arms().stream().map(table::patients)).containsExactlyInAnyOrder(65, 35);
+        assertThat(keys(table)).containsExactly("Arm A", "Arm B");
+        assertThat(out.toString()).doesNotContain("UC-MSC (N=", "PLACEBO").contains("arms blinded", "D10", "D28");
+        assertThat(table.columns()).extracting(CohortReport.Column::patients).containsExactlyInAnyOrder(65, 35);
+    }
+
+    private static java.util.List<String> keys(CohortReport table) {
+        return table.columns().stream().map(CohortReport.Column::key).toList();
+    }
+
+    private static int patients(CohortReport table, String column) {
+        return table.column(column).orElseThrow().patients();
     }
 }

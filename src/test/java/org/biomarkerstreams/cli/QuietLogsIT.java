@@ -73,7 +73,7 @@ class QuietLogsIT {
         assertThat(demo.exitValue()).as("demo exit code; %s", output("demo")).isZero();
         assertThat(output("demo"))
                 .as("the demo printed its table, and its log lines in the application's pattern")
-                .contains("time to normal")
+                .contains("Time to normalization")
                 .containsPattern(LOG_LINE + "INFO  o.b.demo.EmbeddedKafkaBroker - Embedded Kafka broker ready");
         assertQuiet("demo");
     }

@@ -84,6 +84,14 @@ function dayLabel(value) {
   return ady() && value === 0 ? '' : String(value);
 }
 
+// A day axis ticked every week when it spans weeks (visits are weekly in the seeds), else every day; the
+// extremes are padding, not days worth a label.
+function dayAxis(title, min, max) {
+  return { type: 'value', name: title, nameLocation: 'middle', nameGap: 28, min, max,
+    interval: max - min > 20 ? 7 : 1, splitLine: { show: false },
+    axisLabel: { formatter: dayLabel, showMinLabel: false, showMaxLabel: false } };
+}
+
 function visitOf(name) {
   const v = protocol ? protocol.visits.find(w => w.visit === name) : null;
   if (v) return v;
@@ -258,9 +266,7 @@ function renderVisits(def, visits) {
     } },
     legend: { data: arms, top: 34 },
     grid: { left: 62, right: 20, top: 70, bottom: 48 },
-    xAxis: { type: 'value', name: dayAxisTitle(), nameLocation: 'middle', nameGap: 28,
-      min: Math.floor(Math.min(...xs) - 1), max: Math.ceil(Math.max(...xs) + 1), minInterval: 1,
-      axisLabel: { formatter: dayLabel }, splitLine: { show: false } },
+    xAxis: dayAxis(dayAxisTitle(), Math.floor(Math.min(...xs) - 1), Math.ceil(Math.max(...xs) + 1)),
     yAxis: { type: 'value', name: def.analyte + ' (' + def.unit + ')', nameLocation: 'middle', nameGap: 46 },
     series,
   }, true);
@@ -562,9 +568,8 @@ function renderPatient(summaries, infusions, ttn, points) {
           + num(r.value) + ' ' + r.unit + ' (' + (r.anrind || 'no reference') + ')' : p.name;
       } },
       grid: { left: 62, right: 15, top: 32, bottom: 46 },
-      xAxis: { type: 'value', name: anchor ? dayAxisTitle() : 'Days since first reading (no infusion yet)',
-        nameLocation: 'middle', nameGap: 26, min: Math.floor(Math.min(...xs)), max: Math.ceil(Math.max(...xs)),
-        minInterval: 1, axisLabel: { formatter: dayLabel }, splitLine: { show: false } },
+      xAxis: dayAxis(anchor ? dayAxisTitle() : 'Days since first reading (no infusion yet)',
+        Math.floor(Math.min(...xs)), Math.ceil(Math.max(...xs))),
       yAxis: { type: 'value', name: a + ' (' + limits.unit + ')', nameLocation: 'middle', nameGap: 46 },
       series,
     }, true);

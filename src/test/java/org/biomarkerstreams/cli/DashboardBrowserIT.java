@@ -5,31 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.biomarkerstreams.protocol.ProtocolFile;
+import org.biomarkerstreams.security.HeadlessChromium;
 import org.biomarkerstreams.streams.AvroJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in a real browser: starts the demo of a seed protocol that counts CDISC study days (ADY, no day
  * 0), waits for its data, opens the dashboard in Debian's headless Chromium and reads what was drawn over the
- * DevTools protocol: the rendered SVG of ECharts' SVG renderer and the layout boxes of the page. It clicks each
+ * DevTools protocol ({@link HeadlessChromium}): the rendered SVG of ECharts' SVG renderer and the layout boxes of the page. It clicks each
  * download button and reads the file the page hands to the browser. Saves a screenshot as target/dashboard.png.
  */
 class DashboardBrowserIT {
@@ -54,7 +41,7 @@ class DashboardBrowserIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private RunningDemo demo;
-    private DevTools browser;
+    private HeadlessChromium browser;
 
     @AfterEach
     void stop() throws Exception {
@@ -68,10 +55,9 @@ class DashboardBrowserIT {
 
     @Test
     void shouldExplainEveryChartWhenTheDemoOfAnAdyProtocolHasData() throws Exception {
-        String chromium = chromium();
+        HeadlessChromium.binary();
         ProtocolFile.Loaded file = ProtocolFile.load(PROTOCOL, Map.of());
-        demo = RunningDemo.start(
-                LIMIT, "--http-port", "0", "--mllp-port", "0", "--protocol", PROTOCOL, "--seed", "11");
+        demo = RunningDemo.start(LIMIT, "--http-port", "0", "--mllp-port", "0", "--protocol", PROTOCOL, "--seed", "11");
         String url = demo.url();
         List<String> analytes = primaryAnalytes(url);
         List<String> withData = new ArrayList<>();
@@ -88,17 +74,21 @@ class DashboardBrowserIT {
                 });
         List<String> withoutData =
                 analytes.stream().filter(a -> !withData.contains(a)).toList();
-        assertThat(withoutData).as("the default profile's PCT and WBC have no demo data").isNotEmpty();
+        assertThat(withoutData)
+                .as("the default profile's PCT and WBC have no demo data")
+                .isNotEmpty();
         String patient = "SYN-0001";
         assertThat(status(url + "api/patients/" + patient + "/trajectory")).isEqualTo(200);
         assertThat(status(url + "api/patients/" + patient + "/time-to-normalization"))
                 .isEqualTo(200);
 
         // The patient id travels in the fragment, never to the server.
-        browser = DevTools.open(chromium, Files.createTempDirectory(profile, "chromium"), url + "#patient=" + patient);
+        browser = HeadlessChromium.start(profile.resolve("chromium"), List.of());
+        browser.navigate(url + "#patient=" + patient);
         await("the dashboard to draw the cohort and the patient")
                 .atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> browser.evaluate("Number(document.body.dataset.rendered || 0) >= 1"
                                 + " && document.querySelectorAll('#analytes .analyte').length >= "
                                 + withData.size()
@@ -109,7 +99,8 @@ class DashboardBrowserIT {
         // Study, arms, day convention.
         assertThat(page.get("title").asText()).isEqualTo(file.title());
         assertThat(page.get("arms")).extracting(JsonNode::asText).containsExactlyElementsOf(file.arms());
-        assertThat(page.get("detail").asText()).contains("ADY", "type " + file.protocol().quantileType().number());
+        assertThat(page.get("detail").asText())
+                .contains("ADY", "type " + file.protocol().quantileType().number());
 
         // Analytes without data are named, not drawn.
         assertThat(page.get("cards")).extracting(JsonNode::asText).containsExactlyElementsOf(withData);
@@ -117,10 +108,15 @@ class DashboardBrowserIT {
 
         for (String analyte : withData) {
             JsonNode a = page.get("analytes").get(analyte);
-            assertThat(a.get("medianSeries")).as("%s: one median series per arm", analyte).hasSize(file.arms().size());
+            assertThat(a.get("medianSeries"))
+                    .as("%s: one median series per arm", analyte)
+                    .hasSize(file.arms().size());
             assertThat(a.get("medianSeries")).extracting(JsonNode::asText).containsExactlyElementsOf(file.arms());
             for (String arm : file.arms()) {
-                assertThat(a.get("visitTexts")).extracting(JsonNode::asText).as("legend").contains(arm);
+                assertThat(a.get("visitTexts"))
+                        .extracting(JsonNode::asText)
+                        .as("legend")
+                        .contains(arm);
             }
             List<String> dayTicks = texts(a.get("visitTicks"));
             assertThat(dayTicks)
@@ -146,7 +142,9 @@ class DashboardBrowserIT {
             assertThat(a.get("riskCells")).as("%s: number at risk", analyte).isNotEmpty();
             for (JsonNode cell : a.get("riskCells")) {
                 JsonNode tick = tickOf(ticks, cell.get("day").asText());
-                assertThat(tick).as("%s: a tick for day %s", analyte, cell.get("day")).isNotNull();
+                assertThat(tick)
+                        .as("%s: a tick for day %s", analyte, cell.get("day"))
+                        .isNotNull();
                 assertThat(Math.abs(cell.get("x").asDouble() - tick.get("x").asDouble()))
                         .as("%s: at-risk count of day %s under its tick", analyte, cell.get("day"))
                         .isLessThanOrEqualTo(ALIGNED_PX);
@@ -157,8 +155,20 @@ class DashboardBrowserIT {
         }
 
         // Downloads: each chart's CSV starts with its header, each PNG is a PNG.
-        JsonNode files = JSON.readTree(browser.evaluate(DOWNLOAD_PROBE).asText());
-        assertThat(files).hasSizeGreaterThanOrEqualTo(2 * (2 * withData.size() + 1));
+        List<String> charts = texts(JSON.readTree(
+                browser.evaluate("JSON.stringify([...new Set([...document.querySelectorAll('button.download')]"
+                                + ".map(b => b.dataset.chart))])")
+                        .asText()));
+        assertThat(charts)
+                .contains("visits-CRP", "km-CRP", "patient-CRP")
+                .hasSizeGreaterThanOrEqualTo(2 * withData.size() + 1);
+        List<JsonNode> files = new ArrayList<>();
+        for (String chart : charts) {
+            JSON.readTree(browser.evaluate(DOWNLOAD_PROBE.replace("CHART_ID", chart))
+                            .asText())
+                    .forEach(files::add);
+        }
+        assertThat(files).hasSize(2 * charts.size());
         for (JsonNode f : files) {
             String name = f.get("name").asText();
             if (name.endsWith(".csv")) {
@@ -190,9 +200,12 @@ class DashboardBrowserIT {
                 .anyMatch(t -> t.startsWith("Study day (ADY"));
         assertThat(texts(p.get("crpTexts")).stream().filter(t -> t.startsWith("infusion ")))
                 .as("every infusion of the patient marked (seed 002: four)")
-                .hasSize(((List<?>) json(url + "api/patients/" + patient + "/summary").get("infusions")).size())
+                .hasSize(((List<?>) json(url + "api/patients/" + patient + "/summary")
+                                .get("infusions"))
+                        .size())
                 .hasSizeGreaterThan(1);
-        assertThat(p.get("windowShades").asInt()).isGreaterThanOrEqualTo(file.protocol().visits().size() + 1);
+        assertThat(p.get("windowShades").asInt())
+                .isGreaterThanOrEqualTo(file.protocol().visits().size() + 1);
         assertThat(p.get("limits").asText()).contains("upper 10", "mg/L");
         assertThat(p.get("ttn").asText()).startsWith("Time to normalization: ");
         assertThat(p.get("placeholder").asText())
@@ -259,7 +272,7 @@ class DashboardBrowserIT {
             """;
 
     /**
-     * Clicks every download button and reads what the page hands to the browser to save (the object URL's blob);
+     * Clicks the download buttons of one chart ({@code CHART_ID}) and reads what the page hands to the browser to save (the object URL's blob);
      * the anchor's click is caught so that nothing is written to disk.
      */
     private static final String DOWNLOAD_PROBE =
@@ -272,7 +285,7 @@ class DashboardBrowserIT {
               const saved = [];
               HTMLAnchorElement.prototype.click = function () { saved.push({ name: this.download, blob: blobs.get(this.href) }); };
               try {
-                document.querySelectorAll('button.download').forEach(b => b.click());
+                document.querySelectorAll('button.download[data-chart="CHART_ID"]').forEach(b => b.click());
               } finally {
                 HTMLAnchorElement.prototype.click = click;
                 URL.createObjectURL = create;
@@ -307,15 +320,6 @@ class DashboardBrowserIT {
         return texts;
     }
 
-    private static String chromium() {
-        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("headless Chromium is needed: apt-get install -y chromium (.ci/run installs it)");
-    }
-
     private List<String> primaryAnalytes(String url) throws Exception {
         List<String> primary = new ArrayList<>();
         for (Object a : (List<?>) json(url + "api/analytes").get("analytes")) {
@@ -329,7 +333,8 @@ class DashboardBrowserIT {
 
     /** Whether a visit of the analyte has a value in some stratum, as the cohort route answers. */
     private boolean hasData(String url, String analyte) throws Exception {
-        for (Object v : (List<?>) json(url + "api/cohort/visits?analyte=" + analyte).get("visits")) {
+        for (Object v :
+                (List<?>) json(url + "api/cohort/visits?analyte=" + analyte).get("visits")) {
             if (((Number) ((Map<?, ?>) v).get("n")).intValue() > 0) {
                 return true;
             }
@@ -347,139 +352,5 @@ class DashboardBrowserIT {
     private int status(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
-    }
-
-    /** Headless Chromium on one page, driven over the DevTools protocol's WebSocket (JDK client, no library). */
-    private static final class DevTools implements AutoCloseable {
-
-        private static final Pattern LISTENING = Pattern.compile("DevTools listening on ws://([^/]+)/");
-
-        private final Process process;
-        private final WebSocket socket;
-        private final AtomicInteger ids = new AtomicInteger();
-        private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-
-        private DevTools(Process process, WebSocket.Builder builder, URI page) {
-            this.process = process;
-            this.socket = builder.buildAsync(page, new Listener()).join();
-        }
-
-        static DevTools open(String chromium, Path userData, String url) throws Exception {
-            Process process = new ProcessBuilder(
-                            chromium,
-                            "--headless",
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--disable-dev-shm-usage",
-                            "--user-data-dir=" + userData,
-                            "--remote-debugging-port=0",
-                            "--remote-allow-origins=*",
-                            "--window-size=1400,2600",
-                            "--hide-scrollbars",
-                            url)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            CompletableFuture<String> endpoint = new CompletableFuture<>();
-            Thread drain = new Thread(() -> {
-                try (BufferedReader err = new BufferedReader(
-                        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = err.readLine()) != null; ) {
-                        Matcher m = LISTENING.matcher(line);
-                        if (m.find()) {
-                            endpoint.complete(m.group(1));
-                        }
-                    }
-                } catch (IOException e) {
-                    endpoint.completeExceptionally(e);
-                }
-                endpoint.completeExceptionally(new AssertionError("chromium exited without a DevTools endpoint"));
-            });
-            drain.setDaemon(true);
-            drain.start();
-            try {
-                String hostPort = endpoint.get(1, TimeUnit.MINUTES);
-                HttpClient client = HttpClient.newHttpClient();
-                JsonNode targets = JSON.readTree(client.send(
-                                HttpRequest.newBuilder(URI.create("http://" + hostPort + "/json/list"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body());
-                for (JsonNode target : targets) {
-                    if (target.get("type").asText().equals("page")) {
-                        return new DevTools(
-                                process,
-                                client.newWebSocketBuilder(),
-                                URI.create(target.get("webSocketDebuggerUrl").asText()));
-                    }
-                }
-                throw new AssertionError("no page target in " + targets);
-            } catch (Exception | AssertionError e) {
-                process.destroyForcibly();
-                throw e;
-            }
-        }
-
-        /** The value of a JavaScript expression in the page (awaited when it is a promise). */
-        JsonNode evaluate(String expression) throws Exception {
-            ObjectNode params = JSON.createObjectNode()
-                    .put("expression", expression)
-                    .put("awaitPromise", true)
-                    .put("returnByValue", true);
-            JsonNode result = call("Runtime.evaluate", params);
-            assertThat(result.has("exceptionDetails"))
-                    .as("page script failed: %s", result.path("exceptionDetails"))
-                    .isFalse();
-            return result.get("result").path("value");
-        }
-
-        byte[] screenshot() throws Exception {
-            JsonNode result = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
-            return Base64.getDecoder().decode(result.get("data").asText());
-        }
-
-        private JsonNode call(String method, ObjectNode params) throws Exception {
-            int id = ids.incrementAndGet();
-            CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-            pending.put(id, answer);
-            ObjectNode message =
-                    JSON.createObjectNode().put("id", id).put("method", method).set("params", params);
-            socket.sendText(JSON.writeValueAsString(message), true).join();
-            JsonNode reply = answer.get(1, TimeUnit.MINUTES);
-            assertThat(reply.has("error")).as("%s: %s", method, reply.path("error")).isFalse();
-            return reply.get("result");
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.abort();
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
-
-        private final class Listener implements WebSocket.Listener {
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    try {
-                        JsonNode message = JSON.readTree(partial.toString());
-                        CompletableFuture<JsonNode> answer =
-                                message.has("id") ? pending.remove(message.get("id").asInt()) : null;
-                        if (answer != null) {
-                            answer.complete(message);
-                        }
-                    } catch (IOException e) {
-                        pending.values().forEach(f -> f.completeExceptionally(e));
-                    }
-                    partial.setLength(0);
-                }
-                webSocket.request(1);
-                return null;
-            }
-        }
     }
 }

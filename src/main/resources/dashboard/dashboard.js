@@ -84,12 +84,16 @@ function dayLabel(value) {
   return ady() && value === 0 ? '' : String(value);
 }
 
-// A day axis ticked every week when it spans weeks (visits are weekly in the seeds), else every day; the
-// extremes are padding, not days worth a label.
-function dayAxis(title, min, max) {
-  return { type: 'value', name: title, nameLocation: 'middle', nameGap: 28, min, max,
-    interval: max - min > 20 ? 7 : 1, splitLine: { show: false },
-    axisLabel: { formatter: dayLabel, showMinLabel: false, showMaxLabel: false } };
+// A day axis from `low` to `high` ticked every week when it spans weeks (visits are weekly in the seeds), else
+// every day. ECharts counts an explicit interval from the axis minimum, so the ends are whole weeks.
+function dayRange(low, high) {
+  const step = high - low > 20 ? 7 : 1;
+  return { min: Math.floor(low / step) * step, max: Math.ceil(high / step) * step, step };
+}
+
+function dayAxis(title, range) {
+  return { type: 'value', name: title, nameLocation: 'middle', nameGap: 28, min: range.min, max: range.max,
+    interval: range.step, splitLine: { show: false }, axisLabel: { formatter: dayLabel } };
 }
 
 function visitOf(name) {
@@ -105,13 +109,14 @@ function visitLabel(name) {
   return (name === 'BASELINE' ? 'BL' : name) + (v.day === null ? '' : ' (day ' + v.day + ')');
 }
 
-// Visit windows as shaded x ranges; a window of whole days d1..d2 covers [d1 - 0.5, d2 + 0.5] around its points.
-function visitWindowAreas(halfDay) {
+// Visit windows as shaded x ranges within the axis' range: on a chart of visit days, a window of whole days
+// d1..d2 covers [d1 - 0.5, d2 + 0.5] around its points; on a time line, [d1, d2 + 1).
+function visitWindowAreas(halfDay, range) {
   const visits = protocol ? protocol.visits : [];
   return visits.map(v => [
-    { xAxis: halfDay ? v.low - 0.5 : v.low, name: v.visit === 'BASELINE' ? 'BL' : v.visit,
+    { xAxis: Math.max(range.min, halfDay ? v.low - 0.5 : v.low), name: v.visit === 'BASELINE' ? 'BL' : v.visit,
       itemStyle: { color: WINDOW_FILL }, label: { position: 'insideTop', color: '#505a8c', fontSize: 10 } },
-    { xAxis: halfDay ? v.high + 0.5 : v.high + 1 },
+    { xAxis: Math.min(range.max, halfDay ? v.high + 0.5 : v.high + 1) },
   ]);
 }
 
@@ -227,6 +232,8 @@ function renderVisits(def, visits) {
   const visitNames = [...new Set(rows.map(v => v.visit))];
   visitNames.sort((a, b) => visitOf(a).day - visitOf(b).day);
   const dataMax = Math.max(0, ...rows.map(v => (v.q3 === null ? 0 : v.q3)));
+  const xs = protocol.visits.flatMap(v => [v.low, v.high]).concat(rows.map(v => visitOf(v.visit).day));
+  const range = dayRange(Math.min(...xs), Math.max(...xs));
   // Arms side by side at a visit, a fifth of a day apart, so their bars do not cover each other.
   const dodge = arm => (arms.indexOf(arm) - (arms.length - 1) / 2) * 0.2;
   const series = [];
@@ -238,7 +245,7 @@ function renderVisits(def, visits) {
     const median = { name: arm, type: 'line', data, symbolSize: 7, itemStyle: { color }, lineStyle: { width: 2 },
       encode: { x: 0, y: 1 } };
     if (k === 0) {
-      median.markArea = { silent: true, data: visitWindowAreas(true).concat(referenceAreas(def, dataMax)) };
+      median.markArea = { silent: true, data: visitWindowAreas(true, range).concat(referenceAreas(def, dataMax)) };
     }
     series.push(median);
     series.push({ name: arm, type: 'custom', data: data.filter(d => d.value[2] !== null && d.value[3] !== null),
@@ -254,7 +261,6 @@ function renderVisits(def, visits) {
         ] };
       } });
   });
-  const xs = protocol.visits.flatMap(v => [v.low, v.high]).concat(rows.map(v => visitOf(v.visit).day));
   chart(id).setOption({
     animation: false,
     title: { text: 'Median [Q1\u2013Q3] by visit', subtext: 'quartiles: Hyndman-Fan type ' + type
@@ -266,8 +272,10 @@ function renderVisits(def, visits) {
     } },
     legend: { data: arms, top: 34 },
     grid: { left: 62, right: 20, top: 70, bottom: 48 },
-    xAxis: dayAxis(dayAxisTitle(), Math.floor(Math.min(...xs) - 1), Math.ceil(Math.max(...xs) + 1)),
-    yAxis: { type: 'value', name: def.analyte + ' (' + def.unit + ')', nameLocation: 'middle', nameGap: 46 },
+    xAxis: dayAxis(dayAxisTitle(), range),
+    // At the left edge, not at day 0, where it would look like an event.
+    yAxis: { type: 'value', name: def.analyte + ' (' + def.unit + ')', nameLocation: 'middle', nameGap: 46,
+      axisLine: { onZero: false } },
     series,
   }, true);
   downloads.set(id, () => ({
@@ -538,10 +546,12 @@ function renderPatient(summaries, infusions, ttn, points) {
     const dataMax = Math.max(...pts.map(p => p.value));
     const limits = limitLines(pts, def);
     const refHigh = limits.high === null ? Math.max(dataMax * 1.1, (limits.low || 0) * 1.5) : limits.high;
+    const xs = pts.map(x).concat(anchor ? protocol.visits.flatMap(v => [v.low, v.high + 1]) : []);
+    const range = dayRange(Math.floor(Math.min(...xs)), Math.ceil(Math.max(...xs)));
     const series = [{
       name: 'trajectory', type: 'line', data: pts.map(p => [x(p), p.value]), symbol: 'none',
       lineStyle: { color: '#999' }, tooltip: { show: false },
-      markArea: { silent: true, data: (anchor ? visitWindowAreas(false) : [])
+      markArea: { silent: true, data: (anchor ? visitWindowAreas(false, range) : [])
         .concat(limits.low === null && limits.high === null ? [] : [[
           { yAxis: limits.low === null ? 0 : limits.low, itemStyle: { color: REFERENCE_FILL } },
           { yAxis: refHigh }]]) },
@@ -558,7 +568,6 @@ function renderPatient(summaries, infusions, ttn, points) {
         data: mine.map(p => ({ value: [x(p), p.value], symbol: p.baselineFlag ? 'diamond' : 'circle',
           symbolSize: p.baselineFlag ? 11 : 7, point: p })) });
     });
-    const xs = pts.map(x).concat(anchor ? protocol.visits.flatMap(v => [v.low, v.high + 1]) : []);
     chart('patient-' + a).setOption({
       animation: false,
       title: { text: a + (def ? ' - ' + def.name : ''), textStyle: { fontSize: 12 } },
@@ -568,9 +577,9 @@ function renderPatient(summaries, infusions, ttn, points) {
           + num(r.value) + ' ' + r.unit + ' (' + (r.anrind || 'no reference') + ')' : p.name;
       } },
       grid: { left: 62, right: 15, top: 32, bottom: 46 },
-      xAxis: dayAxis(anchor ? dayAxisTitle() : 'Days since first reading (no infusion yet)',
-        Math.floor(Math.min(...xs)), Math.ceil(Math.max(...xs))),
-      yAxis: { type: 'value', name: a + ' (' + limits.unit + ')', nameLocation: 'middle', nameGap: 46 },
+      xAxis: dayAxis(anchor ? dayAxisTitle() : 'Days since first reading (no infusion yet)', range),
+      yAxis: { type: 'value', name: a + ' (' + limits.unit + ')', nameLocation: 'middle', nameGap: 46,
+        axisLine: { onZero: false } },
       series,
     }, true);
     document.getElementById('limits-' + a).textContent = 'Reference: '

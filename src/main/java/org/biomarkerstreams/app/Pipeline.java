@@ -46,6 +46,7 @@ public final class Pipeline implements AutoCloseable {
      *
      * @param settings its listeners, TLS, authentication and limits
      * @param auditTopic where each access to patient data is recorded
+     * @param study how the dashboard describes the study ({@code /api/protocol}); empty: by the protocol's rules alone
      */
     public record Http(HttpSettings settings, String auditTopic, Optional<Study> study) {
 

@@ -79,8 +79,13 @@ class DashboardBrowserIT {
                 .isNotEmpty();
         String patient = "SYN-0001";
         assertThat(status(url + "api/patients/" + patient + "/trajectory")).isEqualTo(200);
-        assertThat(status(url + "api/patients/" + patient + "/time-to-normalization"))
-                .isEqualTo(200);
+        List<?> ttn = (List<?>)
+                json(url + "api/patients/" + patient + "/time-to-normalization").get("timeToNormalization");
+        assertThat(ttn)
+                .as("per analyte: status, aval, cnsr, event date, ady, evntdesc, provisional")
+                .isNotEmpty()
+                .allSatisfy(t -> assertThat((Map<?, ?>) t)
+                        .containsKeys("analyte", "status", "aval", "cnsr", "adt", "ady", "evntdesc", "provisional"));
 
         // The patient id travels in the fragment, never to the server.
         browser = HeadlessChromium.start(profile.resolve("chromium"), List.of());

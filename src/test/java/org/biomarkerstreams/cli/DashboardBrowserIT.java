@@ -84,8 +84,9 @@ class DashboardBrowserIT {
         assertThat(ttn)
                 .as("per analyte: status, aval, cnsr, event date, ady, evntdesc, provisional")
                 .isNotEmpty()
-                .allSatisfy(t -> assertThat((Map<?, ?>) t)
-                        .containsKeys("analyte", "status", "aval", "cnsr", "adt", "ady", "evntdesc", "provisional"));
+                .allSatisfy(t -> assertThat(((Map<?, ?>) t)
+                                .keySet().stream().map(String::valueOf).toList())
+                        .contains("analyte", "status", "aval", "cnsr", "adt", "ady", "evntdesc", "provisional"));
 
         // The patient id travels in the fragment, never to the server.
         browser = HeadlessChromium.start(profile.resolve("chromium"), List.of());

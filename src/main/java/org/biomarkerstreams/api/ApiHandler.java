@@ -237,7 +237,10 @@ final class ApiHandler extends Handler.Abstract {
     enum Requirement {
         /** Dashboard files, health, how to log in: no data. */
         NONE,
-        /** Any authenticated caller: the analytes and their reference intervals. */
+        /**
+         * Any authenticated caller: the analytes and their reference intervals, and the protocol (title, arms as the
+         * caller may see them, visit windows), which the patient view needs as much as the cohort view.
+         */
         AUTHENTICATED,
         CLINICIAN,
         MONITOR,
@@ -250,7 +253,7 @@ final class ApiHandler extends Handler.Abstract {
                 return MONITOR;
             } else if (request instanceof ApiRequest.Metrics) {
                 return OPS;
-            } else if (request instanceof ApiRequest.Analytes) {
+            } else if (request instanceof ApiRequest.Analytes || request instanceof ApiRequest.StudyProtocol) {
                 return AUTHENTICATED;
             }
             return NONE;

@@ -29,12 +29,18 @@ public sealed interface ApiRequest {
 
     record PatientSummary(String patientId) implements PatientRequest {}
 
+    /** The patient's time-to-normalization records (status, aval, cnsr, event date, ...), one per analyte. */
+    record PatientTimeToNormalization(String patientId) implements PatientRequest {}
+
     record CohortVisits(String analyte) implements CohortRequest {}
 
     record CohortNormalization(String analyte) implements CohortRequest {}
 
     /** The site profile's analytes with units and reference intervals (the dashboard shades them). */
     record Analytes() implements ApiRequest {}
+
+    /** The study the dashboard shows: title, arms, day convention, visit windows, quartile definition. */
+    record StudyProtocol() implements ApiRequest {}
 
     /** How the dashboard logs in: open, OIDC (issuer and public client) or API token. */
     record AuthConfig() implements ApiRequest {}
@@ -58,16 +64,18 @@ public sealed interface ApiRequest {
     }
 
     /** The route of each request type but assets, whose template is their own path. */
-    Map<Class<? extends ApiRequest>, String> TEMPLATES = Map.of(
-            PatientTrajectory.class, "/api/patients/{id}/trajectory",
-            PatientSummary.class, "/api/patients/{id}/summary",
-            CohortVisits.class, "/api/cohort/visits",
-            CohortNormalization.class, "/api/cohort/normalization",
-            Analytes.class, "/api/analytes",
-            AuthConfig.class, "/api/auth-config",
-            Live.class, "/health/live",
-            Ready.class, "/health/ready",
-            Metrics.class, "/metrics");
+    Map<Class<? extends ApiRequest>, String> TEMPLATES = Map.ofEntries(
+            Map.entry(PatientTrajectory.class, "/api/patients/{id}/trajectory"),
+            Map.entry(PatientSummary.class, "/api/patients/{id}/summary"),
+            Map.entry(PatientTimeToNormalization.class, "/api/patients/{id}/time-to-normalization"),
+            Map.entry(CohortVisits.class, "/api/cohort/visits"),
+            Map.entry(CohortNormalization.class, "/api/cohort/normalization"),
+            Map.entry(Analytes.class, "/api/analytes"),
+            Map.entry(StudyProtocol.class, "/api/protocol"),
+            Map.entry(AuthConfig.class, "/api/auth-config"),
+            Map.entry(Live.class, "/health/live"),
+            Map.entry(Ready.class, "/health/ready"),
+            Map.entry(Metrics.class, "/metrics"));
 
     String ECHARTS = "vendor/echarts.min.js";
 
@@ -92,6 +100,7 @@ public sealed interface ApiRequest {
             return switch (s[3]) {
                 case "trajectory" -> Optional.of(new PatientTrajectory(id, analyte));
                 case "summary" -> Optional.of(new PatientSummary(id));
+                case "time-to-normalization" -> Optional.of(new PatientTimeToNormalization(id));
                 default -> Optional.empty();
             };
         }
@@ -100,6 +109,7 @@ public sealed interface ApiRequest {
             case "api/cohort/visits" -> Optional.of(new CohortVisits(analyte));
             case "api/cohort/normalization" -> Optional.of(new CohortNormalization(analyte));
             case "api/analytes" -> Optional.of(new Analytes());
+            case "api/protocol" -> Optional.of(new StudyProtocol());
             case "api/auth-config" -> Optional.of(new AuthConfig());
             case "health/live" -> Optional.of(new Live());
             case "health/ready" -> Optional.of(new Ready());

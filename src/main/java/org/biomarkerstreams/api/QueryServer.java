@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.domain.Blinding;
+import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.streams.patient.PatientViews;
@@ -77,9 +78,28 @@ public final class QueryServer implements AutoCloseable {
      * @param metrics {@code /metrics}, or null for none (404)
      * @param pseudonym names patients in audit records (the outputs' pseudonym when a key is set)
      * @param audit where each access to patient data is recorded before it is answered
+     * @param protocol the rules the topology runs with ({@code /api/protocol}: visit windows, follow-up, quartiles)
+     * @param study the protocol file's title, citation, arms and day convention
      */
     public record Content(
-            SiteProfile profile, Blinding blinding, MetricsEndpoint metrics, Pseudonym pseudonym, AuditTrail audit) {}
+            SiteProfile profile,
+            Blinding blinding,
+            MetricsEndpoint metrics,
+            Pseudonym pseudonym,
+            AuditTrail audit,
+            Protocol protocol,
+            Study study) {
+
+        /** Without a protocol: the default rules, described by their name ({@code /api/protocol}). */
+        public Content(
+                SiteProfile profile,
+                Blinding blinding,
+                MetricsEndpoint metrics,
+                Pseudonym pseudonym,
+                AuditTrail audit) {
+            this(profile, blinding, metrics, pseudonym, audit, Protocol.defaults(), Study.of(Protocol.defaults()));
+        }
+    }
 
     /**
      * Binds the listeners and starts serving.
@@ -111,7 +131,9 @@ public final class QueryServer implements AutoCloseable {
 
         QueryService service = new QueryService(
                 content.profile(),
+                content.protocol(),
                 content.blinding(),
+                content.study(),
                 Forwarder.http(FORWARD_TIMEOUT, settings.tls().isPresent() ? settings.peerTls() : Optional.empty()));
 
         SlowRequestGuard guard = new SlowRequestGuard(limits.requestTimeout(), System::nanoTime);

@@ -2,11 +2,15 @@ package org.biomarkerstreams.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
@@ -16,12 +20,16 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AssayType;
 import org.biomarkerstreams.domain.Blinding;
+import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.ReferenceInterval;
 import org.biomarkerstreams.domain.SiteProfile;
+import org.biomarkerstreams.domain.StudyDay;
+import org.biomarkerstreams.domain.VisitWindow;
 import org.biomarkerstreams.streams.AvroJson;
 import org.biomarkerstreams.streams.StoreKeys;
 import org.slf4j.Logger;
@@ -45,6 +53,8 @@ final class QueryService {
     private volatile Attached attached;
 
     private final Blinding blinding;
+    private final Protocol protocol;
+    private final Study study;
 
     private record Attached(QueryViews views, HostInfo self) {}
 
@@ -54,8 +64,18 @@ final class QueryService {
 
     /** A blinded protocol's arms are shown by their neutral codes in patient answers too (the dashboard's patient view). */
     QueryService(SiteProfile profile, Blinding blinding, Forwarder forwarder) {
+        this(profile, Protocol.defaults(), blinding, Study.of(Protocol.defaults()), forwarder);
+    }
+
+    /**
+     * Answers {@code /api/protocol} from the protocol's rules and its file's description; arms are shown as {@code
+     * blinding} says.
+     */
+    QueryService(SiteProfile profile, Protocol protocol, Blinding blinding, Study study, Forwarder forwarder) {
         this.profile = profile;
+        this.protocol = protocol;
         this.blinding = blinding;
+        this.study = study;
         this.forwarder = forwarder;
     }
 
@@ -77,6 +97,8 @@ final class QueryService {
                 return ready();
             } else if (request instanceof ApiRequest.Analytes) {
                 return analytes();
+            } else if (request instanceof ApiRequest.StudyProtocol) {
+                return protocol(origin);
             } else if (request instanceof ApiRequest.PatientRequest p) {
                 return patient(p, origin);
             } else if (request instanceof ApiRequest.CohortVisits v) {
@@ -154,6 +176,66 @@ final class QueryService {
         });
     }
 
+    /**
+     * The study as the dashboard labels it. Days are written in the protocol's convention ({@code day}, {@code low},
+     * {@code high}) and as protocol days ({@code *Pdy}, infusion day 0), so a chart can place a window by either.
+     * A blinded protocol's arms are its neutral codes, sorted so that the file's order gives nothing away.
+     */
+    private Reply protocol(Origin origin) {
+        boolean shownBlinded = blinding.blinded() && origin.armLabels() != Origin.ArmLabels.UNBLINDED;
+        List<String> arms = shownBlinded
+                ? study.arms().stream().map(blinding::label).sorted().toList()
+                : study.arms();
+        return Reply.json(200, json -> {
+            json.writeStartObject();
+            json.writeStringField("name", protocol.name());
+            json.writeStringField("title", study.title());
+            json.writeStringField("citation", study.citation());
+            json.writeStringField("dayConvention", study.days().name());
+            json.writeStringField("timeZone", protocol.zone().getId());
+            json.writeBooleanField("blinded", shownBlinded);
+            json.writeArrayFieldStart("arms");
+            for (String arm : arms) {
+                json.writeString(arm);
+            }
+            json.writeEndArray();
+            json.writeNumberField("quantileType", protocol.quantileType().number());
+            json.writeNumberField("followUpDays", days(protocol.followUp()));
+            json.writeNumberField("baselineWindowDays", days(protocol.baselineWindow()));
+            json.writeArrayFieldStart("visits");
+            // The baseline window ends on the anchor day; its reading stands for day 0 (PDY) or 1 (ADY).
+            int baselineFrom = -(int) Math.ceil(days(protocol.baselineWindow()));
+            writeVisit(json, new VisitWindow(Protocol.BASELINE, 0, baselineFrom, 0));
+            for (VisitWindow v : protocol.visits().stream()
+                    .sorted(Comparator.comparingInt(VisitWindow::targetDay))
+                    .toList()) {
+                writeVisit(json, v);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    private void writeVisit(JsonGenerator json, VisitWindow v) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("visit", v.name());
+        json.writeNumberField("day", inConvention(v.targetDay()));
+        json.writeNumberField("low", inConvention(v.fromDay()));
+        json.writeNumberField("high", inConvention(v.toDay()));
+        json.writeNumberField("dayPdy", v.targetDay());
+        json.writeNumberField("lowPdy", v.fromDay());
+        json.writeNumberField("highPdy", v.toDay());
+        json.writeEndObject();
+    }
+
+    private int inConvention(int pdy) {
+        return study.days() == Study.DayNumbers.ADY ? StudyDay.adyFromPdy(pdy) : pdy;
+    }
+
+    private static double days(Duration d) {
+        return d.toMillis() / 86_400_000.0;
+    }
+
     private static void writeNullable(JsonGenerator json, String field, Double value) throws IOException {
         if (value == null) {
             json.writeNullField(field);
@@ -199,8 +281,23 @@ final class QueryService {
                 : s;
     }
 
-    /** What one patient's views hold: its summaries, and its points of one analyte (or, null, all). */
-    private record PatientRecords(List<BiomarkerSummary> summaries, Function<String, List<TrajectoryPoint>> pointsOf) {}
+    private TimeToNormalization blinded(TimeToNormalization t, Origin origin) {
+        return blinding.blinded() && t.getArm() != null && origin.armLabels() != Origin.ArmLabels.UNBLINDED
+                ? TimeToNormalization.newBuilder(t)
+                        .setArm(blinding.label(t.getArm()))
+                        .build()
+                : t;
+    }
+
+    /**
+     * What one patient's views hold: its summaries, time-to-normalization records and infusions, and its points of
+     * one analyte (or, null, all).
+     */
+    private record PatientRecords(
+            List<BiomarkerSummary> summaries,
+            Supplier<List<TimeToNormalization>> timeToNormalization,
+            Supplier<List<Instant>> infusions,
+            Function<String, List<TrajectoryPoint>> pointsOf) {}
 
     private Reply patient(ApiRequest.PatientRequest request, Origin origin) {
         String only = null;
@@ -236,8 +333,11 @@ final class QueryService {
                 request,
                 origin,
                 only,
-                new PatientRecords(a.views().summaries(partition, patientId), which -> a.views()
-                        .trajectory(partition, patientId, which)));
+                new PatientRecords(
+                        a.views().summaries(partition, patientId),
+                        () -> a.views().timeToNormalization(partition, patientId),
+                        () -> a.views().infusions(partition, patientId),
+                        which -> a.views().trajectory(partition, patientId, which)));
     }
 
     /**
@@ -250,12 +350,33 @@ final class QueryService {
                 records.summaries().stream().map(s -> blinded(s, origin)).toList();
         Function<String, List<TrajectoryPoint>> pointsOf = records.pointsOf();
         if (request instanceof ApiRequest.PatientSummary) {
-            return summaries.isEmpty()
+            if (summaries.isEmpty()) {
+                return unknownPatient();
+            }
+            List<Instant> infusions = records.infusions().get();
+            return Reply.json(200, json -> {
+                json.writeStartObject();
+                json.writeStringField("patientId", shown);
+                writeRecords(json, "summaries", summaries);
+                json.writeArrayFieldStart("infusions");
+                for (Instant at : infusions) {
+                    json.writeString(at.toString());
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            });
+        }
+        if (request instanceof ApiRequest.PatientTimeToNormalization) {
+            // A patient with summaries but no time-to-normalization record yet (no anchor) answers an empty list.
+            List<TimeToNormalization> ttn = records.timeToNormalization().get().stream()
+                    .map(t -> blinded(t, origin))
+                    .toList();
+            return ttn.isEmpty() && summaries.isEmpty()
                     ? unknownPatient()
                     : Reply.json(200, json -> {
                         json.writeStartObject();
                         json.writeStringField("patientId", shown);
-                        writeRecords(json, "summaries", summaries);
+                        writeRecords(json, "timeToNormalization", ttn);
                         json.writeEndObject();
                     });
         }

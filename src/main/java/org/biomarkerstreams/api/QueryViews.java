@@ -1,5 +1,6 @@
 package org.biomarkerstreams.api;
 
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -7,6 +8,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.NormalizationCurve;
+import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.streams.CohortViews;
 import org.biomarkerstreams.streams.patient.PatientViews;
@@ -23,6 +25,11 @@ interface QueryViews {
     List<TrajectoryPoint> trajectory(int partition, String patientId, String analyte);
 
     List<BiomarkerSummary> summaries(int partition, String patientId);
+
+    List<TimeToNormalization> timeToNormalization(int partition, String patientId);
+
+    /** The patient's infusions in time order (the first is the anchor). */
+    List<Instant> infusions(int partition, String patientId);
 
     /**
      * What stands for the patient in answers (and in an audit record): its keyed pseudonym when the topology runs
@@ -55,6 +62,16 @@ interface QueryViews {
             @Override
             public List<BiomarkerSummary> summaries(int partition, String patientId) {
                 return patients.summaries(streams, partition, patientId);
+            }
+
+            @Override
+            public List<TimeToNormalization> timeToNormalization(int partition, String patientId) {
+                return patients.timeToNormalization(streams, partition, patientId);
+            }
+
+            @Override
+            public List<Instant> infusions(int partition, String patientId) {
+                return patients.infusions(streams, partition, patientId);
             }
 
             @Override

@@ -25,7 +25,9 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.api.HttpSettings;
 import org.biomarkerstreams.api.MetricsEndpoint;
 import org.biomarkerstreams.api.QueryServer;
+import org.biomarkerstreams.api.Study;
 import org.biomarkerstreams.domain.Pseudonym;
+import org.biomarkerstreams.protocol.ProtocolFile;
 import org.biomarkerstreams.registry.InMemorySchemaRegistry;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.BiomarkerTopology;
@@ -44,12 +46,29 @@ public final class Pipeline implements AutoCloseable {
      *
      * @param settings its listeners, TLS, authentication and limits
      * @param auditTopic where each access to patient data is recorded
+     * @param study how the dashboard describes the study ({@code /api/protocol}); empty: by the protocol's rules alone
      */
-    public record Http(HttpSettings settings, String auditTopic) {
+    public record Http(HttpSettings settings, String auditTopic, Optional<Study> study) {
+
+        public Http(HttpSettings settings, String auditTopic) {
+            this(settings, auditTopic, Optional.empty());
+        }
 
         /** Open, plaintext, on loopback, any free port, the default audit topic: the demo and tests. */
         public static Http loopback() {
             return new Http(HttpSettings.loopback(0), KafkaAuditTrail.DEFAULT_TOPIC);
+        }
+
+        /** The dashboard describes the study as this protocol file does (title, citation, arms, day numbers). */
+        public Http describing(ProtocolFile.Loaded file) {
+            return new Http(
+                    settings,
+                    auditTopic,
+                    Optional.of(new Study(
+                            file.title(),
+                            file.citation(),
+                            Study.DayNumbers.valueOf(file.dayConvention().name()),
+                            file.arms())));
         }
     }
 
@@ -201,10 +220,9 @@ public final class Pipeline implements AutoCloseable {
                                 new MetricsEndpoint(meters),
                                 auditPseudonym(config.pseudonym()),
                                 new KafkaAuditTrail(
-                                        http.get().auditTopic(),
-                                        settings.bootstrapServers(),
-                                        clientProperties,
-                                        serdes)));
+                                        http.get().auditTopic(), settings.bootstrapServers(), clientProperties, serdes),
+                                config.protocol(),
+                                http.get().study().orElseGet(() -> Study.of(config.protocol()))));
                 self = new HostInfo(http.get().settings().advertisedHost(), server.port());
                 settings = withApplicationServer(settings, self);
             }

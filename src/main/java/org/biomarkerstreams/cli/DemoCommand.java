@@ -124,7 +124,8 @@ final class DemoCommand implements Callable<Integer> {
                 EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults()),
                 pipeline.topologyConfig(Clock.systemUTC()),
                 partitions,
-                Optional.of(http.endpoint("localhost", HttpOptions.Defaults.DEMO)));
+                Optional.of(
+                        http.endpoint("localhost", HttpOptions.Defaults.DEMO).describing(protocolFile)));
         Hl7Ingest ingest = null;
         running = p;
         try {

@@ -166,7 +166,8 @@ final class RunCommand extends ClusterCommand implements Callable<Integer> {
 
     /** Options first (usage errors, exit 2), then the cluster and registry (exit 3), then topics and Streams. */
     private Pipeline start(StreamsRuntime.Settings settings, TopologyConfig config, TopicPolicy topicPolicy) {
-        Pipeline.Http endpoint = http.endpoint(null, HttpOptions.Defaults.CLUSTER);
+        Pipeline.Http endpoint =
+                http.endpoint(null, HttpOptions.Defaults.CLUSTER).describing(pipeline.protocolFile());
         kafka.probe();
         AvroSerdes serdes = kafka.serdes();
         serdes.requireWriterSchemas(config.topics().outputs(serdes));

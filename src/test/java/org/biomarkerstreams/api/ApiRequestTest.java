@@ -26,6 +26,9 @@ class ApiRequestTest {
         assertThat(ApiRequest.parse("/api/cohort/normalization", "analyte=LYMPH"))
                 .contains(new ApiRequest.CohortNormalization("LYMPH"));
         assertThat(ApiRequest.parse("/api/analytes", null)).contains(new ApiRequest.Analytes());
+        assertThat(ApiRequest.parse("/api/patients/P1/time-to-normalization", null))
+                .contains(new ApiRequest.PatientTimeToNormalization("P1"));
+        assertThat(ApiRequest.parse("/api/protocol", null)).contains(new ApiRequest.StudyProtocol());
         assertThat(ApiRequest.parse("/health/ready", null)).contains(new ApiRequest.Ready());
         assertThat(ApiRequest.parse("/metrics", null)).contains(new ApiRequest.Metrics());
         assertThat(ApiRequest.parse("/health/live", null)).contains(new ApiRequest.Live());
@@ -50,5 +53,9 @@ class ApiRequestTest {
         assertThat(request.template())
                 .isEqualTo("/api/patients/{id}/trajectory")
                 .doesNotContain("SECRET");
+        assertThat(ApiRequest.parse("/api/patients/SECRET-ID/time-to-normalization", null)
+                        .orElseThrow()
+                        .template())
+                .isEqualTo("/api/patients/{id}/time-to-normalization");
     }
 }

@@ -207,6 +207,46 @@ class QueryServerTest {
     }
 
     @Test
+    void shouldGuardTimeToNormalizationLikeEveryPatientRouteAndAuditItUnderItsTemplate() throws Exception {
+        QueryServer server = start(settings(tokenAccess(), HttpSettings.Limits.defaults()));
+        String base = "http://127.0.0.1:" + server.port() + "/api/patients/CANARY-4711/time-to-normalization";
+
+        assertThat(get(base, null).statusCode()).isEqualTo(401);
+        assertThat(get(base, monitor).statusCode()).isEqualTo(403);
+        assertThat(get(base, ops).statusCode()).isEqualTo(403);
+        // The clinician reaches the stores (not attached here: 503, retry).
+        assertThat(get(base, clinician).statusCode()).isEqualTo(503);
+
+        assertThat(audit)
+                .extracting(AuditTrail.Access::subject, AuditTrail.Access::route, AuditTrail.Access::outcome)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "token:dsmb", "/api/patients/{id}/time-to-normalization", AuditTrail.Outcome.DENIED),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "token:prometheus",
+                                "/api/patients/{id}/time-to-normalization",
+                                AuditTrail.Outcome.DENIED),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "token:ward",
+                                "/api/patients/{id}/time-to-normalization",
+                                AuditTrail.Outcome.UNAVAILABLE));
+        assertThat(audit.toString()).doesNotContain("CANARY-4711");
+    }
+
+    @Test
+    void shouldDescribeTheProtocolToAnyAuthenticatedCallerOnly() throws Exception {
+        QueryServer server = start(settings(tokenAccess(), HttpSettings.Limits.defaults()));
+        String base = "http://127.0.0.1:" + server.port() + "/api/protocol";
+
+        assertThat(get(base, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> monitorAnswer = get(base, monitor);
+        assertThat(monitorAnswer.statusCode()).isEqualTo(200);
+        assertThat(monitorAnswer.body()).contains("\"dayConvention\":\"PDY\"", "\"visits\":[");
+        assertThat(get(base, clinician).statusCode()).isEqualTo(200);
+        assertThat(audit).as("no patient data, no audit record").isEmpty();
+    }
+
+    @Test
     void shouldRefuseTheAnswerWhenTheAccessCannotBeAudited() throws Exception {
         QueryServer server = QueryServer.start(
                 settings(tokenAccess(), HttpSettings.Limits.defaults()),

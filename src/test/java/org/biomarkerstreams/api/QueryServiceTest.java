@@ -15,10 +15,14 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.NormalizationCurve;
+import org.biomarkerstreams.avro.NormalizationStatus;
+import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.Blinding;
+import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
 import org.biomarkerstreams.domain.SiteProfile;
+import org.biomarkerstreams.domain.VisitWindow;
 import org.biomarkerstreams.streams.AvroJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,6 +107,141 @@ class QueryServiceTest {
                 .doesNotContain("\"PLACEBO\"");
         // The stores' records are not changed for the next caller.
         assertThat(views.visits.get(0).getArm()).isEqualTo(blinding.label("PLACEBO"));
+    }
+
+    @Test
+    void shouldAnswerEachAnalytesTimeToNormalizationWithStatusAvalCnsrAndEventDateWhenTheOwnerHasThem() {
+        views.owner = SELF;
+        views.summaries = List.of(summary("P1", "CRP"), summary("P1", "IL6"));
+        views.ttn = List.of(
+                ttn("P1", "CRP", NormalizationStatus.NORMALIZED, 0, 6.25, "NORMALIZED"),
+                ttn("P1", "IL6", NormalizationStatus.NOT_YET_NORMALIZED, 1, 13.5, "LAST_READING"));
+
+        Reply reply = get(new ApiRequest.PatientTimeToNormalization("P1"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        Map<String, Object> json = AvroJson.parse(reply.text());
+        assertThat(json).containsEntry("patientId", "P1");
+        List<?> records = (List<?>) json.get("timeToNormalization");
+        assertThat(records).hasSize(2);
+        assertThat(asMap(records.get(0)))
+                .containsEntry("analyte", "CRP")
+                .containsEntry("status", "NORMALIZED")
+                .containsEntry("aval", 6.25)
+                .containsEntry("cnsr", 0)
+                .containsEntry("adt", "2020-02-19T14:00:00Z")
+                .containsEntry("ady", 7)
+                .containsEntry("evntdesc", "NORMALIZED")
+                .containsEntry("provisional", true);
+        assertThat(asMap(records.get(1)))
+                .containsEntry("analyte", "IL6")
+                .containsEntry("cnsr", 1)
+                .containsEntry("evntdesc", "LAST_READING");
+        assertThat(forwarded).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer404ForTimeToNormalizationWhenThePatientHasNoData() {
+        views.owner = SELF;
+
+        Reply reply = get(new ApiRequest.PatientTimeToNormalization("NOBODY"));
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(reply.text()).doesNotContain("NOBODY");
+    }
+
+    @Test
+    void shouldForwardTimeToNormalizationToTheOwnerWhenAnotherInstanceOwnsThePatient() {
+        views.owner = OTHER;
+
+        Reply reply = get(new ApiRequest.PatientTimeToNormalization("P1"));
+
+        assertThat(reply.text()).isEqualTo("{\"from\":\"owner\"}");
+        assertThat(forwarded).containsExactly("b:2/the/raw?path");
+    }
+
+    @Test
+    void shouldShowTheNeutralArmCodeInTimeToNormalizationWhenTheProtocolIsBlinded() {
+        Blinding blinding = Blinding.of(List.of("MSC", "PLACEBO"), "key");
+        QueryService blinded = new QueryService(SiteProfile.defaults(), blinding, (o, p) -> forwarder.forward(o, p));
+        blinded.attach(views, SELF);
+        views.owner = SELF;
+        views.ttn = List.of(
+                TimeToNormalization.newBuilder(ttn("P1", "CRP", NormalizationStatus.NORMALIZED, 0, 6.25, "NORMALIZED"))
+                        .setArm("MSC")
+                        .build());
+
+        Reply reply = blinded.handle(
+                new ApiRequest.PatientTimeToNormalization("P1"), new Origin(false, "/the/raw?path", null));
+
+        assertThat(reply.text()).doesNotContain("MSC").contains("\"" + blinding.label("MSC") + "\"");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked") // JSON arrays parse as lists of objects
+    void shouldListThePatientsInfusionsInTheSummaryAnswer() {
+        views.owner = SELF;
+        views.summaries = List.of(summary("P1", "CRP"));
+        views.infusions = List.of(Instant.parse("2020-02-13T10:00:00Z"), Instant.parse("2020-02-15T10:00:00Z"));
+
+        Map<String, Object> json =
+                AvroJson.parse(get(new ApiRequest.PatientSummary("P1")).text());
+
+        assertThat((List<Object>) json.get("infusions"))
+                .containsExactly("2020-02-13T10:00:00Z", "2020-02-15T10:00:00Z");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked") // JSON arrays parse as lists of objects
+    void shouldDescribeTheProtocolWithVisitsInItsDayConventionAndNeutralArmsWhenBlinded() {
+        // Visits are kept in protocol days: PDY 6 is ADY 7 (infusion day 1, no day 0); the baseline window of
+        // 7 days ends on the anchor day, PDY 0 = ADY 1, and starts on PDY -7 = ADY -7.
+        Protocol rules = new Protocol(
+                java.time.ZoneId.of("Asia/Shanghai"),
+                List.of(new VisitWindow("D7", 6, 5, 7), new VisitWindow("D28", 27, 24, 30)),
+                java.time.Duration.ofDays(7),
+                java.time.Duration.ofDays(28),
+                org.biomarkerstreams.domain.Confirmation.consecutive(1),
+                java.time.Duration.ofDays(1));
+        Blinding blinding = Blinding.of(List.of("PLACEBO", "MSC"), "key");
+        Study study = new Study("A trial", "Someone 2020", Study.DayNumbers.ADY, List.of("PLACEBO", "MSC"));
+        QueryService described =
+                new QueryService(SiteProfile.defaults(), rules, blinding, study, (o, p) -> forwarder.forward(o, p));
+
+        Map<String, Object> json = AvroJson.parse(described
+                .handle(new ApiRequest.StudyProtocol(), Origin.direct("/api/protocol"))
+                .text());
+        Map<String, Object> unblinded = AvroJson.parse(described
+                .handle(new ApiRequest.StudyProtocol(), new Origin(false, "/x", null, Origin.ArmLabels.UNBLINDED))
+                .text());
+
+        assertThat(json)
+                .containsEntry("title", "A trial")
+                .containsEntry("citation", "Someone 2020")
+                .containsEntry("dayConvention", "ADY")
+                .containsEntry("timeZone", "Asia/Shanghai")
+                .containsEntry("quantileType", 7)
+                .containsEntry("followUpDays", 28.0)
+                .containsEntry("blinded", true);
+        assertThat((List<Object>) json.get("arms"))
+                .containsExactlyElementsOf(java.util.stream.Stream.of(blinding.label("PLACEBO"), blinding.label("MSC"))
+                        .sorted()
+                        .toList());
+        assertThat((List<Object>) unblinded.get("arms")).containsExactly("PLACEBO", "MSC");
+        List<?> visits = (List<?>) json.get("visits");
+        assertThat(visits).hasSize(3);
+        assertThat(asMap(visits.get(0)))
+                .containsEntry("visit", "BASELINE")
+                .containsEntry("day", 1)
+                .containsEntry("low", -7)
+                .containsEntry("high", 1)
+                .containsEntry("lowPdy", -7);
+        assertThat(asMap(visits.get(1)))
+                .containsEntry("visit", "D7")
+                .containsEntry("day", 7)
+                .containsEntry("low", 6)
+                .containsEntry("high", 8)
+                .containsEntry("dayPdy", 6);
     }
 
     private static final Pseudonym PSEUDONYM = Pseudonym.withKey(new byte[32]);
@@ -318,6 +457,23 @@ class QueryServiceTest {
                 .build();
     }
 
+    private static TimeToNormalization ttn(
+            String patient, String analyte, NormalizationStatus status, int cnsr, double aval, String evntdesc) {
+        return TimeToNormalization.newBuilder()
+                .setPatientId(patient)
+                .setAnalyte(analyte)
+                .setAnchorAt(Instant.parse("2020-02-13T08:00:00Z"))
+                .setAtRisk(true)
+                .setStatus(status)
+                .setCnsr(cnsr)
+                .setAval(aval)
+                .setAdt(Instant.parse("2020-02-19T14:00:00Z"))
+                .setAdy(7)
+                .setEvntdesc(evntdesc)
+                .setProvisional(true)
+                .build();
+    }
+
     private static CohortVisitSummary visit(String arm, String analyte, String visit, double median) {
         return CohortVisitSummary.newBuilder()
                 .setProtocol("p")
@@ -337,6 +493,8 @@ class QueryServiceTest {
         RuntimeException failure;
         List<TrajectoryPoint> points = List.of();
         List<BiomarkerSummary> summaries = List.of();
+        List<TimeToNormalization> ttn = List.of();
+        List<Instant> infusions = List.of();
         List<CohortVisitSummary> visits = List.of();
         String askedAnalyte;
         KafkaStreams.State state = KafkaStreams.State.RUNNING;
@@ -373,6 +531,21 @@ class QueryServiceTest {
             return summaries.stream()
                     .filter(s -> s.getPatientId().equals(shown(patientId)))
                     .toList();
+        }
+
+        @Override
+        public List<TimeToNormalization> timeToNormalization(int partition, String patientId) {
+            check();
+            askedPatients.add(patientId);
+            return ttn.stream()
+                    .filter(t -> t.getPatientId().equals(shown(patientId)))
+                    .toList();
+        }
+
+        @Override
+        public List<Instant> infusions(int partition, String patientId) {
+            check();
+            return infusions;
         }
 
         @Override

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code --dump-dom}, whose virtual time budget does not carry across the redirects of a login, the page is loaded
  * in real time and its DOM read whenever the test asks, until what it waits for has been drawn.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,7 +40,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** The Chromium binary, as the CI image installs it; fails the test with the command to install it. */
-    static String binary() {
+    public static String binary() {
         for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
@@ -50,7 +50,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Starts Chromium on a fresh profile in {@code profile}, on a blank page, and attaches to that page. */
-    static HeadlessChromium start(Path profile, List<String> extraArguments) throws Exception {
+    public static HeadlessChromium start(Path profile, List<String> extraArguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 binary(),
                 "--headless",
@@ -109,13 +109,13 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Navigates the page to {@code url} (it goes on loading, redirecting and running its scripts). */
-    void navigate(String url) throws Exception {
+    public void navigate(String url) throws Exception {
         ObjectNode params = JSON.createObjectNode().put("url", url);
         send("Page.navigate", params);
     }
 
     /** Evaluates {@code expression} in the page; its value, which must be JSON-serializable. */
-    JsonNode evaluate(String expression) throws Exception {
+    public JsonNode evaluate(String expression) throws Exception {
         ObjectNode params = JSON.createObjectNode()
                 .put("expression", expression)
                 .put("returnByValue", true)
@@ -130,6 +130,12 @@ final class HeadlessChromium implements AutoCloseable {
     /** The page's current markup. */
     String dom() throws Exception {
         return evaluate("document.documentElement.outerHTML").asText();
+    }
+
+    /** A PNG of the page's viewport as it is drawn now. */
+    public byte[] screenshot() throws Exception {
+        JsonNode shot = send("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
+        return java.util.Base64.getDecoder().decode(shot.path("data").asText());
     }
 
     private JsonNode send(String method, ObjectNode params) throws Exception {

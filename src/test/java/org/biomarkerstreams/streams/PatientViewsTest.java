@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.ResultStatus;
 import org.biomarkerstreams.streams.patient.PatientStores;
@@ -71,6 +72,20 @@ class PatientViewsTest {
 
         assertThat(trajectory(PATIENT, "CRP")).singleElement().isEqualTo(harness.point(PATIENT, "d3"));
         assertThat(summaries(PATIENT)).containsExactly(harness.summary(PATIENT, "CRP"));
+    }
+
+    @Test
+    void shouldAnswerTimeToNormalizationAsTheTopicLastShowsItPerAnalyte() {
+        harness.send(aReading().id("bl").value(40, "mg/L").at(DAY_MINUS_1).build());
+        harness.send(infusionAt(INFUSION));
+        harness.send(aReading().id("d7").value(5, "mg/L").at(DAY_7).build());
+
+        List<TimeToNormalization> records = new PatientViews(harness.config).timeToNormalization(stores(), PATIENT);
+
+        assertThat(records).containsExactly(harness.ttn(PATIENT, "CRP"));
+        assertThat(records.get(0).getCnsr()).as("normalized on day 7").isZero();
+        assertThat(new PatientViews(harness.config).timeToNormalization(stores(), "NOBODY"))
+                .isEmpty();
     }
 
     @Test

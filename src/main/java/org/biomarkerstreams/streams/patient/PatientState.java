@@ -74,6 +74,17 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
         return randomized;
     }
 
+    /** Every infusion, in time order: the first is the anchor (the dashboard's patient view marks each). */
+    List<Instant> infusions() {
+        List<Instant> infusions = new ArrayList<>();
+        for (EventRecord e : active()) {
+            if (e.type() == EventType.INFUSION) {
+                infusions.add(e.at());
+            }
+        }
+        return infusions;
+    }
+
     /** Arm of the first randomization that names one, else of the first enrollment that does. */
     String arm() {
         String enrolled = null;

@@ -1,9 +1,11 @@
 package org.biomarkerstreams.streams.patient;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.streams.AvroBinary;
 import org.biomarkerstreams.streams.StoreKeys;
@@ -96,5 +98,45 @@ public final class PatientViews {
             }
         });
         return summaries;
+    }
+
+    /**
+     * The patient's time-to-normalization records, one per analyte that has one, as the processor last emitted
+     * them (the time-to-normalization topic's latest value for each key).
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
+     */
+    public List<TimeToNormalization> timeToNormalization(KafkaStreams streams, int partition, String patientId) {
+        return timeToNormalization(ReadablePatientStores.of(streams, partition), patientId);
+    }
+
+    /** The time-to-normalization records the patient processor last emitted for the patient, by analyte. */
+    public List<TimeToNormalization> timeToNormalization(ReadablePatientStores stores, String patientId) {
+        if (!StoreKeys.isKeySafe(patientId)) {
+            return List.of();
+        }
+        List<TimeToNormalization> records = new ArrayList<>();
+        String shown = shown(patientId);
+        stores.forEachAnalyte(patientId, null, (name, st) -> {
+            if (st.emittedTtn != null) {
+                // Kept without the patient (PatientEmitter.KEPT_PATIENT), like the summary.
+                TimeToNormalization kept = AvroBinary.decode(st.emittedTtn, TimeToNormalization.class);
+                kept.setPatientId(shown);
+                records.add(kept);
+            }
+        });
+        return records;
+    }
+
+    /**
+     * The patient's infusions (not entered in error), in time order; empty for a patient never seen.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
+     */
+    public List<Instant> infusions(KafkaStreams streams, int partition, String patientId) {
+        if (!StoreKeys.isKeySafe(patientId)) {
+            return List.of();
+        }
+        return ReadablePatientStores.of(streams, partition).patient(patientId).infusions();
     }
 }

@@ -11,10 +11,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A site's analytes, LOINC map, canonical units, reference intervals and plausibility bounds. This is
- * configuration: {@link #defaults()} is the table of docs/semantics.md ("Analytes and canonical units"), and protocols or sites override it with {@link
- * #withInterval}, {@link #withLoinc} and {@link #withAnalyte}. Immutable; every {@code with*} returns a new
- * profile.
+ * A site's analytes, LOINC map, canonical units, reference intervals, plausibility bounds and unit spellings. This is
+ * configuration: {@link #defaults()} is the table of docs/semantics.md ("Analytes and canonical units"), which the
+ * bundled site profile file ({@code site/default.yaml}, read by {@code protocol/SiteProfileFile}) repeats and a site's
+ * own file replaces; protocols override intervals with {@link #withInterval}. Immutable; every {@code with*} returns a
+ * new profile.
  */
 public final class SiteProfile {
 

@@ -13,7 +13,9 @@ import org.biomarkerstreams.domain.DeadLetterKeys;
 import org.biomarkerstreams.domain.OrphanReadings;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
+import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.protocol.ProtocolFile;
+import org.biomarkerstreams.protocol.SiteProfileFile;
 import org.biomarkerstreams.streams.DeadLetters;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.streams.TopologyConfig;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Option;
 /**
  * The study rules and topic names the topology runs with.
  *
- * <p>The rules come from the protocol ({@code --protocol}, a bundled name or a YAML file; see {@link ProtocolFile}).
+ * <p>The rules come from the protocol ({@code --protocol}, a bundled name or a YAML file; see {@link ProtocolFile}),
+ * its reference intervals applied to the site profile ({@code --site-profile}, see {@link SiteProfileFile}).
  * {@code --time-zone}, {@code --confirmations} and {@code --follow-up-days} override the protocol's value when they
  * are given, on the command line or through their {@code BIOMARKER_*} variable: command line, then environment, then
  * protocol file, then the built-in default.
@@ -42,6 +45,14 @@ final class PipelineOptions {
                     + " confirmations, reference intervals, strata, blinding and the demo's cohort and table."
                     + " A blinded protocol's key may come from BIOMARKER_BLINDING_KEY. Default: ${DEFAULT-VALUE}.")
     String protocol;
+
+    @Option(
+            names = "--site-profile",
+            paramLabel = "FILE",
+            description = "Site profile (YAML): analytes with their canonical unit, reference interval and plausible"
+                    + " bounds, LOINC and local codes, unit spellings (README: Site profile). The protocol's"
+                    + " referenceIntervals apply on top. Default: the bundled one (site/default.yaml).")
+    Path siteProfile;
 
     @Option(
             names = "--time-zone",
@@ -175,12 +186,26 @@ final class PipelineOptions {
     Map<String, String> env = System.getenv();
 
     private ProtocolFile.Loaded loaded;
+    private SiteProfile site;
 
-    /** The protocol file named by {@code --protocol}, loaded once. */
+    /** The site profile of {@code --site-profile}, or the bundled one; read once. */
+    SiteProfile siteProfile() {
+        if (site == null) {
+            try {
+                site = siteProfile == null ? SiteProfileFile.bundled() : SiteProfileFile.load(siteProfile);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--site-profile " + siteProfile + ": " + e.getMessage(), e);
+            }
+        }
+        return site;
+    }
+
+    /** The protocol file named by {@code --protocol}, its reference intervals on the site profile; loaded once. */
     ProtocolFile.Loaded protocolFile() {
         if (loaded == null) {
+            SiteProfile profile = siteProfile();
             try {
-                loaded = ProtocolFile.load(protocol == null ? "default" : protocol, env);
+                loaded = ProtocolFile.load(protocol == null ? "default" : protocol, env, profile);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--protocol " + protocol + ": " + e.getMessage(), e);
             }

@@ -1,6 +1,7 @@
 package org.biomarkerstreams.domain;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns a raw reading's code, value and unit into a {@link NormalizedValue}: the single validator of a reading's
@@ -10,10 +11,12 @@ public final class ReadingNormalizer {
 
     private final SiteProfile profile;
     private final UnitConverter converter;
+    private final PlausibilityCheck plausibility;
 
     public ReadingNormalizer(SiteProfile profile, UnitConverter converter) {
         this.profile = Objects.requireNonNull(profile, "profile");
         this.converter = Objects.requireNonNull(converter, "converter");
+        this.plausibility = new PlausibilityCheck(converter);
     }
 
     /**
@@ -29,7 +32,9 @@ public final class ReadingNormalizer {
      *       ErrorCode#UNKNOWN_UNIT}; {@link ErrorCode#INCOMPATIBLE_UNIT};
      *   <li>assay type: a FEU/DDU annotation on the unit must agree with the LOINC code's assay type; D-dimer by
      *       PARAMCD alone needs one; other analytes must not carry one ({@code INCOMPATIBLE_UNIT});
-     *   <li>the analyte's plausibility bounds, on the canonical value ({@code IMPLAUSIBLE_VALUE}).
+     *   <li>the analyte's plausibility bounds, on the canonical value ({@code IMPLAUSIBLE_VALUE}, with a message that
+     *       names the unit the value was probably in, see {@link PlausibilityCheck}); a value reported below a limit
+     *       ({@code <0.1}) is censored, not measured, and is accepted below the lower bound.
      * </ol>
      */
     public Result<NormalizedValue> normalize(String loinc, String paramcd, String valueText, String unit) {
@@ -63,13 +68,9 @@ public final class ReadingNormalizer {
             return Result.rejected(assay.rejection());
         }
         double value = canonical.value();
-        if (!analyte.bounds().contains(value)) {
-            return Result.rejected(
-                    ErrorCode.IMPLAUSIBLE_VALUE,
-                    analyte.paramcd() + ": value " + value + " " + analyte.canonicalUnit()
-                            + " is outside the plausible "
-                            + analyte.bounds().min() + "-" + analyte.bounds().max() + " "
-                            + analyte.canonicalUnit());
+        Optional<Rejection> implausible = plausibility.check(analyte, reported.value(), unit, value);
+        if (implausible.isPresent()) {
+            return Result.rejected(implausible.get());
         }
         return Result.ok(new NormalizedValue(
                 analyte,

@@ -11,10 +11,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A site's analytes, LOINC map, canonical units, reference intervals and plausibility bounds. This is
- * configuration: {@link #defaults()} is the table of docs/semantics.md ("Analytes and canonical units"), and protocols or sites override it with {@link
- * #withInterval}, {@link #withLoinc} and {@link #withAnalyte}. Immutable; every {@code with*} returns a new
- * profile.
+ * A site's analytes, LOINC map, canonical units, reference intervals, plausibility bounds and unit spellings. This is
+ * configuration: {@link #defaults()} is the table of docs/semantics.md ("Analytes and canonical units"), which the
+ * bundled site profile file ({@code site/default.yaml}, read by {@code protocol/SiteProfileFile}) repeats and a site's
+ * own file replaces; protocols override intervals with {@link #withInterval}. Immutable; every {@code with*} returns a
+ * new profile.
  */
 public final class SiteProfile {
 
@@ -22,10 +23,13 @@ public final class SiteProfile {
 
     private final Map<String, AnalyteDefinition> analytes; // insertion order is the stable order
     private final Map<String, LoincMapping> loincs;
+    private final Map<String, String> unitSpellings;
 
-    private SiteProfile(Map<String, AnalyteDefinition> analytes, Map<String, LoincMapping> loincs) {
+    private SiteProfile(
+            Map<String, AnalyteDefinition> analytes, Map<String, LoincMapping> loincs, Map<String, String> spellings) {
         this.analytes = Collections.unmodifiableMap(analytes);
         this.loincs = Collections.unmodifiableMap(loincs);
+        this.unitSpellings = Collections.unmodifiableMap(new LinkedHashMap<>(spellings));
     }
 
     /**
@@ -48,7 +52,7 @@ public final class SiteProfile {
                 throw new IllegalArgumentException("duplicate LOINC code " + mapping.loinc());
             }
         }
-        return new SiteProfile(byCode, byLoinc);
+        return new SiteProfile(byCode, byLoinc, Map.of());
     }
 
     /**
@@ -61,12 +65,23 @@ public final class SiteProfile {
      * much, but the exact ratio is assay-dependent, which is why no factor is applied anywhere.
      *
      * <p>Plausibility bounds, in the canonical unit, reject unit and keying errors while keeping the extremes of
-     * critically ill patients: CRP 0–1000 mg/L (reported maxima are ~600); IL-6 0–100000 pg/mL (cytokine release
-     * syndrome reaches tens of thousands); lymphocytes and WBC 0–500 and 0–1000 ×10^9/L (hyperleukocytosis in
-     * leukaemia); D-dimer 0–1,000,000 ng/mL (assays saturate far below); PCT 0–1000 ng/mL (septic shock reaches
-     * hundreds); PaO2 10–800 mmHg and PaO2/FiO2 10–800 mmHg (at sea level the alveolar PO2 on pure oxygen is
-     * at most ~713 mmHg, so 800 leaves room for rounding and hyperbaric settings while a kPa value scaled twice
-     * falls outside); FiO2 0.21–1.0 (room air to pure oxygen).
+     * critically ill patients. Upper ends: CRP 1000 mg/L (reported maxima are ~600); IL-6 100000 pg/mL (cytokine
+     * release syndrome reaches tens of thousands); lymphocytes and WBC 500 and 1000 ×10^9/L (hyperleukocytosis in
+     * leukaemia); D-dimer 1,000,000 ng/mL (assays saturate far below, ~20–130 µg/mL FEU even after dilution); PCT
+     * 1000 ng/mL (septic shock reaches hundreds); PaO2 and PaO2/FiO2 800 mmHg (at sea level the alveolar PO2 on
+     * pure oxygen is at most ~713 mmHg, so 800 leaves room for rounding and hyperbaric settings while a kPa value
+     * scaled twice falls outside); FiO2 1.0.
+     *
+     * <p>Lower ends of the assayed proteins are detection limits ({@link PlausibilityBounds.LowerLimit#DETECTION_LIMIT}),
+     * set below the most sensitive assay in clinical use so that a measured value below them can only be a unit
+     * error, while a censored {@code "<0.5"} stays accepted: CRP 0.01 mg/L (standard CRP assays detect 0.3–5 mg/L,
+     * high-sensitivity ones ~0.1–0.3, the most sensitive ~0.02–0.05); IL-6 0.01 pg/mL (routine immunoassays ~1.5
+     * pg/mL, high-sensitivity ELISA ~0.1, single-molecule arrays ~0.01–0.02); D-dimer 10 ng/mL, FEU or DDU
+     * (quantitative assays detect ~45–190 ng/mL FEU, e.g. VIDAS Exclusion II from 45; DDU values are about half);
+     * PCT 0.005 ng/mL (sensitive PCT assays detect ~0.02 ng/mL). Paper 000's D-dimer "0.89 µg/L FEU", ~890 ng/mL
+     * written in the wrong unit, is 0.89 ng/mL and so below every assay's limit. The other lower ends are
+     * physiological: lymphocytes and WBC 0 (counts of aplastic patients are 0.0), PaO2 and PaO2/FiO2 10 mmHg, FiO2
+     * 0.21 (room air).
      */
     public static SiteProfile defaults() {
         return DEFAULTS;
@@ -133,7 +148,7 @@ public final class SiteProfile {
         checkMapping(analytes, mapping);
         Map<String, LoincMapping> copy = new LinkedHashMap<>(loincs);
         copy.put(mapping.loinc(), mapping);
-        return new SiteProfile(new LinkedHashMap<>(analytes), copy);
+        return new SiteProfile(new LinkedHashMap<>(analytes), copy, unitSpellings);
     }
 
     /**
@@ -148,24 +163,48 @@ public final class SiteProfile {
         for (LoincMapping mapping : loincs.values()) {
             checkMapping(copy, mapping);
         }
-        return new SiteProfile(copy, new LinkedHashMap<>(loincs));
+        return new SiteProfile(copy, new LinkedHashMap<>(loincs), unitSpellings);
+    }
+
+    /**
+     * The site's own unit spellings: text as sent (stripped, exact) to a unit {@link UnitConverter} reads. Which of
+     * them are units at all, {@link UnitConverter#withSpellings} finds out when it reads them; the site profile file
+     * checks each when it is loaded.
+     */
+    public Map<String, String> unitSpellings() {
+        return unitSpellings;
+    }
+
+    /** A profile with these unit spellings added to (or replacing) its own, in this order. */
+    public SiteProfile withUnitSpellings(Map<String, String> spellings) {
+        Map<String, String> copy = new LinkedHashMap<>(unitSpellings);
+        spellings.forEach((text, unit) -> {
+            if (text == null || text.isBlank() || unit == null || unit.isBlank()) {
+                throw new IllegalArgumentException(
+                        "a unit spelling needs a text and a unit, got '" + text + "': '" + unit + "'");
+            }
+            copy.put(text.strip(), unit.strip());
+        });
+        return new SiteProfile(new LinkedHashMap<>(analytes), new LinkedHashMap<>(loincs), copy);
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof SiteProfile that
                 && new ArrayList<>(analytes.values()).equals(new ArrayList<>(that.analytes.values()))
-                && loincs.equals(that.loincs);
+                && loincs.equals(that.loincs)
+                && unitSpellings.equals(that.unitSpellings);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(new ArrayList<>(analytes.values()), loincs);
+        return Objects.hash(new ArrayList<>(analytes.values()), loincs, unitSpellings);
     }
 
     @Override
     public String toString() {
-        return "SiteProfile" + analytes.keySet() + " with " + loincs.size() + " codes";
+        return "SiteProfile" + analytes.keySet() + " with " + loincs.size() + " codes and " + unitSpellings.size()
+                + " unit spellings";
     }
 
     private static void checkMapping(Map<String, AnalyteDefinition> analytes, LoincMapping mapping) {
@@ -183,9 +222,14 @@ public final class SiteProfile {
 
     private static SiteProfile buildDefaults() {
         List<AnalyteDefinition> analytes = List.of(
-                primary("CRP", "C-reactive protein", "mg/L", ReferenceInterval.below(10), 0, 1000),
-                primary("IL6", "Interleukin-6", "pg/mL", ReferenceInterval.below(7), 0, 100_000),
-                primary("LYMPH", "Lymphocytes, absolute", "10*9/L", ReferenceInterval.between(1.1, 3.2), 0, 500),
+                primary("CRP", "C-reactive protein", "mg/L", ReferenceInterval.below(10), detectable(0.01, 1000)),
+                primary("IL6", "Interleukin-6", "pg/mL", ReferenceInterval.below(7), detectable(0.01, 100_000)),
+                primary(
+                        "LYMPH",
+                        "Lymphocytes, absolute",
+                        "10*9/L",
+                        ReferenceInterval.between(1.1, 3.2),
+                        new PlausibilityBounds(0, 500)),
                 new AnalyteDefinition(
                         "DDIMER",
                         "D-dimer",
@@ -194,10 +238,20 @@ public final class SiteProfile {
                         Map.of(
                                 AssayType.DDU, ReferenceInterval.below(243),
                                 AssayType.FEU, ReferenceInterval.below(500)),
-                        new PlausibilityBounds(0, 1_000_000)),
-                primary("PFRATIO", "PaO2/FiO2 ratio", "mm[Hg]", ReferenceInterval.above(300), 10, 800),
-                primary("PCT", "Procalcitonin", "ng/mL", ReferenceInterval.below(0.05), 0, 1000),
-                primary("WBC", "Leukocytes", "10*9/L", ReferenceInterval.between(3.5, 9.5), 0, 1000),
+                        detectable(10, 1_000_000)),
+                primary(
+                        "PFRATIO",
+                        "PaO2/FiO2 ratio",
+                        "mm[Hg]",
+                        ReferenceInterval.above(300),
+                        new PlausibilityBounds(10, 800)),
+                primary("PCT", "Procalcitonin", "ng/mL", ReferenceInterval.below(0.05), detectable(0.005, 1000)),
+                primary(
+                        "WBC",
+                        "Leukocytes",
+                        "10*9/L",
+                        ReferenceInterval.between(3.5, 9.5),
+                        new PlausibilityBounds(0, 1000)),
                 new AnalyteDefinition(
                         "PAO2",
                         "Arterial partial pressure of oxygen",
@@ -237,13 +291,12 @@ public final class SiteProfile {
     }
 
     private static AnalyteDefinition primary(
-            String paramcd, String name, String unit, ReferenceInterval interval, double min, double max) {
+            String paramcd, String name, String unit, ReferenceInterval interval, PlausibilityBounds bounds) {
         return new AnalyteDefinition(
-                paramcd,
-                name,
-                unit,
-                AnalyteRole.PRIMARY,
-                Map.of(AssayType.NONE, interval),
-                new PlausibilityBounds(min, max));
+                paramcd, name, unit, AnalyteRole.PRIMARY, Map.of(AssayType.NONE, interval), bounds);
+    }
+
+    private static PlausibilityBounds detectable(double detectionLimit, double max) {
+        return PlausibilityBounds.detectable(detectionLimit, max);
     }
 }

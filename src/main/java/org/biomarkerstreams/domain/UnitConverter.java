@@ -8,6 +8,7 @@ import java.math.MathContext;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -62,6 +63,7 @@ public final class UnitConverter {
             Map.entry("/cumm", "/mm3"));
 
     private final UcumEssenceService ucum;
+    private final Map<String, String> siteSpellings;
     private final Map<String, Result<UnitSpelling>> spellings = new ConcurrentHashMap<>();
     private final Map<Conversion, Result<Factor>> factors = new ConcurrentHashMap<>();
 
@@ -72,12 +74,28 @@ public final class UnitConverter {
                 throw new IllegalStateException("ucum-essence.xml is not on the classpath");
             }
             this.ucum = new UcumEssenceService(essence);
+            this.siteSpellings = Map.of();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read ucum-essence.xml", e);
         } catch (UcumException e) {
             throw new IllegalStateException("cannot load ucum-essence.xml", e);
         }
         LOG.debug("UCUM essence loaded, version {}", ucum.ucumIdentification().getVersion());
+    }
+
+    private UnitConverter(UcumEssenceService ucum, Map<String, String> siteSpellings) {
+        this.ucum = ucum;
+        this.siteSpellings = Map.copyOf(siteSpellings);
+    }
+
+    /**
+     * A converter that also reads a site's own spellings (a site profile's {@code unitSpellings}): the text as sent,
+     * stripped, exactly as written, to a unit this converter reads ({@code "Mikrogramm/l"} to {@code "ug/L"}). They are
+     * looked up before the built-in spellings, so a site may also redefine one. Shares this converter's UCUM model.
+     */
+    public UnitConverter withSpellings(Map<String, String> spellings) {
+        Objects.requireNonNull(spellings, "spellings");
+        return spellings.isEmpty() && siteSpellings.isEmpty() ? this : new UnitConverter(ucum, spellings);
     }
 
     /**
@@ -138,7 +156,7 @@ public final class UnitConverter {
     }
 
     private Result<UnitSpelling> spell(String unit) {
-        String text = unit.strip();
+        String text = siteSpellings.getOrDefault(unit.strip(), unit.strip());
         Set<AssayType> assays = EnumSet.noneOf(AssayType.class);
         text = stripAssay(BRACED_ASSAY, text, assays);
         text = stripAssay(BARE_ASSAY, text, assays);

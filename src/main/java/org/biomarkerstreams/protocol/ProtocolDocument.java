@@ -89,8 +89,9 @@ record ProtocolDocument(
      * The protocol, its site profile and demo, days in protocol days.
      *
      * @param env the environment; its {@value ProtocolFile#BLINDING_KEY_ENV} wins over the file's key
+     * @param site the site profile the protocol's reference intervals are applied to
      */
-    Loaded loaded(Map<String, String> env) {
+    Loaded loaded(Map<String, String> env, SiteProfile site) {
         Protocol defaults = Protocol.defaults();
         Protocol protocol = new Protocol(
                         ZoneId.of(timeZone),
@@ -102,7 +103,7 @@ record ProtocolDocument(
                 .withReporting(name, strata, blinding(env), locf)
                 .withBaselineRule(BaselineRule.valueOf(baselineRule))
                 .withQuantileType(QuantileType.of(quantileType));
-        SiteProfile profile = referenceIntervals.applyTo(SiteProfile.defaults());
+        SiteProfile profile = FieldError.within("referenceIntervals", () -> referenceIntervals.applyTo(site));
         Optional<ProtocolFile.Demo> shape = Optional.ofNullable(demo)
                 .map(section -> FieldError.within("demo", () -> section.demo(dayConvention, arms, strata)));
         return new Loaded(protocol, profile, title, citation, dayConvention, arms, table, shape);

@@ -268,7 +268,8 @@ public final class ProtocolFile {
      * A loaded protocol file.
      *
      * @param protocol the study rules, days in pdy
-     * @param profile the default site profile with the file's reference-interval overrides applied
+     * @param profile the site profile it was loaded with (the bundled one by default) with the file's reference
+     *     intervals applied
      * @param title the trial's title
      * @param citation where the trial is published
      * @param dayConvention how the file writes days (the table shows visit names as written)
@@ -392,10 +393,21 @@ public final class ProtocolFile {
      * @throws IllegalArgumentException naming the file and the field when it is missing or wrong
      */
     public static Loaded load(String nameOrPath, Map<String, String> env) {
+        return load(nameOrPath, env, SiteProfile.defaults());
+    }
+
+    /**
+     * The bundled protocol {@code nameOrPath} or else the file at that path, its reference intervals applied to {@code
+     * site} (a site profile file, see {@link SiteProfileFile}).
+     *
+     * @throws IllegalArgumentException naming the file and the field when it is missing or wrong, or names an analyte
+     *     {@code site} does not define
+     */
+    public static Loaded load(String nameOrPath, Map<String, String> env, SiteProfile site) {
         Objects.requireNonNull(nameOrPath, "nameOrPath");
         String name = nameOrPath.strip();
         if (BUNDLED.contains(name)) {
-            return bundled(name, env);
+            return bundled(name, env, site);
         }
         Path path = Path.of(name);
         if (!Files.isRegularFile(path)) {
@@ -406,7 +418,8 @@ public final class ProtocolFile {
             return parse(
                     Files.readString(path, StandardCharsets.UTF_8),
                     path.getFileName().toString(),
-                    env);
+                    env,
+                    site);
         } catch (IOException e) {
             throw new IllegalArgumentException("protocol " + name + ": cannot be read: " + e.getMessage(), e);
         }
@@ -414,13 +427,18 @@ public final class ProtocolFile {
 
     /** The bundled protocol of this name. */
     public static Loaded bundled(String name, Map<String, String> env) {
+        return bundled(name, env, SiteProfile.defaults());
+    }
+
+    /** The bundled protocol of this name, its reference intervals applied to {@code site}. */
+    public static Loaded bundled(String name, Map<String, String> env, SiteProfile site) {
         String resource = RESOURCE_DIR + name + ".yaml";
         try (InputStream in = ProtocolFile.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException(
                         "no bundled protocol " + name + " (" + String.join(", ", BUNDLED) + ")");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name + ".yaml", env);
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name + ".yaml", env, site);
         } catch (IOException e) {
             throw new IllegalStateException("bundled protocol " + name + " cannot be read", e);
         }
@@ -433,6 +451,16 @@ public final class ProtocolFile {
      * @param env the environment ({@value #BLINDING_KEY_ENV} is read)
      */
     public static Loaded parse(String yaml, String source, Map<String, String> env) {
+        return parse(yaml, source, env, SiteProfile.defaults());
+    }
+
+    /**
+     * Parses and checks a protocol file's text, its reference intervals applied to {@code site}.
+     *
+     * @param source the file's name for messages
+     * @param env the environment ({@value #BLINDING_KEY_ENV} is read)
+     */
+    public static Loaded parse(String yaml, String source, Map<String, String> env, SiteProfile site) {
         ProtocolDocument document;
         try {
             document = YAML.readValue(yaml, ProtocolDocument.class);
@@ -443,7 +471,7 @@ public final class ProtocolFile {
             throw new IllegalArgumentException(source + ": expected a mapping of protocol fields at the top level");
         }
         try {
-            return document.loaded(env);
+            return document.loaded(env, site);
         } catch (FieldError e) {
             throw ProtocolMistake.of(e, source, yaml);
         }

@@ -2,6 +2,7 @@ package org.biomarkerstreams.protocol;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -21,14 +22,29 @@ final class ProtocolMistake {
 
     /** A failure of Jackson to read {@code yaml} or to bind it to a {@link ProtocolDocument}. */
     static IllegalArgumentException of(JsonProcessingException e, String source, String yaml) {
+        return of(e, source, yaml, "protocol fields");
+    }
+
+    /**
+     * A failure of Jackson to read {@code yaml} or to bind it, for any file bound this way (protocols, site profiles).
+     *
+     * @param fields what the top level of the file holds, for the message when it is not a mapping
+     */
+    static IllegalArgumentException of(JsonProcessingException e, String source, String yaml, String fields) {
         if (!(e instanceof JsonMappingException mapping)) {
             // Not YAML, or a key given twice: the parser stopped right there.
             return new IllegalArgumentException(
                     source + ": not valid YAML: " + firstLine(e.getOriginalMessage()) + where(e.getLocation()), e);
         }
+        if (mapping.getCause() instanceof StreamReadException parse) {
+            // The same while binding a record inside a list: Jackson adds the path but the parser knows the line.
+            return new IllegalArgumentException(
+                    source + ": not valid YAML: " + firstLine(parse.getOriginalMessage()) + where(parse.getLocation()),
+                    e);
+        }
         String path = FieldPath.of(mapping.getPath());
         if (path.isEmpty() && mapping instanceof MismatchedInputException) {
-            return new IllegalArgumentException(source + ": expected a mapping of protocol fields at the top level", e);
+            return new IllegalArgumentException(source + ": expected a mapping of " + fields + " at the top level", e);
         }
         FieldLocations locations = FieldLocations.of(yaml);
         if (mapping instanceof ValueInstantiationException && mapping.getCause() instanceof FieldError field) {

@@ -13,57 +13,70 @@ import org.biomarkerstreams.domain.Result;
 import org.biomarkerstreams.domain.SiteProfile;
 
 /**
- * A protocol file's reference intervals, replacing the default site profile's: one interval per analyte ({@code CRP:
- * "<10"}), or for D-dimer one per assay type ({@code DDIMER: {DDU: "<243"}}), since FEU and DDU are never converted
- * into each other.
+ * A protocol file's reference intervals, replacing the site profile's: one interval per analyte ({@code CRP: "<10"}),
+ * or for D-dimer one per assay type ({@code DDIMER: {DDU: "<243"}}), since FEU and DDU are never converted into each
+ * other. They are bound as written and checked against the site profile they are applied to ({@link #applyTo}), so a
+ * protocol may set the interval of an analyte that only the site's profile file defines.
  *
- * @param byAnalyte per analyte code, in the order written, the interval of each assay type ({@code NONE} for an
- *     analyte without assay types)
+ * @param written per analyte code as written, in the order written, the interval text or the mapping of assay type to
+ *     interval text
  */
-record ReferenceIntervals(Map<String, Map<AssayType, ReferenceInterval>> byAnalyte) {
+record ReferenceIntervals(Map<String, Object> written) {
 
     static final ReferenceIntervals NONE = new ReferenceIntervals(Map.of());
 
     private static final String SHAPE = "an interval like \"<10\", \">300\" or \"1.1-3.2\"";
 
     ReferenceIntervals {
-        byAnalyte = Collections.unmodifiableMap(new LinkedHashMap<>(byAnalyte));
+        written = Collections.unmodifiableMap(new LinkedHashMap<>(written));
     }
 
     /** Binds the mapping as written: a value is an interval, or a mapping of assay type to interval. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-    static ReferenceIntervals written(Map<String, Object> written) {
-        SiteProfile defaults = SiteProfile.defaults();
-        Map<String, Map<AssayType, ReferenceInterval>> byAnalyte = new LinkedHashMap<>();
-        written.forEach((name, value) -> {
-            AnalyteDefinition analyte = defaults.analyte(name)
-                    .orElseThrow(() -> new FieldError(name, "unknown analyte (known: " + known(defaults) + ")"));
-            byAnalyte.put(
-                    analyte.paramcd(),
-                    analyte.requiresAssayType()
-                            ? perAssay(analyte, value, name)
-                            : Map.of(AssayType.NONE, interval(value, name)));
-        });
-        return new ReferenceIntervals(byAnalyte);
+    static ReferenceIntervals of(Map<String, Object> written) {
+        return new ReferenceIntervals(written);
     }
 
-    /** {@code profile} with these intervals in place of its own. */
+    /**
+     * {@code profile} with these intervals in place of its own.
+     *
+     * @throws FieldError naming the analyte (relative to the {@code referenceIntervals} section) when it is unknown to
+     *     {@code profile} or its interval is not one
+     */
     SiteProfile applyTo(SiteProfile profile) {
         SiteProfile applied = profile;
-        for (Map.Entry<String, Map<AssayType, ReferenceInterval>> analyte : byAnalyte.entrySet()) {
-            for (Map.Entry<AssayType, ReferenceInterval> interval :
-                    analyte.getValue().entrySet()) {
-                applied = applied.withInterval(analyte.getKey(), interval.getKey(), interval.getValue());
+        for (Map.Entry<String, Object> entry : written.entrySet()) {
+            String name = entry.getKey();
+            AnalyteDefinition analyte = profile.analyte(name)
+                    .orElseThrow(() -> new FieldError(name, "unknown analyte (known: " + known(profile) + ")"));
+            Map<AssayType, ReferenceInterval> intervals = analyte.requiresAssayType()
+                    ? perAssay(analyte.paramcd(), entry.getValue(), name)
+                    : Map.of(AssayType.NONE, interval(entry.getValue(), name));
+            for (Map.Entry<AssayType, ReferenceInterval> interval : intervals.entrySet()) {
+                applied = applied.withInterval(analyte.paramcd(), interval.getKey(), interval.getValue());
             }
         }
         return applied;
     }
 
-    private static Map<AssayType, ReferenceInterval> perAssay(AnalyteDefinition analyte, Object value, String field) {
+    /**
+     * The intervals of a site profile's analyte as written: one interval (assay type NONE), or a mapping of assay type
+     * (FEU, DDU) to interval, which makes results of the analyte need an assay type; none when absent.
+     */
+    static Map<AssayType, ReferenceInterval> written(String paramcd, Object value, String field) {
+        if (value == null) {
+            return Map.of();
+        }
+        return value instanceof Map<?, ?>
+                ? perAssay(paramcd, value, field)
+                : Map.of(AssayType.NONE, interval(value, field));
+    }
+
+    private static Map<AssayType, ReferenceInterval> perAssay(String paramcd, Object value, String field) {
         if (!(value instanceof Map<?, ?> byAssay) || byAssay.isEmpty()) {
             throw new FieldError(
                     field,
-                    analyte.paramcd() + " needs an interval per assay type, e.g. {DDU: \"<243\", FEU: \"<500\"}: FEU"
+                    paramcd + " needs an interval per assay type, e.g. {DDU: \"<243\", FEU: \"<500\"}: FEU"
                             + " and DDU are never converted into each other");
         }
         Map<AssayType, ReferenceInterval> intervals = new LinkedHashMap<>();

@@ -47,7 +47,8 @@ public final class BiomarkerTopology {
     public static void define(
             StreamsBuilder builder, TopologyConfig config, AvroSerdes serdes, PipelineCounters counters) {
         Topics topics = config.topics();
-        UnitConverter converter = new UnitConverter();
+        UnitConverter converter =
+                new UnitConverter().withSpellings(config.profile().unitSpellings());
         counters.watchInputs(topics.inputs());
         counters.watchOutputs(
                 Arrays.stream(AlertKind.values()).map(Enum::name).toList(),

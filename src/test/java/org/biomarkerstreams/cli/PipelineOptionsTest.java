@@ -10,9 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
+import org.biomarkerstreams.domain.AssayType;
 import org.biomarkerstreams.domain.Confirmation;
 import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Pseudonym;
+import org.biomarkerstreams.domain.ReferenceInterval;
+import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.streams.TopologyConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +91,64 @@ class PipelineOptionsTest {
 
     @TempDir
     Path dir;
+
+    private static final String SITE =
+            """
+            analytes:
+              - paramcd: CRP
+                name: C-reactive protein
+                unit: mg/L
+                referenceInterval: "<10"
+                plausible: {min: 0.01, max: 1000, lowerLimit: detection-limit}
+              - paramcd: FERRITIN
+                name: Ferritin
+                unit: ng/mL
+                referenceInterval: "<300"
+                plausible: {min: 1, max: 100000}
+            """;
+
+    @Test
+    void shouldUseTheBundledSiteProfileWhenNoneIsGiven() {
+        TopologyConfig config =
+                parse(Map.of(), "--readings", "r.ndjson").pipeline.topologyConfig(Clock.systemUTC());
+
+        assertThat(config.profile()).isEqualTo(SiteProfile.defaults());
+    }
+
+    @Test
+    void shouldApplyTheProtocolsIntervalsToTheSiteProfileNamedByTheEnvironment() throws Exception {
+        Path file = Files.writeString(dir.resolve("site.yaml"), SITE, StandardCharsets.UTF_8);
+        // The default protocol sets no intervals: the site's own FERRITIN interval stands, and IL6 is not defined.
+        TopologyConfig config = parse(Map.of("BIOMARKER_SITE_PROFILE", file.toString()), "--readings", "r.ndjson")
+                .pipeline
+                .topologyConfig(Clock.systemUTC());
+
+        assertThat(config.profile().analyte("FERRITIN").orElseThrow().interval(AssayType.NONE))
+                .contains(ReferenceInterval.below(300));
+        assertThat(config.profile().analyte("IL6")).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheOptionAndTheLineWhenTheSiteProfileHasAMistake() throws Exception {
+        Path file = Files.writeString(
+                dir.resolve("site.yaml"), SITE.replace("unit: ng/mL", "unit: furlongs"), StandardCharsets.UTF_8);
+        ReplayCommand replay = parse(Map.of(), "--readings", "r.ndjson", "--site-profile", file.toString());
+
+        assertThatThrownBy(() -> replay.pipeline.topologyConfig(Clock.systemUTC()))
+                .hasMessageStartingWith("--site-profile " + file + ": site.yaml: analytes[1].unit: 'furlongs' is not")
+                .hasMessageEndingWith("(line 9, column 5)");
+    }
+
+    @Test
+    void shouldNameTheProtocolsLineWhenItSetsAnIntervalOfAnAnalyteTheSiteLacks() throws Exception {
+        Path file = Files.writeString(dir.resolve("site.yaml"), SITE, StandardCharsets.UTF_8);
+        ReplayCommand replay =
+                parse(Map.of(), "--readings", "r.ndjson", "--site-profile", file.toString(), "--protocol", "seed-001");
+
+        assertThatThrownBy(() -> replay.pipeline.protocol())
+                .hasMessageStartingWith("--protocol seed-001: seed-001.yaml: referenceIntervals.")
+                .hasMessageContaining("unknown analyte (known: CRP, FERRITIN)");
+    }
 
     private static final String KEY = "0123456789abcdef0123456789abcdef-secret";
 

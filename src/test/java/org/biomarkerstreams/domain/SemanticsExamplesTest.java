@@ -118,12 +118,12 @@ class SemanticsExamplesTest {
         assertThat(PROFILE.analytes())
                 .extracting(a -> a.bounds().min(), a -> a.bounds().max())
                 .containsExactly(
-                        tuple(0.0, 1000.0),
-                        tuple(0.0, 100_000.0),
+                        tuple(0.01, 1000.0),
+                        tuple(0.01, 100_000.0),
                         tuple(0.0, 500.0),
-                        tuple(0.0, 1_000_000.0),
+                        tuple(10.0, 1_000_000.0),
                         tuple(10.0, 800.0),
-                        tuple(0.0, 1000.0),
+                        tuple(0.005, 1000.0),
                         tuple(0.0, 1000.0),
                         tuple(10.0, 800.0),
                         tuple(0.21, 1.0));

@@ -68,10 +68,15 @@ class SiteProfileTest {
 
     @Test
     void shouldUseDocumentedPlausibilityBoundsWhenDefault() {
-        assertThat(DEFAULTS.analyte("CRP").orElseThrow().bounds()).isEqualTo(new PlausibilityBounds(0, 1000));
-        assertThat(DEFAULTS.analyte("IL6").orElseThrow().bounds()).isEqualTo(new PlausibilityBounds(0, 100_000));
+        assertThat(DEFAULTS.analyte("CRP").orElseThrow().bounds()).isEqualTo(PlausibilityBounds.detectable(0.01, 1000));
+        assertThat(DEFAULTS.analyte("IL6").orElseThrow().bounds())
+                .isEqualTo(PlausibilityBounds.detectable(0.01, 100_000));
         assertThat(DEFAULTS.analyte("LYMPH").orElseThrow().bounds()).isEqualTo(new PlausibilityBounds(0, 500));
-        assertThat(DEFAULTS.analyte("DDIMER").orElseThrow().bounds()).isEqualTo(new PlausibilityBounds(0, 1_000_000));
+        assertThat(DEFAULTS.analyte("DDIMER").orElseThrow().bounds())
+                .isEqualTo(PlausibilityBounds.detectable(10, 1_000_000));
+        assertThat(DEFAULTS.analyte("PCT").orElseThrow().bounds())
+                .isEqualTo(PlausibilityBounds.detectable(0.005, 1000));
+        assertThat(DEFAULTS.analyte("WBC").orElseThrow().bounds()).isEqualTo(new PlausibilityBounds(0, 1000));
         assertThat(DEFAULTS.analyte("PFRATIO").orElseThrow().bounds()).isEqualTo(new PlausibilityBounds(10, 800));
         assertThat(DEFAULTS.analyte("PAO2").orElseThrow().bounds()).isEqualTo(new PlausibilityBounds(10, 800));
         assertThat(DEFAULTS.analyte("FIO2").orElseThrow().bounds()).isEqualTo(new PlausibilityBounds(0.21, 1.0));

@@ -3,6 +3,7 @@ package org.biomarkerstreams.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -195,5 +196,16 @@ class UnitConverterTest {
     @Test
     void shouldReadKAsThousandsNotKelvinWhenCountingCells() {
         assertThat(CONVERTER.convert(5, "K/uL", "10*9/L").value()).isEqualTo(5.0);
+    }
+
+    @Test
+    void shouldReadASitesOwnSpellingWhenTheConverterHasIt() {
+        UnitConverter site = CONVERTER.withSpellings(Map.of("Mikrogramm/l", "ug/L", "mcg FEU/ml", "ug/mL FEU"));
+
+        // 450 µg/L = 450 ng/mL; 0.5 µg/mL = 500 ng/mL, and the FEU annotation of the spelling's unit is kept.
+        assertThat(site.convert(450, " Mikrogramm/l ", "ng/mL").value()).isEqualTo(450.0);
+        assertThat(site.convert(0.5, "mcg FEU/ml", "ng/mL").value()).isEqualTo(500.0);
+        assertThat(site.normalize("mcg FEU/ml").value()).isEqualTo(new UnitSpelling("ug/mL", AssayType.FEU));
+        assertThat(CONVERTER.normalize("Mikrogramm/l").rejection().code()).isEqualTo(ErrorCode.UNKNOWN_UNIT);
     }
 }

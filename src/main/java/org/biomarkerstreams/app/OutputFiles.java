@@ -35,10 +35,10 @@ import org.biomarkerstreams.streams.Topics;
  * docs/architecture.md, "Output files".
  *
  * <p>Optionally every patient's times are shifted ({@link DateShift}; what that preserves: docs/semantics.md, "Date
- * shifting"). Cohort records carry no patient and no patient time (their {@code updatedAt} is stream time, the time of
- * the latest input of any patient of the group), so they are written as they are. A dead letter's times cannot be
- * shifted (its payload holds the original bytes), so with a shift the dead-letter topic is written only when asked
- * for by name, and then unshifted.
+ * shifting"). Records that cannot be shifted are then written only when asked for by name in {@code --topics}, and
+ * unshifted: a dead letter (its payload holds the original bytes), and the cohort records, which name no patient but
+ * carry {@code updatedAt}, the stream time of their group's last change: the real time of some patient's input, which
+ * set beside that patient's shifted times would give the patient's shift away.
  */
 public final class OutputFiles {
 
@@ -105,6 +105,14 @@ public final class OutputFiles {
                     report.printf(
                             "  %-32s not written: dead letters keep their original dates (name it in --topics to"
                                     + " write it unshifted)%n",
+                            topic);
+                    continue;
+                }
+                if (request.shift().enabled() && cohort(topics, topic) && !named) {
+                    report.printf(
+                            "  %-32s not written: its updatedAt is a real input time, which next to a patient's"
+                                    + " shifted times would give the shift away (name it in --topics to write it"
+                                    + " unshifted)%n",
                             topic);
                     continue;
                 }
@@ -218,6 +226,10 @@ public final class OutputFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static boolean cohort(Topics topics, String topic) {
+        return topic.equals(topics.cohortVisits()) || topic.equals(topics.cohortCurves());
     }
 
     /** A trajectory point that retracts its reading (DELETED, ENTERED_IN_ERROR): under --latest, as a tombstone. */

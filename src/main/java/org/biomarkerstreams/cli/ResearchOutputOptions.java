@@ -46,8 +46,9 @@ final class ResearchOutputOptions {
                     + " days, from HMAC-SHA-256 with the key in FILE (at least 32 bytes; one trailing line break is"
                     + " ignored) of the patient as the records show it: within +-(--date-shift-max-days), never 0."
                     + " Keeps intervals, study days and hours since anchor; not calendar dates, season, weekday or"
-                    + " alignment between patients. The dead-letter file is then written only when named in"
-                    + " --topics, unshifted. Default: none, real times.")
+                    + " alignment between patients. The dead-letter and the two cohort files are then written only"
+                    + " when named in --topics, unshifted (dead letters hold the original bytes; a cohort record's"
+                    + " updatedAt is a real input time). Default: none, real times.")
     Path dateShiftKeyFile;
 
     @Option(

@@ -204,7 +204,7 @@ public final class OutputFiles {
                                 add(file, shifted);
                             }
                         },
-                        "export: " + spec.name());
+                        "writing " + spec.name());
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }

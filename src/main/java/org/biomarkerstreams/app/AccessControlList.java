@@ -217,9 +217,9 @@ public record AccessControlList(String principal, List<Grant> grants) {
         return g;
     }
 
-    /** The topics {@code export} (and a local {@code replay}) write to files: {@link OutputFiles}. */
+    /** The topics {@code export} (and a local {@code replay}) write to files: all seven outputs ({@link OutputFiles}). */
     static List<String> exportedTopics(Topics t) {
-        return List.of(t.trajectory(), t.summaries(), t.timeToNormalization(), t.deadLetters());
+        return t.outputs();
     }
 
     /**

@@ -39,6 +39,20 @@ public final class TopicExport {
             String topic,
             Deserializer<V> values,
             BiConsumer<String, V> sink) {
+        return read(clientProperties, bootstrapServers, topic, values, sink, null);
+    }
+
+    /**
+     * As above, with a {@link ProgressLine} on stderr named {@code progress} (e.g. {@code "export: <topic>"}) when
+     * reading takes longer than its first interval; none when {@code progress} is null.
+     */
+    public static <V> long read(
+            Map<String, String> clientProperties,
+            String bootstrapServers,
+            String topic,
+            Deserializer<V> values,
+            BiConsumer<String, V> sink,
+            String progress) {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -58,11 +72,30 @@ public final class TopicExport {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
+            ProgressLine line = null;
+            if (progress != null) {
+                // Offsets, not records: under exactly-once, transaction markers take offsets too, so the total
+                // is an upper bound and the ETA errs on the long side.
+                long total = 0;
+                for (Map.Entry<TopicPartition, Long> b :
+                        consumer.beginningOffsets(partitions).entrySet()) {
+                    total += ends.get(b.getKey()) - b.getValue();
+                }
+                line = ProgressLine.onStderr(progress, total);
+            }
             while (!caughtUp(consumer, ends)) {
+                int batch = 0;
                 for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
                     sink.accept(r.key(), r.value());
                     count++;
+                    batch++;
                 }
+                if (line != null) {
+                    line.advance(batch);
+                }
+            }
+            if (line != null) {
+                line.finish();
             }
         }
         return count;

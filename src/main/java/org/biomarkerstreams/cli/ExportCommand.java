@@ -1,9 +1,11 @@
 package org.biomarkerstreams.cli;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.biomarkerstreams.app.OutputFiles;
+import org.biomarkerstreams.app.output.OutputRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,12 +13,18 @@ import picocli.CommandLine.Option;
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Reads the output topics of a cluster (all of them by default) to DIR/<topic>.ndjson, one JSON object",
-            "per record with the Avro fields under their schema names, as 'replay' writes them; stops at the end."
+            "Reads the output topics of a cluster (all seven by default) to files in DIR, as 'replay' writes them:",
+            "DIR/<topic>.ndjson (one JSON object per record, Avro fields under their schema names), or CSV or CDISC",
+            "Dataset-JSON with --format; every change in emit order, or the latest per key with --latest. Stops at",
+            "the end offsets taken at start."
         })
 final class ExportCommand extends ClusterCommand implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the NDJSON files.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Directory for the files, checked writable before anything is read.")
     Path out;
 
     @Option(
@@ -35,8 +43,9 @@ final class ExportCommand extends ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requireBootstrapServers();
-        var shift = research.dateShift();
+        OutputRequest request = research.request(pipeline, Clock.systemUTC());
         List<String> read = OutputFiles.selected(pipeline.topics(), topics);
+        OutputFiles.requireWritable("--out", out);
         prepareCluster(topicOptions, specs -> specs.named(read));
         OutputFiles.write(
                 kafka.clientProperties(),
@@ -46,7 +55,7 @@ final class ExportCommand extends ClusterCommand implements Callable<Integer> {
                 topics,
                 out,
                 out(),
-                shift);
+                request);
         return 0;
     }
 }

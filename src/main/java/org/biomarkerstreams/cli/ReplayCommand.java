@@ -19,6 +19,7 @@ import org.biomarkerstreams.app.DeadLetterReplay;
 import org.biomarkerstreams.app.OutputFiles;
 import org.biomarkerstreams.app.Pipeline;
 import org.biomarkerstreams.app.PipelineTopics;
+import org.biomarkerstreams.app.output.OutputRequest;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
 import org.biomarkerstreams.domain.DateShift;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Option;
         description = {
             "Feeds NDJSON files of readings and clinical events through the pipeline.",
             "Without --bootstrap-servers: starts a fresh embedded broker and registry, runs the whole pipeline,",
-            "writes every output topic to DIR/<topic>.ndjson in emit order, and exits 0 once all input is processed.",
+            "writes all seven output topics to DIR (NDJSON in emit order; CSV or Dataset-JSON with --format, the",
+            "latest per key with --latest), and exits 0 once all input is processed.",
             "A malformed line is dead-lettered like any bad input (see lab-readings-dlq.ndjson), never skipped.",
             "With --bootstrap-servers and --schema-registry-url: only writes the files to that cluster's input topics.",
             "With --from-dlq (and --bootstrap-servers, --schema-registry-url): after a fix, writes the dead letters of",
@@ -89,7 +91,8 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
     @Option(
             names = "--out",
             paramLabel = "DIR",
-            description = "Where to write the output topics (embedded mode; default: ./replay-out).",
+            description = "Where to write the output topics (embedded mode; default: ./replay-out); checked"
+                    + " writable before the pipeline starts.",
             defaultValue = "replay-out")
     Path out;
 
@@ -146,6 +149,12 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--date-shift-key-file shifts the output files of an embedded replay"
                         + " (or of 'export'); with --bootstrap-servers, replay writes no output files");
             }
+            for (String option : List.of("--format", "--latest")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new IllegalArgumentException(option + " shapes the output files of an embedded replay (or"
+                            + " of 'export'); with --bootstrap-servers, replay writes no output files");
+                }
+            }
             AvroSerdes serdes = kafka.serdes();
             serdes.requireWriterSchemas(pipeline.topics().ingest(serdes));
             DeadLetters letters = pipeline.deadLetters();
@@ -160,6 +169,9 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             }
             return 0;
         }
+        // Before the pipeline runs: an unwritable --out found after processing loses every result.
+        OutputRequest request = research.request(pipeline, Clock.systemUTC());
+        OutputFiles.requireWritable("--out", out);
         try (Pipeline p = Pipeline.embedded(
                 EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults()),
                 pipeline.topologyConfig(Clock.systemUTC()),
@@ -189,7 +201,7 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             report.println("Outputs:");
             report.flush();
             OutputFiles.write(
-                    Map.of(), p.bootstrapServers(), p.serdes(), p.config().topics(), null, out, report, shift);
+                    Map.of(), p.bootstrapServers(), p.serdes(), p.config().topics(), null, out, report, request);
         }
         return 0;
     }

@@ -14,12 +14,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.cli.Main;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.ingest.NdjsonEvents;
 import org.biomarkerstreams.ingest.NdjsonReadings;
+import org.biomarkerstreams.testing.AvroJsonLines;
+import org.biomarkerstreams.testing.CsvTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +40,192 @@ class ReplayOracleIT {
 
     @Test
     void shouldWriteOutputsEqualToBatchOracleWhenReplayingMessyFiles() throws Exception {
+        Cohort cohort = messyCohort();
+        Path out = dir.resolve("out");
+
+        int exit = Main.commandLine()
+                .execute(
+                        "replay",
+                        "--readings",
+                        cohort.readings().toString(),
+                        "--events",
+                        cohort.eventsFile().toString(),
+                        "--out",
+                        out.toString());
+
+        assertThat(exit).isZero();
+        Map<String, Map<String, Object>> expectedJson = new LinkedHashMap<>();
+        cohort.expected().forEach((k, v) -> expectedJson.put(k, withoutReceivedAt(AvroJson.parse(AvroJson.toJson(v)))));
+        assertThat(OutputDiff.of(expectedJson, actual(out))).isEmpty();
+
+        Map<String, Integer> codes = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(out.resolve("lab-readings-dlq.ndjson"))) {
+            codes.merge((String) AvroJson.parse(line).get("errorCode"), 1, Integer::sum);
+        }
+        assertThat(codes).isEqualTo(cohort.expectedCodes());
+
+        // All seven output topics, every line as Avro's JSON decoder reads it with the topic's writer schema.
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        for (Map.Entry<String, String> topic : SCHEMAS.entrySet()) {
+            Schema schema = AvroJsonLines.schema(topic.getValue());
+            List<String> all = Files.readAllLines(out.resolve(topic.getKey() + ".ndjson"));
+            for (String line : all) {
+                AvroJsonLines.decode(line, schema);
+            }
+            lines.put(topic.getKey(), all.size());
+        }
+        assertThat(lines)
+                .allSatisfy(
+                        (topic, n) -> assertThat(n).as(topic).isGreaterThan(topic.equals("biomarker-alerts") ? -1 : 0));
+    }
+
+    /**
+     * The issue's acceptance: {@code replay --readings … --events … --out DIR --format csv --latest} writes all seven
+     * topics, with the documented columns, and the latest trajectory is the batch oracle's (corrections applied,
+     * deletions gone).
+     */
+    @Test
+    void shouldWriteAllSevenTopicsAsCsvWithTheLatestRecordPerKeyWhenAskedForCsvLatest() throws Exception {
+        Cohort cohort = messyCohort();
+        Path out = dir.resolve("csv");
+
+        int exit = Main.commandLine()
+                .execute(
+                        "replay",
+                        "--readings",
+                        cohort.readings().toString(),
+                        "--events",
+                        cohort.eventsFile().toString(),
+                        "--out",
+                        out.toString(),
+                        "--format",
+                        "csv",
+                        "--latest");
+
+        assertThat(exit).isZero();
+        Map<String, CsvTable> tables = new LinkedHashMap<>();
+        for (String topic : SCHEMAS.keySet()) {
+            tables.put(topic, CsvTable.read(out.resolve(topic + ".csv")));
+        }
+        CsvTable steps = CsvTable.read(out.resolve("cohort-normalization-curves-steps.csv"));
+        // The documented columns (README, "Output files"; docs/architecture.md).
+        assertThat(tables.get("biomarker-trajectory-points").header())
+                .containsExactly(
+                        "patientId",
+                        "analyte",
+                        "readingId",
+                        "revision",
+                        "observedAt",
+                        "value",
+                        "comparator",
+                        "unit",
+                        "assayType",
+                        "ady",
+                        "pdy",
+                        "hoursSinceAnchor",
+                        "anrind",
+                        "rangeLow",
+                        "rangeHigh",
+                        "chg",
+                        "pchg",
+                        "baselineFlag",
+                        "status",
+                        "retracted",
+                        "receivedAt");
+        assertThat(tables.get("cohort-visit-summaries").header())
+                .containsExactly(
+                        "protocol",
+                        "arm",
+                        "stratumLabel",
+                        "stratumValue",
+                        "analyte",
+                        "unit",
+                        "visit",
+                        "n",
+                        "nMissing",
+                        "nImputed",
+                        "median",
+                        "q1",
+                        "q3",
+                        "mean",
+                        "sd",
+                        "min",
+                        "max",
+                        "updatedAt");
+        assertThat(tables.get("cohort-normalization-curves").header())
+                .containsExactly(
+                        "protocol",
+                        "arm",
+                        "stratumLabel",
+                        "stratumValue",
+                        "analyte",
+                        "atRisk",
+                        "events",
+                        "censored",
+                        "medianDays",
+                        "medianLower",
+                        "medianUpper",
+                        "logRank.arms",
+                        "logRank.chiSquare",
+                        "logRank.degreesOfFreedom",
+                        "logRank.pValue",
+                        "updatedAt");
+        assertThat(steps.header())
+                .containsExactly(
+                        "protocol",
+                        "arm",
+                        "stratumLabel",
+                        "stratumValue",
+                        "analyte",
+                        "step",
+                        "days",
+                        "atRisk",
+                        "events",
+                        "censored",
+                        "survival",
+                        "stdErr");
+        assertThat(tables.get("lab-readings-dlq").rows())
+                .hasSize(cohort.expectedCodes().values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum());
+        assertThat(tables.get("cohort-visit-summaries").rows()).isNotEmpty();
+        assertThat(steps.rows()).isNotEmpty();
+
+        // Latest per key: exactly the oracle's points, each with the oracle's final revision and value.
+        Map<String, String> expectedPoints = new TreeMap<>();
+        cohort.expected().forEach((k, v) -> {
+            if (k.startsWith("point:") && v instanceof TrajectoryPoint p) {
+                expectedPoints.put(p.getPatientId() + "|" + p.getReadingId(), p.getRevision() + " " + p.getValue());
+            }
+        });
+        Map<String, String> actualPoints = new TreeMap<>();
+        for (Map<String, String> row : tables.get("biomarker-trajectory-points").rows()) {
+            String key = row.get("patientId") + "|" + row.get("readingId");
+            assertThat(actualPoints).as("one row per key").doesNotContainKey(key);
+            actualPoints.put(key, row.get("revision") + " " + Double.parseDouble(row.get("value")));
+        }
+        assertThat(actualPoints).isEqualTo(expectedPoints);
+    }
+
+    private static final Map<String, String> SCHEMAS = orderedSchemas();
+
+    private static Map<String, String> orderedSchemas() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("biomarker-trajectory-points", "TrajectoryPoint");
+        m.put("biomarker-summaries", "BiomarkerSummary");
+        m.put("time-to-normalization", "TimeToNormalization");
+        m.put("cohort-visit-summaries", "CohortVisitSummary");
+        m.put("cohort-normalization-curves", "NormalizationCurve");
+        m.put("biomarker-alerts", "BiomarkerAlert");
+        m.put("lab-readings-dlq", "DeadLetter");
+        return m;
+    }
+
+    /** The messy cohort files and what the batch oracle expects of them. */
+    private record Cohort(
+            Path readings, Path eventsFile, Map<String, SpecificRecord> expected, Map<String, Integer> expectedCodes) {}
+
+    private Cohort messyCohort() throws Exception {
         Random random = new Random(42);
         List<ArrivalOrderProperties.Input> inputs = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -75,31 +266,10 @@ class ReplayOracleIT {
         }
         Path readings = Files.write(dir.resolve("readings.ndjson"), readingLines, StandardCharsets.UTF_8);
         Path eventsFile = Files.write(dir.resolve("events.ndjson"), eventLines, StandardCharsets.UTF_8);
-        Path out = dir.resolve("out");
-
-        int exit = Main.commandLine()
-                .execute(
-                        "replay",
-                        "--readings",
-                        readings.toString(),
-                        "--events",
-                        eventsFile.toString(),
-                        "--out",
-                        out.toString());
-
-        assertThat(exit).isZero();
         TopologyConfig config = TopologyConfig.defaults(Clock.fixed(Instant.now(), ZoneOffset.UTC));
         Map<String, SpecificRecord> expected =
                 new BatchOracle(config).expected(valid, events, Instant.ofEpochMilli(streamTime));
-        Map<String, Map<String, Object>> expectedJson = new LinkedHashMap<>();
-        expected.forEach((k, v) -> expectedJson.put(k, withoutReceivedAt(AvroJson.parse(AvroJson.toJson(v)))));
-        assertThat(OutputDiff.of(expectedJson, actual(out))).isEmpty();
-
-        Map<String, Integer> codes = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(out.resolve("lab-readings-dlq.ndjson"))) {
-            codes.merge((String) AvroJson.parse(line).get("errorCode"), 1, Integer::sum);
-        }
-        assertThat(codes).isEqualTo(expectedCodes);
+        return new Cohort(readings, eventsFile, expected, expectedCodes);
     }
 
     /** Latest record per key from the output files, without retracted points and empty summaries. */

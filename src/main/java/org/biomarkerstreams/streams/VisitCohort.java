@@ -98,7 +98,7 @@ final class VisitCohort {
         for (String visit : protocol.visitNames()) {
             List<VisitValue> atVisit = new ArrayList<>(patients.size());
             patients.forEach(p -> atVisit.add(p.get(visit)));
-            VisitCell cell = VisitCell.of(atVisit);
+            VisitCell cell = VisitCell.of(atVisit, protocol.quantileType());
             SampleStatistics st = cell.statistics();
             out.put(
                     CohortKey.visit(arm, label, value, analyte, visit),
@@ -120,6 +120,7 @@ final class VisitCohort {
                             .setSd(orNull(st.sd()))
                             .setMin(orNull(st.min()))
                             .setMax(orNull(st.max()))
+                            .setQuantileType(protocol.quantileType().number())
                             .setUpdatedAt(updatedAt)
                             .build());
         }

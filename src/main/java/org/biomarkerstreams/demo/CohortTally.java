@@ -156,12 +156,18 @@ record CohortTally(
         return new Cell(stats.n(), missing, stats.median(), stats.q1(), stats.q3());
     }
 
-    /** Log-rank tests between the columns that are groups of their own (not everyone, not the unassigned). */
+    /**
+     * Log-rank tests between the columns that are disjoint groups of their own: never a pooled column ({@code ALL},
+     * the layout's {@value CohortTable#TOTAL}), which contains the others' patients and so is no group to compare
+     * with them, and not the unassigned.
+     */
     private static Map<String, ArmComparison> comparisons(
             List<String> columns, List<String> analytes, Map<Key, List<KaplanMeier.Observation>> observations) {
         Map<String, ArmComparison> comparisons = new LinkedHashMap<>();
         List<String> compared = columns.stream()
-                .filter(column -> !Blinding.ALL.equals(column) && !CohortTable.UNASSIGNED.equals(column))
+                .filter(column -> !Blinding.ALL.equals(column)
+                        && !CohortTable.TOTAL.equals(column)
+                        && !CohortTable.UNASSIGNED.equals(column))
                 .toList();
         if (compared.size() >= 2) {
             for (String analyte : analytes) {

@@ -207,7 +207,40 @@ class CohortTableTest {
         assertThat(table.render())
                 .contains("log-rank")
                 .contains("CONTROL vs MSC")
-                .contains("median 4.0 d (");
+                // MSC: days 1..8, S = 0.5 from day 4 to day 5; R's survfit prints the midpoint, 4.5
+                .contains("median 4.5 d (");
+    }
+
+    @Test
+    void shouldCompareOnlyTheStrataAndNotTheTotalWhenTheLayoutHasATotalColumn() {
+        // seed 002's layout: Group A (severe) vs Group B (critical) plus a Total column that contains both.
+        CohortTable.Layout layout = new CohortTable.Layout(
+                CohortTable.Kind.STRATA,
+                "severity",
+                List.of("severe", "critical"),
+                true,
+                java.util.Map.of(),
+                org.biomarkerstreams.domain.Blinding.none(),
+                java.util.Map.of(),
+                null);
+        List<TimeToNormalization> records = new java.util.ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            records.add(withSeverity(ttn("UC-MSC", "CRP", true, 0, (double) i), "severe"));
+            records.add(withSeverity(ttn("UC-MSC", "CRP", true, i % 2, 8.0 + i), "critical"));
+        }
+
+        CohortTable table = CohortTable.from(List.of(), records, ANALYTES, VISITS, layout);
+
+        CohortTable.ArmComparison comparison = table.comparison("CRP").orElseThrow();
+        assertThat(table.arms()).contains(CohortTable.TOTAL);
+        assertThat(comparison.columns()).containsExactly("severe", "critical");
+        assertThat(comparison.test().degreesOfFreedom()).isEqualTo(1);
+    }
+
+    private static TimeToNormalization withSeverity(TimeToNormalization record, String severity) {
+        return TimeToNormalization.newBuilder(record)
+                .setStrata(java.util.Map.of("severity", severity))
+                .build();
     }
 
     @Test
@@ -263,8 +296,9 @@ class CohortTableTest {
         assertThat(text).containsPattern("\\n  BASELINE +- +25\\.0 \\[17\\.5-32\\.5\\] \\(4\\)\\n");
         assertThat(text).containsPattern("\\n  D3 +- +6\\.0 \\[5\\.0-7\\.0\\] \\(3; 1 missing\\)\\n");
         assertThat(text).containsPattern("\\n  D7 +- +- \\(4 missing\\)\\n");
+        // S = 0.5 from day 2.9 to day 6.9: R's survfit prints the midpoint, 4.9
         assertThat(text)
-                .containsPattern("\\n  time to normal +- \\(none at risk\\) +2/2, median 2\\.9 d \\(2\\.9-NR\\)\\n");
+                .containsPattern("\\n  time to normal +- \\(none at risk\\) +2/2, median 4\\.9 d \\(2\\.9-NR\\)\\n");
         assertThat(text).containsPattern("\\n  BASELINE +0\\.60 \\[0\\.60-0\\.60\\] \\(1\\) +-\\n");
         assertThat(text.indexOf("CRP (mg/L)")).isLessThan(text.indexOf("LYMPH (10*9/L)"));
         assertThat(text.indexOf("  D7")).isLessThan(text.indexOf("  D14"));

@@ -85,8 +85,11 @@ public final class KaplanMeier {
         }
     }
 
-    /** A product like 3/4 · 2/3 should be exactly 0.5 but may land a rounding error above it. */
-    private static final double ROUNDING = 1e-12;
+    /**
+     * How close to 0.5 counts as on it: R's {@code sqrt(.Machine$double.eps)}, as {@code survival} uses (a product
+     * like 3/4 · 2/3 should be exactly 0.5 but may land a rounding error beside it).
+     */
+    private static final double HALF_TOLERANCE = Math.sqrt(Math.ulp(1.0));
 
     private final List<Step> steps;
     /** Per step, Greenwood's sum Σ d/(n(n − d)) up to it: the variance of log S (infinite once S is 0). */
@@ -169,19 +172,51 @@ public final class KaplanMeier {
     }
 
     /**
-     * The median time: the smallest time at which the estimate is at or below 0.5. Empty ("not reached") when
-     * the curve never gets there, e.g. because too many subjects were censored first.
+     * The median time as R's {@code survival} prints it ({@code print(survfit(...))}, {@code survmean}): the first
+     * time at which the estimate is at or below 0.5, except where it sits exactly on 0.5 — then the curve is flat
+     * at 0.5 up to its next drop and the median is the midpoint of that stretch, the mean of the time it reached
+     * 0.5 and the time it next fell below. "Exactly" is within R's tolerance {@code sqrt(.Machine$double.eps)}, so
+     * a product like 3/4 · 2/3 lands on 0.5 although it computes a rounding error beside it. When the curve stays
+     * at 0.5 to its end the median is the time it reached 0.5 (the data do not say where the stretch ends). Empty
+     * ("not reached") when the curve never gets to 0.5, e.g. because too many subjects were censored first.
      *
-     * <p>This is the textbook definition; R's {@code survfit} instead takes the midpoint to the next event time
-     * when the curve sits exactly on 0.5, so the two can differ in that one case.
+     * <p>Textbooks (and SAS) take the first time at or below 0.5 throughout; the two differ only on such a stretch.
      */
     public OptionalDouble median() {
-        for (Step step : steps) {
-            if (step.survival() <= 0.5 + ROUNDING) {
-                return OptionalDouble.of(step.time());
+        double[] times = new double[steps.size()];
+        double[] survival = new double[steps.size()];
+        for (int i = 0; i < steps.size(); i++) {
+            times[i] = steps.get(i).time();
+            survival[i] = steps.get(i).survival();
+        }
+        return crossingHalf(times, survival);
+    }
+
+    /**
+     * R's rule for where a falling step function crosses 0.5 ({@code survival:::survmean}'s {@code minmin}): the
+     * first time its value is below {@code 0.5 + tolerance}; when that value is 0.5 within the tolerance and the
+     * function later falls below it, the midpoint between that time and the first time it is lower. NaN values
+     * (R's NA) are skipped.
+     */
+    private static OptionalDouble crossingHalf(double[] times, double[] values) {
+        int first = -1;
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isNaN(values[i]) && values[i] < 0.5 + HALF_TOLERANCE) {
+                first = i;
+                break;
             }
         }
-        return OptionalDouble.empty();
+        if (first < 0) {
+            return OptionalDouble.empty();
+        }
+        if (Math.abs(values[first] - 0.5) < HALF_TOLERANCE) {
+            for (int j = first + 1; j < values.length; j++) {
+                if (!Double.isNaN(values[j]) && values[j] < values[first]) {
+                    return OptionalDouble.of((times[first] + times[j]) / 2);
+                }
+            }
+        }
+        return OptionalDouble.of(times[first]);
     }
 
     /**
@@ -224,25 +259,23 @@ public final class KaplanMeier {
      * This is R's rule (print.survfit: "the intersection of the line [at 0.5] with the lower CI band defines the
      * lower limit for the median's interval, and similarly for the upper band"), so with {@link
      * ConfidenceType#LOG} it matches R's default output and with {@link ConfidenceType#LOG_LOG} it matches {@code
-     * conf.type = "log-log"} (and Stata's {@code stci}). One difference, as for {@link #median()}: when a limit
-     * sits exactly on 0.5 over an interval R takes a midpoint, we take the first time; for a confidence limit
-     * that needs an exact tie and practically never happens.
+     * conf.type = "log-log"} (and Stata's {@code stci}). A limit that sits on 0.5 over a stretch is the midpoint
+     * of the stretch, by the rule of {@link #median()}, as R's {@code survmean} applies it to both bands.
      *
      * @param level confidence level, strictly between 0 and 1 (0.95 for 95%)
      * @throws IllegalArgumentException if {@code level} is not strictly between 0 and 1
      */
     public MedianInterval medianConfidenceInterval(double level, ConfidenceType type) {
-        OptionalDouble lower = OptionalDouble.empty();
-        OptionalDouble upper = OptionalDouble.empty();
-        for (SurvivalInterval interval : pointwiseIntervals(level, type)) {
-            if (lower.isEmpty() && interval.lower() <= 0.5 + ROUNDING) {
-                lower = OptionalDouble.of(interval.time());
-            }
-            if (upper.isEmpty() && interval.upper() <= 0.5 + ROUNDING) {
-                upper = OptionalDouble.of(interval.time());
-            }
+        List<SurvivalInterval> intervals = pointwiseIntervals(level, type);
+        double[] times = new double[intervals.size()];
+        double[] lower = new double[intervals.size()];
+        double[] upper = new double[intervals.size()];
+        for (int i = 0; i < intervals.size(); i++) {
+            times[i] = intervals.get(i).time();
+            lower[i] = intervals.get(i).lower();
+            upper[i] = intervals.get(i).upper();
         }
-        return new MedianInterval(lower, upper);
+        return new MedianInterval(crossingHalf(times, lower), crossingHalf(times, upper));
     }
 
     private static SurvivalInterval interval(

@@ -1,9 +1,11 @@
 package org.biomarkerstreams.domain;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * A changing multiset of numbers with the statistics of {@link SampleStatistics}: R's type-7 quantiles, mean and SD
+ * A changing multiset of numbers with the statistics of {@link SampleStatistics}: R's quantiles of one
+ * {@link QuantileType} (type 7 unless asked), mean and SD
  * (n − 1), NaN where R gives NA (empty set; SD of one value). For a cohort cell that gains a value when a patient's
  * visit arrives and loses it when a correction replaces it.
  *
@@ -19,11 +21,22 @@ public final class OrderStatistics implements Quantiles {
 
     private static final int INITIAL_CAPACITY = 16;
 
+    private final QuantileType type;
     private double[] sorted = new double[INITIAL_CAPACITY];
     private int n;
     private double mean = Double.NaN;
     private double sd = Double.NaN;
     private boolean momentsValid = true;
+
+    /** An empty set with R's default type-7 quantiles. */
+    public OrderStatistics() {
+        this(QuantileType.TYPE_7);
+    }
+
+    /** An empty set with quantiles of {@code type}. */
+    public OrderStatistics(QuantileType type) {
+        this.type = Objects.requireNonNull(type, "type");
+    }
 
     /**
      * Adds one occurrence of a value.
@@ -67,17 +80,20 @@ public final class OrderStatistics implements Quantiles {
         return n;
     }
 
+    @Override
+    public QuantileType quantileType() {
+        return type;
+    }
+
     /**
-     * The type-7 quantile ({@link SampleStatistics#quantile(double[], double)}), NaN for an empty set.
+     * The quantile of {@link #quantileType()} ({@link QuantileType#quantile}), NaN for an empty set.
      *
      * @throws IllegalArgumentException if {@code p} is outside [0, 1]
      */
     @Override
     public double quantile(double p) {
-        if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("quantile probability must be in [0, 1], got " + p);
-        }
-        return n == 0 ? Double.NaN : SampleStatistics.quantileOfPrefix(sorted, n, p);
+        QuantileType.checkProbability(p);
+        return n == 0 ? Double.NaN : type.quantileOfPrefix(sorted, n, p);
     }
 
     public double min() {

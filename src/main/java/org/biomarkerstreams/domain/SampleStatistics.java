@@ -5,25 +5,37 @@ import java.util.Collection;
 import java.util.Objects;
 
 /**
- * The numbers of a "median [Q1–Q3]" and "mean (SD)" table cell, computed as R computes them: quantiles of R's
- * default type 7, SD with n − 1. An empty sample is allowed and yields NaN everywhere (R's NA), and the SD of a
+ * The numbers of a "median [Q1–Q3]" and "mean (SD)" table cell, computed as R computes them: quantiles of one of
+ * R's nine types ({@link QuantileType}; R's default, type 7, unless asked), SD with n − 1. An empty sample is allowed and yields NaN everywhere (R's NA), and the SD of a
  * single value is NaN, so callers can tell "no data" from 0.
  */
 public final class SampleStatistics implements Quantiles {
 
     private final double[] sorted;
+    private final QuantileType type;
 
-    private SampleStatistics(double[] sorted) {
+    private SampleStatistics(double[] sorted, QuantileType type) {
         this.sorted = sorted;
+        this.type = type;
     }
 
     /**
-     * Statistics of these values (copied and sorted).
+     * Statistics of these values (copied and sorted) with R's default type-7 quantiles.
      *
      * @throws IllegalArgumentException if a value is null or not finite
      */
     public static SampleStatistics of(Collection<Double> values) {
+        return of(values, QuantileType.TYPE_7);
+    }
+
+    /**
+     * Statistics of these values (copied and sorted) with quantiles of {@code type}.
+     *
+     * @throws IllegalArgumentException if a value is null or not finite
+     */
+    public static SampleStatistics of(Collection<Double> values, QuantileType type) {
         Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(type, "type");
         double[] copy = new double[values.size()];
         int i = 0;
         for (Double value : values) {
@@ -33,36 +45,17 @@ public final class SampleStatistics implements Quantiles {
             copy[i++] = value;
         }
         Arrays.sort(copy);
-        return new SampleStatistics(copy);
+        return new SampleStatistics(copy, type);
     }
 
     /**
      * R's type-7 quantile of an ascending sample: with {@code h = (n − 1)p}, {@code x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1]
-     * − x[⌊h⌋])} (0-based).
+     * − x[⌊h⌋])} (0-based). {@link QuantileType#quantile} for the other types.
      *
      * @throws IllegalArgumentException if the sample is empty or {@code p} is outside [0, 1]
      */
     public static double quantile(double[] sortedValues, double p) {
-        Objects.requireNonNull(sortedValues, "sortedValues");
-        if (sortedValues.length == 0) {
-            throw new IllegalArgumentException("quantile of an empty sample");
-        }
-        if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("quantile probability must be in [0, 1], got " + p);
-        }
-        return quantileOfPrefix(sortedValues, sortedValues.length, p);
-    }
-
-    /** {@link #quantile(double[], double)} of the first {@code n > 0} values, for a caller with spare capacity. */
-    static double quantileOfPrefix(double[] sorted, int n, double p) {
-        double h = (n - 1) * p;
-        int lower = (int) Math.floor(h);
-        if (lower >= n - 1) {
-            return sorted[n - 1];
-        }
-        double fraction = h - lower;
-        double base = sorted[lower];
-        return fraction == 0 ? base : base + fraction * (sorted[lower + 1] - base);
+        return QuantileType.TYPE_7.quantile(sortedValues, p);
     }
 
     /** Mean of the first {@code n} values, NaN for none. */
@@ -100,10 +93,20 @@ public final class SampleStatistics implements Quantiles {
         return sorted.length;
     }
 
-    /** The type-7 quantile, NaN for an empty sample. */
+    @Override
+    public QuantileType quantileType() {
+        return type;
+    }
+
+    /**
+     * The quantile of {@link #quantileType()}, NaN for an empty sample.
+     *
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1]
+     */
     @Override
     public double quantile(double p) {
-        return sorted.length == 0 ? Double.NaN : quantile(sorted, p);
+        QuantileType.checkProbability(p);
+        return sorted.length == 0 ? Double.NaN : type.quantileOfPrefix(sorted, sorted.length, p);
     }
 
     public double min() {

@@ -15,8 +15,19 @@ import java.util.List;
  */
 public record VisitCell(int n, int nMissing, int nImputed, SampleStatistics statistics) {
 
-    /** The cell of these patients: one entry per patient, null for a patient missing the visit. */
+    /**
+     * The cell of these patients, with R's default type-7 quartiles: one entry per patient, null for a patient
+     * missing the visit.
+     */
     public static VisitCell of(Collection<VisitValue> perPatient) {
+        return of(perPatient, QuantileType.TYPE_7);
+    }
+
+    /**
+     * The cell of these patients, with quartiles of {@code type}: one entry per patient of the stratum, null for a
+     * patient missing the visit (also one with no reading of the analyte at all).
+     */
+    public static VisitCell of(Collection<VisitValue> perPatient, QuantileType type) {
         List<Double> values = new ArrayList<>(perPatient.size());
         int missing = 0;
         int imputed = 0;
@@ -30,6 +41,6 @@ public record VisitCell(int n, int nMissing, int nImputed, SampleStatistics stat
                 }
             }
         }
-        return new VisitCell(values.size(), missing, imputed, SampleStatistics.of(values));
+        return new VisitCell(values.size(), missing, imputed, SampleStatistics.of(values, type));
     }
 }

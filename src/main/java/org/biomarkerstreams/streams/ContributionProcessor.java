@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
@@ -27,12 +28,15 @@ final class ContributionProcessor implements Processor<String, SpecificRecord, S
     /** Where a payload goes: a group (the repartition key) and the patient's member key in it. */
     record Target(String group, String member) {}
 
-    /** The contributions one record makes now. */
+    /**
+     * The contributions one record makes now under one key of the sent store: a patient and an analyte, or another
+     * name the contributor chooses for what it sends per patient (e.g. the patient's enrolment in its strata).
+     */
     record Contributions(String patientId, String analyte, Map<Target, byte[]> payloads) {}
 
-    /** Reads one kind of per-patient record; returns null for records of other kinds. */
+    /** Reads one kind of per-patient record; returns no contributions for records of other kinds. */
     interface Contributor {
-        Contributions of(SpecificRecord record);
+        List<Contributions> of(SpecificRecord record);
     }
 
     private static final int VERSION = 1;
@@ -58,10 +62,13 @@ final class ContributionProcessor implements Processor<String, SpecificRecord, S
         if (record.value() == null) {
             return;
         }
-        Contributions now = contributor.of(record.value());
-        if (now == null) {
-            return;
+        for (Contributions now : contributor.of(record.value())) {
+            send(record, now);
         }
+    }
+
+    /** Sends what changed since {@code now}'s key last sent. */
+    private void send(Record<String, SpecificRecord> record, Contributions now) {
         String key = StoreKeys.patientAnalyte(now.patientId(), now.analyte());
         byte[] bytes = sent.get(key);
         Map<Target, byte[]> before = bytes == null ? Map.of() : decode(bytes);

@@ -48,9 +48,9 @@ final class CurveCohort {
         this.protocol = config.protocol();
     }
 
-    ContributionProcessor.Contributions contributions(SpecificRecord record) {
+    List<ContributionProcessor.Contributions> contributions(SpecificRecord record) {
         if (!(record instanceof TimeToNormalization t)) {
-            return null;
+            return List.of();
         }
         Map<ContributionProcessor.Target, byte[]> payloads = new LinkedHashMap<>();
         if (t.getAtRisk() && t.getAval() != null && t.getCnsr() != null && t.getAval() >= 0) {
@@ -66,7 +66,7 @@ final class CurveCohort {
                         payload);
             }
         }
-        return new ContributionProcessor.Contributions(t.getPatientId(), t.getAnalyte(), payloads);
+        return List.of(new ContributionProcessor.Contributions(t.getPatientId(), t.getAnalyte(), payloads));
     }
 
     Map<String, SpecificRecord> render(String group, SortedMap<String, byte[]> members, Instant updatedAt) {

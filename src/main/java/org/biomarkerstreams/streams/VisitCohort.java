@@ -2,6 +2,7 @@ package org.biomarkerstreams.streams;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,17 @@ import org.biomarkerstreams.domain.VisitValue;
 /**
  * Cohort visit summaries: each patient's {@link BiomarkerSummary} contributes its visit values (LOCF
  * applied when the protocol asks) to every stratum x analyte group it belongs to; a group yields one
- * {@link CohortVisitSummary} per visit. A patient counts in a group once it has an anchor and at least
- * one live reading of the analyte; it then has a value at a visit or counts as missing there.
+ * {@link CohortVisitSummary} per visit, its quartiles of the protocol's {@link
+ * org.biomarkerstreams.domain.QuantileType}.
+ *
+ * <p>N, the patients of a stratum, is what trials report "n of N" against: every patient with an anchor
+ * whose arm and strata put it in the stratum, also one without any reading of the analyte. So a patient
+ * with an anchor also sends its enrolment, once per patient (not per analyte: the sent store keeps it under
+ * {@link #ENROLMENT}), to the group of every stratum it is in x every analyte of the site profile, as a
+ * member of its own ({@link #ENROLLED} + token). The enrolment moves with the anchor, arm and strata and
+ * leaves when the anchor is retracted, as differences like every contribution. A group renders only once a
+ * member has a reading of the analyte, so an analyte nobody has yields no records. The enrolment is read
+ * from the patient's summaries, so a patient without a single reading of any analyte is not known here.
  */
 final class VisitCohort {
 
@@ -32,8 +42,16 @@ final class VisitCohort {
 
     private static final int VERSION = 1;
 
+    /** The sent store's "analyte" of a patient's enrolment: no analyte code is empty. */
+    static final String ENROLMENT = "";
+
+    /** Member key prefix of an enrolment; a visit series' member key is the bare token (hex, no colon). */
+    static final String ENROLLED = "enrolled:";
+
     private final TopologyConfig config;
     private final Protocol protocol;
+    /** The analytes whose groups count a patient's enrolment: every analyte of the site profile. */
+    private final List<String> rosterAnalytes;
 
     /** The view of visit summaries, as the topology wires it. */
     static CohortView view(TopologyConfig config) {
@@ -51,6 +69,10 @@ final class VisitCohort {
     VisitCohort(TopologyConfig config) {
         this.config = config;
         this.protocol = config.protocol();
+        this.rosterAnalytes = config.profile().analytes().stream()
+                .map(AnalyteDefinition::paramcd)
+                .distinct()
+                .toList();
     }
 
     /** The group key of a stratum x analyte. */
@@ -58,25 +80,38 @@ final class VisitCohort {
         return CohortKey.join(s.arm(), s.label(), s.value(), analyte);
     }
 
-    ContributionProcessor.Contributions contributions(SpecificRecord record) {
+    List<ContributionProcessor.Contributions> contributions(SpecificRecord record) {
         if (!(record instanceof BiomarkerSummary s)) {
-            return null;
+            return List.of();
         }
         Map<ContributionProcessor.Target, byte[]> payloads = new LinkedHashMap<>();
-        if (s.getAnchorAt() != null && s.getReadingCount() > 0) {
-            Predicate<String> closed = s.getLatestAt() == null
-                    ? visit -> false
-                    : VisitValue.closedBefore(
-                            protocol, StudyDay.pdy(s.getAnchorAt(), s.getLatestAt(), protocol.zone()));
-            Map<String, VisitValue> series =
-                    VisitValue.series(protocol.visitNames(), s.getVisits(), protocol.locf(), closed);
-            byte[] payload = encode(series);
+        Map<ContributionProcessor.Target, byte[]> enrolment = new LinkedHashMap<>();
+        if (s.getAnchorAt() != null) {
             String token = ContributionProcessor.token(s.getPatientId());
-            for (Stratum stratum : Stratum.of(s.getArm(), s.getStrata(), protocol)) {
-                payloads.put(new ContributionProcessor.Target(group(stratum, s.getAnalyte()), token), payload);
+            List<Stratum> strata = Stratum.of(s.getArm(), s.getStrata(), protocol);
+            byte[] enrolled = new StateCodec.Writer(VERSION).toByteArray();
+            for (Stratum stratum : strata) {
+                for (String analyte : rosterAnalytes) {
+                    enrolment.put(
+                            new ContributionProcessor.Target(group(stratum, analyte), ENROLLED + token), enrolled);
+                }
+            }
+            if (s.getReadingCount() > 0) {
+                Predicate<String> closed = s.getLatestAt() == null
+                        ? visit -> false
+                        : VisitValue.closedBefore(
+                                protocol, StudyDay.pdy(s.getAnchorAt(), s.getLatestAt(), protocol.zone()));
+                Map<String, VisitValue> series =
+                        VisitValue.series(protocol.visitNames(), s.getVisits(), protocol.locf(), closed);
+                byte[] payload = encode(series);
+                for (Stratum stratum : strata) {
+                    payloads.put(new ContributionProcessor.Target(group(stratum, s.getAnalyte()), token), payload);
+                }
             }
         }
-        return new ContributionProcessor.Contributions(s.getPatientId(), s.getAnalyte(), payloads);
+        return List.of(
+                new ContributionProcessor.Contributions(s.getPatientId(), s.getAnalyte(), payloads),
+                new ContributionProcessor.Contributions(s.getPatientId(), ENROLMENT, enrolment));
     }
 
     Map<String, SpecificRecord> render(String group, SortedMap<String, byte[]> members, Instant updatedAt) {
@@ -89,8 +124,21 @@ final class VisitCohort {
         String label = parts.get(1);
         String value = parts.get(2);
         String analyte = parts.get(3);
-        List<Map<String, VisitValue>> patients = new ArrayList<>(members.size());
-        members.values().forEach(p -> patients.add(decode(p)));
+        // Every patient of the stratum once: its visit series, or none (enrolled without a reading of the analyte).
+        Map<String, Map<String, VisitValue>> patientsByToken = new LinkedHashMap<>();
+        boolean anyReading = false;
+        for (Map.Entry<String, byte[]> m : members.entrySet()) {
+            if (m.getKey().startsWith(ENROLLED)) {
+                patientsByToken.putIfAbsent(m.getKey().substring(ENROLLED.length()), Map.of());
+            } else {
+                patientsByToken.put(m.getKey(), decode(m.getValue()));
+                anyReading = true;
+            }
+        }
+        if (!anyReading) {
+            return out;
+        }
+        Collection<Map<String, VisitValue>> patients = patientsByToken.values();
         String unit = config.profile()
                 .analyte(analyte)
                 .map(AnalyteDefinition::canonicalUnit)
@@ -98,7 +146,7 @@ final class VisitCohort {
         for (String visit : protocol.visitNames()) {
             List<VisitValue> atVisit = new ArrayList<>(patients.size());
             patients.forEach(p -> atVisit.add(p.get(visit)));
-            VisitCell cell = VisitCell.of(atVisit);
+            VisitCell cell = VisitCell.of(atVisit, protocol.quantileType());
             SampleStatistics st = cell.statistics();
             out.put(
                     CohortKey.visit(arm, label, value, analyte, visit),
@@ -120,6 +168,7 @@ final class VisitCohort {
                             .setSd(orNull(st.sd()))
                             .setMin(orNull(st.min()))
                             .setMax(orNull(st.max()))
+                            .setQuantileType(protocol.quantileType().number())
                             .setUpdatedAt(updatedAt)
                             .build());
         }

@@ -66,12 +66,13 @@ class KaplanMeierTest {
     }
 
     @Test
-    void shouldTakeTheFirstTimeAtOrBelowHalfWhenTheCurveHitsHalfExactly() {
-        // 3/4 * 2/3 = 1/2 exactly at t=2 (floating point puts it a hair above or below)
+    void shouldTakeTheMidpointToTheNextDropWhenTheCurveHitsHalfExactly() {
+        // 3/4 * 2/3 = 1/2 exactly at t=2 (floating point puts it a hair above or below) and flat until t=3:
+        // R's print(survfit(Surv(1:4, rep(1, 4)) ~ 1)) says median 2.5, the midpoint (2 + 3)/2.
         KaplanMeier km = KaplanMeier.estimate(List.of(event(1), event(2), event(3), event(4)));
 
         assertThat(km.survivalAt(2)).isCloseTo(0.5, within(1e-12));
-        assertThat(km.median()).hasValue(2);
+        assertThat(km.median()).hasValue(2.5);
     }
 
     @Test

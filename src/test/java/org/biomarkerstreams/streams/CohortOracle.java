@@ -60,6 +60,17 @@ final class CohortOracle {
     Map<String, String> visits(Map<String, SpecificRecord> finalOutputs) {
         Map<String, List<Double[]>> groups = new TreeMap<>(); // group -> per patient visit values (+ imputed flags)
         Map<String, List<Boolean[]>> imputedFlags = new TreeMap<>();
+        // N: the patients of each stratum (arm|label|value): every patient with an anchor, whatever it measured.
+        Map<String, java.util.Set<String>> stratumPatients = new TreeMap<>();
+        for (SpecificRecord r : finalOutputs.values()) {
+            if (r instanceof BiomarkerSummary s && s.getAnchorAt() != null) {
+                for (String[] st : strata(s.getArm(), s.getStrata())) {
+                    stratumPatients
+                            .computeIfAbsent(st[0] + "|" + st[1] + "|" + st[2], k -> new java.util.HashSet<>())
+                            .add(s.getPatientId());
+                }
+            }
+        }
         List<String> visitNames = protocol.visitNames();
         for (SpecificRecord r : finalOutputs.values()) {
             if (!(r instanceof BiomarkerSummary s) || s.getAnchorAt() == null || s.getReadingCount() == 0) {
@@ -88,15 +99,13 @@ final class CohortOracle {
         Map<String, String> out = new TreeMap<>();
         groups.forEach((g, patients) -> {
             String[] p = g.split("\\|", -1);
+            int bigN = stratumPatients.get(p[0] + "|" + p[1] + "|" + p[2]).size();
             for (int i = 0; i < visitNames.size(); i++) {
                 List<Double> xs = new ArrayList<>();
-                int missing = 0;
                 int imputed = 0;
                 for (int k = 0; k < patients.size(); k++) {
                     Double v = patients.get(k)[i];
-                    if (v == null) {
-                        missing++;
-                    } else {
+                    if (v != null) {
                         xs.add(v);
                         if (imputedFlags.get(g).get(k)[i]) {
                             imputed++;
@@ -104,7 +113,8 @@ final class CohortOracle {
                     }
                 }
                 String key = CohortKey.visit(p[0], nul(p[1]), nul(p[2]), p[3], visitNames.get(i));
-                out.put(key, cell(xs, missing, imputed));
+                // Missing: every other patient of the stratum, also those without a summary of this analyte.
+                out.put(key, cell(xs, bigN - xs.size(), imputed));
             }
         });
         return out;
@@ -172,6 +182,7 @@ final class CohortOracle {
             int atRisk = obs.size();
             double survival = 1;
             Double median = null;
+            Double halfSince = null; // the time the curve reached exactly 0.5, while it stays there
             int events = 0;
             int censored = 0;
             int i = 0;
@@ -197,12 +208,21 @@ final class CohortOracle {
                         .append(c)
                         .append('/')
                         .append(r(survival));
-                if (median == null && survival <= 0.5 + 1e-12) {
+                // R's survival (print.survfit): the first time at or below 0.5, but on a flat stretch at exactly 0.5
+                // the midpoint between reaching it and the next drop; at the end of the data, the time it reached 0.5.
+                if (median == null && halfSince != null && survival < 0.5 - 1e-8) {
+                    median = (halfSince + time) / 2;
+                } else if (median == null && halfSince == null && Math.abs(survival - 0.5) < 1e-8) {
+                    halfSince = time;
+                } else if (median == null && halfSince == null && survival < 0.5) {
                     median = time;
                 }
                 atRisk -= d + c;
                 events += d;
                 censored += c;
+            }
+            if (median == null && halfSince != null) {
+                median = halfSince;
             }
             KaplanMeier.MedianInterval ci =
                     KaplanMeier.estimate(observations(obs)).medianConfidenceInterval(0.95);

@@ -153,7 +153,7 @@ class CohortTopologyTest {
     }
 
     @Test
-    void shouldRemovePatientWhenItsOnlyReadingIsRetracted() {
+    void shouldCountPatientAsMissingWhenItsOnlyReadingIsRetracted() {
         enrol("P1", "MSC", null);
         enrol("P2", "MSC", null);
         crp("P1", "a", 10, DAY_3);
@@ -168,10 +168,94 @@ class CohortTopologyTest {
                 .build());
         harness.emitCohorts();
 
+        // P1 is still a patient of the arm (randomized, infused), now without a CRP: n 1 of N 2.
         CohortVisitSummary d3 = harness.visit("MSC", null, null, "CRP", "D3");
         assertThat(d3.getN()).isEqualTo(1);
-        assertThat(d3.getNMissing()).isZero();
+        assertThat(d3.getNMissing()).isEqualTo(1);
         assertThat(d3.getMedian()).isEqualTo(20.0);
+    }
+
+    @Test
+    void shouldCountEveryPatientOfTheStratumWhenSomeHaveNoReadingOfTheAnalyte() {
+        enrol("P1", "MSC", null);
+        enrol("P2", "MSC", null);
+        enrol("P3", "CONTROL", null);
+        crp("P1", "a", 10, DAY_3);
+        harness.send(aReading()
+                .patient("P2")
+                .id("b")
+                .of("LYMPH")
+                .value(0.8, "10*9/L")
+                .at(DAY_3)
+                .build());
+        harness.send(aReading()
+                .patient("P3")
+                .id("c")
+                .of("LYMPH")
+                .value(1.5, "10*9/L")
+                .at(DAY_3)
+                .build());
+        harness.emitCohorts();
+
+        // N = 2 patients of MSC (P2 has no CRP at all), n = 1: "1 of 2"; ALL has 3; CONTROL has no CRP, no cell.
+        CohortVisitSummary msc = harness.visit("MSC", null, null, "CRP", "D3");
+        assertThat(msc.getN()).isEqualTo(1);
+        assertThat(msc.getNMissing()).isEqualTo(1);
+        CohortVisitSummary all = harness.visit("ALL", null, null, "CRP", "D3");
+        assertThat(all.getN()).isEqualTo(1);
+        assertThat(all.getNMissing()).isEqualTo(2);
+        assertThat(harness.visit("CONTROL", null, null, "CRP", "D3")).isNull();
+        assertThat(harness.visit("MSC", null, null, "LYMPH", "D3").getNMissing())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldMoveThePatientsEnrolmentWhenItsArmIsCorrected() {
+        enrol("P1", "MSC", null);
+        enrol("P2", "MSC", null);
+        crp("P1", "a", 10, DAY_3);
+        harness.send(aReading()
+                .patient("P2")
+                .id("b")
+                .of("LYMPH")
+                .value(0.8, "10*9/L")
+                .at(DAY_3)
+                .build());
+        harness.emitCohorts();
+        assertThat(harness.visit("MSC", null, null, "CRP", "D3").getNMissing()).isEqualTo(1);
+
+        harness.send(anEvent(EventType.RANDOMIZED)
+                .id("P2-rand")
+                .revision(1)
+                .patient("P2")
+                .at(RANDOMIZATION)
+                .arm("CONTROL")
+                .build());
+        harness.emitCohorts();
+
+        assertThat(harness.visit("MSC", null, null, "CRP", "D3").getNMissing()).isZero();
+        assertThat(harness.visit("ALL", null, null, "CRP", "D3").getNMissing()).isEqualTo(1);
+        assertThat(harness.visit("CONTROL", null, null, "CRP", "D3")).isNull();
+    }
+
+    @Test
+    void shouldComputeQuartilesOfTheProtocolsTypeWhenItChoosesOne() {
+        useProtocol(Protocol.defaults().withQuantileType(org.biomarkerstreams.domain.QuantileType.TYPE_6));
+        for (int i = 1; i <= 4; i++) {
+            enrol("P" + i, "MSC", null);
+        }
+        crp("P1", "a", 2, DAY_3);
+        crp("P2", "b", 4, DAY_3);
+        crp("P3", "c", 7, DAY_3);
+        crp("P4", "d", 9, DAY_3);
+        harness.emitCohorts();
+
+        // Type 6 of 2, 4, 7, 9: (n + 1)p = 1.25, 2.5, 3.75 -> 2.5, 5.5, 8.5 (type 7 would say 3.5, 5.5, 7.5).
+        CohortVisitSummary d3 = harness.visit("MSC", null, null, "CRP", "D3");
+        assertThat(d3.getQuantileType()).isEqualTo(6);
+        assertThat(d3.getQ1()).isEqualTo(2.5);
+        assertThat(d3.getMedian()).isEqualTo(5.5);
+        assertThat(d3.getQ3()).isEqualTo(8.5);
     }
 
     @Test

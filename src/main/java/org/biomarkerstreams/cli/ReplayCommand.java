@@ -42,20 +42,28 @@ import picocli.CommandLine.Option;
         name = "replay",
         mixinStandardHelpOptions = true,
         description = {
-            "Feeds NDJSON files of readings and clinical events through the pipeline.",
+            "Feeds NDJSON or CSV files of readings and clinical events through the pipeline.",
             "Without --bootstrap-servers: starts a fresh embedded broker and registry, runs the whole pipeline,",
             "writes every output topic to DIR/<topic>.ndjson in emit order, and exits 0 once all input is processed.",
-            "A malformed line is dead-lettered like any bad input (see lab-readings-dlq.ndjson), never skipped.",
+            "A line that cannot be read is dead-lettered with its file, line and reason, never skipped; a CSV whose",
+            "header lacks a required column is refused before anything is sent (README: When a file is refused).",
             "With --bootstrap-servers and --schema-registry-url: only writes the files to that cluster's input topics.",
             "With --from-dlq (and --bootstrap-servers, --schema-registry-url): after a fix, writes the dead letters of",
             "the dead-letter topic back to their input topics, key and value bytes unchanged; safe to repeat."
         })
 final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
 
-    @Option(names = "--readings", paramLabel = "FILE", description = "NDJSON lab readings (see README).")
+    @Option(
+            names = "--readings",
+            paramLabel = "FILE",
+            description = "Lab readings: NDJSON, or CSV when the name ends in .csv (header row with the NDJSON field"
+                    + " names, ',' or ';' separated; see README).")
     Path readings;
 
-    @Option(names = "--events", paramLabel = "FILE", description = "NDJSON clinical events (see README).")
+    @Option(
+            names = "--events",
+            paramLabel = "FILE",
+            description = "Clinical events: NDJSON, or CSV when the name ends in .csv (see README).")
     Path events;
 
     @Option(

@@ -63,11 +63,13 @@ final class JsonObjectLine {
                 throw new Unreadable("line has content after the JSON object");
             }
             return new JsonObjectLine(fields, repeated);
-        } catch (JsonEOFException e) {
-            throw new Unreadable("line is not valid JSON: it ends before its object is closed (cut short?)");
         } catch (JsonProcessingException e) {
             // Jackson's message quotes the offending token, which may be PHI: report only where it broke.
             JsonLocation where = e.getLocation();
+            if (e instanceof JsonEOFException
+                    || (where != null && where.getCharOffset() >= line.strip().length())) {
+                throw new Unreadable("line is not valid JSON: it ends before its object is closed (cut short?)");
+            }
             String column = where == null || where.getColumnNr() < 0 ? "" : " at column " + where.getColumnNr();
             throw new Unreadable("line is not valid JSON" + column + " (expected one JSON object per line)");
         } catch (IOException e) {

@@ -49,6 +49,19 @@ class FileReplayTest {
     }
 
     @Test
+    void shouldSayTheLineIsCutShortWhenItEndsBetweenTwoFields() throws Exception {
+        Path file = write("readings.ndjson", "{\"readingId\":\"R1\",\"patientId\":\"P1\",");
+
+        FileReplay.readings(file, CLOCK, readings::add, refused::add);
+
+        assertThat(refused)
+                .singleElement()
+                .extracting(FileReplay.LineRejection::message)
+                .isEqualTo("readings.ndjson line 1: line is not valid JSON: it ends before its object is closed"
+                        + " (cut short?)");
+    }
+
+    @Test
     void shouldSayWhereJsonBreaksWhenALineIsNotJson() throws Exception {
         // {"readingId":"R1" "value":"1"}: '{' is column 1, "readingId" 2-12, ':' 13, "R1" 14-17, the space 18, and
         // the quote that should have been a comma 19.

@@ -277,7 +277,7 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
         FileProgress progress = new FileProgress(events, readings);
         if (events != null) {
             FileReplay.Counts c =
-                    FileReplay.events(events, rule, publisher::event, refused(publisher, events), progress.of(events));
+                    FileReplay.events(events, rule, publisher::event, refused(publisher, events), progress.nextFile());
             refusedLines += c.malformed() + c.rejected();
             report.printf(
                     "Sent %d events (%d malformed lines) to %s%s%n",
@@ -290,7 +290,7 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                     rule,
                     publisher::reading,
                     refused(publisher, readings),
-                    progress.of(readings));
+                    progress.nextFile());
             refusedLines += c.malformed() + c.rejected();
             report.printf(
                     "Sent %d readings (%d malformed lines) to %s%s%n",
@@ -361,8 +361,8 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             line = ProgressLine.onStderr("replay: KiB read of " + String.join(", ", names), total / 1024);
         }
 
-        /** Told the bytes read so far of {@code file}, read after those before it. */
-        java.util.function.LongConsumer of(Path file) {
+        /** Told the bytes read so far of the next file, read after those before it. */
+        java.util.function.LongConsumer nextFile() {
             long before = done;
             return bytes -> {
                 long kib = (before + bytes) / 1024;

@@ -352,6 +352,38 @@ public final class Pipeline implements AutoCloseable {
         CatchUp.awaitSettled(admin, config.topics().outputs(), quiet, timeout, alive);
     }
 
+    /**
+     * As {@link #awaitProcessed(Duration)}, counting on {@code progress} the input records the topology has read
+     * (its total: the records sent), polled once a second; then its final line.
+     */
+    public void awaitProcessed(Duration timeout, ProgressLine progress) throws Exception {
+        java.util.concurrent.ScheduledExecutorService poll =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                    Thread t = new Thread(task, "replay-progress");
+                    t.setDaemon(true);
+                    return t;
+                });
+        poll.scheduleAtFixedRate(
+                () -> {
+                    long read = (long) PipelineCounters.total(meters, PipelineCounters.IN);
+                    if (read > progress.count()) {
+                        progress.advance(read - progress.count());
+                    }
+                },
+                1,
+                1,
+                java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            awaitProcessed(timeout);
+        } finally {
+            poll.shutdownNow();
+            poll.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        long read = (long) PipelineCounters.total(meters, PipelineCounters.IN);
+        progress.advance(Math.max(0, read - progress.count()));
+        progress.finish();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

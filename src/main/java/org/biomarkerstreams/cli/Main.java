@@ -1,8 +1,11 @@
 package org.biomarkerstreams.cli;
 
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.biomarkerstreams.app.AccessDenied;
 import org.biomarkerstreams.app.TopicsNotReadyException;
 import org.biomarkerstreams.app.UnreachableException;
@@ -54,10 +57,35 @@ public final class Main {
         System.exit(commandLine().execute(args));
     }
 
+    /**
+     * The options of the shared mixins ({@link PipelineOptions}) a command takes but does not use, by command: hidden
+     * from its help ({@link HelpText#hide}), still accepted. A command not named here lists them all.
+     */
+    private static final Map<String, Set<String>> UNUSED_OPTIONS = unusedOptions();
+
     /** The configured command line, for embedding and tests. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+        cli.registerConverter(Duration.class, Main::duration);
+        UNUSED_OPTIONS.forEach((name, unused) -> {
+            CommandLine command = cli.getSubcommands().get(name);
+            if (command != null) {
+                HelpText.hide(command, unused);
+            }
+        });
+        HelpText.apply(cli);
+        // A bad option value: the error and where to read more, not the whole usage (the error scrolled away above
+        // two screens of options).
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine command = e.getCommandLine();
+            PrintWriter err = command.getErr();
+            err.println("error: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return command.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cli.getCommandSpec()
                 .usageMessage()
                 .exitCodeListHeading("%nExit codes:%n")
@@ -95,6 +123,55 @@ public final class Main {
             return CommandLine.ExitCode.SOFTWARE;
         });
         return cli;
+    }
+
+    /** An ISO-8601 duration, with an example when it is not one (picocli's message names a Java class). */
+    private static Duration duration(String text) {
+        try {
+            return Duration.parse(text.strip());
+        } catch (RuntimeException e) {
+            throw new CommandLine.TypeConversionException(
+                    "'" + text + "' is not an ISO-8601 duration (e.g. PT30M for 30 minutes, PT2H, P1D)");
+        }
+    }
+
+    private static Map<String, Set<String>> unusedOptions() {
+        // What only the topology uses: the protocol's rules, the limits of its state and input, its keys.
+        Set<String> topology = Set.of(
+                "--confirmations",
+                "--follow-up-days",
+                "--state-retention-days",
+                "--orphan-after",
+                "--max-record-bytes",
+                "--use-lab-ranges");
+        Set<String> outputTopics = Set.of(
+                "--trajectory-topic",
+                "--summaries-topic",
+                "--time-to-normalization-topic",
+                "--cohort-visits-topic",
+                "--cohort-curves-topic",
+                "--alerts-topic");
+        Set<String> protocolAndKeys = Set.of(
+                "--protocol", "--time-zone", "--future-tolerance", "--pseudonym-key-file", "--dead-letter-key-file");
+        Map<String, Set<String>> unused = new LinkedHashMap<>();
+        // export reads topics: their names are all it takes from the pipeline.
+        unused.put("export", union(topology, protocolAndKeys, Set.of("--readings-topic", "--events-topic")));
+        // acls names topics and the application: no rule of the topology.
+        unused.put("acls", union(topology, protocolAndKeys));
+        // ingest-hl7 writes the inputs and dead letters, in the site's zone: no topology rule, no output topic.
+        unused.put("ingest-hl7", union(topology, outputTopics));
+        // An embedded replay runs the whole topology, but only for minutes: the orphan alarm is measured in hours.
+        unused.put("replay", Set.of("--orphan-after"));
+        return Map.copyOf(unused);
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new java.util.HashSet<>();
+        for (Set<String> set : sets) {
+            all.addAll(set);
+        }
+        return Set.copyOf(all);
     }
 
     private static Map<String, String> exitCodes() {

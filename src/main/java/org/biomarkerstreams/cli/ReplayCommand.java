@@ -19,6 +19,7 @@ import org.biomarkerstreams.app.DeadLetterReplay;
 import org.biomarkerstreams.app.OutputFiles;
 import org.biomarkerstreams.app.Pipeline;
 import org.biomarkerstreams.app.PipelineTopics;
+import org.biomarkerstreams.app.ProgressLine;
 import org.biomarkerstreams.app.output.OutputRequest;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.demo.EmbeddedKafkaBroker;
@@ -26,6 +27,7 @@ import org.biomarkerstreams.domain.DateShift;
 import org.biomarkerstreams.domain.DeadLetterKeys;
 import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.domain.PatientIdRule;
+import org.biomarkerstreams.ingest.CsvRecords;
 import org.biomarkerstreams.ingest.FileReplay;
 import org.biomarkerstreams.ingest.hl7.Hl7Mapper;
 import org.biomarkerstreams.ingest.hl7.Hl7Settings;
@@ -41,21 +43,29 @@ import picocli.CommandLine.Option;
         name = "replay",
         mixinStandardHelpOptions = true,
         description = {
-            "Feeds NDJSON files of readings and clinical events through the pipeline.",
+            "Feeds NDJSON or CSV files of readings and clinical events through the pipeline.",
             "Without --bootstrap-servers: starts a fresh embedded broker and registry, runs the whole pipeline,",
             "writes all seven output topics to DIR (NDJSON in emit order; CSV or Dataset-JSON with --format, the",
             "latest per key with --latest), and exits 0 once all input is processed.",
-            "A malformed line is dead-lettered like any bad input (see lab-readings-dlq.ndjson), never skipped.",
+            "A line that cannot be read is dead-lettered with its file, line and reason, never skipped; a CSV whose",
+            "header lacks a required column is refused before anything is sent (README: When a file is refused).",
             "With --bootstrap-servers and --schema-registry-url: only writes the files to that cluster's input topics.",
             "With --from-dlq (and --bootstrap-servers, --schema-registry-url): after a fix, writes the dead letters of",
             "the dead-letter topic back to their input topics, key and value bytes unchanged; safe to repeat."
         })
 final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
 
-    @Option(names = "--readings", paramLabel = "FILE", description = "NDJSON lab readings (see README).")
+    @Option(
+            names = "--readings",
+            paramLabel = "FILE",
+            description = "Lab readings: NDJSON, or CSV when the name ends in .csv (header row with the NDJSON field"
+                    + " names, ',' or ';' separated; see README).")
     Path readings;
 
-    @Option(names = "--events", paramLabel = "FILE", description = "NDJSON clinical events (see README).")
+    @Option(
+            names = "--events",
+            paramLabel = "FILE",
+            description = "Clinical events: NDJSON, or CSV when the name ends in .csv (see README).")
     Path events;
 
     @Option(
@@ -113,6 +123,9 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             description = "Give up if processing takes longer (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    /** Lines of the files the file reader dead-lettered itself: they never reach the topology's counters. */
+    private long refusedLines;
+
     @Override
     public Integer call() throws Exception {
         if (fromDlq) {
@@ -129,6 +142,13 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             if (f != null && !Files.isReadable(f)) {
                 throw new IllegalArgumentException("cannot read " + f);
             }
+        }
+        // A CSV header without the columns of its records would dead-letter every row: refuse it before anything.
+        if (readings != null) {
+            FileReplay.requireColumns(readings, CsvRecords.READINGS);
+        }
+        if (events != null) {
+            FileReplay.requireColumns(events, CsvRecords.EVENTS);
         }
         // Options first: a wrong rule or character set fails before a broker starts.
         ingest.patientIdRule();
@@ -159,10 +179,9 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
             serdes.requireWriterSchemas(pipeline.topics().ingest(serdes));
             DeadLetters letters = pipeline.deadLetters();
             prepareCluster(topicOptions, PipelineTopics::feeds);
-            if (hl7 != null || ingest.patientIdRule().kind() == PatientIdRule.Kind.SELECT) {
-                // Whole messages, or lines a selecting rule refuses, go to the dead-letter topic from here.
-                pipeline.warnIfDeadLettersInPlaintext();
-            }
+            // Whole messages, lines that cannot be read, or that a selecting rule refuses, go to the dead-letter topic
+            // from here.
+            pipeline.warnIfDeadLettersInPlaintext();
             try (InputPublisher publisher = new InputPublisher(
                     kafka.clientProperties(), kafka.bootstrapServers, pipeline.topics(), serdes, letters)) {
                 publish(publisher, report);
@@ -188,16 +207,20 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                 publish(publisher, report);
                 sent = publisher.sent();
             }
-            p.awaitProcessed(timeout);
+            p.awaitProcessed(timeout, ProgressLine.onStderr("replay: records processed", sent));
             double seconds = (System.nanoTime() - started) / 1e9;
             report.printf(
-                    "Processed %d input records in %.1f s (%.0f records/s): %.0f accepted, %.0f dead-lettered, %.0f duplicates%n",
+                    "Processed %d input records in %.1f s (%.0f records/s): %.0f accepted, %.0f dead-lettered, %.0f duplicates%s%n",
                     sent,
                     seconds,
                     sent / seconds,
                     PipelineCounters.total(p.meters(), PipelineCounters.ACCEPTED),
                     PipelineCounters.total(p.meters(), PipelineCounters.DEAD_LETTERED),
-                    PipelineCounters.total(p.meters(), PipelineCounters.DUPLICATES));
+                    PipelineCounters.total(p.meters(), PipelineCounters.DUPLICATES),
+                    refusedLines == 0
+                            ? ""
+                            : "; and " + refusedLines + " file lines dead-lettered by the file reader ("
+                                    + deadLetterTopic() + ")");
             report.println("Outputs:");
             report.flush();
             OutputFiles.write(
@@ -263,12 +286,14 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
     private void publish(InputPublisher publisher, PrintWriter report) throws Exception {
         Topics topics = pipeline.topics();
         PatientIdRule rule = ingest.patientIdRule();
+        FileProgress progress = new FileProgress(events, readings);
         if (events != null) {
-            FileReplay.Counts c = FileReplay.events(
-                    events, rule, publisher::event, publisher::malformedEvent, rejected(publisher, events));
+            FileReplay.Counts c =
+                    FileReplay.events(events, rule, publisher::event, refused(publisher, events), progress.nextFile());
+            refusedLines += c.malformed() + c.rejected();
             report.printf(
                     "Sent %d events (%d malformed lines) to %s%s%n",
-                    c.records(), c.malformed(), topics.events(), rejectedLines(c));
+                    c.records(), c.malformed(), topics.events(), refusedLines(c));
         }
         if (readings != null) {
             FileReplay.Counts c = FileReplay.readings(
@@ -276,12 +301,14 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                     Clock.systemUTC(),
                     rule,
                     publisher::reading,
-                    publisher::malformedReading,
-                    rejected(publisher, readings));
+                    refused(publisher, readings),
+                    progress.nextFile());
+            refusedLines += c.malformed() + c.rejected();
             report.printf(
                     "Sent %d readings (%d malformed lines) to %s%s%n",
-                    c.records(), c.malformed(), topics.readings(), rejectedLines(c));
+                    c.records(), c.malformed(), topics.readings(), refusedLines(c));
         }
+        progress.finish();
         if (hl7 != null) {
             FileReplay.Hl7Counts c = FileReplay.hl7(
                     hl7,
@@ -304,8 +331,11 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
         publisher.flush();
     }
 
-    /** A line whose patient identifier the rule does not select: dead-lettered from {@code file}, as HL7 is. */
-    private static java.util.function.Consumer<FileReplay.LineRejection> rejected(InputPublisher publisher, Path file) {
+    /**
+     * A line that cannot be read, or whose patient identifier the rule does not select: dead-lettered from {@code
+     * file} (as HL7 is) with the reader's message and the line as payload; it never reaches an input topic.
+     */
+    private static java.util.function.Consumer<FileReplay.LineRejection> refused(InputPublisher publisher, Path file) {
         return r -> publisher.deadLetter(
                 DeadLetters.Source.outsideKafka("file:" + file.getFileName()),
                 r.code(),
@@ -313,7 +343,50 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
                 r.line().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String rejectedLines(FileReplay.Counts c) {
-        return c.rejected() == 0 ? "" : "; " + c.rejected() + " lines dead-lettered NO_MATCHING_PATIENT_ID";
+    private String refusedLines(FileReplay.Counts c) {
+        String malformed = c.malformed() == 0
+                ? ""
+                : "; " + c.malformed() + " malformed lines dead-lettered UNDESERIALIZABLE to " + deadLetterTopic()
+                        + " (each logged with its file, line and reason)";
+        return malformed
+                + (c.rejected() == 0 ? "" : "; " + c.rejected() + " lines dead-lettered NO_MATCHING_PATIENT_ID");
+    }
+
+    private String deadLetterTopic() {
+        return pipeline.topics().deadLetters();
+    }
+
+    /** One progress line on stderr for the bytes read of the NDJSON/CSV files, silent for a short replay. */
+    private static final class FileProgress {
+        private final ProgressLine line;
+        private long done;
+
+        FileProgress(Path... files) throws java.io.IOException {
+            long total = 0;
+            List<String> names = new ArrayList<>();
+            for (Path f : files) {
+                if (f != null) {
+                    total += Files.size(f);
+                    names.add(f.getFileName().toString());
+                }
+            }
+            line = ProgressLine.onStderr("replay: KiB read of " + String.join(", ", names), total / 1024);
+        }
+
+        /** Told the bytes read so far of the next file, read after those before it. */
+        java.util.function.LongConsumer nextFile() {
+            long before = done;
+            return bytes -> {
+                long kib = (before + bytes) / 1024;
+                if (kib > line.count()) {
+                    line.advance(kib - line.count());
+                }
+                done = before + bytes;
+            };
+        }
+
+        void finish() {
+            line.finish();
+        }
     }
 }

@@ -5,9 +5,11 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.biomarkerstreams.domain.ErrorCode;
 import org.biomarkerstreams.domain.PatientIdRule;
@@ -20,80 +22,132 @@ import org.biomarkerstreams.ingest.hl7.Hl7Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Streams NDJSON, CSV and HL7 files of readings and events, record by record, into sinks. */
+/**
+ * Streams NDJSON, CSV and HL7 files of readings and events, record by record, into sinks. A line that cannot become a
+ * record never reaches an input topic: it goes to the caller as a {@link LineRejection}, whose message names the file,
+ * the line and the field, and says what was expected, and which keeps the line as read, for the dead-letter topic.
+ */
 public final class FileReplay {
 
     private static final Logger log = LoggerFactory.getLogger(FileReplay.class);
 
-    /** How many lines went where. */
+    /** How many record lines went where: to the sink, and refused as malformed or rejected. */
     public record Counts(long records, long malformed, long rejected) {}
 
-    /** A line read but refused before Kafka (its patient identifier is not the one the rule selects). */
+    /**
+     * A record line refused before Kafka, to be dead-lettered with its code: one that cannot be read ({@code
+     * UNDESERIALIZABLE}: not JSON, not a row of the CSV's header, a field of the wrong type or format) or whose
+     * patient identifier is not the one the rule selects ({@code NO_MATCHING_PATIENT_ID}).
+     *
+     * @param message starts with the file name and line number, e.g. {@code readings.ndjson line 3: field
+     *     'observedAt' must be ...}; never quotes a value
+     * @param line the line as read
+     */
     public record LineRejection(ErrorCode code, String message, String line) {}
 
     private FileReplay() {}
 
-    public static Counts readings(Path file, Clock clock, Consumer<RawReading> sink, Consumer<String> malformed)
+    /** The readings of an NDJSON or CSV file, keyed by the bare patient id. */
+    public static Counts readings(Path file, Clock clock, Consumer<RawReading> sink, Consumer<LineRejection> refused)
             throws IOException {
-        return readings(file, clock, PatientIdRule.BARE, sink, malformed, FileReplay::neverRejected);
+        return readings(file, clock, PatientIdRule.BARE, sink, refused, bytes -> {});
     }
 
-    /** The readings of an NDJSON or CSV file, keyed by {@code rule}. */
+    /**
+     * The readings of an NDJSON or CSV file (by its name ending in {@code .csv}), keyed by {@code rule}.
+     *
+     * @param bytesRead told the bytes of the file read so far, for a progress line
+     * @throws IllegalArgumentException when a CSV header lacks a required column ({@link #requireColumns})
+     */
     public static Counts readings(
             Path file,
             Clock clock,
             PatientIdRule rule,
             Consumer<RawReading> sink,
-            Consumer<String> malformed,
-            Consumer<LineRejection> rejected)
+            Consumer<LineRejection> refused,
+            LongConsumer bytesRead)
             throws IOException {
         NdjsonReadings parser = new NdjsonReadings(clock, rule);
-        return replay(file, parser::parse, sink, malformed, rejected);
+        return replay(file, CsvRecords.READINGS, parser::parse, sink, refused, bytesRead);
     }
 
-    public static Counts events(Path file, Consumer<RawClinicalEvent> sink, Consumer<String> malformed)
+    /** The events of an NDJSON or CSV file, keyed by the bare patient id. */
+    public static Counts events(Path file, Consumer<RawClinicalEvent> sink, Consumer<LineRejection> refused)
             throws IOException {
-        return events(file, PatientIdRule.BARE, sink, malformed, FileReplay::neverRejected);
+        return events(file, PatientIdRule.BARE, sink, refused, bytes -> {});
     }
 
-    /** The events of an NDJSON or CSV file, keyed by {@code rule}. */
+    /**
+     * The events of an NDJSON or CSV file, keyed by {@code rule}.
+     *
+     * @throws IllegalArgumentException when a CSV header lacks a required column ({@link #requireColumns})
+     */
     public static Counts events(
             Path file,
             PatientIdRule rule,
             Consumer<RawClinicalEvent> sink,
-            Consumer<String> malformed,
-            Consumer<LineRejection> rejected)
+            Consumer<LineRejection> refused,
+            LongConsumer bytesRead)
             throws IOException {
-        return replay(file, line -> NdjsonEvents.parse(line, rule), sink, malformed, rejected);
+        return replay(file, CsvRecords.EVENTS, line -> NdjsonEvents.parse(line, rule), sink, refused, bytesRead);
     }
 
-    /** The bare rule keys every identifier it is given. */
-    private static void neverRejected(LineRejection r) {
-        throw new IllegalStateException("rejected by the bare patient id rule: " + r.code());
+    /** Whether a file is read as CSV: its name ends in {@code .csv}; any other is NDJSON. */
+    public static boolean isCsv(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
     }
 
     /**
-     * Parses every record line (of NDJSON, or of CSV when the file name ends in {@code .csv}); a
-     * malformed one goes to {@code malformed} as its raw text so the pipeline can dead-letter it, a rejected one to
-     * {@code rejected} with its code (the reason is logged with the line number, never the content).
+     * Checks, before anything is sent, that a CSV file's header row has the columns of its records: every row would
+     * be dead-lettered otherwise. An NDJSON file passes.
+     *
+     * @throws IllegalArgumentException naming the file, the missing columns and the columns expected
+     */
+    public static void requireColumns(Path file, CsvRecords.Columns columns) throws IOException {
+        if (!isCsv(file)) {
+            return;
+        }
+        try (Stream<NdjsonFile.Line> lines = NdjsonFile.lines(file)) {
+            Optional<NdjsonFile.Line> first = lines.findFirst();
+            if (first.isPresent()) {
+                header(file, first.get(), columns);
+            }
+        }
+    }
+
+    private static CsvRecords.Header header(Path file, NdjsonFile.Line line, CsvRecords.Columns columns) {
+        try {
+            CsvRecords.Header header = CsvRecords.header(line.text(), columns);
+            columns.require(header);
+            return header;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file.getFileName() + " line " + line.number() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses every record line (of NDJSON, or of CSV after its header row); a line that cannot become a record goes
+     * to {@code refused} with its code, a message naming the file, line and field, and its text. The reason is logged
+     * with the line number, never the content.
      */
     private static <T> Counts replay(
             Path file,
+            CsvRecords.Columns columns,
             Function<NdjsonFile.Line, ParsedLine<T>> parser,
             Consumer<T> sink,
-            Consumer<String> malformed,
-            Consumer<LineRejection> rejected)
+            Consumer<LineRejection> refused,
+            LongConsumer bytesRead)
             throws IOException {
-        boolean csv =
-                file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
-        List<String> header = null;
+        boolean csv = isCsv(file);
+        String name = file.getFileName().toString();
+        CsvRecords.Header header = null;
         long ok = 0;
         long bad = 0;
-        long refused = 0;
-        try (Stream<NdjsonFile.Line> lines = NdjsonFile.lines(file)) {
+        long rejected = 0;
+        try (Stream<NdjsonFile.Line> lines = NdjsonFile.lines(file, bytesRead)) {
             for (NdjsonFile.Line line : (Iterable<NdjsonFile.Line>) lines::iterator) {
                 if (csv && header == null) {
-                    header = CsvRecords.header(line.text());
+                    header = header(file, line, columns);
                     continue;
                 }
                 ParsedLine<T> parsed = csv ? parseCsv(header, line, parser) : parser.apply(line);
@@ -101,22 +155,22 @@ public final class FileReplay {
                     sink.accept(p.value());
                     ok++;
                 } else if (parsed instanceof ParsedLine.Malformed<T> m) {
-                    log.warn("{}: {}; it goes to the dead-letter topic", file.getFileName(), m.reason());
-                    malformed.accept(line.text());
+                    log.warn("{} {}; it goes to the dead-letter topic", name, m.reason());
+                    refused.accept(new LineRejection(ErrorCode.UNDESERIALIZABLE, name + " " + m.reason(), line.text()));
                     bad++;
                 } else if (parsed instanceof ParsedLine.Rejected<T> r) {
                     log.warn(
-                            "{}: {} ({}); it goes to the dead-letter topic",
-                            file.getFileName(),
-                            r.rejection().code(),
-                            r.rejection().message());
-                    rejected.accept(new LineRejection(
-                            r.rejection().code(), r.rejection().message(), line.text()));
-                    refused++;
+                            "{} {} ({}); it goes to the dead-letter topic",
+                            name,
+                            r.rejection().message(),
+                            r.rejection().code());
+                    refused.accept(new LineRejection(
+                            r.rejection().code(), name + " " + r.rejection().message(), line.text()));
+                    rejected++;
                 }
             }
         }
-        return new Counts(ok, bad, refused);
+        return new Counts(ok, bad, rejected);
     }
 
     /** What an HL7 file replay did. */
@@ -187,7 +241,7 @@ public final class FileReplay {
     }
 
     private static <T> ParsedLine<T> parseCsv(
-            List<String> header, NdjsonFile.Line line, Function<NdjsonFile.Line, ParsedLine<T>> parser) {
+            CsvRecords.Header header, NdjsonFile.Line line, Function<NdjsonFile.Line, ParsedLine<T>> parser) {
         try {
             return parser.apply(new NdjsonFile.Line(line.number(), CsvRecords.toJson(header, line.text())));
         } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -64,8 +66,12 @@ final class JsonObjectLine {
         } catch (JsonProcessingException e) {
             // Jackson's message quotes the offending token, which may be PHI: report only where it broke.
             JsonLocation where = e.getLocation();
-            String column = where == null || where.getColumnNr() < 0 ? "" : " (column " + where.getColumnNr() + ")";
-            throw new Unreadable("line is not valid JSON" + column);
+            if (e instanceof JsonEOFException
+                    || (where != null && where.getCharOffset() >= line.strip().length())) {
+                throw new Unreadable("line is not valid JSON: it ends before its object is closed (cut short?)");
+            }
+            String column = where == null || where.getColumnNr() < 0 ? "" : " at column " + where.getColumnNr();
+            throw new Unreadable("line is not valid JSON" + column + " (expected one JSON object per line)");
         } catch (IOException e) {
             throw new Unreadable("line is not valid JSON");
         }
@@ -145,8 +151,14 @@ final class JsonObjectLine {
         };
     }
 
+    /** What a date-time field must look like, with an example: said in every message about one. */
+    static final String DATE_TIME_EXPECTED =
+            "an ISO-8601 date-time with an offset, e.g. 2020-02-14T08:15:00+08:00 or 2020-02-14T00:15:00Z";
+
+    private static final Pattern SLASHED_DATE = Pattern.compile("\\d{1,2}[/.]\\d{1,2}[/.]\\d{2,4}\\b.*");
+
     /**
-     * An ISO-8601 date-time with an offset, e.g. {@code 2020-02-03T08:15:00+08:00}. A local date-time is refused:
+     * An ISO-8601 date-time with an offset, e.g. {@code 2020-02-14T08:15:00+08:00}. A local date-time is refused:
      * without an offset the instant of the draw, and so its study day, would be a guess.
      */
     Instant instant(String name) throws Unreadable {
@@ -154,12 +166,40 @@ final class JsonObjectLine {
         if (text == null) {
             return null;
         }
+        String strip = text.strip();
         try {
-            return OffsetDateTime.parse(text.strip(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+            return OffsetDateTime.parse(strip, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                     .toInstant();
         } catch (DateTimeParseException e) {
-            throw new Unreadable("field '" + name
-                    + "' must be an ISO-8601 date-time with an offset, e.g. 2020-02-03T08:15:00+08:00");
+            throw new Unreadable("field '" + name + "' must be " + DATE_TIME_EXPECTED + "; " + shapeOf(strip));
+        }
+    }
+
+    /** What is wrong with a date-time, by its shape: never the value, which may be PHI. */
+    private static String shapeOf(String text) {
+        if (SLASHED_DATE.matcher(text).matches()) {
+            return "it is written day/month/year or month/day/year, which is ambiguous (write 2020-02-14)";
+        }
+        if (parses(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME)) {
+            return "it has no offset (add Z for UTC or +08:00 for the site's offset: without one the instant of the"
+                    + " draw, and so its study day, would be a guess)";
+        }
+        if (parses(text, DateTimeFormatter.ISO_LOCAL_DATE)) {
+            return "it is a date without a time";
+        }
+        if (parses(text.replaceFirst(" ", "T"), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                || parses(text.replaceFirst(" ", "T"), DateTimeFormatter.ISO_LOCAL_DATE_TIME)) {
+            return "date and time must be separated by T, not a space";
+        }
+        return "it is not an ISO-8601 date-time";
+    }
+
+    private static boolean parses(String text, DateTimeFormatter format) {
+        try {
+            format.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
         }
     }
 

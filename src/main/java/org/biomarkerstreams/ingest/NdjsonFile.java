@@ -1,7 +1,9 @@
 package org.biomarkerstreams.ingest;
 
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharsetDecoder;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -38,12 +41,50 @@ public final class NdjsonFile {
      * U+FFFD instead of failing the whole file, so one damaged line cannot stop a replay.
      */
     public static Stream<Line> lines(Path file) throws IOException {
+        return lines(file, bytes -> {});
+    }
+
+    /**
+     * As {@link #lines(Path)}, telling {@code bytesRead} how many bytes of the file were read so far each time more
+     * are (ahead of the line handed out by at most a buffer): what a progress line needs.
+     */
+    public static Stream<Line> lines(Path file, LongConsumer bytesRead) throws IOException {
         CharsetDecoder decoder = StandardCharsets.UTF_8
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder));
+        InputStream counted = new CountingInputStream(Files.newInputStream(file), bytesRead);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(counted, decoder));
         return lines(reader);
+    }
+
+    private static final class CountingInputStream extends FilterInputStream {
+        private final LongConsumer bytesRead;
+        private long count;
+
+        CountingInputStream(InputStream in, LongConsumer bytesRead) {
+            super(in);
+            this.bytesRead = bytesRead;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                bytesRead.accept(++count);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+                bytesRead.accept(count);
+            }
+            return n;
+        }
     }
 
     /** The record lines of a reader; closing the stream closes the reader. */

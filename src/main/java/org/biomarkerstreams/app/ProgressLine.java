@@ -82,7 +82,8 @@ public final class ProgressLine {
         line.append(String.format(Locale.ROOT, ", %,.0f/s", rate));
         if (done) {
             line.append(String.format(Locale.ROOT, ", done in %s", clock(seconds)));
-        } else if (total >= 0 && rate > 0 && count < total) {
+        } else if (total >= 0 && rate > 0 && count < total && count * 100 >= total) {
+            // Below 1% the rate still holds the start-up time, and an ETA from it would be hours off.
             line.append(", ETA ").append(clock((total - count) / rate));
         } else {
             line.append(String.format(Locale.ROOT, ", %s so far", clock(seconds)));

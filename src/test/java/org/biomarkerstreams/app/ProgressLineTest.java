@@ -39,6 +39,15 @@ class ProgressLineTest {
     }
 
     @Test
+    void shouldGiveNoEtaWhenLessThanOnePercentIsDone() {
+        ProgressLine progress = new ProgressLine(out, "replay", 1_703, () -> now, 5 * SECOND);
+        now = 5 * SECOND;
+        progress.advance(1);
+
+        assertThat(printed()).isEqualTo("replay: 1 of 1,703 (0%), 0/s, 0:05 so far\n");
+    }
+
+    @Test
     void shouldPrintElapsedInsteadOfEtaWhenTheTotalIsUnknown() {
         ProgressLine progress = new ProgressLine(out, "export", -1, () -> now, 5 * SECOND);
         now = 65 * SECOND;

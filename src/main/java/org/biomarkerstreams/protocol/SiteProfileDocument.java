@@ -218,6 +218,13 @@ record SiteProfileDocument(
          */
         SiteProfile applyTo(SiteProfile profile, Map<String, AnalyteDefinition> byCode) {
             Check.required(source, "source");
+            // A bare facility name would never match (HL7 sources are hl7:<facility>) and fail silently.
+            if (!source.matches("(?i)ndjson|hl7|[^:\\s]+:\\S.*")) {
+                throw new FieldError(
+                        "source",
+                        "'" + source + "' is not a reading source: HL7 results from sending facility " + source
+                                + " have the source hl7:" + source + "; file readings (NDJSON, CSV) have ndjson");
+            }
             if (referenceIntervals.isEmpty()) {
                 throw new FieldError(
                         "referenceIntervals", "is required: this lab's intervals by analyte, e.g. {CRP: \"<5\"}");

@@ -305,6 +305,10 @@ class SiteProfileFileTest {
                 // an assay type for an analyte without
                 "CRP: \"0-8\"|CRP: {FEU: \"<8\"}|site.yaml: labs[1].referenceIntervals.CRP: CRP has one interval, not"
                         + " one per assay type: write it like \"<5\" (line 17, column 7)",
+                // a facility without the hl7: of the readings' source
+                "source: hl7:WARD-POC|source: WARD-POC|site.yaml: labs[1].source: 'WARD-POC' is not a reading source:"
+                        + " HL7 results from sending facility WARD-POC have the source hl7:WARD-POC; file readings"
+                        + " (NDJSON, CSV) have ndjson (line 15, column 5)",
                 "  - source: hl7:WARD-POC|  - sourse: hl7:WARD-POC|site.yaml: labs[1].sourse: unknown field (expected"
                         + " one of [referenceIntervals, source]) (line 15, column 5)",
                 "~    referenceIntervals:\\n      CRP: \"0-8\"\\n~|~~|site.yaml: labs[1].referenceIntervals: is"

@@ -36,6 +36,7 @@ import org.biomarkerstreams.streams.DeadLetters;
 import org.biomarkerstreams.streams.InputPublisher;
 import org.biomarkerstreams.streams.PipelineCounters;
 import org.biomarkerstreams.streams.Topics;
+import org.biomarkerstreams.streams.TopologyConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -191,11 +192,10 @@ final class ReplayCommand extends ClusterCommand implements Callable<Integer> {
         // Before the pipeline runs: an unwritable --out found after processing loses every result.
         OutputRequest request = research.request(pipeline, Clock.systemUTC());
         OutputFiles.requireWritable("--out", out);
+        // Read (site profile, protocol, pipeline options) before the broker starts: a mistake is the first thing said.
+        TopologyConfig config = pipeline.topologyConfig(Clock.systemUTC());
         try (Pipeline p = Pipeline.embedded(
-                EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults()),
-                pipeline.topologyConfig(Clock.systemUTC()),
-                1,
-                Optional.empty())) {
+                EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults()), config, 1, Optional.empty())) {
             long started = System.nanoTime();
             long sent;
             try (InputPublisher publisher = new InputPublisher(

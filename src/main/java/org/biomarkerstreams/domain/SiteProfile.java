@@ -14,8 +14,8 @@ import java.util.Optional;
  * A site's analytes, LOINC map, canonical units, reference intervals, plausibility bounds and unit spellings. This is
  * configuration: {@link #defaults()} is the table of docs/semantics.md ("Analytes and canonical units"), which the
  * bundled site profile file ({@code site/default.yaml}, read by {@code protocol/SiteProfileFile}) repeats and a site's
- * own file replaces; protocols override intervals with {@link #withInterval}. Immutable; every {@code with*} returns a
- * new profile.
+ * own file replaces; protocols override intervals with {@link #withInterval}, and a lab's own intervals ({@link
+ * #withLabInterval}) override both for readings from that lab. Immutable; every {@code with*} returns a new profile.
  */
 public final class SiteProfile {
 
@@ -136,6 +136,25 @@ public final class SiteProfile {
                     + (analyte.requiresAssayType() ? "FEU or DDU" : "NONE") + ", not " + assay);
         }
         return withAnalyte(analyte.withInterval(assay, interval));
+    }
+
+    /**
+     * A profile whose analyte {@code paramcd} classifies results of {@code assay} from lab {@code source} (a reading's
+     * {@code source}, e.g. {@code hl7:CENTRAL-LAB}) against {@code interval}, whatever its default interval is,
+     * including a protocol's ({@link #withInterval}): a lab's interval describes the assay that produced the number.
+     *
+     * @throws IllegalArgumentException if the analyte is unknown, the assay type does not fit it, or the source is
+     *     blank
+     */
+    public SiteProfile withLabInterval(String source, String paramcd, AssayType assay, ReferenceInterval interval) {
+        AnalyteDefinition analyte = analyte(paramcd)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown analyte " + paramcd + " in the intervals of lab " + source));
+        if (analyte.requiresAssayType() == (assay == AssayType.NONE)) {
+            throw new IllegalArgumentException(analyte.paramcd() + " takes intervals of assay type "
+                    + (analyte.requiresAssayType() ? "FEU or DDU" : "NONE") + ", not " + assay);
+        }
+        return withAnalyte(analyte.withLabInterval(source, assay, interval));
     }
 
     /**

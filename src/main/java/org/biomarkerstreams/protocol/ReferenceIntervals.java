@@ -99,7 +99,9 @@ record ReferenceIntervals(Map<String, Object> written) {
         }
         Result<ReferenceInterval> parsed = ReferenceInterval.parse(String.valueOf(value));
         if (!parsed.isOk()) {
-            throw new FieldError(field, "'" + value + "' is not " + SHAPE);
+            // The parser says why: not readable, a bound too large, or empty (its low above its high).
+            throw new FieldError(
+                    field, parsed.rejection().message().replaceFirst("^reference range ", "") + "; expected " + SHAPE);
         }
         return parsed.value();
     }

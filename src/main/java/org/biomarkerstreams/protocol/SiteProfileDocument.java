@@ -1,6 +1,7 @@
 package org.biomarkerstreams.protocol;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.biomarkerstreams.domain.AnalyteRole;
 import org.biomarkerstreams.domain.AssayType;
 import org.biomarkerstreams.domain.LoincMapping;
 import org.biomarkerstreams.domain.PlausibilityBounds;
+import org.biomarkerstreams.domain.ReferenceInterval;
 import org.biomarkerstreams.domain.Result;
 import org.biomarkerstreams.domain.SiteProfile;
 import org.biomarkerstreams.domain.UnitConverter;
@@ -25,8 +27,10 @@ import org.biomarkerstreams.domain.UnitSpelling;
  * @param analytes the analytes, in the order they are listed (the order of the dashboard and the tables)
  * @param codes LOINC and local codes and the analyte (and D-dimer assay type) each means
  * @param unitSpellings the site's own unit spellings: text as sent to a unit the converter reads
+ * @param labs reference intervals of particular labs, which replace the analytes' own for readings from that lab
  */
-record SiteProfileDocument(List<Analyte> analytes, List<Code> codes, Map<String, String> unitSpellings) {
+record SiteProfileDocument(
+        List<Analyte> analytes, List<Code> codes, Map<String, String> unitSpellings, List<Lab> labs) {
 
     SiteProfileDocument {
         if (analytes == null || analytes.isEmpty()) {
@@ -35,6 +39,7 @@ record SiteProfileDocument(List<Analyte> analytes, List<Code> codes, Map<String,
         analytes = List.copyOf(analytes);
         codes = codes == null ? List.of() : List.copyOf(codes);
         unitSpellings = unitSpellings == null ? Map.of() : new LinkedHashMap<>(unitSpellings);
+        labs = labs == null ? List.of() : List.copyOf(labs);
     }
 
     /**
@@ -192,6 +197,71 @@ record SiteProfileDocument(List<Analyte> analytes, List<Code> codes, Map<String,
         }
     }
 
+    /**
+     * One lab's reference intervals.
+     *
+     * @param source the lab as readings name it in their {@code source}: {@code hl7:<MSH-4 sending facility>} for
+     *     HL7 results; matched ignoring case and surrounding blanks
+     * @param referenceIntervals per analyte, as a protocol's: {@code CRP: "<5"}, {@code DDIMER: {FEU: "<550"}}
+     */
+    record Lab(String source, Map<String, Object> referenceIntervals) {
+        Lab {
+            source = source == null ? null : source.strip();
+            referenceIntervals = referenceIntervals == null ? Map.of() : new LinkedHashMap<>(referenceIntervals);
+        }
+
+        /**
+         * {@code profile} with this lab's intervals added.
+         *
+         * @throws FieldError for a missing source or intervals, an analyte not in {@code byCode}, or an interval that is
+         *     not one or does not fit its analyte's assay typing
+         */
+        SiteProfile applyTo(SiteProfile profile, Map<String, AnalyteDefinition> byCode) {
+            Check.required(source, "source");
+            // A bare facility name would never match (HL7 sources are hl7:<facility>) and fail silently.
+            if (!source.matches("(?i)ndjson|hl7|[^:\\s]+:\\S.*")) {
+                throw new FieldError(
+                        "source",
+                        "'" + source + "' is not a reading source: HL7 results from sending facility " + source
+                                + " have the source hl7:" + source + "; file readings (NDJSON, CSV) have ndjson");
+            }
+            if (referenceIntervals.isEmpty()) {
+                throw new FieldError(
+                        "referenceIntervals", "is required: this lab's intervals by analyte, e.g. {CRP: \"<5\"}");
+            }
+            SiteProfile applied = profile;
+            Set<String> seen = new HashSet<>();
+            for (Map.Entry<String, Object> entry : referenceIntervals.entrySet()) {
+                String at = FieldPath.join("referenceIntervals", entry.getKey());
+                String paramcd = entry.getKey().strip().toUpperCase(Locale.ROOT);
+                AnalyteDefinition analyte = byCode.get(paramcd);
+                if (analyte == null) {
+                    throw new FieldError(at, "'" + entry.getKey() + "' is not one of the analytes " + byCode.keySet());
+                }
+                if (!seen.add(paramcd)) {
+                    throw new FieldError(at, "'" + paramcd + "' is listed twice");
+                }
+                Object written = entry.getValue();
+                if (written == null) {
+                    throw new FieldError(at, "expected an interval like \"<10\", \">300\" or \"1.1-3.2\"");
+                }
+                if (analyte.requiresAssayType() != (written instanceof Map<?, ?>)) {
+                    throw new FieldError(
+                            at,
+                            analyte.requiresAssayType()
+                                    ? paramcd + " has intervals per assay type, so this lab's are too, e.g. {FEU:"
+                                            + " \"<550\"}: FEU and DDU are never converted into each other"
+                                    : paramcd + " has one interval, not one per assay type: write it like \"<5\"");
+                }
+                Map<AssayType, ReferenceInterval> intervals = ReferenceIntervals.written(paramcd, written, at);
+                for (Map.Entry<AssayType, ReferenceInterval> interval : intervals.entrySet()) {
+                    applied = applied.withLabInterval(source, paramcd, interval.getKey(), interval.getValue());
+                }
+            }
+            return applied;
+        }
+    }
+
     /** The profile; units are read by {@code converter} with this file's own spellings added. */
     SiteProfile profile(UnitConverter converter) {
         Map<String, String> spellings = spellings(converter);
@@ -239,7 +309,22 @@ record SiteProfileDocument(List<Analyte> analytes, List<Code> codes, Map<String,
             }
             mappings.add(mapping);
         }
-        return SiteProfile.of(definitions, mappings).withUnitSpellings(spellings);
+        SiteProfile profile = SiteProfile.of(definitions, mappings).withUnitSpellings(spellings);
+        Map<String, String> labsSeen = new HashMap<>();
+        for (int i = 0; i < labs.size(); i++) {
+            String at = FieldPath.index("labs", i);
+            Lab lab = labs.get(i);
+            String first =
+                    lab.source() == null ? null : labsSeen.putIfAbsent(AnalyteDefinition.labKey(lab.source()), at);
+            if (first != null) {
+                throw new FieldError(
+                        FieldPath.join(at, "source"),
+                        "'" + lab.source() + "' is listed twice (also " + first + "): give each lab one entry");
+            }
+            SiteProfile before = profile;
+            profile = FieldError.within(at, () -> lab.applyTo(before, byCode));
+        }
+        return profile;
     }
 
     private Map<String, String> spellings(UnitConverter converter) {

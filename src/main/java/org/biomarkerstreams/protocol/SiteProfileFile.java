@@ -12,21 +12,23 @@ import org.biomarkerstreams.domain.UnitConverter;
 
 /**
  * A site profile file (YAML): the site's analytes with their canonical unit, reference interval and plausibility
- * bounds, the LOINC and local codes that name them, and the site's own unit spellings, so that a site configures them
+ * bounds, the LOINC and local codes that name them, the site's own unit spellings, and the reference intervals of
+ * particular labs (matched by the reading's {@code source}), so that a site configures them
  * without Java. The bundled default ({@value #BUNDLED}, the table of docs/semantics.md) is such a file, read by the
  * same code; {@code SiteProfileFileTest} holds it equal to {@link SiteProfile#defaults()}.
  *
  * <p>Bound like a protocol file ({@link ProtocolFile}): strictly (an unknown or repeated key, a number for a text, an
  * empty list item are mistakes), and a mistake is an {@link IllegalArgumentException} whose message starts with the
  * file, names the field and ends with where it is written ({@code site.yaml: codes[3].analyte: 'FERITIN' is not one of
- * the analytes [...] (line 41, column 14)}). A protocol's {@code referenceIntervals} apply on top of the profile.
+ * the analytes [...] (line 41, column 14)}). A protocol's {@code referenceIntervals} apply on top of the analytes'
+ * own intervals; a lab's intervals win over both for readings from that lab.
  */
 public final class SiteProfileFile {
 
     /** The bundled default profile on the class path. */
     public static final String BUNDLED = "site/default.yaml";
 
-    private static final String FIELDS = "site profile fields (analytes, codes, unitSpellings)";
+    private static final String FIELDS = "site profile fields (analytes, codes, unitSpellings, labs)";
 
     private SiteProfileFile() {}
 

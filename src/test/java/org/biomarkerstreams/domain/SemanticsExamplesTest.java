@@ -406,6 +406,32 @@ class SemanticsExamplesTest {
                 .isEqualTo(new ReferenceInterval(1.1, false, 3.2, true));
     }
 
+    @Test
+    void shouldClassifyTheSameValueByEachLabsIntervalWhenTheProfileListsLabs() {
+        // docs/semantics.md: Reference intervals and anrind (which interval; the labs example)
+        AnalyteDefinition crp = PROFILE.withLabInterval(
+                        "hl7:CENTRAL-LAB",
+                        "CRP",
+                        AssayType.NONE,
+                        ReferenceInterval.parse("<5").value())
+                .withLabInterval(
+                        "hl7:WARD-POC",
+                        "CRP",
+                        AssayType.NONE,
+                        ReferenceInterval.parse("0-12").value())
+                .analyte("CRP")
+                .orElseThrow();
+
+        assertThat(crp.interval(AssayType.NONE, "hl7:CENTRAL-LAB").orElseThrow())
+                .satisfies(i -> assertThat(i.classify(8)).isEqualTo(RangeIndicator.HIGH))
+                .satisfies(i -> assertThat(i.high()).isEqualTo(5.0));
+        assertThat(crp.interval(AssayType.NONE, "hl7:WARD-POC").orElseThrow().classify(8))
+                .isEqualTo(RangeIndicator.NORMAL);
+        assertThat(crp.interval(AssayType.NONE, "hl7:ANY-OTHER").orElseThrow().classify(8))
+                .isEqualTo(RangeIndicator.NORMAL);
+        assertThat(ReferenceInterval.parse("0-9").value().classify(8)).isEqualTo(RangeIndicator.NORMAL);
+    }
+
     // ------------------------------------------------------------------ time to normalization
 
     @Test

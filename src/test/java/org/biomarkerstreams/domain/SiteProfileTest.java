@@ -230,4 +230,56 @@ class SiteProfileTest {
     private static ReferenceInterval interval(String paramcd, AssayType assay) {
         return DEFAULTS.analyte(paramcd).orElseThrow().interval(assay).orElseThrow();
     }
+
+    @Test
+    void shouldClassifyByTheLabsIntervalWhenTheReadingComesFromThatLab() {
+        SiteProfile profile = DEFAULTS.withLabInterval(
+                        "hl7:CENTRAL-LAB", "CRP", AssayType.NONE, ReferenceInterval.below(5))
+                .withLabInterval("hl7:WARD-POC", "CRP", AssayType.NONE, ReferenceInterval.below(15));
+        AnalyteDefinition crp = profile.analyte("CRP").orElseThrow();
+
+        // CRP 8 mg/L: HIGH against lab A's < 5, NORMAL against lab B's < 15 and the default < 10.
+        assertThat(crp.interval(AssayType.NONE, "hl7:CENTRAL-LAB").orElseThrow().classify(8))
+                .isEqualTo(RangeIndicator.HIGH);
+        assertThat(crp.interval(AssayType.NONE, "hl7:WARD-POC").orElseThrow().classify(8))
+                .isEqualTo(RangeIndicator.NORMAL);
+        assertThat(crp.interval(AssayType.NONE, " hl7:central-lab ")).contains(ReferenceInterval.below(5));
+        assertThat(crp.interval(AssayType.NONE, "hl7:ELSEWHERE")).contains(ReferenceInterval.below(10));
+        assertThat(crp.interval(AssayType.NONE, null)).contains(ReferenceInterval.below(10));
+        assertThat(profile.analyte("IL6").orElseThrow().interval(AssayType.NONE, "hl7:CENTRAL-LAB"))
+                .contains(ReferenceInterval.below(7));
+    }
+
+    @Test
+    void shouldKeepTheLabsIntervalWhenAProtocolOverridesTheDefault() {
+        SiteProfile profile = DEFAULTS.withLabInterval("hl7:A", "DDIMER", AssayType.FEU, ReferenceInterval.below(550))
+                .withInterval("DDIMER", AssayType.FEU, ReferenceInterval.below(450));
+        AnalyteDefinition ddimer = profile.analyte("DDIMER").orElseThrow();
+
+        assertThat(ddimer.interval(AssayType.FEU, "hl7:A")).contains(ReferenceInterval.below(550));
+        assertThat(ddimer.interval(AssayType.FEU, "hl7:B")).contains(ReferenceInterval.below(450));
+        // The lab has no DDU interval: its DDU results keep the profile's.
+        assertThat(ddimer.interval(AssayType.DDU, "hl7:A")).contains(ReferenceInterval.below(243));
+    }
+
+    @Test
+    void shouldRefuseALabIntervalWhenAnalyteOrAssayTypeDoesNotFit() {
+        ReferenceInterval interval = ReferenceInterval.below(5);
+
+        assertThatThrownBy(() -> DEFAULTS.withLabInterval("hl7:A", "FERRITIN", AssayType.NONE, interval))
+                .hasMessageContaining("unknown analyte FERRITIN");
+        assertThatThrownBy(() -> DEFAULTS.withLabInterval("hl7:A", "DDIMER", AssayType.NONE, interval))
+                .hasMessageContaining("FEU or DDU");
+        assertThatThrownBy(() -> DEFAULTS.withLabInterval("hl7:A", "CRP", AssayType.FEU, interval))
+                .hasMessageContaining("NONE");
+        assertThatThrownBy(() -> DEFAULTS.withLabInterval(" ", "CRP", AssayType.NONE, interval))
+                .hasMessageContaining("needs the lab's source");
+    }
+
+    @Test
+    void shouldDifferWhenOnlyALabIntervalDiffers() {
+        assertThat(DEFAULTS.withLabInterval("hl7:A", "CRP", AssayType.NONE, ReferenceInterval.below(5)))
+                .isNotEqualTo(DEFAULTS)
+                .isEqualTo(DEFAULTS.withLabInterval("HL7:a", "CRP", AssayType.NONE, ReferenceInterval.below(5)));
+    }
 }

@@ -140,8 +140,8 @@ class SiteProfileFileTest {
                 "    unit: ng/mL|    unit: ng/mL FEU|site.yaml: analytes[0].unit: a canonical unit carries no assay"
                         + " type ('ng/mL FEU'); give D-dimer intervals per assay type (line 4, column 5)",
                 "    referenceInterval: \"<300\"|    referenceInterval: about 300|site.yaml:"
-                        + " analytes[0].referenceInterval: 'about 300' is not an interval like \"<10\", \">300\" or"
-                        + " \"1.1-3.2\" (line 5, column 5)",
+                        + " analytes[0].referenceInterval: 'about 300' is not readable; expected an interval like"
+                        + " \"<10\", \">300\" or \"1.1-3.2\" (line 5, column 5)",
                 "    referenceInterval: \"<300\"|    referenceInterval: {FEU: \"<300\", XYZ: \"<1\"}|site.yaml:"
                         + " analytes[0].referenceInterval.XYZ: assay type must be FEU or DDU (line 5, column 38)",
                 "min: 1, max: 100000|min: 10, max: 1|site.yaml: analytes[0].plausible.min: is above max 1.0 (line 6,"
@@ -209,7 +209,8 @@ class SiteProfileFileTest {
     @Test
     void shouldSayWhatTheTopLevelHoldsWhenTheFileIsAList() {
         assertThat(mistake("- CRP\n"))
-                .isEqualTo("site.yaml: expected a mapping of site profile fields (analytes, codes, unitSpellings) at"
+                .isEqualTo("site.yaml: expected a mapping of site profile fields (analytes, codes, unitSpellings,"
+                        + " labs) at"
                         + " the top level");
     }
 
@@ -224,5 +225,99 @@ class SiteProfileFileTest {
         Path file = Files.writeString(dir.resolve("site.yaml"), SITE, StandardCharsets.UTF_8);
 
         assertThat(SiteProfileFile.load(file)).isEqualTo(site());
+    }
+
+    /** Two labs with their own intervals; line numbers below count from 1. */
+    private static final String LABS =
+            """
+            analytes:
+              - paramcd: CRP
+                name: C-reactive protein
+                unit: mg/L
+                referenceInterval: "<10"
+                plausible: {min: 0.01, max: 1000}
+              - paramcd: DDIMER
+                name: D-dimer
+                unit: ng/mL
+                referenceInterval: {FEU: "<500", DDU: "<243"}
+                plausible: {min: 10, max: 1000000}
+            labs:
+              - source: hl7:CENTRAL-LAB
+                referenceIntervals: {CRP: "<5", DDIMER: {FEU: "<550"}}
+              - source: hl7:WARD-POC
+                referenceIntervals:
+                  CRP: "0-8"
+            """;
+
+    @Test
+    void shouldGiveEachLabItsOwnIntervalWhenTheFileListsLabs() {
+        SiteProfile profile = SiteProfileFile.parse(LABS, "site.yaml");
+        AnalyteDefinition crp = profile.analyte("CRP").orElseThrow();
+        AnalyteDefinition ddimer = profile.analyte("DDIMER").orElseThrow();
+
+        assertThat(crp.interval(AssayType.NONE, "hl7:CENTRAL-LAB")).contains(ReferenceInterval.below(5));
+        assertThat(crp.interval(AssayType.NONE, "hl7:WARD-POC")).contains(ReferenceInterval.between(0, 8));
+        // Another lab, a file (source ndjson) or no source: the analyte's own interval.
+        assertThat(crp.interval(AssayType.NONE, "hl7:OTHER")).contains(ReferenceInterval.below(10));
+        assertThat(crp.interval(AssayType.NONE, "ndjson")).contains(ReferenceInterval.below(10));
+        assertThat(crp.interval(AssayType.NONE, null)).contains(ReferenceInterval.below(10));
+        // The lab gives only FEU: its DDU results keep the analyte's DDU interval.
+        assertThat(ddimer.interval(AssayType.FEU, "hl7:CENTRAL-LAB")).contains(ReferenceInterval.below(550));
+        assertThat(ddimer.interval(AssayType.DDU, "hl7:CENTRAL-LAB")).contains(ReferenceInterval.below(243));
+    }
+
+    @Test
+    void shouldKeepTheLabsIntervalWhenAProtocolOverridesTheAnalytes() {
+        String protocol =
+                """
+                name: crp-study
+                referenceIntervals:
+                  CRP: "<8"
+                """;
+
+        AnalyteDefinition crp = ProtocolFile.parse(protocol, "p.yaml", Map.of(), SiteProfileFile.parse(LABS, "s.yaml"))
+                .profile()
+                .analyte("CRP")
+                .orElseThrow();
+
+        assertThat(crp.interval(AssayType.NONE, "hl7:OTHER")).contains(ReferenceInterval.below(8));
+        assertThat(crp.interval(AssayType.NONE, "hl7:CENTRAL-LAB")).contains(ReferenceInterval.below(5));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '~',
+            value = {
+                // an analyte the file does not define
+                "CRP: \"0-8\"|FERRITIN: \"0-8\"|site.yaml: labs[1].referenceIntervals.FERRITIN: 'FERRITIN' is not one"
+                        + " of the analytes [CRP, DDIMER] (line 17, column 7)",
+                // low above high
+                "CRP: \"0-8\"|CRP: \"8-0\"|site.yaml: labs[1].referenceIntervals.CRP: '8-0' is empty (low above high);"
+                        + " expected an interval like \"<10\", \">300\" or \"1.1-3.2\" (line 17, column 7)",
+                // the same lab twice, in another case
+                "hl7:WARD-POC|HL7:central-lab|site.yaml: labs[1].source: 'HL7:central-lab' is listed twice (also"
+                        + " labs[0]): give each lab one entry (line 15, column 5)",
+                // D-dimer without its assay type
+                "DDIMER: {FEU: \"<550\"}|DDIMER: \"<550\"|site.yaml: labs[0].referenceIntervals.DDIMER: DDIMER has"
+                        + " intervals per assay type, so this lab's are too, e.g. {FEU: \"<550\"}: FEU and DDU are never"
+                        + " converted into each other (line 14, column 37)",
+                // an assay type for an analyte without
+                "CRP: \"0-8\"|CRP: {FEU: \"<8\"}|site.yaml: labs[1].referenceIntervals.CRP: CRP has one interval, not"
+                        + " one per assay type: write it like \"<5\" (line 17, column 7)",
+                // a facility without the hl7: of the readings' source
+                "source: hl7:WARD-POC|source: WARD-POC|site.yaml: labs[1].source: 'WARD-POC' is not a reading source:"
+                        + " HL7 results from sending facility WARD-POC have the source hl7:WARD-POC; file readings"
+                        + " (NDJSON, CSV) have ndjson (line 15, column 5)",
+                "  - source: hl7:WARD-POC|  - sourse: hl7:WARD-POC|site.yaml: labs[1].sourse: unknown field (expected"
+                        + " one of [referenceIntervals, source]) (line 15, column 5)",
+                "~    referenceIntervals:\\n      CRP: \"0-8\"\\n~|~~|site.yaml: labs[1].referenceIntervals: is"
+                        + " required: this lab's intervals by analyte, e.g. {CRP: \"<5\"} (line 15, column 5)"
+            })
+    void shouldNameTheLabAndLineWhenItsIntervalsAreWrong(String written, String wrong, String message) {
+        String yaml = LABS.replace(written.replace("\\n", "\n"), wrong.replace("\\n", "\n"));
+        assertThat(yaml).isNotEqualTo(LABS);
+
+        assertThat(mistake(yaml)).isEqualTo(message);
     }
 }

@@ -83,7 +83,10 @@ final class InputValidation {
                 stored));
     }
 
-    /** The lab's own range when the protocol classifies by lab ranges and the reading brings a readable one. */
+    /**
+     * The lab's own range when the protocol classifies by lab ranges and the reading brings a readable one; else the
+     * site profile's interval for the reading's lab, else the protocol's or the profile's (docs/semantics.md).
+     */
     private Optional<ReferenceInterval> interval(RawReading raw, NormalizedValue v) {
         if (config.labRanges() && raw.referenceRange() != null) {
             Optional<ReferenceInterval> lab =
@@ -92,7 +95,7 @@ final class InputValidation {
                 return lab;
             }
         }
-        return v.interval();
+        return v.analyte().interval(v.assayType(), raw.source());
     }
 
     Result<ValidEvent> event(RawClinicalEvent raw, String key) {

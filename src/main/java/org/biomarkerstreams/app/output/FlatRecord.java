@@ -140,8 +140,8 @@ public record FlatRecord(Map<String, Object> columns, Map<String, List<FlatRecor
                         cells.add(name + "." + column);
                     }
                 }
-                if (cells.stream().noneMatch(row::containsKey)) {
-                    return defaultOf(name + "." + cells.get(0), field, model);
+                if (!cells.isEmpty() && cells.stream().noneMatch(row::containsKey)) {
+                    return defaultOf(cells.get(0), field, model);
                 }
                 if (nullable
                         && cells.stream().allMatch(c -> row.getOrDefault(c, "").isEmpty())) {

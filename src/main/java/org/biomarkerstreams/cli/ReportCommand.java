@@ -31,8 +31,8 @@ final class ReportCommand extends ClusterCommand implements Callable<Integer> {
     @Option(
             names = "--from",
             paramLabel = "DIR",
-            description = "Read the NDJSON files <topic>.ndjson that 'replay --out DIR' or 'export --out DIR' wrote,"
-                    + " instead of a cluster's topics.")
+            description = "Read the files that 'replay --out DIR' or 'export --out DIR' wrote instead of a cluster's"
+                    + " topics: <topic>.ndjson, or <topic>.csv (--format csv) when there are no NDJSON files.")
     Path from;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV (UTF-8) to FILE.")

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code report} as an analyst runs it: on the files of an embedded {@code replay --out}, then on the topics of a real
- * cluster (KRaft broker, Apicurio registry) that {@code run} filled from the same input. Both must print the same
- * table, since both only render the pipeline's cohort outputs.
+ * {@code report} as an analyst runs it: on the files of an embedded {@code replay --out} (NDJSON, then CSV with
+ * {@code --latest}), then on the topics of a real cluster (KRaft broker, Apicurio registry) that {@code run} filled
+ * from the same input. All must print the same table, since all only render the pipeline's cohort outputs.
  */
 class ReportCommandIT {
 
@@ -89,6 +89,25 @@ class ReportCommandIT {
                         .getLength())
                 .isEqualTo(1);
 
+        // The same cohort written as CSV (latest records only): the same table.
+        Path csvFiles = dir.resolve("replay-csv");
+        CommandRun replayCsv = CommandRun.execute(
+                "replay",
+                "--readings",
+                readings,
+                "--events",
+                events,
+                "--out",
+                csvFiles.toString(),
+                "--format",
+                "csv",
+                "--latest");
+        assertThat(replayCsv.exit()).as(replayCsv.err()).isZero();
+        assertThat(csvFiles.resolve("cohort-visit-summaries.ndjson")).doesNotExist();
+        CommandRun fromCsv = CommandRun.execute("report", "--from", csvFiles.toString());
+        assertThat(fromCsv.exit()).as(fromCsv.err()).isZero();
+        assertThat(fromCsv.out()).isEqualTo(table);
+
         CommandRun sent = CommandRun.execute(withCluster("replay", "--readings", readings, "--events", events));
         assertThat(sent.exit()).as(sent.err()).isZero();
         startRun();
@@ -111,7 +130,8 @@ class ReportCommandIT {
 
         assertThat(report.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(report.err())
-                .contains("has no cohort-visit-summaries.ndjson")
+                .contains("has no cohort-visit-summaries.ndjson and cohort-normalization-curves.ndjson, nor"
+                        + " cohort-visit-summaries.csv and cohort-normalization-curves.csv")
                 .doesNotContain("\tat ");
     }
 

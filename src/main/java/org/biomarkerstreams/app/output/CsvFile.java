@@ -46,13 +46,7 @@ public final class CsvFile implements TopicFile {
         this.dir = dir;
         this.topic = topic;
         this.columns = new Columns(FlatRecord.columnsOf(schema));
-        List<String> identity = new ArrayList<>();
-        for (Schema.Field field : schema.getFields()) {
-            Schema type = nonNull(field.schema());
-            if (type.getType() == Schema.Type.STRING || type.getType() == Schema.Type.ENUM) {
-                identity.add(field.name());
-            }
-        }
+        List<String> identity = FlatRecord.identityColumnsOf(schema);
         for (Schema.Field field : schema.getFields()) {
             Schema type = nonNull(field.schema());
             if (type.getType() == Schema.Type.ARRAY
@@ -61,7 +55,7 @@ public final class CsvFile implements TopicFile {
                         field.name(),
                         new Nested(
                                 identity,
-                                singular(field.name()),
+                                FlatRecord.elementIndexColumn(field.name()),
                                 new Columns(FlatRecord.columnsOf(nonNull(type.getElementType())))));
             }
         }
@@ -181,10 +175,6 @@ public final class CsvFile implements TopicFile {
             // being thrown away
         }
         TopicFile.discard(spool);
-    }
-
-    private static String singular(String field) {
-        return field.endsWith("s") && field.length() > 1 ? field.substring(0, field.length() - 1) : field + "Index";
     }
 
     private static Schema nonNull(Schema schema) {

@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -13,8 +14,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
 
@@ -35,12 +38,19 @@ import org.apache.avro.generic.IndexedRecord;
  * NaN}, {@code Infinity}, {@code -Infinity}; bytes as UTF-8 text when they are valid UTF-8, otherwise {@code base64:}
  * and their Base64; null as null (a blank cell).
  *
+ * <p>{@link #toRecord} reads such a row back. What the columns cannot tell apart reads one way: a blank cell of a
+ * nullable field is null (not an empty string), a nested record whose cells are all blank is null, a map with no
+ * non-blank cell is empty (null when the field is nullable), and an array's elements must not contain {@code ;}.
+ *
  * @param columns column name to value (String, Integer, Long, Double or Boolean; null for none), in schema order
  * @param nested for each array-of-records field, its elements flattened the same way
  */
 public record FlatRecord(Map<String, Object> columns, Map<String, List<FlatRecord>> nested) {
 
     static final String ARRAY_SEPARATOR = ";";
+
+    /** What {@link Double#toString} writes, finite or not; not Java's hex or {@code 1d} forms. */
+    private static final Pattern DECIMAL = Pattern.compile("-?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|NaN|-?Infinity");
 
     public static FlatRecord of(IndexedRecord record) {
         FlatRecord flat = new FlatRecord(new LinkedHashMap<>(), new LinkedHashMap<>());
@@ -73,6 +83,195 @@ public record FlatRecord(Map<String, Object> columns, Map<String, List<FlatRecor
                 default -> out.add(name);
             }
         }
+    }
+
+    /**
+     * The string and enum fields of a record schema: what identifies a record in the file of its array-of-records
+     * elements, whose rows repeat them.
+     */
+    public static List<String> identityColumnsOf(Schema recordSchema) {
+        List<String> out = new ArrayList<>();
+        for (Schema.Field field : recordSchema.getFields()) {
+            Schema type = nonNull(field.schema());
+            if (type.getType() == Schema.Type.STRING || type.getType() == Schema.Type.ENUM) {
+                out.add(field.name());
+            }
+        }
+        return out;
+    }
+
+    /** The column of an element's position (from 1) in its array field: the field's name in the singular. */
+    public static String elementIndexColumn(String arrayField) {
+        return arrayField.endsWith("s") && arrayField.length() > 1
+                ? arrayField.substring(0, arrayField.length() - 1)
+                : arrayField + "Index";
+    }
+
+    /**
+     * The record of one row of these columns, the inverse of {@link #of}: arrays of records are left empty (their
+     * elements are rows of another file), a column the row lacks takes the field's default.
+     *
+     * @param model makes the records (a generated class's {@code SpecificData} gives that class) and converts
+     *     logical types as it does
+     * @param row column name to cell text, "" for a blank cell; columns of no field are ignored
+     * @throws IllegalArgumentException naming the column that is missing or cannot be read
+     */
+    public static IndexedRecord toRecord(Schema recordSchema, GenericData model, Map<String, String> row) {
+        return readRecord("", recordSchema, model, row);
+    }
+
+    private static IndexedRecord readRecord(String prefix, Schema record, GenericData model, Map<String, String> row) {
+        IndexedRecord out = (IndexedRecord) model.newRecord(null, record);
+        for (Schema.Field field : record.getFields()) {
+            out.put(field.pos(), readField(prefix + field.name(), field, model, row));
+        }
+        return out;
+    }
+
+    private static Object readField(String name, Schema.Field field, GenericData model, Map<String, String> row) {
+        boolean nullable = field.schema().getType() == Schema.Type.UNION
+                && field.schema().getTypes().stream().anyMatch(b -> b.getType() == Schema.Type.NULL);
+        Schema type = nonNull(field.schema());
+        switch (type.getType()) {
+            case RECORD -> {
+                List<String> cells = new ArrayList<>();
+                for (String column : columnsOf(type)) {
+                    if (!column.endsWith(".*")) {
+                        cells.add(name + "." + column);
+                    }
+                }
+                if (!cells.isEmpty() && cells.stream().noneMatch(row::containsKey)) {
+                    return defaultOf(cells.get(0), field, model);
+                }
+                if (nullable
+                        && cells.stream().allMatch(c -> row.getOrDefault(c, "").isEmpty())) {
+                    return null;
+                }
+                return readRecord(name + ".", type, model, row);
+            }
+            case MAP -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                String prefix = name + ".";
+                row.forEach((column, cell) -> {
+                    if (column.startsWith(prefix) && !cell.isEmpty()) {
+                        map.put(
+                                column.substring(prefix.length()),
+                                scalar(column, nonNull(type.getValueType()), cell, model));
+                    }
+                });
+                return map.isEmpty() && nullable ? null : map;
+            }
+            case ARRAY -> {
+                Schema element = nonNull(type.getElementType());
+                if (element.getType() == Schema.Type.RECORD) {
+                    return new ArrayList<>();
+                }
+                if (!row.containsKey(name)) {
+                    return defaultOf(name, field, model);
+                }
+                String cell = row.get(name);
+                if (cell.isEmpty()) {
+                    return nullable ? null : new ArrayList<>();
+                }
+                List<Object> items = new ArrayList<>();
+                for (String part : cell.split(ARRAY_SEPARATOR, -1)) {
+                    items.add(scalar(name, element, part, model));
+                }
+                return items;
+            }
+            default -> {
+                if (!row.containsKey(name)) {
+                    return defaultOf(name, field, model);
+                }
+                String cell = row.get(name);
+                if (cell.isEmpty() && nullable) {
+                    return null;
+                }
+                return scalar(name, type, cell, model);
+            }
+        }
+    }
+
+    private static Object defaultOf(String column, Schema.Field field, GenericData model) {
+        if (!field.hasDefaultValue()) {
+            throw new IllegalArgumentException("column " + column + " is missing");
+        }
+        return model.deepCopy(field.schema(), model.getDefaultValue(field));
+    }
+
+    /** The value of one cell, the inverse of {@link #scalar(Schema, Object)}. */
+    private static Object scalar(String column, Schema type, String cell, GenericData model) {
+        LogicalType logical = type.getLogicalType();
+        String logicalName = logical == null ? "" : logical.getName();
+        boolean converted = logical != null && model.getConversionFor(logical) != null;
+        try {
+            return switch (type.getType()) {
+                case STRING -> cell;
+                case ENUM -> {
+                    if (!type.getEnumSymbols().contains(cell)) {
+                        throw wrong(column, "one of " + type.getEnumSymbols());
+                    }
+                    yield model.createEnum(cell, type);
+                }
+                case BOOLEAN -> {
+                    if (!cell.equals("true") && !cell.equals("false")) {
+                        throw wrong(column, "true or false");
+                    }
+                    yield Boolean.valueOf(cell);
+                }
+                case INT -> {
+                    if (logicalName.equals("date")) {
+                        LocalDate date = LocalDate.parse(cell);
+                        yield converted ? (Object) date : (Object) Math.toIntExact(date.toEpochDay());
+                    }
+                    yield Integer.valueOf(cell);
+                }
+                case LONG -> {
+                    if (logicalName.equals("timestamp-millis") || logicalName.equals("timestamp-micros")) {
+                        Instant instant = Instant.parse(cell);
+                        if (converted) {
+                            yield instant;
+                        }
+                        yield logicalName.equals("timestamp-millis")
+                                ? instant.toEpochMilli()
+                                : ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+                    }
+                    yield Long.valueOf(cell);
+                }
+                case FLOAT, DOUBLE -> {
+                    if (!DECIMAL.matcher(cell).matches()) {
+                        throw wrong(column, "a number (or NaN, Infinity, -Infinity)");
+                    }
+                    double d = Double.parseDouble(cell);
+                    yield type.getType() == Schema.Type.FLOAT ? (Object) (float) d : (Object) d;
+                }
+                case BYTES -> ByteBuffer.wrap(bytes(column, cell));
+                case FIXED -> model.createFixed(null, bytes(column, cell), type);
+                default -> throw wrong(column, "a " + type.getType() + ", which CSV files do not hold");
+            };
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            throw wrong(
+                    column,
+                    switch (type.getType()) {
+                        case INT, LONG -> logicalName.isEmpty() ? "a whole number" : "an ISO-8601 " + logicalName;
+                        default -> "a " + type.getType().getName();
+                    });
+        }
+    }
+
+    private static byte[] bytes(String column, String cell) {
+        if (!cell.startsWith("base64:")) {
+            return cell.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return Base64.getDecoder().decode(cell.substring("base64:".length()));
+        } catch (IllegalArgumentException e) {
+            throw wrong(column, "UTF-8 text or base64: and Base64");
+        }
+    }
+
+    private static IllegalArgumentException wrong(String column, String expected) {
+        return new IllegalArgumentException("column " + column + ": expected " + expected);
     }
 
     private void addRecord(String prefix, IndexedRecord record) {

@@ -242,7 +242,12 @@ class PhiCanaryIT {
             Command replayed = command(
                     withCluster("replay", "--from-dlq", "--dead-letter-key-file", deadLetterKeyFile.toString()));
             assertThat(replayed.exit()).as(replayed.printed()).isZero();
-            assertThat(replayed.printed()).containsPattern("[3-9] replayed").contains("0 sealed and not opened");
+            // The two bad readings go back; the malformed line (dead-lettered by the file reader, source file:...) and
+            // the two HL7 messages (hl7:...) never were on an input topic: a fixed file or message is sent again.
+            assertThat(replayed.printed())
+                    .contains("2 replayed")
+                    .contains("3 not from an input topic")
+                    .contains("0 sealed and not opened");
         } finally {
             log.close();
         }

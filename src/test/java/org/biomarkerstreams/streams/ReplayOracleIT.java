@@ -151,6 +151,7 @@ class ReplayOracleIT {
                         "sd",
                         "min",
                         "max",
+                        "quantileType",
                         "updatedAt");
         assertThat(tables.get("cohort-normalization-curves").header())
                 .containsExactly(

@@ -42,10 +42,17 @@ final class VisitCohort {
 
     private static final int VERSION = 1;
 
-    /** The sent store's "analyte" of a patient's enrolment: no analyte code is empty. */
-    static final String ENROLMENT = "";
+    /**
+     * Prefix of the sent store's "analyte" under which one analyte's summary enrols its patient; no analyte code has a
+     * colon.
+     */
+    static final String ENROLMENT_BY = "enrolment:";
 
-    /** Member key prefix of an enrolment; a visit series' member key is the bare token (hex, no colon). */
+    /**
+     * Member key prefix of an enrolment, {@code enrolled:<token>:<analyte>}; a visit series' member key is the bare
+     * token (hex, no colon). Each analyte with a live reading enrols the patient on its own, so the final members
+     * depend only on the final summaries, whatever order readings, corrections and retractions arrived in.
+     */
     static final String ENROLLED = "enrolled:";
 
     private final TopologyConfig config;
@@ -86,32 +93,30 @@ final class VisitCohort {
         }
         Map<ContributionProcessor.Target, byte[]> payloads = new LinkedHashMap<>();
         Map<ContributionProcessor.Target, byte[]> enrolment = new LinkedHashMap<>();
-        if (s.getAnchorAt() != null) {
+        if (s.getAnchorAt() != null && s.getReadingCount() > 0) {
             String token = ContributionProcessor.token(s.getPatientId());
             List<Stratum> strata = Stratum.of(s.getArm(), s.getStrata(), protocol);
             byte[] enrolled = new StateCodec.Writer(VERSION).toByteArray();
+            String member = ENROLLED + token + ":" + s.getAnalyte();
             for (Stratum stratum : strata) {
                 for (String analyte : rosterAnalytes) {
-                    enrolment.put(
-                            new ContributionProcessor.Target(group(stratum, analyte), ENROLLED + token), enrolled);
+                    enrolment.put(new ContributionProcessor.Target(group(stratum, analyte), member), enrolled);
                 }
             }
-            if (s.getReadingCount() > 0) {
-                Predicate<String> closed = s.getLatestAt() == null
-                        ? visit -> false
-                        : VisitValue.closedBefore(
-                                protocol, StudyDay.pdy(s.getAnchorAt(), s.getLatestAt(), protocol.zone()));
-                Map<String, VisitValue> series =
-                        VisitValue.series(protocol.visitNames(), s.getVisits(), protocol.locf(), closed);
-                byte[] payload = encode(series);
-                for (Stratum stratum : strata) {
-                    payloads.put(new ContributionProcessor.Target(group(stratum, s.getAnalyte()), token), payload);
-                }
+            Predicate<String> closed = s.getLatestAt() == null
+                    ? visit -> false
+                    : VisitValue.closedBefore(
+                            protocol, StudyDay.pdy(s.getAnchorAt(), s.getLatestAt(), protocol.zone()));
+            Map<String, VisitValue> series =
+                    VisitValue.series(protocol.visitNames(), s.getVisits(), protocol.locf(), closed);
+            byte[] payload = encode(series);
+            for (Stratum stratum : strata) {
+                payloads.put(new ContributionProcessor.Target(group(stratum, s.getAnalyte()), token), payload);
             }
         }
         return List.of(
                 new ContributionProcessor.Contributions(s.getPatientId(), s.getAnalyte(), payloads),
-                new ContributionProcessor.Contributions(s.getPatientId(), ENROLMENT, enrolment));
+                new ContributionProcessor.Contributions(s.getPatientId(), ENROLMENT_BY + s.getAnalyte(), enrolment));
     }
 
     Map<String, SpecificRecord> render(String group, SortedMap<String, byte[]> members, Instant updatedAt) {
@@ -129,7 +134,8 @@ final class VisitCohort {
         boolean anyReading = false;
         for (Map.Entry<String, byte[]> m : members.entrySet()) {
             if (m.getKey().startsWith(ENROLLED)) {
-                patientsByToken.putIfAbsent(m.getKey().substring(ENROLLED.length()), Map.of());
+                String key = m.getKey();
+                patientsByToken.putIfAbsent(key.substring(ENROLLED.length(), key.lastIndexOf(':')), Map.of());
             } else {
                 patientsByToken.put(m.getKey(), decode(m.getValue()));
                 anyReading = true;

@@ -26,13 +26,14 @@ import org.biomarkerstreams.domain.VisitValue;
  * org.biomarkerstreams.domain.QuantileType}.
  *
  * <p>N, the patients of a stratum, is what trials report "n of N" against: every patient with an anchor
- * whose arm and strata put it in the stratum, also one without any reading of the analyte. So a patient
- * with an anchor also sends its enrolment, once per patient (not per analyte: the sent store keeps it under
- * {@link #ENROLMENT}), to the group of every stratum it is in x every analyte of the site profile, as a
- * member of its own ({@link #ENROLLED} + token). The enrolment moves with the anchor, arm and strata and
- * leaves when the anchor is retracted, as differences like every contribution. A group renders only once a
- * member has a reading of the analyte, so an analyte nobody has yields no records. The enrolment is read
- * from the patient's summaries, so a patient without a single reading of any analyte is not known here.
+ * whose arm and strata put it in the stratum, also one without any reading of the analyte, or of any analyte.
+ * The patient processor sends an {@link Enrolment} when a patient's anchor, arm or strata change; it enrols
+ * the patient, once per patient (the sent store keeps it under {@link #ENROLMENT}), in the group of every
+ * stratum it is in x every analyte of the site profile, as a member of its own ({@link #ENROLLED} + token).
+ * The enrolment moves with the anchor, arm and strata and leaves when the anchor is retracted, as differences
+ * like every contribution, so the final members depend only on the final clinical events, whatever order
+ * the input arrived in. A group renders only once a member has a reading of the analyte, so an analyte
+ * nobody has yields no records.
  */
 final class VisitCohort {
 
@@ -42,16 +43,20 @@ final class VisitCohort {
 
     private static final int VERSION = 1;
 
+    /** The sent store's "analyte" under which a patient's enrolment is kept; no analyte code has a colon. */
+    static final String ENROLMENT = "enrolment";
+
     /**
-     * Prefix of the sent store's "analyte" under which one analyte's summary enrols its patient; no analyte code has a
-     * colon.
+     * The sent store's "analyte" prefix under which the release before enrolled a patient per analyte, from its
+     * summaries (members {@code enrolled:<token>:<analyte>}). A summary removes what such a key sent, so stores
+     * written by that release lose those members as their patients' summaries come again; a key never written
+     * costs one read and writes nothing.
      */
     static final String ENROLMENT_BY = "enrolment:";
 
     /**
-     * Member key prefix of an enrolment, {@code enrolled:<token>:<analyte>}; a visit series' member key is the bare
-     * token (hex, no colon). Each analyte with a live reading enrols the patient on its own, so the final members
-     * depend only on the final summaries, whatever order readings, corrections and retractions arrived in.
+     * Member key prefix of an enrolment, {@code enrolled:<token>}; a visit series' member key is the bare token
+     * (hex, no colon). The release before wrote {@code enrolled:<token>:<analyte>}: both count the token once.
      */
     static final String ENROLLED = "enrolled:";
 
@@ -88,21 +93,15 @@ final class VisitCohort {
     }
 
     List<ContributionProcessor.Contributions> contributions(SpecificRecord record) {
+        if (record instanceof Enrolment e) {
+            return List.of(enrolment(e));
+        }
         if (!(record instanceof BiomarkerSummary s)) {
             return List.of();
         }
         Map<ContributionProcessor.Target, byte[]> payloads = new LinkedHashMap<>();
-        Map<ContributionProcessor.Target, byte[]> enrolment = new LinkedHashMap<>();
         if (s.getAnchorAt() != null && s.getReadingCount() > 0) {
             String token = ContributionProcessor.token(s.getPatientId());
-            List<Stratum> strata = Stratum.of(s.getArm(), s.getStrata(), protocol);
-            byte[] enrolled = new StateCodec.Writer(VERSION).toByteArray();
-            String member = ENROLLED + token + ":" + s.getAnalyte();
-            for (Stratum stratum : strata) {
-                for (String analyte : rosterAnalytes) {
-                    enrolment.put(new ContributionProcessor.Target(group(stratum, analyte), member), enrolled);
-                }
-            }
             Predicate<String> closed = s.getLatestAt() == null
                     ? visit -> false
                     : VisitValue.closedBefore(
@@ -110,13 +109,28 @@ final class VisitCohort {
             Map<String, VisitValue> series =
                     VisitValue.series(protocol.visitNames(), s.getVisits(), protocol.locf(), closed);
             byte[] payload = encode(series);
-            for (Stratum stratum : strata) {
+            for (Stratum stratum : Stratum.of(s.getArm(), s.getStrata(), protocol)) {
                 payloads.put(new ContributionProcessor.Target(group(stratum, s.getAnalyte()), token), payload);
             }
         }
         return List.of(
                 new ContributionProcessor.Contributions(s.getPatientId(), s.getAnalyte(), payloads),
-                new ContributionProcessor.Contributions(s.getPatientId(), ENROLMENT_BY + s.getAnalyte(), enrolment));
+                new ContributionProcessor.Contributions(s.getPatientId(), ENROLMENT_BY + s.getAnalyte(), Map.of()));
+    }
+
+    /** The patient in the group of every stratum it is in x every analyte, or nowhere without an anchor. */
+    private ContributionProcessor.Contributions enrolment(Enrolment e) {
+        Map<ContributionProcessor.Target, byte[]> enrolled = new LinkedHashMap<>();
+        if (e.enrolled()) {
+            String member = ENROLLED + ContributionProcessor.token(e.patientId());
+            byte[] payload = new StateCodec.Writer(VERSION).toByteArray();
+            for (Stratum stratum : Stratum.of(e.arm(), e.strata(), protocol)) {
+                for (String analyte : rosterAnalytes) {
+                    enrolled.put(new ContributionProcessor.Target(group(stratum, analyte), member), payload);
+                }
+            }
+        }
+        return new ContributionProcessor.Contributions(e.patientId(), ENROLMENT, enrolled);
     }
 
     Map<String, SpecificRecord> render(String group, SortedMap<String, byte[]> members, Instant updatedAt) {
@@ -134,8 +148,9 @@ final class VisitCohort {
         boolean anyReading = false;
         for (Map.Entry<String, byte[]> m : members.entrySet()) {
             if (m.getKey().startsWith(ENROLLED)) {
-                String key = m.getKey();
-                patientsByToken.putIfAbsent(key.substring(ENROLLED.length(), key.lastIndexOf(':')), Map.of());
+                String token = m.getKey().substring(ENROLLED.length());
+                int analyteSuffix = token.indexOf(':');
+                patientsByToken.putIfAbsent(analyteSuffix < 0 ? token : token.substring(0, analyteSuffix), Map.of());
             } else {
                 patientsByToken.put(m.getKey(), decode(m.getValue()));
                 anyReading = true;

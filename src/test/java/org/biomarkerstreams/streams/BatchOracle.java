@@ -94,6 +94,27 @@ public final class BatchOracle {
         return out;
     }
 
+    /**
+     * Every patient with a valid clinical event, as its final events define it (anchor, arm, strata), whether or
+     * not it has a reading: the cohort's roster.
+     */
+    public Map<String, PatientContext> patients(List<RawClinicalEvent> events) {
+        Map<String, RawClinicalEvent> finalEvents = new TreeMap<>();
+        for (RawClinicalEvent e : events) {
+            finalEvents.merge(e.patientId() + '\0' + e.eventId(), e, (a, b) -> a.revision() >= b.revision() ? a : b);
+        }
+        Map<String, List<RawClinicalEvent>> perPatient = new TreeMap<>();
+        for (RawClinicalEvent e : finalEvents.values()) {
+            List<RawClinicalEvent> own = perPatient.computeIfAbsent(e.patientId(), p -> new ArrayList<>());
+            if (!e.enteredInError() && e.at() != null) {
+                own.add(e);
+            }
+        }
+        Map<String, PatientContext> out = new TreeMap<>();
+        perPatient.forEach((id, own) -> out.put(id, patient(id, own)));
+        return out;
+    }
+
     private Live live(RawReading r) {
         NormalizedValue v = normalizer
                 .normalize(r.loinc(), r.analyte(), r.value(), r.unit())

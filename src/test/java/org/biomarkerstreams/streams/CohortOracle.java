@@ -56,21 +56,27 @@ final class CohortOracle {
         return false;
     }
 
-    /** Expected visit summaries as text per key. */
-    Map<String, String> visits(Map<String, SpecificRecord> finalOutputs) {
+    /**
+     * Expected visit summaries as text per key, from the final per-patient outputs and the roster (every patient
+     * with clinical events, {@link BatchOracle#patients}).
+     */
+    Map<String, String> visits(
+            Map<String, SpecificRecord> finalOutputs,
+            Map<String, org.biomarkerstreams.streams.patient.PatientContext> roster) {
         Map<String, List<Double[]>> groups = new TreeMap<>(); // group -> per patient visit values (+ imputed flags)
         Map<String, List<Boolean[]>> imputedFlags = new TreeMap<>();
-        // N: the patients of each stratum (arm|label|value): every patient with an anchor, whatever it measured.
+        // N: the patients of each stratum (arm|label|value): every patient with an anchor, whatever it measured,
+        // also nothing at all.
         Map<String, java.util.Set<String>> stratumPatients = new TreeMap<>();
-        for (SpecificRecord r : finalOutputs.values()) {
-            if (r instanceof BiomarkerSummary s && s.getAnchorAt() != null) {
-                for (String[] st : strata(s.getArm(), s.getStrata())) {
+        roster.forEach((id, patient) -> {
+            if (patient.anchor() != null) {
+                for (String[] st : strata(patient.arm(), patient.strata())) {
                     stratumPatients
                             .computeIfAbsent(st[0] + "|" + st[1] + "|" + st[2], k -> new java.util.HashSet<>())
-                            .add(s.getPatientId());
+                            .add(id);
                 }
             }
-        }
+        });
         List<String> visitNames = protocol.visitNames();
         for (SpecificRecord r : finalOutputs.values()) {
             if (!(r instanceof BiomarkerSummary s) || s.getAnchorAt() == null || s.getReadingCount() == 0) {

@@ -72,7 +72,7 @@ public class CohortProperties {
                     new BatchOracle(config).expected(readings, events, Instant.ofEpochMilli(streamTime));
             CohortOracle oracle = new CohortOracle(protocol);
             assertThat(OutputDiff.of(
-                            oracle.visits(perPatient),
+                            oracle.visits(perPatient, new BatchOracle(config).patients(events)),
                             CohortOracle.render(harness.visitByKey, CohortOracle::visitText)))
                     .isEmpty();
             assertThat(OutputDiff.of(
@@ -115,6 +115,25 @@ public class CohortProperties {
                         .patient(patient)
                         .at(anchor)
                         .build());
+            }
+            if (random.nextInt(8) == 0) {
+                // The anchor moves back to the randomization, or is gone with both events entered in error.
+                events.add(Fixtures.anEvent(EventType.INFUSION)
+                        .id(patient + "-inf")
+                        .revision(1)
+                        .patient(patient)
+                        .at(anchor)
+                        .enteredInError()
+                        .build());
+                if (random.nextBoolean()) {
+                    events.add(Fixtures.anEvent(EventType.RANDOMIZED)
+                            .id(patient + "-rand")
+                            .revision(2)
+                            .patient(patient)
+                            .at(anchor.minus(Duration.ofHours(2)))
+                            .enteredInError()
+                            .build());
+                }
             }
             int count = random.nextInt(10);
             for (int i = 0; i < count; i++) {

@@ -153,7 +153,7 @@ class CohortTopologyTest {
     }
 
     @Test
-    void shouldLeaveNOfAPatientWhoseOnlyReadingIsRetracted() {
+    void shouldKeepInNAPatientWhoseOnlyReadingIsRetracted() {
         enrol("P1", "MSC", null);
         enrol("P2", "MSC", null);
         crp("P1", "a", 10, DAY_3);
@@ -168,12 +168,40 @@ class CohortTopologyTest {
                 .build());
         harness.emitCohorts();
 
-        // N counts the patients with a live reading of some analyte (docs/semantics.md, "n of N"): P1 has none left,
-        // as if the retracted reading had never come, so the result does not depend on arrival order.
+        // N counts every anchored patient of the stratum (docs/semantics.md, "n of N"): P1 is still randomized,
+        // only its value is gone, as if the retracted reading had never come.
         CohortVisitSummary d3 = harness.visit("MSC", null, null, "CRP", "D3");
         assertThat(d3.getN()).isEqualTo(1);
-        assertThat(d3.getNMissing()).isZero();
+        assertThat(d3.getNMissing()).isEqualTo(1);
         assertThat(d3.getMedian()).isEqualTo(20.0);
+    }
+
+    @Test
+    void shouldCountInNAPatientWithoutAnyReadingAndDropItWhenItsAnchorIsRetracted() {
+        enrol("P1", "MSC", null);
+        enrol("P2", "MSC", null);
+        crp("P1", "a", 10, DAY_3);
+        harness.emitCohorts();
+
+        // P2 was randomized and infused but no lab reading came at all: "1 of 2".
+        assertThat(harness.visit("MSC", null, null, "CRP", "D3").getNMissing()).isEqualTo(1);
+        assertThat(harness.visit("ALL", null, null, "CRP", "D3").getNMissing()).isEqualTo(1);
+
+        for (String event : List.of("P2-rand", "P2-inf")) {
+            harness.send(anEvent(event.endsWith("rand") ? EventType.RANDOMIZED : EventType.INFUSION)
+                    .id(event)
+                    .revision(1)
+                    .patient("P2")
+                    .at(event.endsWith("rand") ? RANDOMIZATION : INFUSION)
+                    .arm(event.endsWith("rand") ? "MSC" : null)
+                    .enteredInError()
+                    .build());
+        }
+        harness.emitCohorts();
+
+        // Without an anchor P2 is in no stratum.
+        assertThat(harness.visit("MSC", null, null, "CRP", "D3").getNMissing()).isZero();
+        assertThat(harness.visit("ALL", null, null, "CRP", "D3").getNMissing()).isZero();
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.biomarkerstreams.domain.Protocol;
 import org.biomarkerstreams.domain.Rejection;
 import org.biomarkerstreams.streams.AvroBinary;
 import org.biomarkerstreams.streams.DeadLetters;
+import org.biomarkerstreams.streams.Enrolment;
 import org.biomarkerstreams.streams.PipelineCounters;
 import org.biomarkerstreams.streams.Redelivery;
 import org.biomarkerstreams.streams.TopologyConfig;
@@ -168,6 +169,21 @@ final class PatientEmitter {
                 point(patient, analyte, r, st.baseline, EmitMode.CHANGES);
             }
         });
+    }
+
+    /**
+     * The patient's anchor, arm and strata, for the visit cohort's N: sent when one of them changed, or again in a
+     * redelivery. Not an output of the input's latency: only the visit cohort's contributor reads it.
+     */
+    void enrolment(PatientContext patient, EmitMode mode) {
+        Record<String, SpecificRecord> record = new Record<>(
+                patient.id(),
+                new Enrolment(patient.id(), patient.anchor(), patient.arm(), patient.strata()),
+                inputTimestamp);
+        if (mode == EmitMode.REDELIVERY) {
+            Redelivery.mark(record.headers());
+        }
+        context.forward(record);
     }
 
     /** A dead letter for the current input, with its position and the original bytes. */

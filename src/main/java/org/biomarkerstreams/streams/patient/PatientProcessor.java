@@ -180,7 +180,9 @@ public final class PatientProcessor implements Processor<String, PatientInput, S
             case RESEND, STALE -> {
                 counters.duplicate(topic);
                 if (arrival == Arrival.RESEND && config.redeliverDuplicates()) {
-                    analytes.rebuild(PatientContext.of(patientId, before), PatientAnalytes.Rebuild.REDELIVERY);
+                    PatientContext patient = PatientContext.of(patientId, before);
+                    emit.enrolment(patient, EmitMode.REDELIVERY);
+                    analytes.rebuild(patient, PatientAnalytes.Rebuild.REDELIVERY);
                 }
             }
             case CONFLICT -> emit.deadLetter(record, decoded.raw(), conflict("event revision " + event.revision(), ""));
@@ -205,10 +207,15 @@ public final class PatientProcessor implements Processor<String, PatientInput, S
             if (newAnchor != null) {
                 schedule.schedule(patientId, protocol.closesAt(newAnchor).toEpochMilli(), FollowUpSchedule.Task.CLOSE);
             }
-            analytes.rebuild(PatientContext.of(patientId, after), PatientAnalytes.Rebuild.ANCHOR);
-        } else if (!before.censoring(oldAnchor).equals(after.censoring(newAnchor))
-                || !Objects.equals(before.arm(), after.arm())
+            PatientContext patient = PatientContext.of(patientId, after);
+            emit.enrolment(patient, EmitMode.CHANGES);
+            analytes.rebuild(patient, PatientAnalytes.Rebuild.ANCHOR);
+        } else if (!Objects.equals(before.arm(), after.arm())
                 || !before.strata().equals(after.strata())) {
+            PatientContext patient = PatientContext.of(patientId, after);
+            emit.enrolment(patient, EmitMode.CHANGES);
+            analytes.rebuild(patient, PatientAnalytes.Rebuild.CONTEXT);
+        } else if (!before.censoring(oldAnchor).equals(after.censoring(newAnchor))) {
             analytes.rebuild(PatientContext.of(patientId, after), PatientAnalytes.Rebuild.CONTEXT);
         }
     }

@@ -121,8 +121,12 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** One thread's CPU so far: its id, its name as Linux keeps it (15 characters), user + system nanoseconds. */
-    record ThreadCpu(long tid, String comm, long cpuNanos) {}
+    /**
+     * One thread's CPU so far: its id, its name as Linux keeps it (15 characters), user + system nanoseconds, and the
+     * nanoseconds it was runnable but waiting for a core ({@code /proc/<pid>/task/<tid>/schedstat}, second field; -1 if
+     * the kernel does not keep it).
+     */
+    record ThreadCpu(long tid, String comm, long cpuNanos, long waitNanos) {}
 
     /** Every live thread's CPU so far (empty once the process has exited). */
     List<ThreadCpu> threads() {
@@ -132,10 +136,18 @@ public final class ChildJvm implements AutoCloseable {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long wait = -1;
+                    try {
+                        wait = Long.parseLong(
+                                Files.readString(t.resolve("schedstat")).trim().split(" ")[1]);
+                    } catch (IOException | RuntimeException e) {
+                        // no schedstat in this kernel
+                    }
                     result.add(new ThreadCpu(
                             Long.parseLong(t.getFileName().toString()),
                             stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
-                            (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1_000_000_000L / TICKS_PER_SECOND));
+                            (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1_000_000_000L / TICKS_PER_SECOND,
+                            wait));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended between listing and reading
                 }

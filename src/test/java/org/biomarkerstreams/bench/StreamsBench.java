@@ -379,7 +379,7 @@ public final class StreamsBench {
      * application, broker and driver had them to themselves at this CPU per reading.
      */
     private static void coreNotes(String name, CoreUse c, boolean asFigures) {
-        int online = Runtime.getRuntime().availableProcessors();
+        int online = onlineCores();
         if (!Double.isNaN(c.broker())) {
             figure(name + "_broker_cpu_us_per_reading", c.usPerReading(c.broker()), "us");
         }
@@ -425,19 +425,24 @@ public final class StreamsBench {
         ThreadSnapshot steady = window.get(0);
         ThreadSnapshot end = window.get(1);
         double seconds = (p.nanos()[end.sample()] - p.nanos()[steady.sample()]) / 1e9;
-        Map<Long, Long> before = new HashMap<>();
-        steady.threads().forEach(t -> before.put(t.tid(), t.cpuNanos()));
+        Map<Long, ChildJvm.ThreadCpu> before = new HashMap<>();
+        steady.threads().forEach(t -> before.put(t.tid(), t));
         // Linux keeps 15 characters of a thread's name; Kafka Streams' own threads start with the application id.
         String streams = (appId + "-").substring(0, Math.min(15, appId.length() + 1));
         Map<String, Double> groups = new java.util.TreeMap<>();
-        List<Double> streamsThreads = new ArrayList<>();
+        // [share of a core, share of the window waiting for a core] of each Kafka Streams thread
+        List<double[]> streamsThreads = new ArrayList<>();
         for (ChildJvm.ThreadCpu t : end.threads()) {
-            double cores = (t.cpuNanos() - before.getOrDefault(t.tid(), 0L)) / 1e9 / seconds;
+            ChildJvm.ThreadCpu b = before.get(t.tid());
+            double cores = (t.cpuNanos() - (b == null ? 0 : b.cpuNanos())) / 1e9 / seconds;
+            double waiting = t.waitNanos() < 0 || (b != null && b.waitNanos() < 0)
+                    ? Double.NaN
+                    : (t.waitNanos() - (b == null ? 0 : b.waitNanos())) / 1e9 / seconds;
             String comm = t.comm();
             String group;
             if (comm.startsWith(streams)) {
                 group = "kafka streams (stream threads and their helpers)";
-                streamsThreads.add(cores);
+                streamsThreads.add(new double[] {cores, waiting});
             } else if (comm.startsWith("kafka-producer-")) {
                 group = "producer network I/O";
             } else if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
@@ -451,20 +456,30 @@ public final class StreamsBench {
             }
             groups.merge(group, cores, Double::sum);
         }
-        streamsThreads.sort(java.util.Comparator.reverseOrder());
+        streamsThreads.sort((x, y) -> Double.compare(y[0], x[0]));
         StringBuilder g = new StringBuilder();
         groups.forEach((k, v) -> g.append(String.format(Locale.ROOT, "; %s %.2f", k, v)));
         info("%s: application threads over %.1f s, in cores%s", name, seconds, g);
-        List<Double> busiest = streamsThreads.subList(0, Math.min(streamThreads, streamsThreads.size()));
+        List<double[]> busiest = streamsThreads.subList(0, Math.min(streamThreads, streamsThreads.size()));
         info(
-                "%s: the %d busiest Kafka Streams threads (the stream threads) used %s of a core each",
+                "%s: the %d busiest Kafka Streams threads (the stream threads) ran %s of the window and waited for a"
+                        + " core (runnable, /proc/<pid>/task/<tid>/schedstat) %s of it",
                 name,
                 busiest.size(),
-                busiest.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
+                busiest.stream()
+                        .map(v -> String.format(Locale.ROOT, "%.2f", v[0]))
+                        .toList(),
+                busiest.stream()
+                        .map(v -> String.format(Locale.ROOT, "%.2f", v[1]))
+                        .toList());
         figure(
                 name + "_stream_thread_cores",
-                busiest.stream().mapToDouble(Double::doubleValue).average().orElse(0),
+                busiest.stream().mapToDouble(v -> v[0]).average().orElse(0),
                 "cores");
+        double waits = busiest.stream().mapToDouble(v -> v[1]).average().orElse(Double.NaN);
+        if (!Double.isNaN(waits)) {
+            figure(name + "_stream_thread_cpu_wait_share", waits, "");
+        }
         Map<String, Double> blocked = new java.util.TreeMap<>();
         end.blockedNanos().forEach((thread, ns) -> {
             Double start = steady.blockedNanos().get(thread);
@@ -518,6 +533,16 @@ public final class StreamsBench {
             Thread.currentThread().interrupt();
         }
         return blocked;
+    }
+
+    /** The machine's cores (the cpuN lines of /proc/stat): this JVM may be pinned to fewer. */
+    private static int onlineCores() {
+        try (var lines = Files.lines(Path.of("/proc/stat"))) {
+            return (int)
+                    Math.max(1, lines.filter(l -> l.matches("^cpu[0-9]+ .*")).count());
+        } catch (IOException | RuntimeException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
     }
 
     private static String loadAverage() {

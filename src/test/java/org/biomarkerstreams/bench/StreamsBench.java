@@ -494,13 +494,19 @@ public final class StreamsBench {
                     blocked.values().stream()
                             .map(v -> String.format(Locale.ROOT, "%.2f", v))
                             .toList());
-            figure(
-                    name + "_stream_thread_blocked_share",
-                    blocked.values().stream()
-                            .mapToDouble(Double::doubleValue)
-                            .average()
-                            .orElse(0),
-                    "");
+            double blockedShare = blocked.values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .average()
+                    .orElse(0);
+            figure(name + "_stream_thread_blocked_share", blockedShare, "");
+            double ran = busiest.stream().mapToDouble(v -> v[0]).average().orElse(0);
+            if (!Double.isNaN(waits)) {
+                // A stream thread is running, runnable but without a core, or blocked (on Kafka, or anything else).
+                info(
+                        "%s: an average stream thread's time: running %.2f, waiting for a core %.2f, blocked on Kafka"
+                                + " %.2f, the rest %.2f",
+                        name, ran, waits, blockedShare, 1 - ran - waits - blockedShare);
+            }
         }
     }
 

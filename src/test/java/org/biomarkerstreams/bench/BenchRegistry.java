@@ -23,7 +23,7 @@ import org.biomarkerstreams.streams.AvroSerdes;
 
 /**
  * The part of the Confluent Schema Registry REST API that the product's client uses (register, look up, schema by
- * id), served on loopback from an {@link InMemorySchemaRegistry}, so that the benchmark driver, the raw consumer and
+ * id, and the subject list the start-up probe asks for), served on loopback from an {@link InMemorySchemaRegistry}, so that the benchmark driver, the raw consumer and
  * the application — separate JVMs — agree on schema ids. Every client caches what it learns, so after the first
  * record of each topic no request reaches this server: it is not on the measured path.
  */
@@ -103,6 +103,12 @@ final class BenchRegistry implements AutoCloseable {
                     ? registry.register(subject, schema)
                     : registry.lookup(subject, schema);
             return JSON.createObjectNode().put("id", id);
+        }
+        if (method.equals("GET") && parts.length == 2 && parts[1].equals("subjects")) {
+            // The product's start-up probe (ClusterProbe) asks this before anything else.
+            var subjects = JSON.createArrayNode();
+            registry.subjects().forEach(subjects::add);
+            return subjects;
         }
         if (method.equals("GET") && parts.length == 4 && parts[1].equals("schemas") && parts[2].equals("ids")) {
             Schema schema = registry.schemaById(Integer.parseInt(parts[3]));

@@ -80,8 +80,16 @@ public final class ChildJvm implements AutoCloseable {
 
     /** User + system CPU time of the whole process so far, in nanoseconds; -1 once it has exited. */
     long cpuNanos() {
+        return cpuNanos(pid());
+    }
+
+    /**
+     * User + system CPU time so far of any process (every thread, ended ones included), in nanoseconds; -1 if it is
+     * gone. The benchmark reads the broker's and its own this way.
+     */
+    static long cpuNanos(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // Fields after the command name (which may hold spaces) start after the last ')'.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
@@ -89,6 +97,65 @@ public final class ChildJvm implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * The whole machine's CPU time so far from the first line of {@code /proc/stat}, in nanoseconds summed over all
+     * cores: {@code [busy, idle, steal]} with busy = user + nice + system + irq + softirq, idle = idle + iowait, steal
+     * = time the hypervisor gave to other guests. {@code null} if it cannot be read.
+     */
+    static long[] machineCpuNanos() {
+        try (var lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] f = lines.findFirst().orElseThrow().trim().split("\\s+");
+            long busy = Long.parseLong(f[1])
+                    + Long.parseLong(f[2])
+                    + Long.parseLong(f[3])
+                    + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]);
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+            long scale = 1_000_000_000L / TICKS_PER_SECOND;
+            return new long[] {busy * scale, idle * scale, steal * scale};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * One thread's CPU so far: its id, its name as Linux keeps it (15 characters), user + system nanoseconds, and the
+     * nanoseconds it was runnable but waiting for a core ({@code /proc/<pid>/task/<tid>/schedstat}, second field; -1 if
+     * the kernel does not keep it).
+     */
+    record ThreadCpu(long tid, String comm, long cpuNanos, long waitNanos) {}
+
+    /** Every live thread's CPU so far (empty once the process has exited). */
+    List<ThreadCpu> threads() {
+        List<ThreadCpu> result = new ArrayList<>();
+        try (var threads = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long wait = -1;
+                    try {
+                        wait = Long.parseLong(
+                                Files.readString(t.resolve("schedstat")).trim().split(" ")[1]);
+                    } catch (IOException | RuntimeException e) {
+                        // no schedstat in this kernel
+                    }
+                    result.add(new ThreadCpu(
+                            Long.parseLong(t.getFileName().toString()),
+                            stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+                            (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1_000_000_000L / TICKS_PER_SECOND,
+                            wait));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between listing and reading
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        return result;
     }
 
     /**

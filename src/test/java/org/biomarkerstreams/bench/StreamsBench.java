@@ -117,7 +117,12 @@ public final class StreamsBench {
             int topologyBudgetSeconds,
             int historyBudgetSeconds,
             long historyWarmupReadings,
-            long seed) {}
+            long seed,
+            int threadsPartitions,
+            int threadsPatients,
+            long threadsReadings,
+            int threadsBudgetSeconds,
+            long brokerPid) {}
 
     private StreamsBench(Options o) throws IOException {
         this.o = o;
@@ -153,6 +158,9 @@ public final class StreamsBench {
             if (o.unpinnedToo() && !o.appCpus().isEmpty()) {
                 throughput("tpu", "", "_unpinned");
             }
+        }
+        if (o.phases().contains("threads")) {
+            threads(o.phases().contains("throughput") ? capacity : 0);
         }
         if (o.phases().contains("latency")) {
             if (capacity <= 0) {
@@ -207,6 +215,8 @@ public final class StreamsBench {
             }
             figure("topology_cpu_us_per_reading" + suffix, p.cpuPerReadingUs(WARM_UP), "us");
             figure("topology_cpu_us_per_reading_without_jit" + suffix, p.workCpuPerReadingUs(WARM_UP), "us");
+            coreNotes("topology" + suffix, p.cores(WARM_UP), false);
+            threadNotes("topology" + suffix, p, run.appId, 1);
             if (suffix.isEmpty()) {
                 // The backfill is this run as an operator sees it: JVM start, empty state, every stage caught up.
                 figure("backfill_complete", p.complete() ? 1 : 0, "");
@@ -291,6 +301,263 @@ public final class StreamsBench {
                 .orElseThrow(() -> new IllegalStateException("raw consumer failed (" + code + "):\n" + raw.tail()));
         String[] f = line.split(" ");
         return Long.parseLong(f[1]) / (Long.parseLong(f[2]) / 1e9);
+    }
+
+    // ---------------------------------------------------------------- both cores
+
+    /**
+     * Issue 19's "both cores": the product on a {@code --threads-partitions} (2) input, unpinned, with one stream thread
+     * and then with two, everything else as the throughput run. While it runs the broker and this driver are unpinned
+     * too (all share every core, as on one 2-core machine without pinning); they are pinned back afterwards. Both runs
+     * read the same pre-loaded input topics, each with its own application id and output topics.
+     */
+    private void threads(double pinnedRate) throws Exception {
+        int partitions = o.threadsPartitions();
+        BenchCohort cohort =
+                new BenchCohort(o.threadsPatients(), (int) (o.threadsReadings() / o.threadsPatients()), o.seed());
+        Topics one = createTopics("tt1", partitions);
+        Topics second = createTopics("tt2", partitions);
+        Topics two = new Topics(
+                one.readings(),
+                one.events(),
+                second.trajectory(),
+                second.summaries(),
+                second.timeToNormalization(),
+                second.deadLetters(),
+                second.cohortVisits(),
+                second.cohortCurves(),
+                second.alerts());
+        pinSelf("");
+        info(
+                "threads: pre-loading %,d readings of %,d patients and %,d events on %d partitions",
+                cohort.readings(), cohort.patients(), cohort.events().size(), partitions);
+        preload(one, cohort);
+        if (o.brokerPid() > 0) {
+            pin(o.brokerPid(), "");
+        }
+        info("threads: application, broker and driver unpinned (load average %s)", loadAverage());
+        try {
+            double oneRate = scalingRun("tt1", one, 1, cohort.readings(), "topology_one_thread_unpinned");
+            double twoRate = scalingRun("tt2", two, 2, cohort.readings(), "topology_two_threads");
+            figure("topology_two_threads_scaling", twoRate / oneRate, "");
+            if (pinnedRate > 0) {
+                figure("topology_two_threads_vs_pinned_ratio", twoRate / pinnedRate, "");
+            }
+        } finally {
+            if (o.brokerPid() > 0) {
+                pin(o.brokerPid(), o.driverCpus());
+            }
+            pinSelf(o.driverCpus());
+        }
+    }
+
+    /** One unpinned application run of the threads phase; its rate, CPU per reading and where the cores went. */
+    private double scalingRun(String tag, Topics topics, int threads, long readings, String name) throws Exception {
+        try (Run run = runApp(tag, topics, "", threads)) {
+            Progress p = run.awaitCaughtUp(readings, Duration.ofSeconds(o.threadsBudgetSeconds()));
+            long done = p.committed()[p.committed().length - 1];
+            double rate = p.steadyRate(WARM_UP);
+            figure(name + "_complete", p.complete() ? 1 : 0, "");
+            figure(name + "_readings_processed", done, "readings");
+            figure(name + "_readings_per_s", rate, "readings/s");
+            figure(name + "_cpu_us_per_reading", p.cpuPerReadingUs(WARM_UP), "us");
+            coreNotes(name, p.cores(WARM_UP), true);
+            threadNotes(name, p, run.appId, threads);
+            // Every commit writes a marker to each partition it wrote to: at low rates (a budget cut short) they
+            // inflate this, so it is a note.
+            info(
+                    "%s: %.1f records written per reading (with one commit marker per partition written per commit)",
+                    name, recordsPerReading(run.appId, topics, done, false));
+            return rate;
+        }
+    }
+
+    /**
+     * Prints where the cores went over a run's measured window: CPU per reading of the broker and this driver (the
+     * application's is printed by the caller), and, as {@code <name>_<who>_cores} figures when {@code asFigures}, how
+     * many of the machine's cores each used on average, with the rate all of the machine's cores would allow if the
+     * application, broker and driver had them to themselves at this CPU per reading.
+     */
+    private static void coreNotes(String name, CoreUse c, boolean asFigures) {
+        int online = onlineCores();
+        if (!Double.isNaN(c.broker())) {
+            figure(name + "_broker_cpu_us_per_reading", c.usPerReading(c.broker()), "us");
+        }
+        figure(name + "_driver_cpu_us_per_reading", c.usPerReading(c.driver()), "us");
+        double ours = c.app() + (Double.isNaN(c.broker()) ? 0 : c.broker()) + c.driver();
+        info(
+                "%s: cores used over %.1f s (%,d readings; the machine has %d): application %.2f, broker %.2f,"
+                        + " driver %.2f, other processes %.2f, idle %.2f, stolen %.2f; load average %s",
+                name,
+                c.seconds(),
+                c.readings(),
+                online,
+                c.app(),
+                c.broker(),
+                c.driver(),
+                c.others(),
+                c.idle(),
+                c.steal(),
+                loadAverage());
+        if (asFigures) {
+            figure(name + "_app_cores", c.app(), "cores");
+            if (!Double.isNaN(c.broker())) {
+                figure(name + "_broker_cores", c.broker(), "cores");
+            }
+            figure(name + "_driver_cores", c.driver(), "cores");
+            figure(name + "_other_processes_cores", c.others(), "cores");
+            figure(name + "_idle_cores", c.idle(), "cores");
+            figure(name + "_cpu_us_per_reading_all_three", c.usPerReading(ours), "us");
+            figure(name + "_all_cores_ceiling_readings_per_s", online * 1e6 / c.usPerReading(ours), "readings/s");
+        }
+    }
+
+    /**
+     * The application's own threads over the measured window (from the first thread snapshot, taken where the warm-up
+     * share was committed, to the end), grouped by what they do, and each stream thread's share of a core and of its
+     * time blocked on Kafka ({@code blocked-time-ns-total}: fetches, sends, commits).
+     */
+    private static void threadNotes(String name, Progress p, String appId, int streamThreads) {
+        List<ThreadSnapshot> window = p.threadWindow(WARM_UP);
+        if (window.isEmpty()) {
+            return;
+        }
+        ThreadSnapshot steady = window.get(0);
+        ThreadSnapshot end = window.get(1);
+        double seconds = (p.nanos()[end.sample()] - p.nanos()[steady.sample()]) / 1e9;
+        Map<Long, ChildJvm.ThreadCpu> before = new HashMap<>();
+        steady.threads().forEach(t -> before.put(t.tid(), t));
+        // Linux keeps 15 characters of a thread's name; Kafka Streams' own threads start with the application id.
+        String streams = (appId + "-").substring(0, Math.min(15, appId.length() + 1));
+        Map<String, Double> groups = new java.util.TreeMap<>();
+        // [share of a core, share of the window waiting for a core] of each Kafka Streams thread
+        List<double[]> streamsThreads = new ArrayList<>();
+        for (ChildJvm.ThreadCpu t : end.threads()) {
+            ChildJvm.ThreadCpu b = before.get(t.tid());
+            double cores = (t.cpuNanos() - (b == null ? 0 : b.cpuNanos())) / 1e9 / seconds;
+            double waiting = t.waitNanos() < 0 || (b != null && b.waitNanos() < 0)
+                    ? Double.NaN
+                    : (t.waitNanos() - (b == null ? 0 : b.waitNanos())) / 1e9 / seconds;
+            String comm = t.comm();
+            String group;
+            if (comm.startsWith(streams)) {
+                group = "kafka streams (stream threads and their helpers)";
+                streamsThreads.add(new double[] {cores, waiting});
+            } else if (comm.startsWith("kafka-producer-")) {
+                group = "producer network I/O";
+            } else if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                group = "JIT";
+            } else if (comm.startsWith("GC ") || comm.startsWith("G1 ")) {
+                group = "GC";
+            } else if (comm.startsWith("rocksdb")) {
+                group = "RocksDB background";
+            } else {
+                group = "other";
+            }
+            groups.merge(group, cores, Double::sum);
+        }
+        streamsThreads.sort((x, y) -> Double.compare(y[0], x[0]));
+        StringBuilder g = new StringBuilder();
+        groups.forEach((k, v) -> g.append(String.format(Locale.ROOT, "; %s %.2f", k, v)));
+        info("%s: application threads over %.1f s, in cores%s", name, seconds, g);
+        List<double[]> busiest = streamsThreads.subList(0, Math.min(streamThreads, streamsThreads.size()));
+        info(
+                "%s: the %d busiest Kafka Streams threads (the stream threads) ran %s of the window and waited for a"
+                        + " core (runnable, /proc/<pid>/task/<tid>/schedstat) %s of it",
+                name,
+                busiest.size(),
+                busiest.stream()
+                        .map(v -> String.format(Locale.ROOT, "%.2f", v[0]))
+                        .toList(),
+                busiest.stream()
+                        .map(v -> String.format(Locale.ROOT, "%.2f", v[1]))
+                        .toList());
+        figure(
+                name + "_stream_thread_cores",
+                busiest.stream().mapToDouble(v -> v[0]).average().orElse(0),
+                "cores");
+        double waits = busiest.stream().mapToDouble(v -> v[1]).average().orElse(Double.NaN);
+        if (!Double.isNaN(waits)) {
+            figure(name + "_stream_thread_cpu_wait_share", waits, "");
+        }
+        Map<String, Double> blocked = new java.util.TreeMap<>();
+        end.blockedNanos().forEach((thread, ns) -> {
+            Double start = steady.blockedNanos().get(thread);
+            if (start != null) {
+                blocked.put(thread, (ns - start) / 1e9 / seconds);
+            }
+        });
+        if (!blocked.isEmpty()) {
+            info(
+                    "%s: share of the window each stream thread was blocked on Kafka (blocked-time-ns-total): %s",
+                    name,
+                    blocked.values().stream()
+                            .map(v -> String.format(Locale.ROOT, "%.2f", v))
+                            .toList());
+            double blockedShare = blocked.values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .average()
+                    .orElse(0);
+            figure(name + "_stream_thread_blocked_share", blockedShare, "");
+            double ran = busiest.stream().mapToDouble(v -> v[0]).average().orElse(0);
+            if (!Double.isNaN(waits)) {
+                // A stream thread is running, runnable but without a core, or blocked (on Kafka, or anything else).
+                info(
+                        "%s: an average stream thread's time: running %.2f, waiting for a core %.2f, blocked on Kafka"
+                                + " %.2f, the rest %.2f",
+                        name, ran, waits, blockedShare, 1 - ran - waits - blockedShare);
+            }
+        }
+    }
+
+    private static final Pattern BLOCKED =
+            Pattern.compile("^kafka_stream_thread_blocked_time_ns_total\\{[^}]*thread_id=\"([^\"]+)\"[^}]*} (\\S+)$");
+
+    /** Kafka Streams' blocked time so far per stream thread, from the application's /metrics; empty if none. */
+    private static Map<String, Double> blockedNanos(ChildJvm app) {
+        Map<String, Double> blocked = new HashMap<>();
+        try {
+            Matcher url = DASHBOARD.matcher(app.stdout());
+            if (!url.find()) {
+                return blocked;
+            }
+            HttpResponse<String> metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url.group(1) + "metrics"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            metrics.body().lines().forEach(line -> {
+                Matcher m = BLOCKED.matcher(line);
+                if (m.find()) {
+                    blocked.put(m.group(1), Double.parseDouble(m.group(2)));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // no metrics: the notes leave the blocked share out
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return blocked;
+    }
+
+    /** The machine's cores (the cpuN lines of /proc/stat): this JVM may be pinned to fewer. */
+    private static int onlineCores() {
+        try (var lines = Files.lines(Path.of("/proc/stat"))) {
+            return (int)
+                    Math.max(1, lines.filter(l -> l.matches("^cpu[0-9]+ .*")).count());
+        } catch (IOException | RuntimeException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     // ---------------------------------------------------------------- latency
@@ -566,10 +833,14 @@ public final class StreamsBench {
     // ---------------------------------------------------------------- plumbing
 
     private Topics createTopics(String tag) {
+        return createTopics(tag, o.partitions());
+    }
+
+    private Topics createTopics(String tag, int partitions) {
         Topics topics = Topics.defaults().withSuffix("-" + tag);
         TopicSetup.ensureTopics(
                 admin,
-                new PipelineTopics(topics, Optional.of(o.partitions()), Optional.empty()).all(),
+                new PipelineTopics(topics, Optional.of(partitions), Optional.empty()).all(),
                 Duration.ofSeconds(60));
         return topics;
     }
@@ -634,6 +905,10 @@ public final class StreamsBench {
     }
 
     private Run runApp(String tag, Topics topics, String cpus) throws IOException {
+        return runApp(tag, topics, cpus, 1);
+    }
+
+    private Run runApp(String tag, Topics topics, String cpus, int threads) throws IOException {
         String appId = "bench-" + tag;
         Path state = Files.createTempDirectory(o.work(), "state-" + tag);
         List<String> args = new ArrayList<>(List.of(
@@ -656,16 +931,72 @@ public final class StreamsBench {
                 "--http-bind-address",
                 "127.0.0.1",
                 "--http-advertised-host",
-                "127.0.0.1"));
+                "127.0.0.1",
+                "--threads",
+                Integer.toString(threads)));
         args.addAll(PipelineArguments.topics(topics));
         long launched = System.nanoTime();
         ChildJvm app = ChildJvm.start("app-" + tag, cpus, o.appJvmOptions(), args, o.work());
-        info("app %s: pid %d, cpus %s", appId, app.pid(), cpus.isEmpty() ? "any" : cpus);
+        info("app %s: pid %d, cpus %s, %d stream thread(s)", appId, app.pid(), cpus.isEmpty() ? "any" : cpus, threads);
         return new Run(appId, topics.inputs(), topics.readings(), app, launched);
     }
 
-    /** Progress samples of one application run: (time, readings committed, process CPU). */
-    record Progress(long[] nanos, long[] committed, long[] cpu, long[] cpuWithoutJit, long total, boolean complete) {
+    /**
+     * Where the machine's CPU had gone at one progress sample, in nanoseconds since boot: the broker's and this
+     * driver's process CPU (-1 when unknown), and the whole machine's busy, idle and stolen time summed over its cores.
+     */
+    record CoreSample(long broker, long driver, long busy, long idle, long steal) {
+        static CoreSample now(long brokerPid) {
+            long[] machine = ChildJvm.machineCpuNanos();
+            return new CoreSample(
+                    brokerPid > 0 ? ChildJvm.cpuNanos(brokerPid) : -1,
+                    ChildJvm.cpuNanos(ProcessHandle.current().pid()),
+                    machine == null ? -1 : machine[0],
+                    machine == null ? -1 : machine[1],
+                    machine == null ? -1 : machine[2]);
+        }
+    }
+
+    /**
+     * The application's threads (CPU so far, from /proc) and Kafka Streams' blocked time per stream thread
+     * ({@code blocked-time-ns-total} from the application's /metrics, empty if it has none) at one progress sample.
+     */
+    record ThreadSnapshot(int sample, List<ChildJvm.ThreadCpu> threads, Map<String, Double> blockedNanos) {}
+
+    /**
+     * Where the cores went over a window of a run, in cores (CPU seconds per second of wall time): the application,
+     * the broker, this driver, every other process on the machine (busy − those three), idle and stolen time; with the
+     * readings committed in the window.
+     */
+    record CoreUse(
+            double seconds,
+            long readings,
+            double app,
+            double broker,
+            double driver,
+            double busy,
+            double idle,
+            double steal) {
+        double others() {
+            return Math.max(0, busy - app - (Double.isNaN(broker) ? 0 : broker) - driver);
+        }
+
+        /** CPU per reading of {@code cores}, in microseconds. */
+        double usPerReading(double cores) {
+            return cores * seconds * 1e6 / Math.max(1, readings);
+        }
+    }
+
+    /** Progress samples of one application run: (time, readings committed, process CPU, where the cores went). */
+    record Progress(
+            long[] nanos,
+            long[] committed,
+            long[] cpu,
+            long[] cpuWithoutJit,
+            CoreSample[] cores,
+            List<ThreadSnapshot> snapshots,
+            long total,
+            boolean complete) {
         /**
          * Readings per second from the sample where {@code skip} of the readings were committed (the JIT's warm-up
          * and the first rebalance left out; of the readings processed, when a budget stopped the run first) to the
@@ -706,6 +1037,38 @@ public final class StreamsBench {
             return perReadingUs(cpuWithoutJit, skip);
         }
 
+        /**
+         * The first thread snapshot at or after the sample where {@code skip} of the readings were committed, and the
+         * last one (taken at the last sample); empty if there are not two such.
+         */
+        List<ThreadSnapshot> threadWindow(double skip) {
+            int first = firstSteadySample(skip);
+            ThreadSnapshot last = snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
+            return snapshots.stream()
+                    .filter(s -> s.sample() >= first && last != null && s.sample() < last.sample())
+                    .findFirst()
+                    .map(s -> List.of(s, last))
+                    .orElse(List.of());
+        }
+
+        /** Where the cores went from the sample where {@code skip} of the readings were committed to the last. */
+        CoreUse cores(double skip) {
+            int first = firstSteadySample(skip);
+            int last = committed.length - 1;
+            double seconds = Math.max(1e-9, (nanos[last] - nanos[first]) / 1e9);
+            CoreSample a = cores[first];
+            CoreSample b = cores[last];
+            return new CoreUse(
+                    seconds,
+                    committed[last] - committed[first],
+                    (cpu[last] - cpu[first]) / 1e9 / seconds,
+                    a.broker() < 0 || b.broker() < 0 ? Double.NaN : (b.broker() - a.broker()) / 1e9 / seconds,
+                    (b.driver() - a.driver()) / 1e9 / seconds,
+                    (b.busy() - a.busy()) / 1e9 / seconds,
+                    (b.idle() - a.idle()) / 1e9 / seconds,
+                    (b.steal() - a.steal()) / 1e9 / seconds);
+        }
+
         private double perReadingUs(long[] cpu, double skip) {
             int first = firstSteadySample(skip);
             int last = committed.length - 1;
@@ -740,6 +1103,9 @@ public final class StreamsBench {
             List<Long> c = new ArrayList<>();
             List<Long> cpu = new ArrayList<>();
             List<Long> work = new ArrayList<>();
+            List<CoreSample> cores = new ArrayList<>();
+            List<ThreadSnapshot> snapshots = new ArrayList<>();
+            boolean steady = false;
             long deadline = System.nanoTime() + budget.toNanos();
             long lastInfo = System.nanoTime();
             while (true) {
@@ -749,6 +1115,7 @@ public final class StreamsBench {
                 long now = System.nanoTime();
                 long cpuNow = app.cpuNanos();
                 long cpuWork = app.cpuNanosWithoutJit();
+                CoreSample coresNow = CoreSample.now(o.brokerPid());
                 long behind = 0;
                 long readingsDone = 0;
                 for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
@@ -763,11 +1130,26 @@ public final class StreamsBench {
                 c.add(readingsDone);
                 cpu.add(cpuNow);
                 work.add(cpuWork);
+                cores.add(coresNow);
+                // The application's threads now and then (every ~2 s, and where the warm-up share was committed), for
+                // the thread notes of the window the rates are measured over.
+                if (readings > 0 && ((!steady && readingsDone >= WARM_UP * readings) || t.size() % 20 == 1)) {
+                    snapshots.add(snapshot(t.size() - 1));
+                    steady |= readingsDone >= WARM_UP * readings;
+                }
                 if (behind == 0 || now > deadline) {
                     if (behind > 0) {
                         info("%s: budget of %s spent with %,d input records unprocessed", appId, budget, behind);
                     }
-                    return new Progress(toArray(t), toArray(c), toArray(cpu), toArray(work), readings, behind == 0);
+                    return new Progress(
+                            toArray(t),
+                            toArray(c),
+                            toArray(cpu),
+                            toArray(work),
+                            cores.toArray(CoreSample[]::new),
+                            readings > 0 ? withLast(snapshots, snapshot(t.size() - 1)) : List.of(),
+                            readings,
+                            behind == 0);
                 }
                 if (!app.isAlive()) {
                     throw new IllegalStateException("the application exited:\n" + app.tail());
@@ -778,6 +1160,15 @@ public final class StreamsBench {
                 }
                 Thread.sleep(POLL.toMillis());
             }
+        }
+
+        private List<ThreadSnapshot> withLast(List<ThreadSnapshot> snapshots, ThreadSnapshot last) {
+            snapshots.add(last);
+            return snapshots;
+        }
+
+        private ThreadSnapshot snapshot(int sample) {
+            return new ThreadSnapshot(sample, app.threads(), blockedNanos(app));
         }
 
         /** Then the cohort stage: the repartition topics the patient stage wrote to. */
@@ -875,16 +1266,15 @@ public final class StreamsBench {
      * while the application or raw consumer is measured. Empty {@code cpus}: all cores.
      */
     private static void pinSelf(String cpus) throws IOException, InterruptedException {
+        pin(ProcessHandle.current().pid(), cpus);
+    }
+
+    /** Re-pins every thread of process {@code pid} to {@code cpus} (empty: all cores). */
+    private static void pin(long pid, String cpus) throws IOException, InterruptedException {
         String list = cpus.isEmpty()
                 ? Files.readString(Path.of("/sys/devices/system/cpu/online")).strip()
                 : cpus;
-        Process p = new ProcessBuilder(
-                        "taskset",
-                        "-a",
-                        "-p",
-                        "-c",
-                        list,
-                        Long.toString(ProcessHandle.current().pid()))
+        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", list, Long.toString(pid))
                 .redirectErrorStream(true)
                 .start();
         p.getInputStream().readAllBytes();
@@ -926,7 +1316,8 @@ public final class StreamsBench {
                         ? List.of()
                         : List.of(a.get("app-java-opts").trim().split("\\s+")),
                 Path.of(a.getOrDefault("work", System.getProperty("java.io.tmpdir"))),
-                List.of(a.getOrDefault("phases", "throughput,latency,history").split(",")),
+                List.of(a.getOrDefault("phases", "throughput,threads,latency,history")
+                        .split(",")),
                 Integer.parseInt(a.getOrDefault("partitions", "1")),
                 Integer.parseInt(a.getOrDefault("patients", "3000")),
                 Long.parseLong(a.getOrDefault("readings", "300000")),
@@ -950,7 +1341,12 @@ public final class StreamsBench {
                 Integer.parseInt(a.getOrDefault("topology-budget-s", "3600")),
                 Integer.parseInt(a.getOrDefault("history-budget-s", "3600")),
                 Long.parseLong(a.getOrDefault("history-warmup-readings", "5000")),
-                Long.parseLong(a.getOrDefault("seed", "20200214")));
+                Long.parseLong(a.getOrDefault("seed", "20200214")),
+                Integer.parseInt(a.getOrDefault("threads-partitions", "2")),
+                Integer.parseInt(a.getOrDefault("threads-patients", a.getOrDefault("patients", "3000"))),
+                Long.parseLong(a.getOrDefault("threads-readings", a.getOrDefault("readings", "300000"))),
+                Integer.parseInt(a.getOrDefault("threads-budget-s", a.getOrDefault("topology-budget-s", "3600"))),
+                Long.parseLong(a.getOrDefault("broker-pid", "0")));
     }
 
     private static String require(Map<String, String> a, String name) {

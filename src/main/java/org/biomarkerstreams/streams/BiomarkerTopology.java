@@ -146,7 +146,8 @@ public final class BiomarkerTopology {
             TopologyConfig config) {
         KStream<String, SpecificRecord> records = patientOutputs
                 .process(
-                        () -> new ContributionProcessor(cohort.sentStore(), cohort.contributor()),
+                        () -> new ContributionProcessor(
+                                cohort.sentStore(), cohort.contributor(), config.cohortEmitInterval()),
                         Named.as(cohort.contributorName()),
                         cohort.sentStore())
                 .repartition(Repartitioned.with(Serdes.String(), Contribution.serde())

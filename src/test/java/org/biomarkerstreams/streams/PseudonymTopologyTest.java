@@ -375,6 +375,7 @@ class PseudonymTopologyTest {
 
         void emitCohorts() {
             driver.advanceWallClockTime(config.cohortEmitInterval());
+            driver.advanceWallClockTime(config.cohortEmitInterval());
         }
 
         Map<String, List<TestRecord<byte[], byte[]>>> readAll() {

@@ -347,9 +347,8 @@ public final class Pipeline implements AutoCloseable {
         if (!repartitions.isEmpty()) {
             CatchUp.await(admin, applicationId, CatchUp.endOffsets(admin, repartitions), timeout, alive);
         }
-        // Cohort records are emitted on a wall-clock schedule, then committed: contributions are coalesced for one
-        // interval before they are sent, and groups render on the next one.
-        Duration quiet = config.cohortEmitInterval().multipliedBy(2).plusSeconds(1);
+        // Cohort records are emitted on a wall-clock schedule, then committed.
+        Duration quiet = config.cohortEmitInterval().plusSeconds(1);
         CatchUp.awaitSettled(admin, config.topics().outputs(), quiet, timeout, alive);
     }
 

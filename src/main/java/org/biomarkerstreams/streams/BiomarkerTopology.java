@@ -146,8 +146,7 @@ public final class BiomarkerTopology {
             TopologyConfig config) {
         KStream<String, SpecificRecord> records = patientOutputs
                 .process(
-                        () -> new ContributionProcessor(
-                                cohort.sentStore(), cohort.contributor(), config.cohortEmitInterval()),
+                        () -> new ContributionProcessor(cohort.sentStore(), cohort.contributor()),
                         Named.as(cohort.contributorName()),
                         cohort.sentStore())
                 .repartition(Repartitioned.with(Serdes.String(), Contribution.serde())

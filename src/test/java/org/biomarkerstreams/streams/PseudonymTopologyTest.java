@@ -375,7 +375,6 @@ class PseudonymTopologyTest {
 
         void emitCohorts() {
             driver.advanceWallClockTime(config.cohortEmitInterval());
-            driver.advanceWallClockTime(config.cohortEmitInterval());
         }
 
         Map<String, List<TestRecord<byte[], byte[]>>> readAll() {

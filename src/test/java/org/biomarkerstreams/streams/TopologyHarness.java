@@ -142,12 +142,8 @@ final class TopologyHarness implements AutoCloseable {
                 serdes.value(BiomarkerAlert.class).deserializer());
     }
 
-    /**
-     * Lets the cohort views' wall-clock schedules fire twice, so they emit what changed: once for the contributors
-     * to send what they coalesced, once for the groups to render it.
-     */
+    /** Lets the cohort views' wall-clock schedule fire once, so they emit what changed. */
     TopologyHarness emitCohorts() {
-        driver.advanceWallClockTime(config.cohortEmitInterval());
         driver.advanceWallClockTime(config.cohortEmitInterval());
         return drain();
     }

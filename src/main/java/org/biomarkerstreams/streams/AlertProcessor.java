@@ -1,16 +1,17 @@
 package org.biomarkerstreams.streams;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,102 +22,89 @@ import org.biomarkerstreams.avro.TrajectoryPoint;
 import org.biomarkerstreams.domain.AlertKind;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.OxygenationIndex;
+import org.biomarkerstreams.domain.Pseudonym;
+import org.biomarkerstreams.domain.StudyDay;
+import org.biomarkerstreams.streams.patient.IndexEntry;
+import org.biomarkerstreams.streams.patient.PatientContext;
+import org.biomarkerstreams.streams.patient.PatientState;
+import org.biomarkerstreams.streams.patient.PatientStores;
+import org.biomarkerstreams.streams.patient.StoredReading;
 
 /**
  * Raises an alert when a patient's PaO2/FiO2 or lymphocyte count crosses a threshold downwards
  * ({@link AlertKind}), once per crossing. Fed by the patient processor's trajectory points (same
- * sub-topology, keyed by patient), so corrections and retractions arrive as re-emitted or retracted
+ * sub-topology and task, keyed by patient), so corrections and retractions arrive as re-emitted or retracted
  * points.
  *
- * <p>It keeps the watched readings (PFRATIO, PAO2, FIO2, LYMPH) keyed patient, analyte, time, and from
- * them the alert series: lymphocytes as reported, and PaO2/FiO2 as reported plus a ratio derived from
- * every PaO2 that has an FiO2 within 30 minutes and no reported ratio within 30 minutes. A reading that
- * changes touches only the series points within 30 minutes of it, and a crossing is judged against the
- * point just before in time, so a late reading is evaluated where it belongs. Alert ids (kind + reading
- * id) already raised are remembered, so re-deriving never alerts twice; a new reading that crosses after
- * a recovery does.
+ * <p>It keeps no copy of the readings: it reads the patient processor's own {@code readings} store (the patient's
+ * id, which the stores are keyed by and a point may not show, comes from {@link AlertInputs}). The alert series is
+ * derived on the fly: lymphocytes as reported, and PaO2/FiO2 as reported plus a ratio derived from every PaO2 that
+ * has an FiO2 within 30 minutes and no reported ratio within 30 minutes. When a reading arrives, is corrected or
+ * retracted, the series points within 30 minutes of where it is and was, and the point after them, are judged
+ * against the point just before each in time, so a late reading is evaluated where it belongs. Judging a point
+ * whose neighbours did not change gives the crossings it gave before, and alert ids (kind + reading id) already
+ * raised are remembered in its one store, so nothing alerts twice; a new reading that crosses after a recovery
+ * does. Points re-emitted for another reading (a new baseline, a moved anchor) change no value or time and are
+ * not judged.
  */
 final class AlertProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
-    static final String READINGS_STORE = "alert-readings";
-    static final String INDEX_STORE = "alert-reading-index";
-    static final String SERIES_STORE = "alert-series";
     static final String EMITTED_STORE = "alerts-emitted";
+    /**
+     * The detector's copies of the watched readings, their index and the alert series, removed in this release:
+     * it reads the patient processor's readings instead (issue 19, a third fewer writes per reading). Their
+     * changelogs are left behind by an upgrade (docs/architecture.md, "Upgrade contract").
+     */
+    static final List<String> REMOVED_STORES = List.of("alert-readings", "alert-reading-index", "alert-series");
 
     private static final String LYMPH = "LYMPH";
-    private static final int VERSION = 1;
     private static final byte[] EMITTED = {1};
     private static final long PAIRING_MS = OxygenationIndex.PAIRING.toMillis();
 
     private final TopologyConfig config;
     private final PipelineCounters counters;
+    private final AlertInputs inputs;
+    private final Pseudonym pseudonym;
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<Bytes, byte[]> readings;
-    private KeyValueStore<String, byte[]> index;
-    private KeyValueStore<Bytes, byte[]> series;
+    private KeyValueStore<Bytes, StoredReading> readings;
+    private KeyValueStore<String, PatientState> patients;
     private KeyValueStore<String, byte[]> emitted;
+    /** The input and series last re-sent for a redelivery: once per input, however many points it re-emits. */
+    private AlertInputs.Noted redeliveredFor;
 
-    AlertProcessor(TopologyConfig config, PipelineCounters counters) {
+    private final Set<String> redeliveredSeries = new HashSet<>();
+
+    AlertProcessor(TopologyConfig config, PipelineCounters counters, AlertInputs inputs) {
         this.config = config;
         this.counters = counters;
+        this.inputs = inputs;
+        this.pseudonym = config.pseudonym();
     }
 
-    /** A stored reading, or a point of the alert series (then derived ones carry PaO2 and FiO2). */
-    private record Point(
-            String readingId,
-            long at,
-            double value,
-            Integer ady,
-            Integer pdy,
-            boolean derived,
-            Double pao2,
-            Double fio2) {
+    /** A point of the alert series, ordered as the readings store orders keys: time, then reading id. */
+    private record Point(String readingId, long at, double value, boolean derived, Double pao2, Double fio2) {
 
-        byte[] encode() {
-            StateCodec.Writer out = new StateCodec.Writer(VERSION)
-                    .writeString(readingId)
-                    .writeLong(at)
-                    .writeDouble(value)
-                    .writeBoolean(ady != null)
-                    .writeInt(ady == null ? 0 : ady)
-                    .writeBoolean(pdy != null)
-                    .writeInt(pdy == null ? 0 : pdy)
-                    .writeBoolean(derived)
-                    .writeNullableDouble(pao2)
-                    .writeNullableDouble(fio2);
-            return out.toByteArray();
+        static Point of(StoredReading r) {
+            return new Point(r.readingId(), r.observedAt().toEpochMilli(), r.value(), false, null, null);
         }
 
-        static Point decode(byte[] bytes) {
-            StateCodec.Reader in = new StateCodec.Reader(bytes, VERSION, "alert point");
-            String id = in.readString();
-            long at = in.readLong();
-            double value = in.readDouble();
-            boolean hasAdy = in.readBoolean();
-            int ady = in.readInt();
-            boolean hasPdy = in.readBoolean();
-            int pdy = in.readInt();
-            return new Point(
-                    id,
-                    at,
-                    value,
-                    hasAdy ? ady : null,
-                    hasPdy ? pdy : null,
-                    in.readBoolean(),
-                    in.readNullableDouble(),
-                    in.readNullableDouble());
+        boolean before(Point other) {
+            return at != other.at
+                    ? at < other.at
+                    : Arrays.compareUnsigned(
+                                    readingId.getBytes(StandardCharsets.UTF_8),
+                                    other.readingId.getBytes(StandardCharsets.UTF_8))
+                            < 0;
         }
     }
 
-    /** Where a reading id is stored now. */
-    private record Position(String analyte, long at) {}
+    private static final java.util.Comparator<Point> ORDER = (a, b) -> a.before(b) ? -1 : b.before(a) ? 1 : 0;
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.readings = context.getStateStore(READINGS_STORE);
-        this.index = context.getStateStore(INDEX_STORE);
-        this.series = context.getStateStore(SERIES_STORE);
+        this.readings = context.getStateStore(PatientStores.READINGS);
+        this.patients = context.getStateStore(PatientStores.PATIENTS);
         this.emitted = context.getStateStore(EMITTED_STORE);
     }
 
@@ -126,125 +114,167 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 || OxygenationIndex.FIO2.equals(analyte);
     }
 
+    /** The other stores the detector reads, as it is connected to them. */
+    static String[] stores() {
+        return new String[] {EMITTED_STORE, PatientStores.READINGS, PatientStores.PATIENTS};
+    }
+
     @Override
     public void process(Record<String, SpecificRecord> record) {
         if (!(record.value() instanceof TrajectoryPoint p) || !watches(p.getAnalyte())) {
             return;
         }
-        String patient = p.getPatientId();
-        String indexKey = StoreKeys.patientReading(patient, p.getReadingId());
-        List<Position> touched = new ArrayList<>();
-        byte[] previous = index.get(indexKey);
-        if (previous != null) {
-            StateCodec.Reader in = new StateCodec.Reader(previous, VERSION, "alert reading index");
-            Position old = new Position(in.readString(), in.readLong());
-            Bytes oldKey = StoreKeys.reading(patient, old.analyte(), old.at(), p.getReadingId());
-            if (!p.getRetracted()
-                    && old.equals(new Position(p.getAnalyte(), p.getObservedAt().toEpochMilli()))) {
-                byte[] stored = readings.get(oldKey);
-                if (stored != null && Arrays.equals(stored, pointOf(p).encode())) {
-                    // The same reading re-emitted (its baseline changed): nothing an alert reads changed.
-                    if (Redelivery.isMarked(record.headers())) {
-                        // A redelivery: the alerts of this series may not have arrived; send them again.
-                        String name = LYMPH.equals(old.analyte()) ? LYMPH : OxygenationIndex.RATIO;
-                        evaluate(record, patient, name, allPoints(patient, name), true);
-                    }
-                    return;
-                }
+        AlertInputs.Noted input = inputs.current(context).orElse(null);
+        if (input == null || input.patientId() == null) {
+            return;
+        }
+        String patient = input.patientId();
+        String shown = p.getPatientId();
+        String name = series(p.getAnalyte());
+        if (Redelivery.isMarked(record.headers())) {
+            // A redelivery: the alerts of this series may not have arrived; send them again, once per input.
+            if (!input.equals(redeliveredFor)) {
+                redeliveredFor = input;
+                redeliveredSeries.clear();
             }
-            readings.delete(oldKey);
-            touched.add(old);
-        }
-        if (p.getRetracted()) {
-            if (previous != null) {
-                index.delete(indexKey);
+            if (redeliveredSeries.add(name)) {
+                evaluate(
+                        record,
+                        patient,
+                        shown,
+                        name,
+                        seriesBetween(patient, name, Long.MIN_VALUE, Long.MAX_VALUE),
+                        true);
             }
-        } else {
-            long at = p.getObservedAt().toEpochMilli();
-            readings.put(
-                    StoreKeys.reading(patient, p.getAnalyte(), at, p.getReadingId()),
-                    pointOf(p).encode());
-            index.put(
-                    indexKey,
-                    new StateCodec.Writer(VERSION)
-                            .writeString(p.getAnalyte())
-                            .writeLong(at)
-                            .toByteArray());
-            touched.add(new Position(p.getAnalyte(), at));
+            return;
         }
-        Map<String, Set<Bytes>> changed = new TreeMap<>();
-        for (Position t : touched) {
-            String name = LYMPH.equals(t.analyte()) ? LYMPH : OxygenationIndex.RATIO;
-            changed.computeIfAbsent(name, n -> new LinkedHashSet<>()).addAll(resync(patient, name, t.at()));
+        if (input.readingId() == null || !p.getReadingId().equals(pseudonym.ofReading(input.readingId()))) {
+            // Re-emitted for another input (a new baseline, a moved anchor): no value or time changed.
+            return;
         }
-        boolean redelivered = Redelivery.isMarked(record.headers());
-        changed.forEach((name, keys) -> evaluate(record, patient, name, keys, redelivered));
+        Map<String, Set<Point>> toJudge = new TreeMap<>();
+        touch(toJudge, patient, p.getAnalyte(), p.getObservedAt().toEpochMilli());
+        IndexEntry before = input.before();
+        if (before != null && !before.deleted() && before.observedAt() != null && watches(before.analyte())) {
+            touch(toJudge, patient, before.analyte(), before.observedAt().toEpochMilli());
+        }
+        toJudge.forEach((series, points) -> evaluate(record, patient, shown, series, points, false));
     }
 
-    /** What the detector keeps of a trajectory point. */
-    private static Point pointOf(TrajectoryPoint p) {
-        return new Point(
-                p.getReadingId(),
-                p.getObservedAt().toEpochMilli(),
-                p.getValue(),
-                p.getAdy(),
-                p.getPdy(),
-                false,
-                null,
-                null);
-    }
-
-    /**
-     * Recomputes the series points a reading at {@code at} can affect and stores what changed.
-     *
-     * @return the keys of the series points that were added, changed or removed
-     */
-    private List<Bytes> resync(String patient, String name, long at) {
+    /** The series points a change at {@code at} can affect: those within the pairing window, and the one after. */
+    private void touch(Map<String, Set<Point>> toJudge, String patient, String analyte, long at) {
+        String name = series(analyte);
         long from = LYMPH.equals(name) ? at : at - PAIRING_MS;
         long to = LYMPH.equals(name) ? at : at + PAIRING_MS;
-        Map<Bytes, byte[]> before = new TreeMap<>();
-        try (KeyValueIterator<Bytes, byte[]> it =
-                series.range(StoreKeys.readingsFrom(patient, name, from), StoreKeys.readingsUpTo(patient, name, to))) {
-            it.forEachRemaining(kv -> before.put(kv.key, kv.value));
+        Set<Point> points = toJudge.computeIfAbsent(name, n -> new TreeSet<>(ORDER));
+        points.addAll(seriesBetween(patient, name, from, to));
+        Point next = next(patient, name, to);
+        if (next != null) {
+            points.add(next);
         }
-        Map<Bytes, byte[]> after = new TreeMap<>();
-        for (Point r : readingsBetween(patient, name, from, to)) {
-            after.put(StoreKeys.reading(patient, name, r.at(), r.readingId()), r.encode());
+    }
+
+    private static String series(String analyte) {
+        return LYMPH.equals(analyte) ? LYMPH : OxygenationIndex.RATIO;
+    }
+
+    /** The points of series {@code name} observed in {@code [from, to]}, in order. */
+    private List<Point> seriesBetween(String patient, String name, long from, long to) {
+        List<Point> out = new ArrayList<>();
+        for (StoredReading r : readingsBetween(patient, name, from, to)) {
+            out.add(Point.of(r));
         }
         if (!LYMPH.equals(name)) {
-            for (Point pao2 : readingsBetween(patient, OxygenationIndex.PAO2, from, to)) {
+            for (StoredReading pao2 : readingsBetween(patient, OxygenationIndex.PAO2, from, to)) {
                 Point derived = derive(patient, pao2);
                 if (derived != null) {
-                    after.put(StoreKeys.reading(patient, name, derived.at(), derived.readingId()), derived.encode());
+                    out.add(derived);
+                }
+            }
+            out.sort(ORDER);
+        }
+        return out;
+    }
+
+    /** The first point of series {@code name} observed after {@code after}, or null. */
+    private Point next(String patient, String name, long after) {
+        if (after == Long.MAX_VALUE) {
+            return null;
+        }
+        Point reported = null;
+        try (KeyValueIterator<Bytes, StoredReading> it = readings.range(
+                StoreKeys.readingsFrom(patient, name, after + 1), StoreKeys.readingsAll(patient, name, true))) {
+            if (it.hasNext()) {
+                reported = Point.of(it.next().value);
+            }
+        }
+        if (LYMPH.equals(name)) {
+            return reported;
+        }
+        Bytes upTo = reported == null
+                ? StoreKeys.readingsAll(patient, OxygenationIndex.PAO2, true)
+                : StoreKeys.readingsUpTo(patient, OxygenationIndex.PAO2, reported.at());
+        try (KeyValueIterator<Bytes, StoredReading> it =
+                readings.range(StoreKeys.readingsFrom(patient, OxygenationIndex.PAO2, after + 1), upTo)) {
+            while (it.hasNext()) {
+                Point derived = derive(patient, it.next().value);
+                if (derived != null) {
+                    return reported == null || derived.before(reported) ? derived : reported;
                 }
             }
         }
-        List<Bytes> changed = new ArrayList<>();
-        for (Map.Entry<Bytes, byte[]> e : before.entrySet()) {
-            if (!after.containsKey(e.getKey())) {
-                series.delete(e.getKey());
-                changed.add(e.getKey());
+        return reported;
+    }
+
+    /** The point of series {@code name} just before {@code point}, or null. */
+    private Point previous(String patient, String name, Point point) {
+        Point reported = null;
+        try (KeyValueIterator<Bytes, StoredReading> it = readings.reverseRange(
+                StoreKeys.readingsAll(patient, name, false),
+                StoreKeys.reading(patient, name, point.at(), point.readingId()))) {
+            while (it.hasNext() && reported == null) {
+                Point candidate = Point.of(it.next().value);
+                if (candidate.before(point)) {
+                    reported = candidate;
+                }
             }
         }
-        for (Map.Entry<Bytes, byte[]> e : after.entrySet()) {
-            if (!Arrays.equals(e.getValue(), before.get(e.getKey()))) {
-                series.put(e.getKey(), e.getValue());
-                changed.add(e.getKey());
+        if (LYMPH.equals(name)) {
+            return reported;
+        }
+        Bytes from = reported == null
+                ? StoreKeys.readingsAll(patient, OxygenationIndex.PAO2, false)
+                : StoreKeys.readingsFrom(patient, OxygenationIndex.PAO2, reported.at());
+        try (KeyValueIterator<Bytes, StoredReading> it = readings.reverseRange(
+                from, StoreKeys.reading(patient, OxygenationIndex.PAO2, point.at(), point.readingId()))) {
+            while (it.hasNext()) {
+                StoredReading r = it.next().value;
+                Point candidate = Point.of(r);
+                if (!candidate.before(point) || (reported != null && !reported.before(candidate))) {
+                    continue;
+                }
+                Point derived = derive(patient, r);
+                if (derived != null) {
+                    return derived;
+                }
             }
         }
-        return changed;
+        return reported;
     }
 
     /** The ratio of a PaO2 with the nearest FiO2 within 30 minutes (the later on a tie), unless a ratio was reported then. */
-    private Point derive(String patient, Point pao2) {
-        long from = pao2.at() - PAIRING_MS;
-        long to = pao2.at() + PAIRING_MS;
+    private Point derive(String patient, StoredReading pao2) {
+        long at = pao2.observedAt().toEpochMilli();
+        long from = at - PAIRING_MS;
+        long to = at + PAIRING_MS;
         if (!readingsBetween(patient, OxygenationIndex.RATIO, from, to).isEmpty()) {
             return null;
         }
-        Point fio2 = null;
-        for (Point f : readingsBetween(patient, OxygenationIndex.FIO2, from, to)) {
-            if (fio2 == null || Math.abs(f.at() - pao2.at()) <= Math.abs(fio2.at() - pao2.at())) {
+        StoredReading fio2 = null;
+        for (StoredReading f : readingsBetween(patient, OxygenationIndex.FIO2, from, to)) {
+            if (fio2 == null
+                    || Math.abs(f.observedAt().toEpochMilli() - at)
+                            <= Math.abs(fio2.observedAt().toEpochMilli() - at)) {
                 fio2 = f;
             }
         }
@@ -253,88 +283,75 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         }
         return new Point(
                 pao2.readingId(),
-                pao2.at(),
+                at,
                 OxygenationIndex.ratio(pao2.value(), fio2.value()),
-                pao2.ady(),
-                pao2.pdy(),
                 true,
                 pao2.value(),
                 fio2.value());
     }
 
-    private List<Point> readingsBetween(String patient, String analyte, long from, long to) {
-        List<Point> out = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = readings.range(
-                StoreKeys.readingsFrom(patient, analyte, from), StoreKeys.readingsUpTo(patient, analyte, to))) {
-            it.forEachRemaining(kv -> out.add(Point.decode(kv.value)));
+    /** The patient's readings of {@code analyte} observed in {@code [from, to]}, in time order. */
+    private List<StoredReading> readingsBetween(String patient, String analyte, long from, long to) {
+        List<StoredReading> out = new ArrayList<>();
+        Bytes lower = from == Long.MIN_VALUE
+                ? StoreKeys.readingsAll(patient, analyte, false)
+                : StoreKeys.readingsFrom(patient, analyte, from);
+        try (KeyValueIterator<Bytes, StoredReading> it =
+                readings.range(lower, StoreKeys.readingsUpTo(patient, analyte, to))) {
+            it.forEachRemaining(kv -> out.add(kv.value));
         }
         return out;
     }
 
-    /** Every point of the patient's series {@code name}. */
-    private Set<Bytes> allPoints(String patient, String name) {
-        Set<Bytes> keys = new LinkedHashSet<>();
-        try (KeyValueIterator<Bytes, byte[]> it =
-                series.range(StoreKeys.readingsAll(patient, name, false), StoreKeys.readingsAll(patient, name, true))) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
-        }
-        return keys;
-    }
-
     /**
-     * Judges every changed point that still exists, and the point after each change, against its
-     * predecessor. With {@code again} every crossing among them is forwarded, also those already
-     * emitted (a redelivery; counted once).
+     * Judges each point against its predecessor. With {@code again} every crossing among them is forwarded, also
+     * those already emitted (a redelivery; counted once).
      */
     private void evaluate(
-            Record<String, SpecificRecord> record, String patient, String name, Set<Bytes> changed, boolean again) {
-        Set<Bytes> toJudge = new LinkedHashSet<>();
-        for (Bytes key : changed) {
-            if (series.get(key) != null) {
-                toJudge.add(key);
-            }
-            try (KeyValueIterator<Bytes, byte[]> it = series.range(key, StoreKeys.readingsAll(patient, name, true))) {
-                while (it.hasNext()) {
-                    Bytes next = it.next().key;
-                    if (!next.equals(key)) {
-                        toJudge.add(next);
-                        break;
-                    }
-                }
-            }
-        }
-        for (Bytes key : toJudge) {
-            Point point = Point.decode(series.get(key));
-            Double previous = null;
-            try (KeyValueIterator<Bytes, byte[]> it =
-                    series.reverseRange(StoreKeys.readingsAll(patient, name, false), key)) {
-                while (it.hasNext()) {
-                    KeyValue<Bytes, byte[]> kv = it.next();
-                    if (!kv.key.equals(key)) {
-                        previous = Point.decode(kv.value).value();
-                        break;
-                    }
-                }
-            }
+            Record<String, SpecificRecord> record,
+            String patient,
+            String shown,
+            String name,
+            Iterable<Point> points,
+            boolean again) {
+        Instant[] anchor = null;
+        for (Point point : points) {
+            Point before = previous(patient, name, point);
+            Double previous = before == null ? null : before.value();
             for (AlertKind kind : AlertKind.crossings(name, previous, point.value())) {
-                String alertId = kind.name() + ':' + point.readingId();
-                String emittedKey = StoreKeys.patientReading(patient, alertId);
+                String alertId = kind.name() + ':' + pseudonym.ofReading(point.readingId());
+                String emittedKey = StoreKeys.patientReading(shown, alertId);
                 boolean first = emitted.get(emittedKey) == null;
                 if (first) {
                     emitted.put(emittedKey, EMITTED);
                     counters.alert(kind.name());
                 }
                 if (first || again) {
-                    context.forward(record.withKey(patient).withValue(alert(patient, kind, alertId, point, previous)));
+                    if (anchor == null) {
+                        PatientState state = patients.get(patient);
+                        anchor = new Instant[] {
+                            PatientContext.of(patient, state == null ? PatientState.EMPTY : state)
+                                    .anchor()
+                        };
+                    }
+                    context.forward(
+                            record.withKey(shown).withValue(alert(shown, kind, alertId, point, previous, anchor[0])));
                 }
             }
         }
     }
 
-    private BiomarkerAlert alert(String patient, AlertKind kind, String alertId, Point point, Double previous) {
+    private BiomarkerAlert alert(
+            String shown, AlertKind kind, String alertId, Point point, Double previous, Instant anchor) {
+        StudyDay day = anchor == null
+                ? null
+                : StudyDay.of(
+                        anchor,
+                        Instant.ofEpochMilli(point.at()),
+                        config.protocol().zone());
         return BiomarkerAlert.newBuilder()
                 .setAlertId(alertId)
-                .setPatientId(patient)
+                .setPatientId(shown)
                 .setKind(kind.name())
                 .setAnalyte(kind.analyte())
                 .setThreshold(kind.threshold())
@@ -345,12 +362,12 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                         .map(AnalyteDefinition::canonicalUnit)
                         .orElse(""))
                 .setObservedAt(Instant.ofEpochMilli(point.at()))
-                .setReadingId(point.readingId())
+                .setReadingId(pseudonym.ofReading(point.readingId()))
                 .setDerived(point.derived())
                 .setPao2(point.pao2())
                 .setFio2(point.fio2())
-                .setAdy(point.ady())
-                .setPdy(point.pdy())
+                .setAdy(day == null ? null : day.ady())
+                .setPdy(day == null ? null : day.pdy())
                 .build();
     }
 }

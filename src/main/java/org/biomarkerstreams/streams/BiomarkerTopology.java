@@ -78,11 +78,14 @@ public final class BiomarkerTopology {
             builder.addStateStore(store);
         }
         OrphanWatch orphans = new OrphanWatch(config.orphanAfter(), counters);
-        KStream<String, SpecificRecord> outputs = readings.merge(events, Named.as("merge-inputs"))
-                .process(
-                        () -> new PatientProcessor(config, converter, counters, orphans),
-                        Named.as("patient-processor"),
-                        PatientStores.names());
+        KStream<String, PatientInput> inputs = readings.merge(events, Named.as("merge-inputs"));
+        // Before the patient processor: Kafka Streams forwards to a node's children in the order they were added.
+        AlertInputs alertInputs = new AlertInputs();
+        inputs.process(alertInputs::note, Named.as(AlertInputs.NOTE), PatientStores.INDEX);
+        KStream<String, SpecificRecord> outputs = inputs.process(
+                () -> new PatientProcessor(config, converter, counters, orphans),
+                Named.as("patient-processor"),
+                PatientStores.names());
         // Interactive queries: per-patient views read the patient processor's stores (PatientViews), cohort
         // views are global.
         CohortViews.define(builder, topics, serdes);
@@ -99,12 +102,9 @@ public final class BiomarkerTopology {
         cohort(outputs, CurveCohort.view(config), topics.cohortCurves(serdes), config);
 
         KStream<String, SpecificRecord> alerts = outputs.process(
-                () -> new AlertProcessor(config, counters),
+                () -> new AlertProcessor(config, counters, alertInputs),
                 Named.as("alert-detector"),
-                AlertProcessor.READINGS_STORE,
-                AlertProcessor.INDEX_STORE,
-                AlertProcessor.SERIES_STORE,
-                AlertProcessor.EMITTED_STORE);
+                AlertProcessor.stores());
         to(alerts, topics.alerts(serdes));
     }
 
@@ -179,16 +179,9 @@ public final class BiomarkerTopology {
                 keyValue(VisitCohort.MEMBERS_STORE),
                 keyValue(CurveCohort.SENT_STORE),
                 keyValue(CurveCohort.MEMBERS_STORE),
-                byteKeyed(AlertProcessor.READINGS_STORE),
-                keyValue(AlertProcessor.INDEX_STORE),
-                byteKeyed(AlertProcessor.SERIES_STORE),
                 keyValue(AlertProcessor.EMITTED_STORE)));
         stores.addAll(PatientStores.builders());
         return stores;
-    }
-
-    private static StoreBuilder<?> byteKeyed(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
     }
 
     private static StoreBuilder<?> keyValue(String name) {

@@ -113,6 +113,35 @@ class AlertTopologyTest {
         assertThat(harness.alertList.get(1).getPreviousValue()).isEqualTo(320.0);
     }
 
+    /**
+     * A correction that moves a reading in time emits only its new point: the reading after its old place, whose
+     * predecessor changed, is judged again from what the note of the input says the reading was.
+     */
+    @Test
+    void shouldJudgeTheReadingAfterTheOldPlaceWhenACorrectionMovesAReadingInTime() {
+        ratio("r1", 350, hour(0));
+        ratio("r2", 250, hour(1));
+        ratio("r3", 280, hour(2));
+        correctRatio("r2", 250, hour(3));
+
+        assertThat(harness.alertList)
+                .extracting(BiomarkerAlert::getAlertId)
+                .containsExactly("PFRATIO_LE_300:r2", "PFRATIO_LE_300:r3");
+        assertThat(harness.alertList.get(1).getPreviousValue()).isEqualTo(350.0);
+    }
+
+    @Test
+    void shouldCarryStudyDaysOfTheCurrentAnchorWhenAnAlertIsRaised() {
+        harness.send(infusionAt(INFUSION));
+        ratio("r1", 280, hour(0));
+
+        assertThat(harness.alertList).singleElement().satisfies(a -> {
+            assertThat(a.getAdy()).isEqualTo(harness.pointHistory.get(0).getAdy());
+            assertThat(a.getPdy()).isEqualTo(harness.pointHistory.get(0).getPdy());
+            assertThat(a.getAdy()).isNotNull();
+        });
+    }
+
     @Test
     void shouldNotAlertAgainWhenPointsAreReEmittedForANewBaseline() {
         harness.send(infusionAt(INFUSION));

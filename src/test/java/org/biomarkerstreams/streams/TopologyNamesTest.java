@@ -29,12 +29,11 @@ class TopologyNamesTest {
                         "cohort-visit-summarizer",
                         "cohort-curve-estimator",
                         "alert-detector",
+                        AlertInputs.NOTE,
                         VisitCohort.SENT_STORE,
                         VisitCohort.MEMBERS_STORE,
                         CurveCohort.SENT_STORE,
                         CurveCohort.MEMBERS_STORE,
-                        AlertProcessor.READINGS_STORE,
-                        AlertProcessor.SERIES_STORE,
                         AlertProcessor.EMITTED_STORE,
                         "to-cohort-visit-summaries",
                         "to-cohort-normalization-curves",
@@ -60,9 +59,6 @@ class TopologyNamesTest {
                         "analyte-state",
                         "close-schedule",
                         "unanchored-patients",
-                        "alert-readings",
-                        "alert-reading-index",
-                        "alert-series",
                         "alerts-emitted",
                         "cohort-visit-sent",
                         "cohort-visit-members",
@@ -82,6 +78,17 @@ class TopologyNamesTest {
                 .orElseThrow();
         assertThat(patient.nodes())
                 .extracting(TopologyDescription.Node::name)
-                .contains("cohort-visit-contributor", "cohort-curve-contributor", "alert-detector");
+                .contains("cohort-visit-contributor", "cohort-curve-contributor", "alert-detector", "alert-input-note");
+    }
+
+    /**
+     * The alert detector reads the patient processor's stores; its own copies of earlier releases are gone, and an
+     * upgrade leaves their changelogs behind (docs/architecture.md, "Upgrade contract").
+     */
+    @Test
+    void shouldNotConnectTheRemovedAlertStoresWhenBuilt() {
+        assertThat(description.toString()).doesNotContain(AlertProcessor.REMOVED_STORES);
+        assertThat(AlertProcessor.REMOVED_STORES)
+                .containsExactly("alert-readings", "alert-reading-index", "alert-series");
     }
 }

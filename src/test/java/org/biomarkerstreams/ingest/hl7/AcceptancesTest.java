@@ -75,6 +75,22 @@ class AcceptancesTest {
     }
 
     @Test
+    void shouldEscapeTheSendersControlIdAsHapiDoesWhenItHoldsAnEncodingCharacter() throws Exception {
+        String first = Hl7Samples.oru("2.5.1", "C-1");
+        String escaped = first.replace("|C-1|", "|C\\T\\2|");
+        String plainAgain = first.replace("|C-1|", "|C-3|");
+
+        accept(first);
+        String escapedAck = accept(escaped);
+        String plainAck = accept(plainAgain);
+
+        assertThat(field(escapedAck, "MSA", 2)).isEqualTo("C\\T\\2");
+        assertThat(blankTimeAndControlId(escapedAck)).isEqualTo(hapisOwn(escaped));
+        assertThat(field(plainAck, "MSA", 2)).isEqualTo("C-3");
+        assertThat(blankTimeAndControlId(plainAck)).isEqualTo(hapisOwn(plainAgain));
+    }
+
+    @Test
     void shouldAskHapiAgainWhenTheHeaderChanges() throws Exception {
         String fromLis = Hl7Samples.oru("2.5.1", "C-1");
         String fromOtherLab = fromLis.replace("|LIS|HOSP|", "|LAB2|CLINIC|");

@@ -148,6 +148,7 @@ public final class MllpThroughput {
             LongSupplier connectionCpuNanos,
             LongSupplier processCpuNanos,
             java.util.function.Supplier<Map<String, Long>> cpuNanosByThreads,
+            LongSupplier requestsSent,
             Notes notes) {}
 
     /** The listener process's threads, by what they do (Linux keeps the first 15 characters of a name). */
@@ -249,8 +250,8 @@ public final class MllpThroughput {
 
     /**
      * {@code n} kept connections at once, each sending its next message only after the ACK of its previous one (as
-     * {@code n} interface-engine channels, or {@code n} analysers, would): first a fifth of {@code --warmup}
-     * unmeasured (the connections open, the producer's batching settles), then {@code --messages} split evenly. The
+     * {@code n} interface-engine channels, or {@code n} analysers, would): first {@code --warmup} messages
+     * unmeasured (the JIT compiles the paths of several connections at once, the producer's batching settles), then {@code --messages} split evenly. The
      * rate is every measured message over the time from the common start to the last ACK; latency is each message's
      * round trip. Returns the number of the next message to send.
      */
@@ -265,7 +266,7 @@ public final class MllpThroughput {
                 socket.setSoTimeout(60_000);
                 sockets.add(socket);
             }
-            int warmupEach = Math.max(1, o.warmup() / 5 / n);
+            int warmupEach = Math.max(1, o.warmup() / n);
             int each = o.messages() / n;
             inParallel(sockets, template, first, warmupEach, new long[n][warmupEach]);
             first += n * warmupEach;
@@ -273,11 +274,17 @@ public final class MllpThroughput {
             long cpuBefore = listener.connectionCpuNanos().getAsLong();
             long processBefore = listener.processCpuNanos().getAsLong();
             Map<String, Long> threadsBefore = listener.cpuNanosByThreads().get();
+            long requestsBefore = listener.requestsSent().getAsLong();
             double seconds = inParallel(sockets, template, first, each, latencies) / 1e9;
             long connectionCpu = listener.connectionCpuNanos().getAsLong() - cpuBefore;
             long processCpu = listener.processCpuNanos().getAsLong() - processBefore;
             Map<String, Long> threadsAfter = listener.cpuNanosByThreads().get();
+            long requests = listener.requestsSent().getAsLong() - requestsBefore;
             int measured = n * each;
+            if (requestsBefore >= 0) {
+                System.out.printf(
+                        "# %d connections: %.2f produce requests per message%n", n, (double) requests / measured);
+            }
             long[] all = Arrays.stream(latencies)
                     .flatMapToLong(Arrays::stream)
                     .sorted()
@@ -415,6 +422,7 @@ public final class MllpThroughput {
                         .sum(),
                 () -> -1, // the broker and this sender share the process: its CPU is not the listener's
                 Map::of,
+                MllpThroughput::requestsSent,
                 MllpThroughput::producerNotes);
     }
 
@@ -464,6 +472,7 @@ public final class MllpThroughput {
                     byKind.put("process", app.cpuNanos());
                     return byKind;
                 },
+                () -> -1, // its producer's metrics are in that process
                 sent -> System.out.printf(
                         "# ingest-hl7 ran as pid %d on cpus %s%n",
                         app.pid(), o.appCpus().isEmpty() ? "any" : o.appCpus()));
@@ -486,6 +495,20 @@ public final class MllpThroughput {
      * The ingest producer's own view (its JMX metrics): how many produce requests a message took and
      * how long the broker took to answer one, the part of an ACK's round trip that is Kafka's.
      */
+    /** Requests the ingest producer sent so far (its {@code request-total}). */
+    private static long requestsSent() {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            double total = 0;
+            for (ObjectName name : server.queryNames(new ObjectName("kafka.producer:type=producer-metrics,*"), null)) {
+                total += (Double) server.getAttribute(name, "request-total");
+            }
+            return (long) total;
+        } catch (javax.management.JMException e) {
+            return -1;
+        }
+    }
+
     private static void producerNotes(long messagesSent) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         for (ObjectName name : server.queryNames(new ObjectName("kafka.producer:type=producer-metrics,*"), null)) {

@@ -45,6 +45,11 @@ final class Acceptances {
 
     /** The encoded AA for {@code in}, whose text is {@code er7}. */
     String accept(Message in, String er7) throws HL7Exception, IOException {
+        return accept(in, er7, new Terser(in).get("/MSH-10"));
+    }
+
+    /** As above, with {@code in}'s MSH-10 as the caller has already read it. */
+    String accept(Message in, String er7, String acknowledged) throws HL7Exception, IOException {
         String key = headerWithoutTimeAndControlId(er7);
         if (key == null || !key.equals(header) || last == null) {
             last = acks.acceptance(in);
@@ -54,7 +59,6 @@ final class Acceptances {
         }
         String time = ZonedDateTime.now(clock).format(HL7_TIME);
         String controlId = parser.getParserConfiguration().getIdGenerator().getID();
-        String acknowledged = new Terser(in).get("/MSH-10");
         if (template != null) {
             String filled = template.fill(time, controlId, acknowledged);
             if (filled != null) {

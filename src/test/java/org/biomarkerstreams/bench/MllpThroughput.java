@@ -209,7 +209,7 @@ public final class MllpThroughput {
             // machine's speed drifts, and what a change to parsing or ACK building moves.
             System.out.printf(
                     "figure: hl7_connection_cpu_us_per_message%s %.0f us%n", s, connectionCpu / 1e3 / messages);
-            if (processCpu >= 0) {
+            if (processBefore >= 0) {
                 System.out.printf("figure: hl7_process_cpu_us_per_message%s %.0f us%n", s, processCpu / 1e3 / messages);
             }
             next = warmup + messages;
@@ -301,7 +301,7 @@ public final class MllpThroughput {
             System.out.printf("figure: hl7_ack_p99_ms%s %.2f ms%n", s, percentile(all, 0.99));
             System.out.printf(
                     "figure: hl7_connection_cpu_us_per_message%s %.0f us%n", s, connectionCpu / 1e3 / measured);
-            if (processCpu >= 0) {
+            if (processBefore >= 0) {
                 System.out.printf("figure: hl7_process_cpu_us_per_message%s %.0f us%n", s, processCpu / 1e3 / measured);
             }
             if (!threadsAfter.isEmpty()) {

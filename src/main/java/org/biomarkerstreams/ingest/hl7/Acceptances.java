@@ -54,8 +54,9 @@ final class Acceptances {
         if (key == null || !key.equals(header) || last == null) {
             last = acks.acceptance(in);
             header = key;
-            template = Template.of(last, parser);
-            return parser.encode(last);
+            String encoded = parser.encode(last);
+            template = Template.of(last, parser, encoded);
+            return encoded;
         }
         String time = ZonedDateTime.now(clock).format(HL7_TIME);
         String controlId = parser.getParserConfiguration().getIdGenerator().getID();
@@ -72,6 +73,11 @@ final class Acceptances {
         return parser.encode(last);
     }
 
+    /** Whether the AAs of the current header are filled into HAPI's text rather than encoded by HAPI each time. */
+    boolean fillsWithoutEncoding() {
+        return template != null;
+    }
+
     /**
      * An encoded ACK cut where its MSH-7, MSH-10 and MSA-2 go. Filling in values without special characters gives
      * exactly what HAPI encodes for the ACK with those values set (the placeholders are such values too).
@@ -83,8 +89,26 @@ final class Acceptances {
         private static final String CONTROL_ID = "ZQCONTROLIDQZ";
         private static final String ACKNOWLEDGED = "ZQACKNOWLEDGEDQZ";
 
-        /** Encodes a copy of {@code ack} with placeholders; null when they do not come out once each, in order. */
-        static Template of(Message ack, PipeParser parser) throws HL7Exception {
+        /**
+         * Encodes a copy of {@code ack} with placeholders. Null (HAPI encodes every AA of this header) when they do not
+         * come out once each and in order, or when the template filled with {@code ack}'s own values is not exactly
+         * {@code encoded}, HAPI's text of {@code ack}.
+         */
+        static Template of(Message ack, PipeParser parser, String encoded) {
+            try {
+                Template template = placeholders(ack, parser);
+                if (template == null) {
+                    return null;
+                }
+                Terser own = new Terser(ack);
+                String refilled = template.fill(own.get("/MSH-7"), own.get("/MSH-10"), own.get("/MSA-2"));
+                return encoded.equals(refilled) ? template : null;
+            } catch (HL7Exception | RuntimeException e) {
+                return null;
+            }
+        }
+
+        private static Template placeholders(Message ack, PipeParser parser) throws HL7Exception {
             Message copy = parser.parse(parser.encode(ack));
             Terser t = new Terser(copy);
             t.set("/MSH-7", TIME);

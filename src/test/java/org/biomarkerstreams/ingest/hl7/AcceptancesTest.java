@@ -67,6 +67,7 @@ class AcceptancesTest {
         String firstAck = accept(first);
         String secondAck = accept(second);
 
+        assertThat(acceptances.fillsWithoutEncoding()).isTrue();
         assertThat(field(secondAck, "MSA", 2)).isEqualTo("C-2");
         assertThat(field(secondAck, "MSA", 1)).isEqualTo("AA");
         assertThat(field(secondAck, "MSH", 10)).isNotEqualTo(field(firstAck, "MSH", 10));

@@ -94,14 +94,22 @@ public final class InputPublisher implements AutoCloseable {
      * caller can prepare its answer while the records travel.
      */
     public PendingWrite startWrite(List<RawReading> readingsOfMessage, List<RawClinicalEvent> eventsOfMessage) {
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        // Every record encoded before the first send: the first send wakes the producer's I/O thread, and the
+        // less time until the last one, the likelier a message's records leave in one produce request (on a
+        // busy listener, with the next messages of other connections) instead of one record alone first.
+        List<ProducerRecord<String, byte[]>> records =
+                new ArrayList<>(eventsOfMessage.size() + readingsOfMessage.size());
         for (RawClinicalEvent e : eventsOfMessage) {
-            sends.add(producer.send(new ProducerRecord<>(
-                    topics.events(), e.patientId(), events.serialize(topics.events(), InputMapping.toAvro(e)))));
+            records.add(new ProducerRecord<>(
+                    topics.events(), e.patientId(), events.serialize(topics.events(), InputMapping.toAvro(e))));
         }
         for (RawReading r : readingsOfMessage) {
-            sends.add(producer.send(new ProducerRecord<>(
-                    topics.readings(), r.patientId(), readings.serialize(topics.readings(), InputMapping.toAvro(r)))));
+            records.add(new ProducerRecord<>(
+                    topics.readings(), r.patientId(), readings.serialize(topics.readings(), InputMapping.toAvro(r))));
+        }
+        List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+        for (ProducerRecord<String, byte[]> record : records) {
+            sends.add(producer.send(record));
         }
         return timeout -> {
             awaitAll(sends, timeout);

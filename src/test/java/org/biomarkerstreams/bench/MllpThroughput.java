@@ -85,7 +85,8 @@ public final class MllpThroughput {
             List<String> appJvmOptions,
             Path work,
             String suffix,
-            boolean tls) {
+            boolean tls,
+            List<Integer> connections) {
         static Options parse(String[] args) {
             int messages = 30_000;
             int warmup = 10_000;
@@ -96,6 +97,7 @@ public final class MllpThroughput {
             Path work = Path.of(System.getProperty("java.io.tmpdir"));
             String suffix = "";
             boolean tls = false;
+            List<Integer> connections = List.of(1);
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--tls" -> tls = true;
@@ -110,16 +112,28 @@ public final class MllpThroughput {
                                 .toList();
                     case "--work" -> work = Path.of(args[++i]);
                     case "--figure-suffix" -> suffix = args[++i];
+                    case "--connections" ->
+                        connections = Arrays.stream(args[++i].split(","))
+                                .map(String::trim)
+                                .map(Integer::parseInt)
+                                .toList();
                     default ->
                         throw new IllegalArgumentException("usage: MllpThroughput [--messages N] [--warmup N]"
                                 + " [--bootstrap HOST:PORT --jar JAR [--app-cpus CPUS] [--app-java-opts OPTS] [--work DIR]]"
-                                + " [--figure-suffix S] [--tls]");
+                                + " [--figure-suffix S] [--tls] [--connections 1,4]");
                 }
             }
             if (bootstrap.isEmpty() != jar.isEmpty()) {
                 throw new IllegalArgumentException("--bootstrap and --jar go together");
             }
-            return new Options(messages, warmup, bootstrap, jar, appCpus, appJvmOptions, work, suffix, tls);
+            if (connections.isEmpty()
+                    || connections.get(0) != 1
+                    || connections.stream().anyMatch(n -> n < 1)) {
+                throw new IllegalArgumentException(
+                        "--connections: a list starting with 1, e.g. 1,4; was " + connections);
+            }
+            return new Options(
+                    messages, warmup, bootstrap, jar, appCpus, appJvmOptions, work, suffix, tls, connections);
         }
     }
 
@@ -128,7 +142,21 @@ public final class MllpThroughput {
      *
      * @param notes prints what else can be read of the listener from here, given the messages sent
      */
-    private record Listener(String bootstrap, int port, LongSupplier connectionCpuNanos, Notes notes) {}
+    private record Listener(
+            String bootstrap,
+            int port,
+            LongSupplier connectionCpuNanos,
+            LongSupplier processCpuNanos,
+            java.util.function.Supplier<Map<String, Long>> cpuNanosByThreads,
+            LongSupplier requestsSent,
+            Notes notes) {}
+
+    /** The listener process's threads, by what they do (Linux keeps the first 15 characters of a name). */
+    private static final Map<String, java.util.function.Predicate<String>> THREAD_KINDS = Map.of(
+            "connections", MllpThroughput::isConnectionThread,
+            "producer", comm -> comm.startsWith("kafka-producer-"),
+            "gc", comm -> comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.equals("VM Thread"),
+            "jit", comm -> comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler"));
 
     @FunctionalInterface
     private interface Notes {
@@ -145,6 +173,8 @@ public final class MllpThroughput {
         Topics topics = Topics.defaults();
         int messages = o.messages();
         int warmup = o.warmup();
+        String s = o.suffix();
+        int next; // the number of the next message to send: every message is distinct
 
         try (Socket socket = connect(listener.port(), tls)) {
             socket.setTcpNoDelay(true);
@@ -158,20 +188,15 @@ public final class MllpThroughput {
 
             long[] latencies = new long[messages];
             long cpuBefore = listener.connectionCpuNanos().getAsLong();
+            long processBefore = listener.processCpuNanos().getAsLong();
             double seconds = sendAll(template, warmup, messages, out, in, latencies) / 1e9;
             long connectionCpu = listener.connectionCpuNanos().getAsLong() - cpuBefore;
+            long processCpu = listener.processCpuNanos().getAsLong() - processBefore;
 
-            long expected = (long) (warmup + messages) * readingsPerMessage;
-            long stored = endOffset(listener.bootstrap(), topics.readings());
-            if (stored != expected) {
-                System.err.printf("expected %d readings in %s, found %d%n", expected, topics.readings(), stored);
-                return 1;
-            }
             Arrays.sort(latencies);
-            String s = o.suffix();
             System.out.printf(
                     "MLLP: %d messages (%d readings) on one connection in %.2f s after %d warm-up messages,"
-                            + " every ACK AA, every reading in Kafka%n",
+                            + " every ACK AA%n",
                     messages, (long) messages * readingsPerMessage, seconds, warmup);
             System.out.printf("figure: hl7_messages_per_s%s %.0f messages/s%n", s, messages / seconds);
             System.out.printf("figure: hl7_warmup_messages_per_s%s %.0f messages/s%n", s, warmup / warmupSeconds);
@@ -184,25 +209,163 @@ public final class MllpThroughput {
             // machine's speed drifts, and what a change to parsing or ACK building moves.
             System.out.printf(
                     "figure: hl7_connection_cpu_us_per_message%s %.0f us%n", s, connectionCpu / 1e3 / messages);
-            // What a sender that opens a connection per message pays: TCP (and TLS) setup, one message, its ACK.
-            int fresh = 200;
-            long[] setups = new long[fresh];
-            for (int i = 0; i < fresh; i++) {
-                long started = System.nanoTime();
-                try (Socket one = connect(listener.port(), tls)) {
-                    one.setSoTimeout(60_000);
-                    OutputStream o1 = new BufferedOutputStream(one.getOutputStream());
-                    InputStream i1 = new BufferedInputStream(one.getInputStream());
-                    sendAll(template, warmup + messages + i, 1, o1, i1, new long[1]);
-                }
-                setups[i] = System.nanoTime() - started;
+            if (processBefore >= 0) {
+                System.out.printf("figure: hl7_process_cpu_us_per_message%s %.0f us%n", s, processCpu / 1e3 / messages);
             }
-            Arrays.sort(setups);
-            System.out.printf("figure: hl7_new_connection_message_p50_ms%s %.2f ms%n", s, percentile(setups, 0.50));
-            System.out.printf("figure: hl7_new_connection_message_p99_ms%s %.2f ms%n", s, percentile(setups, 0.99));
-            listener.notes().print(messages + warmup);
-            System.out.flush();
-            return 0;
+            next = warmup + messages;
+        }
+        // What a sender that opens a connection per message pays: TCP (and TLS) setup, one message, its ACK.
+        int fresh = 200;
+        long[] setups = new long[fresh];
+        for (int i = 0; i < fresh; i++) {
+            long started = System.nanoTime();
+            try (Socket one = connect(listener.port(), tls)) {
+                one.setSoTimeout(60_000);
+                OutputStream o1 = new BufferedOutputStream(one.getOutputStream());
+                InputStream i1 = new BufferedInputStream(one.getInputStream());
+                sendAll(template, next + i, 1, o1, i1, new long[1]);
+            }
+            setups[i] = System.nanoTime() - started;
+        }
+        next += fresh;
+        Arrays.sort(setups);
+        System.out.printf("figure: hl7_new_connection_message_p50_ms%s %.2f ms%n", s, percentile(setups, 0.50));
+        System.out.printf("figure: hl7_new_connection_message_p99_ms%s %.2f ms%n", s, percentile(setups, 0.99));
+
+        for (int n : o.connections().subList(1, o.connections().size())) {
+            next = concurrently(o, listener, tls, template, readingsPerMessage, n, next);
+        }
+
+        long expected = (long) next * readingsPerMessage;
+        long stored = endOffset(listener.bootstrap(), topics.readings());
+        if (stored != expected) {
+            System.err.printf("expected %d readings in %s, found %d%n", expected, topics.readings(), stored);
+            return 1;
+        }
+        System.out.printf("# every reading of the %d messages sent is in %s%n", next, topics.readings());
+        listener.notes().print(next);
+        System.out.flush();
+        return 0;
+    }
+
+    /**
+     * {@code n} kept connections at once, each sending its next message only after the ACK of its previous one (as
+     * {@code n} interface-engine channels, or {@code n} analysers, would): first {@code --warmup} messages
+     * unmeasured (the JIT compiles the paths of several connections at once, the producer's batching settles), then {@code --messages} split evenly. The
+     * rate is every measured message over the time from the common start to the last ACK; latency is each message's
+     * round trip. Returns the number of the next message to send.
+     */
+    private static int concurrently(
+            Options o, Listener listener, Tls tls, String template, int readingsPerMessage, int n, int first)
+            throws Exception {
+        String s = "_" + n + "_connections" + o.suffix();
+        List<Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int c = 0; c < n; c++) {
+                Socket socket = connect(listener.port(), tls);
+                socket.setSoTimeout(60_000);
+                sockets.add(socket);
+            }
+            int warmupEach = Math.max(1, o.warmup() / n);
+            int each = o.messages() / n;
+            inParallel(sockets, template, first, warmupEach, new long[n][warmupEach]);
+            first += n * warmupEach;
+            long[][] latencies = new long[n][each];
+            long cpuBefore = listener.connectionCpuNanos().getAsLong();
+            long processBefore = listener.processCpuNanos().getAsLong();
+            Map<String, Long> threadsBefore = listener.cpuNanosByThreads().get();
+            long requestsBefore = listener.requestsSent().getAsLong();
+            double seconds = inParallel(sockets, template, first, each, latencies) / 1e9;
+            long connectionCpu = listener.connectionCpuNanos().getAsLong() - cpuBefore;
+            long processCpu = listener.processCpuNanos().getAsLong() - processBefore;
+            Map<String, Long> threadsAfter = listener.cpuNanosByThreads().get();
+            long requests = listener.requestsSent().getAsLong() - requestsBefore;
+            int measured = n * each;
+            if (requestsBefore >= 0) {
+                System.out.printf(
+                        "# %d connections: %.2f produce requests per message%n", n, (double) requests / measured);
+            }
+            long[] all = Arrays.stream(latencies)
+                    .flatMapToLong(Arrays::stream)
+                    .sorted()
+                    .toArray();
+            System.out.printf(
+                    "MLLP: %d messages (%d readings) on %d connections at once in %.2f s after %d warm-up messages,"
+                            + " every ACK AA%n",
+                    measured, (long) measured * readingsPerMessage, n, seconds, n * warmupEach);
+            System.out.printf("figure: hl7_messages_per_s%s %.0f messages/s%n", s, measured / seconds);
+            System.out.printf(
+                    "figure: hl7_readings_per_s%s %.0f readings/s%n",
+                    s, (double) measured * readingsPerMessage / seconds);
+            System.out.printf("figure: hl7_ack_p50_ms%s %.2f ms%n", s, percentile(all, 0.50));
+            System.out.printf("figure: hl7_ack_p99_ms%s %.2f ms%n", s, percentile(all, 0.99));
+            System.out.printf(
+                    "figure: hl7_connection_cpu_us_per_message%s %.0f us%n", s, connectionCpu / 1e3 / measured);
+            if (processBefore >= 0) {
+                System.out.printf("figure: hl7_process_cpu_us_per_message%s %.0f us%n", s, processCpu / 1e3 / measured);
+            }
+            if (!threadsAfter.isEmpty()) {
+                // Where the listener's core goes: the rate on one core is at most 1 / (process CPU per message).
+                long named = 0;
+                StringBuilder by = new StringBuilder();
+                for (String kind : THREAD_KINDS.keySet().stream().sorted().toList()) {
+                    long cpu = threadsAfter.get(kind) - threadsBefore.get(kind);
+                    named += cpu;
+                    by.append(String.format(" %s %.0f,", kind, cpu / 1e3 / measured));
+                }
+                long process = threadsAfter.get("process") - threadsBefore.get("process");
+                System.out.printf(
+                        "# ingest-hl7 CPU per message on %d connections (us):%s other %.0f; process %.0f"
+                                + " (so at most %.0f messages/s on one core); the run used %.0f%% of a core%n",
+                        n,
+                        by,
+                        (process - named) / 1e3 / measured,
+                        process / 1e3 / measured,
+                        1e9 * measured / process,
+                        100.0 * process / 1e9 / seconds);
+            }
+            return first + measured;
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * Connection {@code c} sends messages {@code first + c*count .. first + (c+1)*count - 1}, each after its
+     * previous ACK, all connections at once from a common start; returns the nanoseconds from that start to the last
+     * ACK of any connection.
+     */
+    private static long inParallel(List<Socket> sockets, String template, int first, int count, long[][] nanos)
+            throws Exception {
+        int n = sockets.size();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n + 1);
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<Long>> ends = new java.util.ArrayList<>();
+            for (int c = 0; c < n; c++) {
+                Socket socket = sockets.get(c);
+                int from = first + c * count;
+                long[] mine = nanos[c];
+                ends.add(senders.submit(() -> {
+                    byte[][] frames = frames(template, from, count);
+                    OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+                    InputStream in = new BufferedInputStream(socket.getInputStream());
+                    start.await();
+                    send(frames, from, out, in, mine);
+                    return System.nanoTime();
+                }));
+            }
+            start.await();
+            long started = System.nanoTime();
+            long last = started;
+            for (java.util.concurrent.Future<Long> end : ends) {
+                last = Math.max(last, end.get(10, TimeUnit.MINUTES));
+            }
+            return last - started;
+        } finally {
+            senders.shutdownNow();
         }
     }
 
@@ -257,6 +420,9 @@ public final class MllpThroughput {
                         .filter(t -> isConnectionThread(t.getName()))
                         .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
                         .sum(),
+                () -> -1, // the broker and this sender share the process: its CPU is not the listener's
+                Map::of,
+                MllpThroughput::requestsSent,
                 MllpThroughput::producerNotes);
     }
 
@@ -299,6 +465,14 @@ public final class MllpThroughput {
                 o.bootstrap(),
                 port,
                 () -> app.threadCpuNanos(MllpThroughput::isConnectionThread),
+                app::cpuNanos,
+                () -> {
+                    Map<String, Long> byKind = new java.util.TreeMap<>();
+                    THREAD_KINDS.forEach((kind, test) -> byKind.put(kind, app.threadCpuNanos(test)));
+                    byKind.put("process", app.cpuNanos());
+                    return byKind;
+                },
+                () -> -1, // its producer's metrics are in that process
                 sent -> System.out.printf(
                         "# ingest-hl7 ran as pid %d on cpus %s%n",
                         app.pid(), o.appCpus().isEmpty() ? "any" : o.appCpus()));
@@ -321,6 +495,20 @@ public final class MllpThroughput {
      * The ingest producer's own view (its JMX metrics): how many produce requests a message took and
      * how long the broker took to answer one, the part of an ACK's round trip that is Kafka's.
      */
+    /** Requests the ingest producer sent so far (its {@code request-total}). */
+    private static long requestsSent() {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            double total = 0;
+            for (ObjectName name : server.queryNames(new ObjectName("kafka.producer:type=producer-metrics,*"), null)) {
+                total += (Double) server.getAttribute(name, "request-total");
+            }
+            return (long) total;
+        } catch (javax.management.JMException e) {
+            return -1;
+        }
+    }
+
     private static void producerNotes(long messagesSent) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         for (ObjectName name : server.queryNames(new ObjectName("kafka.producer:type=producer-metrics,*"), null)) {
@@ -342,19 +530,32 @@ public final class MllpThroughput {
      */
     private static long sendAll(String template, int first, int count, OutputStream out, InputStream in, long[] nanos)
             throws IOException {
-        // Built before the clock starts, as an interface engine has its queue ready: the figure is
-        // the listener's, not this driver's string building.
+        byte[][] frames = frames(template, first, count);
+        long start = System.nanoTime();
+        send(frames, first, out, in, nanos);
+        return System.nanoTime() - start;
+    }
+
+    /**
+     * Built before the clock starts, as an interface engine has its queue ready: the figure is the listener's, not
+     * this driver's string building.
+     */
+    private static byte[][] frames(String template, int first, int count) {
         byte[][] messages = new byte[count][];
         for (int i = 0; i < count; i++) {
             messages[i] = message(template, first + i, "MSG" + (first + i));
         }
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
+        return messages;
+    }
+
+    /** Sends {@code frames} (messages {@code first..}) one at a time, each after the previous ACK. */
+    private static void send(byte[][] frames, int first, OutputStream out, InputStream in, long[] nanos)
+            throws IOException {
+        for (int i = 0; i < frames.length; i++) {
             String controlId = "MSG" + (first + i);
-            byte[] message = messages[i];
             long t0 = System.nanoTime();
             out.write(START_BLOCK);
-            out.write(message);
+            out.write(frames[i]);
             out.write(END_BLOCK);
             out.write(CARRIAGE_RETURN);
             out.flush();
@@ -364,7 +565,6 @@ public final class MllpThroughput {
                 throw new IllegalStateException("message " + controlId + " not accepted: " + ack.replace('\r', '\n'));
             }
         }
-        return System.nanoTime() - start;
     }
 
     /** MSA-1 is AA and MSA-2 is exactly this message's control id (MSG1 must not match MSG12). */

@@ -97,7 +97,8 @@ final class Hl7Responder {
         } catch (HL7Exception | RuntimeException e) {
             return unparseable(er7, e, peer.address());
         }
-        String controlId = field(message, "/MSH-10");
+        String msh10 = read(message, "/MSH-10");
+        String controlId = msh10 == null ? "?" : msh10;
         if (senders != null) {
             String application = field(message, "/MSH-3-1");
             String facility = field(message, "/MSH-4-1");
@@ -132,7 +133,7 @@ final class Hl7Responder {
             MessageHandler.Pending pending = handler.begin(message, er7);
             // Built while the handler's write travels: on one connection the time from frame to ACK
             // is the throughput. Sent only if the handler accepts.
-            acceptance = prepareAcceptance(acceptances, message, er7, controlId);
+            acceptance = prepareAcceptance(acceptances, message, er7, msh10);
             d = pending.await();
         } catch (Exception e) {
             // The exception's message may carry patient data: log its type and origin only.
@@ -228,10 +229,14 @@ final class Hl7Responder {
         }
     }
 
-    /** The AA for a message, or null when it cannot be built (never an AA then: an AR goes out). */
+    /**
+     * The AA for a message, or null when it cannot be built (never an AA then: an AR goes out).
+     *
+     * @param controlId its MSH-10, null if it could not be read
+     */
     private static String prepareAcceptance(Acceptances acceptances, Message message, String er7, String controlId) {
         try {
-            return acceptances.accept(message, er7);
+            return controlId == null ? acceptances.accept(message, er7) : acceptances.accept(message, er7, controlId);
         } catch (HL7Exception | IOException | RuntimeException e) {
             log.warn("Cannot build the acknowledgment for message {}: {}", controlId, e.toString());
             return null;
@@ -270,10 +275,16 @@ final class Hl7Responder {
     }
 
     private static String field(Message message, String path) {
+        String value = read(message, path);
+        return value == null ? "?" : value;
+    }
+
+    /** The field, or null when it cannot be read. */
+    private static String read(Message message, String path) {
         try {
             return new Terser(message).get(path);
         } catch (HL7Exception | RuntimeException e) {
-            return "?";
+            return null;
         }
     }
 

@@ -67,11 +67,28 @@ class AcceptancesTest {
         String firstAck = accept(first);
         String secondAck = accept(second);
 
+        assertThat(acceptances.fillsWithoutEncoding()).isTrue();
         assertThat(field(secondAck, "MSA", 2)).isEqualTo("C-2");
         assertThat(field(secondAck, "MSA", 1)).isEqualTo("AA");
         assertThat(field(secondAck, "MSH", 10)).isNotEqualTo(field(firstAck, "MSH", 10));
         assertThat(field(secondAck, "MSH", 7)).isEqualTo("20261202000607.089-0500");
         assertThat(blankTimeAndControlId(secondAck)).isEqualTo(hapisOwn(second));
+    }
+
+    @Test
+    void shouldEscapeTheSendersControlIdAsHapiDoesWhenItHoldsAnEncodingCharacter() throws Exception {
+        String first = Hl7Samples.oru("2.5.1", "C-1");
+        String escaped = first.replace("|C-1|", "|C\\T\\2|");
+        String plainAgain = first.replace("|C-1|", "|C-3|");
+
+        accept(first);
+        String escapedAck = accept(escaped);
+        String plainAck = accept(plainAgain);
+
+        assertThat(field(escapedAck, "MSA", 2)).isEqualTo("C\\T\\2");
+        assertThat(blankTimeAndControlId(escapedAck)).isEqualTo(hapisOwn(escaped));
+        assertThat(field(plainAck, "MSA", 2)).isEqualTo("C-3");
+        assertThat(blankTimeAndControlId(plainAck)).isEqualTo(hapisOwn(plainAgain));
     }
 
     @Test

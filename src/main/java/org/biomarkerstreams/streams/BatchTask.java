@@ -112,9 +112,9 @@ public final class BatchTask {
             @Override
             void forwarded(Record<String, SpecificRecord> record) {
                 route(record);
-                for (Processor<String, SpecificRecord, String, Contribution> c : contributors) {
-                    c.process(record);
-                }
+                // The contributors see the last record per key, at the end (drain): what a contributor sends and
+                // keeps is a function of that record alone, so the final contributions and sent stores are the same,
+                // without the differences a streaming run sends on the way.
                 alerts.process(record);
             }
         });
@@ -155,6 +155,13 @@ public final class BatchTask {
      * (the task's partition).
      */
     public void drain(Output out, String applicationId) {
+        for (Map<String, Record<String, SpecificRecord>> last : latest.values()) {
+            for (Record<String, SpecificRecord> r : last.values()) {
+                for (Processor<String, SpecificRecord, String, Contribution> c : contributors) {
+                    c.process(r);
+                }
+            }
+        }
         Serializer<String> keys = Serdes.String().serializer();
         for (TopicSpec<? extends SpecificRecord> spec : routes) {
             Map<String, Record<String, SpecificRecord>> last = latest.get(spec.name());

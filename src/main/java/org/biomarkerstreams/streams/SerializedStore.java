@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -20,8 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * A key-value store in memory that keeps what RocksDB would: serialized keys in byte order, serialized values.
  * So range scans see the order the topology's stores give, and {@link #forEachSerialized} hands out exactly the
- * bytes of the store's changelog records. Iterators are weakly consistent (a skip list): the processors may
- * write while they scan, as RocksDB lets them.
+ * bytes of the store's changelog records. Iterators are weakly consistent: the processors may write while they
+ * scan, as RocksDB lets them (an iterator whose map changed goes on from the key after the last it returned).
  */
 public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
 
@@ -32,8 +32,10 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
     private final Deserializer<K> keyReader;
     private final Serializer<V> values;
     private final Deserializer<V> valueReader;
-    private final ConcurrentSkipListMap<Bytes, byte[]> map = new ConcurrentSkipListMap<>();
+    private final TreeMap<Bytes, byte[]> map = new TreeMap<>();
     private boolean open = true;
+    /** Writes so far: an iterator over a map written since its last step resumes from its last key. */
+    private int modifications;
 
     SerializedStore(String name, Serde<K> keySerde, Serde<V> valueSerde) {
         this.name = name;
@@ -51,6 +53,7 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
     /** Drops every entry (the task's state was written out). */
     public void clear() {
         map.clear();
+        modifications++;
     }
 
     @Override
@@ -87,6 +90,7 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
         } else {
             map.put(k, v);
         }
+        modifications++;
     }
 
     @Override
@@ -105,6 +109,7 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
 
     @Override
     public V delete(K key) {
+        modifications++;
         return deserialize(map.remove(serializeKey(key)));
     }
 
@@ -150,7 +155,7 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
         Bytes f = from == null ? null : serializeKey(from);
         Bytes t = to == null ? null : serializeKey(to);
         if (f != null && t != null && f.compareTo(t) > 0) {
-            return new ConcurrentSkipListMap<>();
+            return new TreeMap<>();
         }
         if (f == null && t == null) {
             return map;
@@ -170,13 +175,20 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
     }
 
     private KeyValueIterator<K, V> iterator(NavigableMap<Bytes, byte[]> entries, boolean reverse) {
-        Iterator<Map.Entry<Bytes, byte[]>> it =
-                (reverse ? entries.descendingMap() : entries).entrySet().iterator();
         return new KeyValueIterator<>() {
+            private NavigableMap<Bytes, byte[]> view = reverse ? entries.descendingMap() : entries;
+            private Iterator<Map.Entry<Bytes, byte[]>> it = view.entrySet().iterator();
             private Map.Entry<Bytes, byte[]> next = advance();
 
             private Map.Entry<Bytes, byte[]> advance() {
                 return it.hasNext() ? it.next() : null;
+            }
+
+            /** The entry after {@code last} in the map as it is now. */
+            private Map.Entry<Bytes, byte[]> resume(Bytes last) {
+                view = view.tailMap(last, false);
+                it = view.entrySet().iterator();
+                return advance();
             }
 
             @Override
@@ -190,8 +202,18 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
                     throw new NoSuchElementException();
                 }
                 Map.Entry<Bytes, byte[]> e = next;
-                next = advance();
+                next = changed(e.getKey()) ? resume(e.getKey()) : advance();
                 return KeyValue.pair(keyReader.deserialize(TOPIC, e.getKey().get()), deserialize(e.getValue()));
+            }
+
+            private int seen = modifications;
+
+            private boolean changed(Bytes returned) {
+                if (seen == modifications) {
+                    return false;
+                }
+                seen = modifications;
+                return true;
             }
 
             @Override

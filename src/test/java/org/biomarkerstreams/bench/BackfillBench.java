@@ -114,8 +114,15 @@ public final class BackfillBench {
             long launched = System.nanoTime();
             ChildJvm backfill = ChildJvm.start("backfill", cpus, jvmOptions, command, work);
             long peakKb = 0;
+            long cpu = 0;
+            long cpuWithoutJit = 0;
             while (backfill.isAlive()) {
                 peakKb = Math.max(peakKb, backfill.statusKb("VmHWM"));
+                long c = backfill.cpuNanos();
+                if (c > 0) {
+                    cpu = c;
+                    cpuWithoutJit = Math.max(cpuWithoutJit, backfill.cpuNanosWithoutJit());
+                }
                 Thread.sleep(50);
             }
             double wall = (System.nanoTime() - launched) / 1e9;
@@ -128,6 +135,9 @@ public final class BackfillBench {
             figure("backfill_vs_raw_ratio", rate / rawRate, "");
             figure("backfill_rss_mb", peakKb / 1024.0, "MB");
             figure("backfill_wall_s", wall, "s");
+            // CPU, not wall time: what a reading costs whatever else runs on the core (last sample before exit).
+            figure("backfill_cpu_us_per_reading", cpu / 1e3 / cohort.readings(), "us");
+            figure("backfill_cpu_us_per_reading_without_jit", cpuWithoutJit / 1e3 / cohort.readings(), "us");
         }
     }
 

@@ -104,6 +104,10 @@ final class BenchRegistry implements AutoCloseable {
                     : registry.lookup(subject, schema);
             return JSON.createObjectNode().put("id", id);
         }
+        if (method.equals("GET") && parts.length == 2 && parts[1].equals("subjects")) {
+            // What a command's start-up probe asks (is this a registry?); the subjects themselves are never read.
+            return JSON.createArrayNode();
+        }
         if (method.equals("GET") && parts.length == 4 && parts[1].equals("schemas") && parts[2].equals("ids")) {
             Schema schema = registry.schemaById(Integer.parseInt(parts[3]));
             return JSON.createObjectNode().put("schema", schema.toString());

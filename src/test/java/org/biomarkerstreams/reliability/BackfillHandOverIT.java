@@ -1,6 +1,7 @@
 package org.biomarkerstreams.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -66,9 +67,12 @@ class BackfillHandOverIT {
                     .isZero();
             Map<TopicPartition, Long> ends =
                     CatchUp.endOffsets(admin, run.inputs().inputs());
-            assertThat(run.committedInputs(admin, handed.applicationId()))
-                    .as("input offsets committed for the application")
-                    .isEqualTo(ends);
+            // Transactional offsets show in a plain offset fetch once the commit markers are written, just after
+            // the commit returns (run's consumer asks for stable offsets, and waits for them).
+            await("the input offsets committed for the application, as far as read")
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(run.committedInputs(admin, handed.applicationId()))
+                            .isEqualTo(ends));
             long backfilledPoints = run.outputs(handed).records("trajectory");
             long backfilledSummaries = run.outputs(handed).records("summaries");
             assertThat(backfilledPoints).isPositive();

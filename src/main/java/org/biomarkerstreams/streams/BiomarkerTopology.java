@@ -1,30 +1,22 @@
 package org.biomarkerstreams.streams;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Predicate;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.biomarkerstreams.domain.AlertKind;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AnalyteRole;
-import org.biomarkerstreams.domain.UnitConverter;
-import org.biomarkerstreams.streams.patient.OrphanWatch;
 import org.biomarkerstreams.streams.patient.PatientInput;
-import org.biomarkerstreams.streams.patient.PatientProcessor;
 import org.biomarkerstreams.streams.patient.PatientStores;
 
 /**
@@ -47,8 +39,7 @@ public final class BiomarkerTopology {
     public static void define(
             StreamsBuilder builder, TopologyConfig config, AvroSerdes serdes, PipelineCounters counters) {
         Topics topics = config.topics();
-        UnitConverter converter =
-                new UnitConverter().withSpellings(config.profile().unitSpellings());
+        PatientSubtopology patient = new PatientSubtopology(config, counters);
         counters.watchInputs(topics.inputs());
         counters.watchOutputs(
                 Arrays.stream(AlertKind.values()).map(Enum::name).toList(),
@@ -57,35 +48,19 @@ public final class BiomarkerTopology {
                         .map(AnalyteDefinition::paramcd)
                         .toList());
 
-        KStream<String, PatientInput> readings = input(
-                builder,
-                topics.readings(serdes),
-                r -> r.getObservedAt(),
-                PatientInput.Reading::new,
-                "lab-readings-source",
-                "as-reading-input",
-                config);
-        KStream<String, PatientInput> events = input(
-                builder,
-                topics.events(serdes),
-                e -> e.getAt(),
-                PatientInput.Event::new,
-                "clinical-events-source",
-                "as-event-input",
-                config);
+        KStream<String, PatientInput> readings =
+                input(builder, InputDecoding.readings(config, serdes), "lab-readings-source", "as-reading-input");
+        KStream<String, PatientInput> events =
+                input(builder, InputDecoding.events(config, serdes), "clinical-events-source", "as-event-input");
 
         for (StoreBuilder<?> store : stores()) {
             builder.addStateStore(store);
         }
-        OrphanWatch orphans = new OrphanWatch(config.orphanAfter(), counters);
         KStream<String, PatientInput> inputs = readings.merge(events, Named.as("merge-inputs"));
         // Before the patient processor: Kafka Streams forwards to a node's children in the order they were added.
-        AlertInputs alertInputs = new AlertInputs();
-        inputs.process(alertInputs::note, Named.as(AlertInputs.NOTE), PatientStores.INDEX);
+        inputs.process(patient.alertNote(), Named.as(AlertInputs.NOTE), PatientStores.INDEX);
         KStream<String, SpecificRecord> outputs = inputs.process(
-                () -> new PatientProcessor(config, converter, counters, orphans),
-                Named.as("patient-processor"),
-                PatientStores.names());
+                patient.patient(), Named.as(PatientSubtopology.PATIENT_PROCESSOR), PatientStores.names());
         // Interactive queries: per-patient views read the patient processor's stores (PatientViews), cohort
         // views are global.
         CohortViews.define(builder, topics, serdes);
@@ -98,40 +73,20 @@ public final class BiomarkerTopology {
                         to(topics.timeToNormalization(serdes), "time-to-normalization"))
                 .branch(carries(topics.deadLetters(serdes)), to(topics.deadLetters(serdes), "dead-letters"));
 
-        cohort(outputs, VisitCohort.view(config), topics.cohortVisits(serdes), config);
-        cohort(outputs, CurveCohort.view(config), topics.cohortCurves(serdes), config);
+        List<CohortView> cohorts = patient.cohorts();
+        cohort(outputs, cohorts.get(0), topics.cohortVisits(serdes), config);
+        cohort(outputs, cohorts.get(1), topics.cohortCurves(serdes), config);
 
         KStream<String, SpecificRecord> alerts = outputs.process(
-                () -> new AlertProcessor(config, counters, alertInputs),
-                Named.as("alert-detector"),
-                AlertProcessor.stores());
+                patient.alerts(), Named.as(PatientSubtopology.ALERT_DETECTOR), PatientSubtopology.ALERT_STORES);
         to(alerts, topics.alerts(serdes));
     }
 
-    /**
-     * One input topic, decoded without ever throwing (bad bytes become a dead letter downstream), timed by the
-     * record's own event time, as the patient processor's input.
-     */
+    /** One input topic as the patient processor's input ({@link InputDecoding}). */
     private static <V extends SpecificRecord> KStream<String, PatientInput> input(
-            StreamsBuilder builder,
-            TopicSpec<V> topic,
-            Function<V, Instant> eventTime,
-            Function<Decoded<V>, PatientInput> asInput,
-            String sourceName,
-            String mappingName,
-            TopologyConfig config) {
-        Serde<Decoded<V>> decoding = Serdes.serdeFrom(
-                (t, data) -> {
-                    throw new UnsupportedOperationException("decoded input values are never written");
-                },
-                new SafeDeserializer<>(topic.valueSerde().deserializer(), config.maxRecordBytes()));
-        return builder.stream(
-                        topic.name(),
-                        Consumed.with(topic.keySerde(), decoding)
-                                .withTimestampExtractor(new InputTimestampExtractor<>(
-                                        eventTime, config.clock(), config.futureTolerance()))
-                                .withName(sourceName))
-                .mapValues(asInput::apply, Named.as(mappingName));
+            StreamsBuilder builder, InputDecoding<V> input, String sourceName, String mappingName) {
+        return builder.stream(input.topic().name(), input.consumed(sourceName))
+                .mapValues(input::asInput, Named.as(mappingName));
     }
 
     /**
@@ -145,10 +100,7 @@ public final class BiomarkerTopology {
             TopicSpec<? extends SpecificRecord> topic,
             TopologyConfig config) {
         KStream<String, SpecificRecord> records = patientOutputs
-                .process(
-                        () -> new ContributionProcessor(cohort.sentStore(), cohort.contributor()),
-                        Named.as(cohort.contributorName()),
-                        cohort.sentStore())
+                .process(PatientSubtopology.contributor(cohort), Named.as(cohort.contributorName()), cohort.sentStore())
                 .repartition(Repartitioned.with(Serdes.String(), Contribution.serde())
                         .withName(cohort.repartition()))
                 .process(
@@ -174,17 +126,9 @@ public final class BiomarkerTopology {
     }
 
     static List<StoreBuilder<?>> stores() {
-        List<StoreBuilder<?>> stores = new ArrayList<>(List.of(
-                keyValue(VisitCohort.SENT_STORE),
-                keyValue(VisitCohort.MEMBERS_STORE),
-                keyValue(CurveCohort.SENT_STORE),
-                keyValue(CurveCohort.MEMBERS_STORE),
-                keyValue(AlertProcessor.EMITTED_STORE)));
-        stores.addAll(PatientStores.builders());
-        return stores;
-    }
-
-    private static StoreBuilder<?> keyValue(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+        List<StoreSpec<?, ?>> stores = new ArrayList<>(PatientSubtopology.stores());
+        stores.add(PatientSubtopology.keyValue(VisitCohort.MEMBERS_STORE));
+        stores.add(PatientSubtopology.keyValue(CurveCohort.MEMBERS_STORE));
+        return stores.stream().<StoreBuilder<?>>map(StoreSpec::persistent).toList();
     }
 }

@@ -140,7 +140,7 @@ public final class ReliabilityFeed {
         return r.withIds(r.readingId().replace(r.patientId(), patient), patient);
     }
 
-    private static boolean isNumber(String text) {
+    static boolean isNumber(String text) {
         try {
             Double.parseDouble(text);
             return true;
@@ -149,7 +149,7 @@ public final class ReliabilityFeed {
         }
     }
 
-    private static RawReading corrected(RawReading r) {
+    static RawReading corrected(RawReading r) {
         double value = Double.parseDouble(r.value()) * 1.05;
         return new RawReading(
                 r.readingId(),

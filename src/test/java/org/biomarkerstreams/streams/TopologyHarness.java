@@ -263,6 +263,11 @@ final class TopologyHarness implements AutoCloseable {
         return driver.getKeyValueStore(name);
     }
 
+    /** The serdes of the topology's topics. */
+    AvroSerdes serdes() {
+        return serdes;
+    }
+
     /** The registry the topology's serdes use, where a test registers what another producer writes with. */
     org.biomarkerstreams.registry.SchemaRegistry registry() {
         return serdes.registry();

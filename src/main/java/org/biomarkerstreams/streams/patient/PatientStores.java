@@ -4,16 +4,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.biomarkerstreams.streams.StateCodec;
 import org.biomarkerstreams.streams.StoreKeys;
+import org.biomarkerstreams.streams.StoreSpec;
 
 /**
  * The patient processor's stores, typed: names, serdes, and every read and write the processor makes. The
@@ -81,17 +80,22 @@ public final class PatientStores extends ReadablePatientStores {
 
     /** The stores to add to the topology, each with the serde of its values. */
     public static List<StoreBuilder<?>> builders() {
-        return List.of(
-                store(READINGS, Serdes.Bytes(), StateCodec.serde(StoredReading::encode, StoredReading::decode)),
-                store(INDEX, Serdes.String(), StateCodec.serde(IndexEntry::encode, IndexEntry::decode)),
-                store(PATIENTS, Serdes.String(), StateCodec.serde(PatientState::encode, PatientState::decode)),
-                store(ANALYTES, Serdes.String(), StateCodec.serde(AnalyteState::encode, AnalyteState::decode)),
-                store(CLOSE_SCHEDULE, Serdes.Bytes(), Serdes.ByteArray()),
-                store(UNANCHORED, Serdes.String(), StateCodec.serde(AwaitingAnchor::encode, AwaitingAnchor::decode)));
+        return specs().stream().<StoreBuilder<?>>map(StoreSpec::persistent).toList();
     }
 
-    private static <K, V> StoreBuilder<KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values);
+    /** Every store with the serdes of its keys and values (the topology's and the backfill's). */
+    public static List<StoreSpec<?, ?>> specs() {
+        return List.of(
+                new StoreSpec<>(
+                        READINGS, Serdes.Bytes(), StateCodec.serde(StoredReading::encode, StoredReading::decode)),
+                new StoreSpec<>(INDEX, Serdes.String(), StateCodec.serde(IndexEntry::encode, IndexEntry::decode)),
+                new StoreSpec<>(
+                        PATIENTS, Serdes.String(), StateCodec.serde(PatientState::encode, PatientState::decode)),
+                new StoreSpec<>(
+                        ANALYTES, Serdes.String(), StateCodec.serde(AnalyteState::encode, AnalyteState::decode)),
+                new StoreSpec<>(CLOSE_SCHEDULE, Serdes.Bytes(), Serdes.ByteArray()),
+                new StoreSpec<>(
+                        UNANCHORED, Serdes.String(), StateCodec.serde(AwaitingAnchor::encode, AwaitingAnchor::decode)));
     }
 
     IndexEntry indexEntry(String patientId, String readingId) {

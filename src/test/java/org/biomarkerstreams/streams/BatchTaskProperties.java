@@ -1,0 +1,155 @@
+package org.biomarkerstreams.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.biomarkerstreams.avro.BiomarkerAlert;
+import org.biomarkerstreams.avro.BiomarkerSummary;
+import org.biomarkerstreams.avro.ClinicalEvent;
+import org.biomarkerstreams.avro.DeadLetter;
+import org.biomarkerstreams.avro.LabReading;
+import org.biomarkerstreams.avro.TimeToNormalization;
+import org.biomarkerstreams.avro.TrajectoryPoint;
+
+/**
+ * The backfill's task runs the topology's processors, so on the same input in the same order it must leave what
+ * the topology leaves: the last record per key of every latest-state output, every dead letter and alert, and
+ * every state store byte for byte (what the backfill writes to the changelogs {@code run} restores from).
+ */
+public class BatchTaskProperties {
+
+    private static final String APP = "biomarker-test";
+
+    @Property(tries = 25)
+    void shouldLeaveTheTopologysOutputsAndStoresOnShuffledInput(@ForAll long seed) {
+        Random random = new Random(seed);
+        List<ArrivalOrderProperties.Input> inputs = ArrivalOrderProperties.scenario(random);
+        Collections.shuffle(inputs, random);
+
+        try (TopologyHarness harness = new TopologyHarness()) {
+            AvroSerdes serdes = harness.serdes();
+            Topics topics = harness.config.topics();
+            BatchTask batch = new BatchTask(
+                    new PatientSubtopology(harness.config, new PipelineCounters(new SimpleMeterRegistry())),
+                    new TaskId(0, 0),
+                    serdes,
+                    APP);
+            long readingOffset = 0;
+            long eventOffset = 0;
+            for (ArrivalOrderProperties.Input in : inputs) {
+                if (in instanceof ArrivalOrderProperties.Input.Reading r) {
+                    harness.send(r.r());
+                    byte[] value = serdes.value(LabReading.class)
+                            .serializer()
+                            .serialize(topics.readings(), InputMapping.toAvro(r.r()));
+                    batch.process(
+                            topics.readings(), 0, readingOffset++, new RecordHeaders(), key(r.r().patientId()), value);
+                } else if (in instanceof ArrivalOrderProperties.Input.Event e) {
+                    harness.send(e.e());
+                    byte[] value = serdes.value(ClinicalEvent.class)
+                            .serializer()
+                            .serialize(topics.events(), InputMapping.toAvro(e.e()));
+                    batch.process(
+                            topics.events(), 0, eventOffset++, new RecordHeaders(), key(e.e().patientId()), value);
+                } else if (in instanceof ArrivalOrderProperties.Input.Garbage g) {
+                    byte[] junk = ("not avro " + g.patientId()).getBytes(StandardCharsets.UTF_8);
+                    if (g.onReadings()) {
+                        harness.sendRawReading(g.patientId(), junk);
+                        batch.process(
+                                topics.readings(), 0, readingOffset++, new RecordHeaders(), key(g.patientId()), junk);
+                    } else {
+                        harness.sendRawEvent(g.patientId(), junk);
+                        batch.process(topics.events(), 0, eventOffset++, new RecordHeaders(), key(g.patientId()), junk);
+                    }
+                }
+            }
+            Drained out = new Drained();
+            batch.drain(out, APP);
+
+            assertThat(out.latest(topics.trajectory(), serdes, TrajectoryPoint.class))
+                    .isEqualTo(harness.points);
+            assertThat(out.latest(topics.summaries(), serdes, BiomarkerSummary.class))
+                    .isEqualTo(harness.summaryByKey);
+            assertThat(out.latest(topics.timeToNormalization(), serdes, TimeToNormalization.class))
+                    .isEqualTo(harness.ttnByKey);
+            assertThat(out.all(topics.deadLetters(), serdes, DeadLetter.class)).isEqualTo(harness.deadLetterList);
+            assertThat(out.all(topics.alerts(), serdes, BiomarkerAlert.class)).isEqualTo(harness.alertList);
+            for (StoreSpec<?, ?> spec : PatientSubtopology.stores()) {
+                assertThat(out.changelog(spec.changelog(APP)))
+                        .as(spec.name())
+                        .isEqualTo(contents(spec, harness.store(spec.name())));
+            }
+        }
+    }
+
+    private static byte[] key(String patientId) {
+        return patientId == null ? null : patientId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A store of the topology as its changelog carries it: serialized keys (hex, sorted) to serialized values. */
+    @SuppressWarnings("unchecked")
+    private static <K, V> Map<String, String> contents(StoreSpec<K, V> spec, KeyValueStore<?, ?> store) {
+        Map<String, String> out = new TreeMap<>();
+        try (KeyValueIterator<K, V> it = ((KeyValueStore<K, V>) store).all()) {
+            while (it.hasNext()) {
+                KeyValue<K, V> kv = it.next();
+                out.put(
+                        HexFormat.of().formatHex(spec.keySerde().serializer().serialize(null, kv.key)),
+                        HexFormat.of().formatHex(spec.valueSerde().serializer().serialize(null, kv.value)));
+            }
+        }
+        return out;
+    }
+
+    /** Every record a drained task sent, by topic, in order. */
+    private static final class Drained implements BatchTask.Output {
+        private final Map<String, List<byte[][]>> sent = new LinkedHashMap<>();
+
+        @Override
+        public void send(String topic, Integer partition, long timestamp, byte[] key, byte[] value) {
+            sent.computeIfAbsent(topic, t -> new ArrayList<>()).add(new byte[][] {key, value});
+        }
+
+        <V extends SpecificRecord> Map<String, V> latest(String topic, AvroSerdes serdes, Class<V> type) {
+            Map<String, V> out = new LinkedHashMap<>();
+            for (byte[][] kv : sent.getOrDefault(topic, List.of())) {
+                String key = Serdes.String().deserializer().deserialize(topic, kv[0]);
+                assertThat(out).as("one record per key of " + topic).doesNotContainKey(key);
+                out.put(key, serdes.value(type).deserializer().deserialize(topic, kv[1]));
+            }
+            return out;
+        }
+
+        <V extends SpecificRecord> List<V> all(String topic, AvroSerdes serdes, Class<V> type) {
+            return sent.getOrDefault(topic, List.of()).stream()
+                    .map(kv -> serdes.value(type).deserializer().deserialize(topic, kv[1]))
+                    .toList();
+        }
+
+        Map<String, String> changelog(String topic) {
+            Map<String, String> out = new TreeMap<>();
+            for (byte[][] kv : sent.getOrDefault(topic, List.of())) {
+                out.put(HexFormat.of().formatHex(kv[0]), HexFormat.of().formatHex(kv[1]));
+            }
+            return out;
+        }
+    }
+}

@@ -3,12 +3,15 @@ package org.biomarkerstreams.app;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +26,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,6 +39,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.processor.TaskId;
@@ -66,6 +72,8 @@ public final class Backfill {
     private static final Logger log = LoggerFactory.getLogger(Backfill.class);
 
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How often the backfill's group member polls (heartbeats, rebalances) and looks for finished tasks. */
+    private static final Duration GROUP_POLL = Duration.ofMillis(500);
     /** A task's whole output is one transaction: allow it the broker's default maximum. */
     private static final int TRANSACTION_TIMEOUT_MS =
             (int) Duration.ofMinutes(15).toMillis();
@@ -74,8 +82,18 @@ public final class Backfill {
     public record Settings(
             String bootstrapServers, String applicationId, Map<String, String> clientProperties, int threads) {}
 
-    /** What a backfill did. */
-    public record Report(int tasks, int tasksSkipped, long inputRecords, long recordsWritten, double seconds) {}
+    /**
+     * What this instance did: of {@code partitions} tasks, {@code tasksWritten} written by it, {@code tasksSkipped}
+     * already committed when it started (the rest were written by other instances); {@code inputRecords} read
+     * (also of tasks another instance then took over).
+     */
+    public record Report(
+            int partitions,
+            int tasksWritten,
+            int tasksSkipped,
+            long inputRecords,
+            long recordsWritten,
+            double seconds) {}
 
     private final Settings settings;
     private final TopologyConfig config;
@@ -83,6 +101,8 @@ public final class Backfill {
     private final PatientSubtopology subtopology;
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    /** The input partitions the backfill's group gives this instance now; a task of one taken away is dropped. */
+    private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
 
     public Backfill(Settings settings, TopologyConfig config, AvroSerdes serdes, PatientSubtopology subtopology) {
         this.settings = settings;
@@ -105,45 +125,47 @@ public final class Backfill {
             int partitions = inputPartitions(admin, topics);
             requireNoMembers(admin);
             createInternalTopics(admin, partitions);
-            Map<TopicPartition, OffsetAndMetadata> committed = committed(admin);
             Map<TopicPartition, Long> ends = endOffsets(topics, partitions);
-            Deque<Integer> todo = new ArrayDeque<>();
-            int skipped = 0;
-            for (int p = 0; p < partitions; p++) {
-                if (committed.containsKey(new TopicPartition(topics.readings(), p))
-                        || committed.containsKey(new TopicPartition(topics.events(), p))) {
-                    skipped++;
-                } else {
-                    todo.add(p);
-                }
-            }
+            Set<Integer> skipped = committedTasks(admin, partitions);
             log.info(
-                    "Backfill of {} tasks ({} already committed, skipped) with {} threads",
-                    todo.size(),
-                    skipped,
-                    settings.threads());
+                    "Backfill of {} tasks ({} already committed, skipped) with {} threads, sharing them with any other"
+                            + " backfill instance of {} through its consumer group",
+                    partitions - skipped.size(),
+                    skipped.size(),
+                    settings.threads(),
+                    settings.applicationId());
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.threads()), r -> {
                 Thread t = new Thread(r, "backfill-" + System.identityHashCode(r));
                 t.setDaemon(true);
                 return t;
             });
-            try {
-                List<Future<?>> running = new ArrayList<>();
-                for (int p : todo) {
-                    running.add(pool.submit(() -> {
-                        runTask(p, ends);
-                        return null;
-                    }));
-                }
-                while (!running.isEmpty()) {
-                    Future<?> next = running.get(0);
-                    try {
-                        next.get(1, TimeUnit.SECONDS);
-                        running.remove(0);
-                    } catch (java.util.concurrent.TimeoutException e) {
-                        // still running
-                    } catch (ExecutionException e) {
-                        throw new IllegalStateException("backfill task failed: " + e.getCause(), e.getCause());
+            Map<Integer, Future<Boolean>> running = new HashMap<>();
+            int ran = 0;
+            try (KafkaConsumer<byte[], byte[]> member = groupMember()) {
+                member.subscribe(List.of(topics.readings()), new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitionsAssigned) {
+                        // A member for the share only: it never reads through the group.
+                        member.pause(partitionsAssigned);
+                        partitionsAssigned.forEach(tp -> assigned.add(tp.partition()));
+                    }
+
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitionsRevoked) {
+                        partitionsRevoked.forEach(tp -> assigned.remove(tp.partition()));
+                    }
+                });
+                while (true) {
+                    member.poll(GROUP_POLL);
+                    Set<Integer> done = committedTasks(admin, partitions);
+                    ran += finished(running);
+                    if (done.size() == partitions && running.isEmpty()) {
+                        break;
+                    }
+                    for (int p : assigned) {
+                        if (!done.contains(p) && !running.containsKey(p)) {
+                            running.put(p, pool.submit(() -> runTask(p, ends, admin)));
+                        }
                     }
                     progress.accept(read.get());
                 }
@@ -151,12 +173,67 @@ public final class Backfill {
                 pool.shutdownNow();
             }
             progress.accept(read.get());
-            return new Report(todo.size(), skipped, read.get(), written.get(), (System.nanoTime() - started) / 1e9);
+            return new Report(
+                    partitions, ran, skipped.size(), read.get(), written.get(), (System.nanoTime() - started) / 1e9);
         }
     }
 
-    /** One task: read, process, then write everything and commit its offsets in one transaction. */
-    private void runTask(int partition, Map<TopicPartition, Long> ends) {
+    /** Removes the tasks that finished; returns how many of them this instance wrote. */
+    private static int finished(Map<Integer, Future<Boolean>> running) throws InterruptedException {
+        int wrote = 0;
+        for (var it = running.entrySet().iterator(); it.hasNext(); ) {
+            Future<Boolean> task = it.next().getValue();
+            if (task.isDone()) {
+                try {
+                    wrote += task.get() ? 1 : 0;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("backfill task failed: " + e.getCause(), e.getCause());
+                }
+                it.remove();
+            }
+        }
+        return wrote;
+    }
+
+    /** The input partitions whose offsets are committed for the live application's group: their tasks are done. */
+    private Set<Integer> committedTasks(Admin admin, int partitions) throws InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(admin);
+        Topics topics = config.topics();
+        Set<Integer> done = new HashSet<>();
+        for (int p = 0; p < partitions; p++) {
+            if (committed.containsKey(new TopicPartition(topics.readings(), p))
+                    || committed.containsKey(new TopicPartition(topics.events(), p))) {
+                done.add(p);
+            }
+        }
+        return done;
+    }
+
+    /**
+     * A member of the backfill's own group, {@code <application id>-backfill}: Kafka's group protocol shares the
+     * input partitions among the backfill instances running now, and gives a departed instance's partitions to
+     * the others. It only holds its share (paused, never reading, never committing).
+     */
+    private KafkaConsumer<byte[], byte[]> groupMember() {
+        Properties p = new Properties();
+        p.putAll(settings.clientProperties());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.applicationId() + "-backfill");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        // Incremental: a joining instance takes partitions from the others without every task being revoked first.
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * One task: read, process, then write everything and commit its offsets in one transaction. Returns whether it
+     * wrote: another instance may have taken the partition over in a rebalance and written it first (then this
+     * one finds its offsets committed once its own transactional producer has fenced every earlier one), or fence
+     * this one while it writes. A task whose partition the group gives to another instance while it reads is
+     * dropped.
+     */
+    private boolean runTask(int partition, Map<TopicPartition, Long> ends, Admin admin) throws InterruptedException {
         Topics topics = config.topics();
         TaskId id = new TaskId(0, partition);
         BatchTask task = new BatchTask(subtopology, id, serdes, settings.applicationId());
@@ -168,6 +245,10 @@ public final class Backfill {
             consumer.seekToBeginning(List.of(readings));
             long end = ends.get(readings);
             while (consumer.position(readings) < end) {
+                if (!assigned.contains(partition)) {
+                    log.info("Backfill task {} was given to another backfill instance: dropped", id);
+                    return false;
+                }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     if (r.offset() >= end) {
                         break;
@@ -184,6 +265,10 @@ public final class Backfill {
         }
         try (KafkaProducer<byte[], byte[]> producer = producer(partition)) {
             producer.initTransactions();
+            if (committedTasks(admin, partition + 1).contains(partition)) {
+                log.info("Backfill task {} was written by another backfill instance", id);
+                return false;
+            }
             producer.beginTransaction();
             task.drain(
                     (topic, p, timestamp, key, value) -> {
@@ -197,8 +282,12 @@ public final class Backfill {
                             events, new OffsetAndMetadata(ends.get(events))),
                     new ConsumerGroupMetadata(settings.applicationId()));
             producer.commitTransaction();
+        } catch (ProducerFencedException e) {
+            log.info("Backfill task {} was taken over by another backfill instance", id);
+            return false;
         }
         log.info("Backfill task {} written and its input offsets committed", id);
+        return true;
     }
 
     private void process(BatchTask task, ConsumerRecord<byte[], byte[]> r) {

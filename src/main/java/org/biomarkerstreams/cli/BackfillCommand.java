@@ -21,12 +21,13 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Processes what is on the input topics now (e.g. files sent with 'replay --bootstrap-servers') in memory,",
-            "with the topology's own processors, ~10x faster than 'run', and hands over to 'run': each output is",
+            "with the topology's own processors, writing no intermediate state, and hands over to 'run': each output is",
             "written once (the latest per key; every dead letter and alert), the state stores to their changelogs",
             "and the input offsets committed for --application-id, so 'run' with the same --application-id restores",
             "and goes on with new readings, corrections and late data without reprocessing history.",
             "Stop every 'run' instance of the application first. One transaction per input partition; a backfill",
-            "stopped half-way is run again to finish (partitions already committed are skipped)."
+            "stopped half-way is run again to finish (partitions already committed are skipped). Start it on",
+            "several machines to share the partitions: the instances form the consumer group <application-id>-backfill."
         })
 final class BackfillCommand extends ClusterCommand implements Callable<Integer> {
 
@@ -93,10 +94,12 @@ final class BackfillCommand extends ClusterCommand implements Callable<Integer> 
         progress.finish();
         PrintWriter out = out();
         out.printf(
-                "Backfilled %d input records of %d input partitions (%d already committed, skipped) in %.1f s (%.0f"
-                        + " records/s): %.0f accepted, %.0f dead-lettered, %.0f duplicates; %d records written%n",
+                "Backfilled %d input records, %d of %d input partitions written here (%d already committed, skipped;"
+                        + " the rest by other backfill instances) in %.1f s (%.0f records/s): %.0f accepted, %.0f"
+                        + " dead-lettered, %.0f duplicates; %d records written%n",
                 r.inputRecords(),
-                r.tasks(),
+                r.tasksWritten(),
+                r.partitions(),
                 r.tasksSkipped(),
                 r.seconds(),
                 r.inputRecords() / Math.max(r.seconds(), 1e-9),

@@ -9,6 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,12 +42,23 @@ class BackfillHandOverIT {
     @RegisterExtension
     static final ApicurioRegistryExtension REGISTRY = new ApicurioRegistryExtension();
 
-    private static final int PARTITIONS = 2;
-
     @Test
     void shouldContinueFromTheBackfilledStateAndOffsetsWhenRunStartsWithTheSameApplicationId() throws Exception {
+        handOver("backfill", 2, 1);
+    }
+
+    /**
+     * Two backfill instances at once share four partitions through their consumer group: every task is written
+     * exactly once, by one of them, and the hand-over is as with one instance.
+     */
+    @Test
+    void shouldWriteEachTaskOnceWhenTwoInstancesShareThePartitions() throws Exception {
+        handOver("backfill2", 4, 2);
+    }
+
+    private void handOver(String name, int partitions, int instances) throws Exception {
         long seed = Long.getLong("reliability.seed", System.nanoTime());
-        ReliabilityRun run = ReliabilityRun.create(KAFKA, REGISTRY, "backfill", PARTITIONS);
+        ReliabilityRun run = ReliabilityRun.create(KAFKA, REGISTRY, name, partitions);
         ReliabilityFeed feed = ReliabilityFeed.generate(40, seed, run.id());
         int history = feed.size() * 4 / 5;
 
@@ -58,13 +73,17 @@ class BackfillHandOverIT {
             args.addAll(PipelineArguments.cluster(KAFKA.bootstrapServers(), REGISTRY.confluentUrl()));
             args.addAll(List.of("--application-id", handed.applicationId()));
             args.addAll(PipelineArguments.topics(handed.topics()));
-            CommandLine cli = Main.commandLine();
-            StringWriter out = new StringWriter();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(out, true));
-            assertThat(cli.execute(args.toArray(String[]::new)))
-                    .as("backfill exit status; it said: %s", out)
-                    .isZero();
+            List<CompletableFuture<String>> backfills = new ArrayList<>();
+            for (int i = 0; i < instances; i++) {
+                backfills.add(CompletableFuture.supplyAsync(() -> backfill(args)));
+            }
+            int written = 0;
+            for (CompletableFuture<String> backfill : backfills) {
+                Matcher said = WRITTEN.matcher(backfill.get(5, TimeUnit.MINUTES));
+                assertThat(said.find()).as("the backfill's summary line").isTrue();
+                written += Integer.parseInt(said.group(1));
+            }
+            assertThat(written).as("tasks written by all instances together").isEqualTo(partitions);
             Map<TopicPartition, Long> ends =
                     CatchUp.endOffsets(admin, run.inputs().inputs());
             // Transactional offsets show in a plain offset fetch once the commit markers are written, just after
@@ -102,6 +121,19 @@ class BackfillHandOverIT {
                     "backfill of %d of %d records handed over to run; %d points backfilled",
                     history, feed.size(), backfilledPoints);
         }
+    }
+
+    private static final Pattern WRITTEN = Pattern.compile("(\\d+) of \\d+ input partitions written here");
+
+    /** Runs one backfill instance in this JVM; returns what it printed, after checking it exited 0. */
+    private static String backfill(List<String> args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        int exit = cli.execute(args.toArray(String[]::new));
+        assertThat(exit).as("backfill exit status; it said: %s", out).isZero();
+        return out.toString();
     }
 
     /** A numeric reading of the history that the feed never corrects: its correction arrives live. */

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,7 +22,6 @@ import org.biomarkerstreams.app.TopicSetup;
 import org.biomarkerstreams.avro.ClinicalEvent;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.domain.RawClinicalEvent;
-import org.biomarkerstreams.domain.RawReading;
 import org.biomarkerstreams.streams.AvroSerdes;
 import org.biomarkerstreams.streams.InputMapping;
 import org.biomarkerstreams.streams.Topics;
@@ -152,7 +150,6 @@ public final class BackfillBench {
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
         Serializer<ClinicalEvent> events = serdes.value(ClinicalEvent.class).serializer();
         Serializer<LabReading> values = serdes.value(LabReading.class).serializer();
-        AtomicReference<Exception> failure = new AtomicReference<>();
         long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
@@ -160,23 +157,7 @@ public final class BackfillBench {
                 producer.send(new ProducerRecord<>(
                         topics.events(), e.patientId(), events.serialize(topics.events(), InputMapping.toAvro(e))));
             }
-            for (long i = 0; i < cohort.readings(); i++) {
-                RawReading r = cohort.reading(i);
-                producer.send(
-                        new ProducerRecord<>(
-                                topics.readings(),
-                                r.patientId(),
-                                values.serialize(topics.readings(), InputMapping.toAvro(r))),
-                        (m, e) -> {
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
-                            }
-                        });
-            }
-            producer.flush();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
+            cohort.sendReadings(producer, topics.readings(), values);
         }
         info("pre-loaded in %.1f s (not measured)", (System.nanoTime() - start) / 1e9);
     }

@@ -7,11 +7,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.demo.CohortSpec;
 import org.biomarkerstreams.demo.SyntheticCohort;
 import org.biomarkerstreams.domain.EventType;
 import org.biomarkerstreams.domain.RawClinicalEvent;
 import org.biomarkerstreams.domain.RawReading;
+import org.biomarkerstreams.streams.InputMapping;
 
 /**
  * Benchmark input of any size: {@code patients} patients of a {@link SyntheticCohort} (so real arms, anchors, LOINC
@@ -118,5 +124,27 @@ final class BenchCohort {
     /** Patient id of patient number {@code patient}. */
     String patientId(int patient) {
         return patientPrefix + draws.get(patient).get(0).get(0).patientId();
+    }
+
+    /**
+     * Sends every reading to {@code topic}, keyed by patient id, in the benchmark's order, and flushes; the first
+     * failed send is thrown (pre-loading is never timed).
+     */
+    void sendReadings(Producer<String, byte[]> producer, String topic, Serializer<LabReading> values) throws Exception {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (long i = 0; i < readings(); i++) {
+            RawReading r = reading(i);
+            producer.send(
+                    new ProducerRecord<>(topic, r.patientId(), values.serialize(topic, InputMapping.toAvro(r))),
+                    (m, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
+                        }
+                    });
+        }
+        producer.flush();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
     }
 }

@@ -876,25 +876,8 @@ public final class StreamsBench {
                 .sum();
         preloadEvents(topics, cohort);
         Serializer<LabReading> values = serdes.value(LabReading.class).serializer();
-        AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<String, byte[]> producer = fastProducer()) {
-            for (long i = 0; i < cohort.readings(); i++) {
-                RawReading r = cohort.reading(i);
-                producer.send(
-                        new ProducerRecord<>(
-                                topics.readings(),
-                                r.patientId(),
-                                values.serialize(topics.readings(), InputMapping.toAvro(r))),
-                        (m, e) -> {
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
-                            }
-                        });
-            }
-            producer.flush();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
+            cohort.sendReadings(producer, topics.readings(), values);
         }
         long stored = endOffsets(List.of(topics.readings())).values().stream()
                 .mapToLong(Long::longValue)

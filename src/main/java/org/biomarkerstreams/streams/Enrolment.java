@@ -7,7 +7,8 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * A patient's place in the cohort as its clinical events define it: its anchor (none before the first
+ * A patient's place in the cohort as its clinical events define it, under the id the outputs show (the
+ * pseudonym when one is configured, as on the summaries): its anchor (none before the first
  * randomization or infusion, or after it was retracted), arm and strata. The patient processor sends it
  * downstream when one of them changes, for the visit cohort to count the patient in N, "n of N", whether or
  * not it has a reading of any analyte (docs/semantics.md, "n of N").

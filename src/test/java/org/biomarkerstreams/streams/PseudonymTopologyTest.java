@@ -30,6 +30,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.biomarkerstreams.avro.ClinicalEvent;
+import org.biomarkerstreams.avro.CohortVisitSummary;
 import org.biomarkerstreams.avro.DeadLetter;
 import org.biomarkerstreams.avro.LabReading;
 import org.biomarkerstreams.avro.TrajectoryPoint;
@@ -109,6 +110,20 @@ class PseudonymTopologyTest {
                         .contains("|" + Pseudonym.READING_PREFIX));
         assertThat(outputs.get(topics.alerts())).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
                 .isIn(CANARIES.stream().map(pseudonym::of).toList()));
+        // One patient is one member of its cohort groups: its enrolment and its values carry the same pseudonym.
+        String visits = topics.cohortVisits();
+        Map<String, CohortVisitSummary> latestVisits = new java.util.LinkedHashMap<>();
+        for (TestRecord<byte[], byte[]> r : outputs.get(visits)) {
+            latestVisits.put(
+                    new String(r.key(), StandardCharsets.UTF_8),
+                    driver.serdes.value(CohortVisitSummary.class).deserializer().deserialize(visits, r.value()));
+        }
+        assertThat(latestVisits.values())
+                .filteredOn(v -> v.getArm().equals("ALL") && v.getStratumLabel() == null)
+                .isNotEmpty()
+                .allSatisfy(v -> assertThat(v.getN() + v.getNMissing())
+                        .as("N of %s %s", v.getAnalyte(), v.getVisit())
+                        .isEqualTo(CANARIES.size()));
     }
 
     @Test

@@ -176,10 +176,11 @@ final class PatientEmitter {
      * redelivery. Not an output of the input's latency: only the visit cohort's contributor reads it.
      */
     void enrolment(PatientContext patient, EmitMode mode) {
+        // The shown id, as on the summaries: the cohort's member token is made from it, and its sent store is keyed
+        // by it, so with pseudonyms no cohort store names the patient and one patient is one member.
+        String shown = records.shown(patient);
         Record<String, SpecificRecord> record = new Record<>(
-                patient.id(),
-                new Enrolment(patient.id(), patient.anchor(), patient.arm(), patient.strata()),
-                inputTimestamp);
+                shown, new Enrolment(shown, patient.anchor(), patient.arm(), patient.strata()), inputTimestamp);
         if (mode == EmitMode.REDELIVERY) {
             Redelivery.mark(record.headers());
         }

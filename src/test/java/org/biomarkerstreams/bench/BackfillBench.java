@@ -1,11 +1,13 @@
 package org.biomarkerstreams.bench;
 
+import static org.biomarkerstreams.bench.StreamsBench.figure;
+import static org.biomarkerstreams.bench.StreamsBench.info;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -160,19 +162,6 @@ public final class BackfillBench {
             cohort.sendReadings(producer, topics.readings(), values);
         }
         info("pre-loaded in %.1f s (not measured)", (System.nanoTime() - start) / 1e9);
-    }
-
-    private static void figure(String name, double value, String unit) {
-        String text = Math.abs(value) >= 100 || value == Math.rint(value)
-                ? String.format(Locale.ROOT, "%.0f", value)
-                : String.format(Locale.ROOT, "%.3g", value);
-        System.out.println(("figure: " + name + " " + text + " " + unit).strip());
-        System.out.flush();
-    }
-
-    private static void info(String format, Object... args) {
-        System.out.println("# " + String.format(Locale.ROOT, format, args));
-        System.out.flush();
     }
 
     private static Map<String, String> parse(String[] args) {

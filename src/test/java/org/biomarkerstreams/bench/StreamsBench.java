@@ -1269,7 +1269,8 @@ public final class StreamsBench {
         return values.stream().mapToLong(Long::longValue).toArray();
     }
 
-    private static void figure(String name, double value, String unit) {
+    /** Prints one figure as bench/run reports it: {@code figure: <name> <value> <unit>}. */
+    static void figure(String name, double value, String unit) {
         String text = Math.abs(value) >= 100 || value == Math.rint(value)
                 ? String.format(Locale.ROOT, "%.0f", value)
                 : String.format(Locale.ROOT, "%.3g", value);
@@ -1277,7 +1278,8 @@ public final class StreamsBench {
         System.out.flush();
     }
 
-    private static void info(String format, Object... args) {
+    /** Prints a progress note ({@code # ...}). */
+    static void info(String format, Object... args) {
         System.out.println("# " + String.format(Locale.ROOT, format, args));
         System.out.flush();
     }

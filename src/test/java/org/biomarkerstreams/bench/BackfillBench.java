@@ -91,14 +91,7 @@ public final class BackfillBench {
                             registry.url(),
                             Long.toString(cohort.readings())),
                     work);
-            int code = raw.await(Duration.ofMinutes(15));
-            String line = raw.stdout()
-                    .lines()
-                    .filter(l -> l.startsWith("raw: "))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("raw consumer failed (" + code + "):\n" + raw.tail()));
-            String[] f = line.split(" ");
-            double rawRate = Long.parseLong(f[1]) / (Long.parseLong(f[2]) / 1e9);
+            double rawRate = StreamsBench.rawRate(raw);
             figure("backfill_raw_consume_readings_per_s", rawRate, "readings/s");
 
             List<String> command = new ArrayList<>(List.of(

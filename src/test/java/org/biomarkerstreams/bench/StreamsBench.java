@@ -294,6 +294,11 @@ public final class StreamsBench {
                         registry.url(),
                         Long.toString(readings)),
                 o.work());
+        return rawRate(raw);
+    }
+
+    /** Waits for a {@link RawConsume} JVM and returns its rate, readings per second, from its "raw: " line. */
+    static double rawRate(ChildJvm raw) throws Exception {
         int code = raw.await(Duration.ofMinutes(15));
         String line = raw.stdout()
                 .lines()

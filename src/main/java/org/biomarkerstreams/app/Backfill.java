@@ -157,8 +157,10 @@ public final class Backfill {
                 });
                 while (true) {
                     member.poll(GROUP_POLL);
-                    Set<Integer> done = committedTasks(admin, partitions);
+                    // Finished tasks first: one that commits between the two would otherwise look unfinished and
+                    // not running, and be read all over again before it found its offsets committed.
                     ran += finished(running);
+                    Set<Integer> done = committedTasks(admin, partitions);
                     if (done.size() == partitions && running.isEmpty()) {
                         break;
                     }

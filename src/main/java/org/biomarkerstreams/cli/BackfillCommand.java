@@ -85,7 +85,8 @@ final class BackfillCommand extends ClusterCommand implements Callable<Integer> 
                 config,
                 serdes,
                 new PatientSubtopology(config, counters));
-        ProgressLine progress = ProgressLine.onStderr("backfill: input records read", 0);
+        // The total is not known: the instances of the backfill's group share the partitions as they go.
+        ProgressLine progress = ProgressLine.onStderr("backfill: input records read", -1);
         Backfill.Report r = backfill.run(read -> {
             if (read > progress.count()) {
                 progress.advance(read - progress.count());

@@ -25,6 +25,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.biomarkerstreams.streams.patient.PatientInput;
+import org.biomarkerstreams.streams.patient.PatientProcessor;
 
 /**
  * One task of the patient's sub-topology run without Kafka Streams, for a backfill: the processors of {@link
@@ -50,7 +51,7 @@ public final class BatchTask {
     private final AvroSerdes serdes;
     private final Map<String, SerializedStore<?, ?>> stores = new LinkedHashMap<>();
     private final Processor<String, PatientInput, Void, Void> note;
-    private final Processor<String, PatientInput, String, SpecificRecord> patient;
+    private final PatientProcessor patient;
     private final List<Processor<String, SpecificRecord, String, Contribution>> contributors = new ArrayList<>();
     private final Processor<String, SpecificRecord, String, SpecificRecord> alerts;
     private final List<TopicSpec<? extends SpecificRecord>> routes;
@@ -97,7 +98,7 @@ public final class BatchTask {
                 throw new IllegalStateException("the alert note forwards nothing");
             }
         });
-        this.patient = subtopology.patient().get();
+        this.patient = subtopology.patientProcessor();
         for (CohortView cohort : subtopology.cohorts()) {
             Map<String, Record<String, Contribution>> sent = new LinkedHashMap<>();
             contributions.add(sent);
@@ -140,12 +141,7 @@ public final class BatchTask {
      * timed by its event time given the partition's time so far.
      */
     public void process(String topic, int partition, long offset, Headers headers, byte[] key, byte[] value) {
-        InputDecoding<?> input = topic.equals(readings.topic().name())
-                ? readings
-                : topic.equals(clinicalEvents.topic().name()) ? clinicalEvents : null;
-        if (input == null) {
-            throw new IllegalArgumentException(topic + " is not an input topic of the pipeline");
-        }
+        InputDecoding<?> input = input(topic);
         long partitionTime = partitionTimes.getOrDefault(topic, Long.MIN_VALUE);
         Record<String, PatientInput> record = input.record(partition, offset, headers, key, value, partitionTime);
         partitionTimes.put(topic, Math.max(partitionTime, record.timestamp()));
@@ -154,10 +150,56 @@ public final class BatchTask {
 
     /** Processes one input record read from {@code topic}-{@code partition} at {@code offset}. */
     public void process(String topic, int partition, long offset, Record<String, PatientInput> record) {
+        process(topic, partition, offset, record, Math.max(streamTime, record.timestamp()));
+    }
+
+    /**
+     * Processes one input record as timed when the whole task was read ({@link TaskSpill}): with the timestamp
+     * extracted then and the task's stream time after it then.
+     */
+    void process(
+            String topic,
+            int partition,
+            long offset,
+            Headers headers,
+            byte[] key,
+            byte[] value,
+            long timestamp,
+            long streamTimeAfter) {
+        process(topic, partition, offset, input(topic).record(headers, key, value, timestamp), streamTimeAfter);
+    }
+
+    private void process(
+            String topic, int partition, long offset, Record<String, PatientInput> record, long streamTimeAfter) {
         current = new Metadata(topic, partition, offset);
-        streamTime = Math.max(streamTime, record.timestamp());
+        streamTime = streamTimeAfter;
         note.process(record);
         patient.process(record);
+    }
+
+    /** The earliest time a follow-up of this task's patients is due, Long.MAX_VALUE when none is. */
+    long nextDue() {
+        return patient.nextDue();
+    }
+
+    /**
+     * Closes the follow-ups that a record of another group of patients closed ({@link TaskSpill}): one with
+     * timestamp {@code timestamp} that left the task's stream time at {@code streamTimeAfter}.
+     */
+    void closeDueAt(long timestamp, long streamTimeAfter) {
+        current = null;
+        streamTime = streamTimeAfter;
+        patient.closeDueAt(timestamp);
+    }
+
+    private InputDecoding<?> input(String topic) {
+        if (topic.equals(readings.topic().name())) {
+            return readings;
+        }
+        if (topic.equals(clinicalEvents.topic().name())) {
+            return clinicalEvents;
+        }
+        throw new IllegalArgumentException(topic + " is not an input topic of the pipeline");
     }
 
     /** The task's stream time: the largest timestamp processed (Long.MIN_VALUE before the first record). */
@@ -171,6 +213,11 @@ public final class BatchTask {
      * (the task's partition).
      */
     public void drain(Output out, String applicationId) {
+        drain(out, applicationId, Math.max(0L, streamTime));
+    }
+
+    /** {@link #drain(Output, String)}, with the changelog records timed {@code changelogTimestamp}. */
+    void drain(Output out, String applicationId, long changelogTimestamp) {
         for (Record<String, SpecificRecord> r : enrolments.values()) {
             for (Processor<String, SpecificRecord, String, Contribution> c : contributors) {
                 c.process(r);
@@ -213,8 +260,8 @@ public final class BatchTask {
         }
         for (StoreSpec<?, ?> spec : PatientSubtopology.stores()) {
             String changelog = spec.changelog(applicationId);
-            long at = Math.max(0L, streamTime);
-            stores.get(spec.name()).forEachSerialized((k, v) -> out.send(changelog, id.partition(), at, k, v));
+            stores.get(spec.name())
+                    .forEachSerialized((k, v) -> out.send(changelog, id.partition(), changelogTimestamp, k, v));
             stores.get(spec.name()).clear();
         }
     }

@@ -78,4 +78,11 @@ final class InputDecoding<V extends SpecificRecord> {
         long at = timestamps.extract(consumed, partitionTime);
         return new Record<>(k, asInput(decoded), at, headers);
     }
+
+    /** One record decoded, with the timestamp extracted when it was first read (a backfill's replay of its spill). */
+    Record<String, PatientInput> record(Headers headers, byte[] key, byte[] value, long timestamp) {
+        String k = topic.keySerde().deserializer().deserialize(topic.name(), headers, key);
+        Decoded<V> decoded = deserializer.deserialize(topic.name(), headers, value);
+        return new Record<>(k, asInput(decoded), timestamp, headers);
+    }
 }

@@ -45,7 +45,11 @@ public final class PatientSubtopology {
     }
 
     ProcessorSupplier<String, PatientInput, String, SpecificRecord> patient() {
-        return () -> new PatientProcessor(config, converter, counters, orphans);
+        return this::patientProcessor;
+    }
+
+    PatientProcessor patientProcessor() {
+        return new PatientProcessor(config, converter, counters, orphans);
     }
 
     /** The cohort views, in the order the patient processor's outputs reach their contributors. */

@@ -2,6 +2,7 @@ package org.biomarkerstreams.streams.patient;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -74,6 +75,27 @@ final class FollowUpSchedule {
 
     void cancel(String patientId, long dueMillis) {
         schedule.delete(StoreKeys.closeAt(dueMillis, patientId));
+    }
+
+    /** The earliest due time on the schedule, Long.MAX_VALUE when nothing is scheduled. */
+    long nextDue() {
+        if (nextDue == Long.MIN_VALUE) {
+            try (KeyValueIterator<Bytes, byte[]> it =
+                    schedule.range(StoreKeys.closeScheduleFrom(scannedFrom), StoreKeys.closeScheduleEnd())) {
+                nextDue = it.hasNext() ? StoreKeys.closeTime(it.next().key) : Long.MAX_VALUE;
+            }
+        }
+        return nextDue;
+    }
+
+    /** Whether {@code key} of the close-schedule store is the task's stream time reached, not one patient's. */
+    static boolean isReached(byte[] key) {
+        return Arrays.equals(key, REACHED.get());
+    }
+
+    /** The later of two stored stream times reached. */
+    static byte[] laterReached(byte[] a, byte[] b) {
+        return ByteBuffer.wrap(a).getLong() >= ByteBuffer.wrap(b).getLong() ? a : b;
     }
 
     /** Takes every task due at or before {@code streamTime} off the schedule, in due order. */

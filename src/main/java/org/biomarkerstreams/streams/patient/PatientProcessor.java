@@ -101,6 +101,22 @@ public final class PatientProcessor implements Processor<String, PatientInput, S
         closeDue(Math.max(streamTime(), record.timestamp()));
     }
 
+    /** The earliest time a follow-up of this task is due (Long.MAX_VALUE when none is scheduled). */
+    public long nextDue() {
+        return schedule.nextDue();
+    }
+
+    /**
+     * Closes what processing an input record with timestamp {@code timestampMillis} would close, without the
+     * record: for a batch run that folds a task's patients group by group ({@code TaskSpill}), where the record
+     * whose stream time reached a follow-up's due time belongs to another group. The caller has set the context's
+     * stream time to what it was after that record.
+     */
+    public void closeDueAt(long timestampMillis) {
+        emit.begin(timestampMillis);
+        closeDue(Math.max(streamTime(), timestampMillis));
+    }
+
     /**
      * The task's stream time, never before the time up to which follow-ups were closed in the restored state
      * ({@link FollowUpSchedule}): replayed records after a crash must not turn final records provisional again.

@@ -98,6 +98,20 @@ public final class PatientStores extends ReadablePatientStores {
                         UNANCHORED, Serdes.String(), StateCodec.serde(AwaitingAnchor::encode, AwaitingAnchor::decode)));
     }
 
+    /**
+     * Whether {@code key} of {@code store} is the task's rather than one patient's. A backfill that folds a task's
+     * patients group by group ({@code TaskSpill}) merges the groups' values of such a key ({@link
+     * #mergeTaskWide}). The only one is the stream time up to which follow-ups closed.
+     */
+    public static boolean isTaskWide(String store, byte[] key) {
+        return CLOSE_SCHEDULE.equals(store) && FollowUpSchedule.isReached(key);
+    }
+
+    /** The task's value of a task-wide key given two groups' values: the later stream time reached. */
+    public static byte[] mergeTaskWide(byte[] a, byte[] b) {
+        return a == null ? b : b == null ? a : FollowUpSchedule.laterReached(a, b);
+    }
+
     IndexEntry indexEntry(String patientId, String readingId) {
         return index.get(StoreKeys.patientReading(patientId, readingId));
     }

@@ -1,5 +1,6 @@
 package org.biomarkerstreams.app;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,9 +45,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.processor.TaskId;
 import org.biomarkerstreams.streams.AvroSerdes;
-import org.biomarkerstreams.streams.BatchTask;
 import org.biomarkerstreams.streams.PatientSubtopology;
 import org.biomarkerstreams.streams.StoreSpec;
+import org.biomarkerstreams.streams.TaskSpill;
 import org.biomarkerstreams.streams.Topics;
 import org.biomarkerstreams.streams.TopologyConfig;
 import org.slf4j.Logger;
@@ -55,7 +56,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Bounded input through the topology's own processors without Kafka Streams, then handed over to {@code run}:
  * each task (an input partition of both input topics, as Kafka Streams makes them) is read from the start to the
- * end offsets found when the backfill started and run through a {@link BatchTask} in memory. What it leaves is
+ * end offsets found when the backfill started into a {@link TaskSpill} (spill files by group of patients), then
+ * folded group by group through the topology's processors on in-memory stores, so that a thread holds one
+ * group's state at a time, not the task's. What it leaves is
  * written once, in one transaction per task: the last record per key of the latest-state outputs, every dead
  * letter and alert, the last contribution per cohort group member to the cohort repartition topics (the live
  * application's cohort stages compute the cohort records from them), each store's final contents to its
@@ -78,9 +81,25 @@ public final class Backfill {
     private static final int TRANSACTION_TIMEOUT_MS =
             (int) Duration.ofMinutes(15).toMillis();
 
-    /** Where and as whom: the cluster, the live application's id, the client properties, threads. */
+    /**
+     * Where and as whom: the cluster, the live application's id, the client properties, threads; where tasks spill
+     * and how many input records each holds in memory at a time (a task is folded in groups of patients of about
+     * that many records, {@link TaskSpill}).
+     */
     public record Settings(
-            String bootstrapServers, String applicationId, Map<String, String> clientProperties, int threads) {}
+            String bootstrapServers,
+            String applicationId,
+            Map<String, String> clientProperties,
+            int threads,
+            Path spillDirectory,
+            int recordsPerGroup) {
+
+        public Settings {
+            if (recordsPerGroup < 1) {
+                throw new IllegalArgumentException("recordsPerGroup must be >= 1, got " + recordsPerGroup);
+            }
+        }
+    }
 
     /**
      * What this instance did: of {@code partitions} tasks, {@code tasksWritten} written by it, {@code tasksSkipped}
@@ -229,55 +248,103 @@ public final class Backfill {
     }
 
     /**
-     * One task: read, process, then write everything and commit its offsets in one transaction. Returns whether it
-     * wrote: another instance may have taken the partition over in a rebalance and written it first (then this
-     * one finds its offsets committed once its own transactional producer has fenced every earlier one), or fence
-     * this one while it writes. A task whose partition the group gives to another instance while it reads is
-     * dropped.
+     * One task: read into a spill, then fold it and write everything and commit its offsets in one transaction
+     * ({@link #write}). A task whose partition the group gives to another instance while it reads is dropped.
      */
     private boolean runTask(int partition, Map<TopicPartition, Long> ends, Admin admin) throws InterruptedException {
         Topics topics = config.topics();
         TaskId id = new TaskId(0, partition);
-        BatchTask task = new BatchTask(subtopology, id, serdes, settings.applicationId());
         TopicPartition readings = new TopicPartition(topics.readings(), partition);
         TopicPartition events = new TopicPartition(topics.events(), partition);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            Deque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>(readAll(consumer, events, ends));
-            consumer.assign(List.of(readings));
-            consumer.seekToBeginning(List.of(readings));
-            long end = ends.get(readings);
-            while (consumer.position(readings) < end) {
-                if (!assigned.contains(partition)) {
-                    log.info("Backfill task {} was given to another backfill instance: dropped", id);
-                    return false;
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                    if (r.offset() >= end) {
-                        break;
-                    }
-                    while (!pending.isEmpty() && pending.peekFirst().timestamp() <= r.timestamp()) {
-                        process(task, pending.pollFirst());
-                    }
-                    process(task, r);
-                }
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer();
+                TaskSpill spill = new TaskSpill(
+                        subtopology,
+                        id,
+                        serdes,
+                        settings.applicationId(),
+                        settings.spillDirectory(),
+                        groups(consumer, ends, readings, events))) {
+            if (!read(consumer, spill, readings, events, ends)) {
+                log.info("Backfill task {} was given to another backfill instance: dropped", id);
+                return false;
             }
-            while (!pending.isEmpty()) {
-                process(task, pending.pollFirst());
+            return write(spill, id, readings, events, ends, admin);
+        }
+    }
+
+    /** How many groups of patients task's input is folded in: about {@code recordsPerGroup} records each. */
+    private int groups(
+            KafkaConsumer<byte[], byte[]> consumer,
+            Map<TopicPartition, Long> ends,
+            TopicPartition readings,
+            TopicPartition events) {
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(List.of(readings, events));
+        long records = ends.get(readings) - starts.get(readings) + ends.get(events) - starts.get(events);
+        return (int) Math.max(
+                1,
+                Math.min(Integer.MAX_VALUE, (records + settings.recordsPerGroup() - 1) / settings.recordsPerGroup()));
+    }
+
+    /**
+     * Pass 1: reads the task's input up to the end offsets into its spill, in one order: readings by offset, the
+     * partition's clinical events merged in before the first reading with a later record timestamp. Returns false
+     * when the partition was given to another instance meanwhile.
+     */
+    private boolean read(
+            KafkaConsumer<byte[], byte[]> consumer,
+            TaskSpill spill,
+            TopicPartition readings,
+            TopicPartition events,
+            Map<TopicPartition, Long> ends) {
+        Deque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>(readAll(consumer, events, ends));
+        consumer.assign(List.of(readings));
+        consumer.seekToBeginning(List.of(readings));
+        long end = ends.get(readings);
+        while (consumer.position(readings) < end) {
+            if (!assigned.contains(readings.partition())) {
+                return false;
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                if (r.offset() >= end) {
+                    break;
+                }
+                while (!pending.isEmpty() && pending.peekFirst().timestamp() <= r.timestamp()) {
+                    add(spill, pending.pollFirst());
+                }
+                add(spill, r);
             }
         }
-        try (KafkaProducer<byte[], byte[]> producer = producer(partition)) {
+        while (!pending.isEmpty()) {
+            add(spill, pending.pollFirst());
+        }
+        return true;
+    }
+
+    /**
+     * Pass 2 and the hand-over: folds the spill and writes everything with the input offsets in one transaction.
+     * Returns whether it wrote: another instance may have taken the partition over in a rebalance and written it
+     * first (then this one finds its offsets committed once its own transactional producer has fenced every
+     * earlier one), or fence this one while it writes.
+     */
+    private boolean write(
+            TaskSpill spill,
+            TaskId id,
+            TopicPartition readings,
+            TopicPartition events,
+            Map<TopicPartition, Long> ends,
+            Admin admin)
+            throws InterruptedException {
+        try (KafkaProducer<byte[], byte[]> producer = producer(id.partition())) {
             producer.initTransactions();
-            if (committedTasks(admin, partition + 1).contains(partition)) {
+            if (committedTasks(admin, id.partition() + 1).contains(id.partition())) {
                 log.info("Backfill task {} was written by another backfill instance", id);
                 return false;
             }
             producer.beginTransaction();
-            task.drain(
-                    (topic, p, timestamp, key, value) -> {
-                        producer.send(new ProducerRecord<>(topic, p, timestamp, key, value));
-                        written.incrementAndGet();
-                    },
-                    settings.applicationId());
+            spill.drain((topic, p, timestamp, key, value) -> {
+                producer.send(new ProducerRecord<>(topic, p, timestamp, key, value));
+                written.incrementAndGet();
+            });
             producer.sendOffsetsToTransaction(
                     Map.of(
                             readings, new OffsetAndMetadata(ends.get(readings)),
@@ -292,8 +359,8 @@ public final class Backfill {
         return true;
     }
 
-    private void process(BatchTask task, ConsumerRecord<byte[], byte[]> r) {
-        task.process(r.topic(), r.partition(), r.offset(), r.headers(), r.key(), r.value());
+    private void add(TaskSpill spill, ConsumerRecord<byte[], byte[]> r) {
+        spill.add(r.topic(), r.partition(), r.offset(), r.headers(), r.key(), r.value());
         read.incrementAndGet();
     }
 

@@ -2,6 +2,7 @@ package org.biomarkerstreams.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.StreamsConfig;
@@ -56,6 +57,21 @@ final class BackfillCommand extends ClusterCommand implements Callable<Integer> 
             description = "As for 'run': real patient ids in the per-patient outputs instead of pseudonyms.")
     boolean identifiedOutputs;
 
+    @Option(
+            names = "--spill-dir",
+            paramLabel = "DIR",
+            description = "Where each task's input waits, by group of patients, to be folded group by group"
+                    + " (default: <java.io.tmpdir>/biomarker-streams-backfill). Needs about the input's size.")
+    Path spillDirectory;
+
+    @Option(
+            names = "--records-per-group",
+            paramLabel = "N",
+            defaultValue = "50000",
+            description = "Input records folded in memory at a time per thread (about 1 KB each); a task is folded in"
+                    + " groups of patients of about that many records (default: ${DEFAULT-VALUE}).")
+    int recordsPerGroup;
+
     @Mixin
     TopicOptions topicOptions;
 
@@ -81,7 +97,15 @@ final class BackfillCommand extends ClusterCommand implements Callable<Integer> 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         PipelineCounters counters = new PipelineCounters(meters);
         Backfill backfill = new Backfill(
-                new Backfill.Settings(bootstrap, applicationId, kafka.clientProperties(), n),
+                new Backfill.Settings(
+                        bootstrap,
+                        applicationId,
+                        kafka.clientProperties(),
+                        n,
+                        spillDirectory == null
+                                ? Path.of(System.getProperty("java.io.tmpdir"), "biomarker-streams-backfill")
+                                : spillDirectory,
+                        recordsPerGroup),
                 config,
                 serdes,
                 new PatientSubtopology(config, counters));

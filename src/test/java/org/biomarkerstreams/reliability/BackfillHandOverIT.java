@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +46,7 @@ class BackfillHandOverIT {
 
     @Test
     void shouldContinueFromTheBackfilledStateAndOffsetsWhenRunStartsWithTheSameApplicationId() throws Exception {
-        handOver("backfill", 2, 1);
+        handOver("backfill", 2, 1, 25);
     }
 
     /**
@@ -53,10 +55,12 @@ class BackfillHandOverIT {
      */
     @Test
     void shouldWriteEachTaskOnceWhenTwoInstancesShareThePartitions() throws Exception {
-        handOver("backfill2", 4, 2);
+        handOver("backfill2", 4, 2, 50_000);
     }
 
-    private void handOver(String name, int partitions, int instances) throws Exception {
+    /** {@code recordsPerGroup} small folds each task in many groups of patients (spill files), large in one. */
+    private void handOver(String name, int partitions, int instances, int recordsPerGroup) throws Exception {
+        Path spills = Files.createTempDirectory("backfill-spills");
         long seed = Long.getLong("reliability.seed", System.nanoTime());
         ReliabilityRun run = ReliabilityRun.create(KAFKA, REGISTRY, name, partitions);
         ReliabilityFeed feed = ReliabilityFeed.generate(40, seed, run.id());
@@ -69,7 +73,15 @@ class BackfillHandOverIT {
             AppProcess.Spec reference = run.app("reference", StreamsConfig.EXACTLY_ONCE_V2, Map.of());
             AppProcess.Spec handed = run.app("handed", StreamsConfig.EXACTLY_ONCE_V2, Map.of());
 
-            List<String> args = new ArrayList<>(List.of("backfill", "--identified-outputs", "--threads", "2"));
+            List<String> args = new ArrayList<>(List.of(
+                    "backfill",
+                    "--identified-outputs",
+                    "--threads",
+                    "2",
+                    "--records-per-group",
+                    Integer.toString(recordsPerGroup),
+                    "--spill-dir",
+                    spills.toString()));
             args.addAll(PipelineArguments.cluster(KAFKA.bootstrapServers(), REGISTRY.confluentUrl()));
             args.addAll(List.of("--application-id", handed.applicationId()));
             args.addAll(PipelineArguments.topics(handed.topics()));
@@ -84,6 +96,11 @@ class BackfillHandOverIT {
                 written += Integer.parseInt(said.group(1));
             }
             assertThat(written).as("tasks written by all instances together").isEqualTo(partitions);
+            try (var left = Files.walk(spills)) {
+                assertThat(left.filter(Files::isRegularFile))
+                        .as("spill files left")
+                        .isEmpty();
+            }
             Map<TopicPartition, Long> ends =
                     CatchUp.endOffsets(admin, run.inputs().inputs());
             // Transactional offsets show in a plain offset fetch once the commit markers are written, just after

@@ -101,6 +101,9 @@ public final class BackfillBench {
                     "--identified-outputs",
                     "--threads",
                     threads));
+            if (a.containsKey("records-per-group")) {
+                command.addAll(List.of("--records-per-group", a.get("records-per-group")));
+            }
             command.addAll(PipelineArguments.cluster(bootstrap, registry.url()));
             command.addAll(List.of("--application-id", "bench-backfill"));
             command.addAll(PipelineArguments.topics(topics));

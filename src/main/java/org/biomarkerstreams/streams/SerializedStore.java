@@ -1,5 +1,6 @@
 package org.biomarkerstreams.streams;
 
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * So range scans see the order the topology's stores give, and {@link #forEachSerialized} hands out exactly the
  * bytes of the store's changelog records. Iterators are weakly consistent: the processors may write while they
  * scan, as RocksDB lets them (an iterator whose map changed goes on from the key after the last it returned).
+ *
+ * <p>Point reads and writes of existing keys go through a hash index of the same entries: most of the processors'
+ * store calls are those, and a tree lookup compares the key with ~log2(n) others sharing the patient's prefix.
  */
 public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
 
@@ -32,7 +36,10 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
     private final Deserializer<K> keyReader;
     private final Serializer<V> values;
     private final Deserializer<V> valueReader;
-    private final TreeMap<Bytes, byte[]> map = new TreeMap<>();
+    private final TreeMap<Bytes, Cell> map = new TreeMap<>();
+    /** The same entries by key, sharing their cells: a write of an existing key sets the cell the tree holds. */
+    private final HashMap<Bytes, Cell> index = new HashMap<>();
+
     private boolean open = true;
     /** Writes so far: an iterator over a map written since its last step resumes from its last key. */
     private int modifications;
@@ -47,12 +54,13 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
 
     /** Every entry as the changelog carries it, in key order. */
     public void forEachSerialized(BiConsumer<byte[], byte[]> action) {
-        map.forEach((k, v) -> action.accept(k.get(), v));
+        map.forEach((k, c) -> action.accept(k.get(), c.value));
     }
 
     /** Drops every entry (the task's state was written out). */
     public void clear() {
         map.clear();
+        index.clear();
         modifications++;
     }
 
@@ -85,10 +93,15 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
     public void put(K key, V value) {
         Bytes k = serializeKey(key);
         byte[] v = value == null ? null : values.serialize(TOPIC, value);
+        Cell cell = index.get(k);
         if (v == null) {
-            map.remove(k);
+            remove(k);
+        } else if (cell != null) {
+            cell.value = v;
         } else {
-            map.put(k, v);
+            cell = new Cell(v);
+            map.put(k, cell);
+            index.put(k, cell);
         }
         modifications++;
     }
@@ -110,12 +123,23 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
     @Override
     public V delete(K key) {
         modifications++;
-        return deserialize(map.remove(serializeKey(key)));
+        return deserialize(remove(serializeKey(key)));
     }
 
     @Override
     public V get(K key) {
-        return deserialize(map.get(serializeKey(key)));
+        Cell cell = index.get(serializeKey(key));
+        return cell == null ? null : deserialize(cell.value);
+    }
+
+    /** Removes {@code k}; returns its value, null when absent. */
+    private byte[] remove(Bytes k) {
+        Cell cell = index.remove(k);
+        if (cell == null) {
+            return null;
+        }
+        map.remove(k);
+        return cell.value;
     }
 
     @Override
@@ -151,7 +175,7 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
     }
 
     /** Inclusive at both ends, open where null; empty when from is after to, as Kafka Streams' stores. */
-    private NavigableMap<Bytes, byte[]> slice(K from, K to) {
+    private NavigableMap<Bytes, Cell> slice(K from, K to) {
         Bytes f = from == null ? null : serializeKey(from);
         Bytes t = to == null ? null : serializeKey(to);
         if (f != null && t != null && f.compareTo(t) > 0) {
@@ -174,18 +198,18 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
         return bytes == null ? null : valueReader.deserialize(TOPIC, bytes);
     }
 
-    private KeyValueIterator<K, V> iterator(NavigableMap<Bytes, byte[]> entries, boolean reverse) {
+    private KeyValueIterator<K, V> iterator(NavigableMap<Bytes, Cell> entries, boolean reverse) {
         return new KeyValueIterator<>() {
-            private NavigableMap<Bytes, byte[]> view = reverse ? entries.descendingMap() : entries;
-            private Iterator<Map.Entry<Bytes, byte[]>> it = view.entrySet().iterator();
-            private Map.Entry<Bytes, byte[]> next = advance();
+            private NavigableMap<Bytes, Cell> view = reverse ? entries.descendingMap() : entries;
+            private Iterator<Map.Entry<Bytes, Cell>> it = view.entrySet().iterator();
+            private Map.Entry<Bytes, Cell> next = advance();
 
-            private Map.Entry<Bytes, byte[]> advance() {
+            private Map.Entry<Bytes, Cell> advance() {
                 return it.hasNext() ? it.next() : null;
             }
 
             /** The entry after {@code last} in the map as it is now. */
-            private Map.Entry<Bytes, byte[]> resume(Bytes last) {
+            private Map.Entry<Bytes, Cell> resume(Bytes last) {
                 view = view.tailMap(last, false);
                 it = view.entrySet().iterator();
                 return advance();
@@ -201,9 +225,11 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
                 if (next == null) {
                     throw new NoSuchElementException();
                 }
-                Map.Entry<Bytes, byte[]> e = next;
+                Map.Entry<Bytes, Cell> e = next;
+                // The value as it is when returned, before the iterator steps on (as the tree's entry gave it).
+                byte[] value = e.getValue().value;
                 next = changed(e.getKey()) ? resume(e.getKey()) : advance();
-                return KeyValue.pair(keyReader.deserialize(TOPIC, e.getKey().get()), deserialize(e.getValue()));
+                return KeyValue.pair(keyReader.deserialize(TOPIC, e.getKey().get()), deserialize(value));
             }
 
             private int seen = modifications;
@@ -227,5 +253,14 @@ public final class SerializedStore<K, V> implements KeyValueStore<K, V> {
             @Override
             public void close() {}
         };
+    }
+
+    /** A value, shared by the tree and the hash index. */
+    private static final class Cell {
+        private byte[] value;
+
+        Cell(byte[] value) {
+            this.value = value;
+        }
     }
 }

@@ -77,6 +77,9 @@ public final class Backfill {
     private static final Duration POLL = Duration.ofMillis(200);
     /** How often the backfill's group member polls (heartbeats, rebalances) and looks for finished tasks. */
     private static final Duration GROUP_POLL = Duration.ofMillis(500);
+    /** The most groups a task is folded in: its spill files are open at once while it is read. */
+    static final int MAX_GROUPS = 512;
+
     /** A task's whole output is one transaction: allow it the broker's default maximum. */
     private static final int TRANSACTION_TIMEOUT_MS =
             (int) Duration.ofMinutes(15).toMillis();
@@ -272,7 +275,10 @@ public final class Backfill {
         }
     }
 
-    /** How many groups of patients task's input is folded in: about {@code recordsPerGroup} records each. */
+    /**
+     * How many groups of patients a task's input is folded in: about {@code recordsPerGroup} records each, and at most
+     * {@link #MAX_GROUPS} (each is an open spill file while the task is read).
+     */
     private int groups(
             KafkaConsumer<byte[], byte[]> consumer,
             Map<TopicPartition, Long> ends,
@@ -281,8 +287,7 @@ public final class Backfill {
         Map<TopicPartition, Long> starts = consumer.beginningOffsets(List.of(readings, events));
         long records = ends.get(readings) - starts.get(readings) + ends.get(events) - starts.get(events);
         return (int) Math.max(
-                1,
-                Math.min(Integer.MAX_VALUE, (records + settings.recordsPerGroup() - 1) / settings.recordsPerGroup()));
+                1, Math.min(MAX_GROUPS, (records + settings.recordsPerGroup() - 1) / settings.recordsPerGroup()));
     }
 
     /**

@@ -67,9 +67,9 @@ final class BackfillCommand extends ClusterCommand implements Callable<Integer> 
     @Option(
             names = "--records-per-group",
             paramLabel = "N",
-            defaultValue = "50000",
+            defaultValue = "5000",
             description = "Input records folded in memory at a time per thread (about 1 KB each); a task is folded in"
-                    + " groups of patients of about that many records (default: ${DEFAULT-VALUE}).")
+                    + " groups of patients of about that many records, at most 512 groups (default: ${DEFAULT-VALUE}).")
     int recordsPerGroup;
 
     @Mixin

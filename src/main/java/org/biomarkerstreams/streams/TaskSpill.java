@@ -40,7 +40,10 @@ import org.biomarkerstreams.streams.patient.PatientStores;
  */
 public final class TaskSpill implements AutoCloseable {
 
-    private static final int BUFFER_BYTES = 64 * 1024;
+    /** Per group file while it is written (hundreds are open at once), and for the one read at a time. */
+    private static final int WRITE_BUFFER_BYTES = 16 * 1024;
+
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final byte READINGS = 0;
     private static final byte EVENTS = 1;
 
@@ -169,7 +172,7 @@ public final class TaskSpill implements AutoCloseable {
         try {
             groups[g].close();
             try (DataInputStream in =
-                    new DataInputStream(new BufferedInputStream(Files.newInputStream(file(g)), BUFFER_BYTES))) {
+                    new DataInputStream(new BufferedInputStream(Files.newInputStream(file(g)), READ_BUFFER_BYTES))) {
                 while (true) {
                     int at;
                     try {
@@ -235,7 +238,8 @@ public final class TaskSpill implements AutoCloseable {
     private DataOutputStream group(byte[] key) throws IOException {
         int g = key == null ? 0 : Math.floorMod(mix(Arrays.hashCode(key)), groups.length);
         if (groups[g] == null) {
-            groups[g] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(g)), BUFFER_BYTES));
+            groups[g] =
+                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(g)), WRITE_BUFFER_BYTES));
         }
         return groups[g];
     }

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
         name = "backfill",
         mixinStandardHelpOptions = true,
         description = {
-            "Processes what is on the input topics now (e.g. files sent with 'replay --bootstrap-servers') in memory,",
-            "with the topology's own processors, writing no intermediate state, and hands over to 'run': each output is",
+            "Processes what is on the input topics now (e.g. files sent with 'replay --bootstrap-servers') with the",
+            "topology's own processors, group of patients by group from spill files (--spill-dir), writing no",
+            "intermediate state, and hands over to 'run': each output is",
             "written once (the latest per key; every dead letter and alert), the state stores to their changelogs",
             "and the input offsets committed for --application-id, so 'run' with the same --application-id restores",
             "and goes on with new readings, corrections and late data without reprocessing history.",

@@ -54,8 +54,10 @@ public final class BatchTaskProfile {
                     new TaskId(0, 0),
                     serdes,
                     "profile");
-            java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+            com.sun.management.ThreadMXBean cpu =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             long start = cpu.getCurrentThreadCpuTime();
+            long allocatedBefore = cpu.getCurrentThreadAllocatedBytes();
             long offset = 0;
             for (RawClinicalEvent e : cohort.events()) {
                 task.process(
@@ -70,6 +72,7 @@ public final class BatchTaskProfile {
                 task.process(topics.readings(), 0, i, new RecordHeaders(), keys[i], values[i]);
             }
             long processed = cpu.getCurrentThreadCpuTime();
+            long allocated = cpu.getCurrentThreadAllocatedBytes() - allocatedBefore;
             long[] written = {0};
             MessageDigest sha = sha256();
             task.drain(
@@ -87,10 +90,12 @@ public final class BatchTaskProfile {
                     "profile");
             long drained = cpu.getCurrentThreadCpuTime();
             System.out.printf(
-                    "round %d: %d readings, process %.1f us CPU/reading, drain %.1f us CPU/reading, %d records written%n",
+                    "round %d: %d readings, process %.1f us CPU/reading (%.0f bytes allocated/reading), drain %.1f us"
+                            + " CPU/reading, %d records written%n",
                     round,
                     values.length,
                     (processed - start) / 1e3 / values.length,
+                    (double) allocated / values.length,
                     (drained - processed) / 1e3 / values.length,
                     written[0]);
             if (digest) {

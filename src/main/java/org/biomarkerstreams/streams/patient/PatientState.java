@@ -49,6 +49,13 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
         return new PatientState(copy, archived);
     }
 
+    /** The patient as the fold and the emitted records need it: from its events, sorted once (per reading). */
+    PatientContext context(String patientId) {
+        List<EventRecord> active = active();
+        Instant anchor = anchor(active);
+        return new PatientContext(patientId, anchor, censoring(active, anchor), arm(active), strata(active));
+    }
+
     private List<EventRecord> active() {
         List<EventRecord> list = new ArrayList<>();
         for (EventRecord e : events.values()) {
@@ -62,8 +69,12 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
 
     /** First infusion; for an arm without infusion, randomization. */
     Instant anchor() {
+        return anchor(active());
+    }
+
+    private static Instant anchor(List<EventRecord> active) {
         Instant randomized = null;
-        for (EventRecord e : active()) {
+        for (EventRecord e : active) {
             if (e.type() == EventType.INFUSION) {
                 return e.at();
             }
@@ -87,8 +98,12 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
 
     /** Arm of the first randomization that names one, else of the first enrollment that does. */
     String arm() {
+        return arm(active());
+    }
+
+    private static String arm(List<EventRecord> active) {
         String enrolled = null;
-        for (EventRecord e : active()) {
+        for (EventRecord e : active) {
             if (e.arm() == null) {
                 continue;
             }
@@ -104,9 +119,13 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
 
     /** Strata labels of enrollment, overridden by those of randomization. */
     Map<String, String> strata() {
+        return strata(active());
+    }
+
+    private static Map<String, String> strata(List<EventRecord> active) {
         Map<String, String> strata = new TreeMap<>();
         for (EventType type : List.of(EventType.ENROLLED, EventType.RANDOMIZED)) {
-            for (EventRecord e : active()) {
+            for (EventRecord e : active) {
                 if (e.type() == type) {
                     strata.putAll(e.strata());
                 }
@@ -117,10 +136,14 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
 
     /** The first discharge or death at or after the anchor. */
     Optional<CensoringEvent> censoring(Instant anchor) {
+        return censoring(active(), anchor);
+    }
+
+    private static Optional<CensoringEvent> censoring(List<EventRecord> active, Instant anchor) {
         if (anchor == null) {
             return Optional.empty();
         }
-        for (EventRecord e : active()) {
+        for (EventRecord e : active) {
             if (e.at().isBefore(anchor)) {
                 continue;
             }

@@ -2,6 +2,7 @@ package org.biomarkerstreams.streams.patient;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,6 +188,8 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
             Instant at = in.readNullableInstant();
             String arm = in.readString();
             int strataSize = in.readInt();
+            // In the order written (sorted, RawClinicalEvent's): encoded again, the event keeps its bytes. A
+            // Map.copyOf iterated in an order of its JVM's, so the bytes of the patients store differed run to run.
             Map<String, String> strata = new LinkedHashMap<>();
             for (int s = 0; s < strataSize; s++) {
                 strata.put(in.readString(), in.readString());
@@ -200,7 +203,7 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
                             type,
                             at,
                             arm,
-                            Map.copyOf(strata),
+                            Collections.unmodifiableMap(strata),
                             in.readString(),
                             in.readString(),
                             in.readBoolean()));

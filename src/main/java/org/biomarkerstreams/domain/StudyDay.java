@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 
 /**
  * Where an instant falls relative to the anchor: calendar days in the site's time zone in both
@@ -17,6 +16,9 @@ import java.time.temporal.ChronoUnit;
 public record StudyDay(int ady, int pdy, double hoursSinceAnchor) {
 
     private static final double MILLIS_PER_HOUR = 3_600_000.0;
+    private static final long SECONDS_PER_DAY = 86_400;
+    private static final long FIRST_DAY = LocalDate.MIN.toEpochDay();
+    private static final long LAST_DAY = LocalDate.MAX.toEpochDay();
 
     /** Study day of {@code at} for a patient anchored at {@code anchor}, counted in {@code zone}. */
     public static StudyDay of(Instant anchor, Instant at, ZoneId zone) {
@@ -26,8 +28,20 @@ public record StudyDay(int ady, int pdy, double hoursSinceAnchor) {
 
     /** Protocol day (anchor day = 0) of {@code at}. */
     public static int pdy(Instant anchor, Instant at, ZoneId zone) {
-        return Math.toIntExact(
-                ChronoUnit.DAYS.between(LocalDate.ofInstant(anchor, zone), LocalDate.ofInstant(at, zone)));
+        return Math.toIntExact(localEpochDay(at, zone) - localEpochDay(anchor, zone));
+    }
+
+    /**
+     * {@code LocalDate.ofInstant(t, zone).toEpochDay()}, without the date in between (computing year, month and day
+     * to count days again, twice per trajectory point); outside the dates a LocalDate holds it is that expression,
+     * which throws as it did.
+     */
+    private static long localEpochDay(Instant t, ZoneId zone) {
+        long localSecond = t.getEpochSecond() + zone.getRules().getOffset(t).getTotalSeconds();
+        long day = Math.floorDiv(localSecond, SECONDS_PER_DAY);
+        return day >= FIRST_DAY && day <= LAST_DAY
+                ? day
+                : LocalDate.ofInstant(t, zone).toEpochDay();
     }
 
     /** CDISC day from protocol day: day 0 becomes 1, negative days stay as they are. */

@@ -7,13 +7,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 class StudyDayProperties {
@@ -115,5 +118,34 @@ class StudyDayProperties {
         long expected = Math.floorDiv(at.getEpochSecond(), 86_400L) - Math.floorDiv(anchor.getEpochSecond(), 86_400L);
 
         assertThat(StudyDay.pdy(anchor, at, ZoneOffset.UTC)).isEqualTo((int) expected);
+    }
+
+    @Property(tries = 3000)
+    void shouldCountWhatTheFormerImplementationCountedWhenAnyInstantsAreGiven(
+            @ForAll("anyInstant") Instant anchor, @ForAll("anyInstant") Instant at, @ForAll("zones") ZoneId zone) {
+        assertThat(outcome(() -> StudyDay.pdy(anchor, at, zone)))
+                .isEqualTo(outcome(() -> Math.toIntExact(
+                        ChronoUnit.DAYS.between(LocalDate.ofInstant(anchor, zone), LocalDate.ofInstant(at, zone)))));
+    }
+
+    /** Near our time mostly (every offset and DST rule), and any instant Instant holds, beyond LocalDate's years. */
+    @Provide
+    Arbitrary<Instant> anyInstant() {
+        Arbitrary<Instant> near = Combinators.combine(
+                        anchors(), offsets(), Arbitraries.integers().between(0, 999_999_999))
+                .as((anchor, offset, nanos) -> anchor.plus(offset).plusNanos(nanos));
+        Arbitrary<Instant> any = Arbitraries.longs()
+                .between(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond())
+                .map(Instant::ofEpochSecond);
+        return Arbitraries.frequencyOf(Tuple.of(8, near), Tuple.of(2, any));
+    }
+
+    /** The day count, or the exception's type. */
+    private static Object outcome(java.util.function.IntSupplier pdy) {
+        try {
+            return pdy.getAsInt();
+        } catch (RuntimeException e) {
+            return e.getClass();
+        }
     }
 }

@@ -10,7 +10,6 @@ public record PatientContext(
         String id, Instant anchor, Optional<CensoringEvent> censoring, String arm, Map<String, String> strata) {
 
     public static PatientContext of(String patientId, PatientState state) {
-        Instant anchor = state.anchor();
-        return new PatientContext(patientId, anchor, state.censoring(anchor), state.arm(), state.strata());
+        return state.context(patientId);
     }
 }

@@ -7,11 +7,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.biomarkerstreams.avro.BiomarkerSummary;
 import org.biomarkerstreams.avro.TimeToNormalization;
 import org.biomarkerstreams.domain.AnalyteDefinition;
 import org.biomarkerstreams.domain.AnalyteRole;
@@ -43,6 +44,8 @@ final class PatientEmitter {
      * and is emitted once more, unchanged.
      */
     static final String KEPT_PATIENT = "";
+
+    private static final String PATIENT_FIELD = "patientId";
 
     private final ProcessorContext<String, SpecificRecord> context;
     private final TopologyConfig config;
@@ -92,9 +95,7 @@ final class PatientEmitter {
             ttn = org.biomarkerstreams.domain.TimeToNormalization.derive(
                     protocol, patient.anchor(), baselineNormal, st.scan, patient.censoring(), streamTime());
             var ttnRecord = records.timeToNormalization(patient, analyte, ttn);
-            byte[] ttnBytes = AvroBinary.encode(TimeToNormalization.newBuilder(ttnRecord.value())
-                    .setPatientId(KEPT_PATIENT)
-                    .build());
+            byte[] ttnBytes = kept(ttnRecord.value());
             boolean changed = !Arrays.equals(ttnBytes, st.emittedTtn);
             if (changed || mode == EmitMode.REDELIVERY) {
                 // Counted on the transition to an event, not on each re-emission of one.
@@ -106,12 +107,36 @@ final class PatientEmitter {
             }
         }
         var summary = records.summary(patient, analyte, st, ttn);
-        byte[] summaryBytes = AvroBinary.encode(BiomarkerSummary.newBuilder(summary.value())
-                .setPatientId(KEPT_PATIENT)
-                .build());
+        byte[] summaryBytes = kept(summary.value());
         if (mode == EmitMode.REDELIVERY || !Arrays.equals(summaryBytes, st.emittedSummary)) {
             st.emittedSummary = summaryBytes;
             forward(summary, mode);
+        }
+    }
+
+    /**
+     * The bytes of {@code record} as {@link AnalyteState} keeps it: those of the copy this emitter used to encode,
+     * made with the record's builder, with {@link #KEPT_PATIENT} for its patient. The copy's maps were Avro's deep
+     * copies (a {@link java.util.HashMap}: its entries in another order than the record's), so those are copied
+     * here too; every other field is encoded from the record itself, swapped out and back.
+     */
+    static byte[] kept(SpecificRecordBase record) {
+        List<Schema.Field> fields = record.getSchema().getFields();
+        Object[] own = new Object[fields.size()];
+        for (Schema.Field f : fields) {
+            own[f.pos()] = record.get(f.pos());
+            if (f.name().equals(PATIENT_FIELD)) {
+                record.put(f.pos(), KEPT_PATIENT);
+            } else if (f.schema().getType() == Schema.Type.MAP) {
+                record.put(f.pos(), record.getSpecificData().deepCopy(f.schema(), own[f.pos()]));
+            }
+        }
+        try {
+            return AvroBinary.encode(record);
+        } finally {
+            for (Schema.Field f : fields) {
+                record.put(f.pos(), own[f.pos()]);
+            }
         }
     }
 

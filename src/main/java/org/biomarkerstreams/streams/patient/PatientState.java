@@ -2,6 +2,7 @@ package org.biomarkerstreams.streams.patient;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,13 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
         return new PatientState(copy, archived);
     }
 
+    /** The patient as the fold and the emitted records need it: from its events, sorted once (per reading). */
+    PatientContext context(String patientId) {
+        List<EventRecord> active = active();
+        Instant anchor = anchor(active);
+        return new PatientContext(patientId, anchor, censoring(active, anchor), arm(active), strata(active));
+    }
+
     private List<EventRecord> active() {
         List<EventRecord> list = new ArrayList<>();
         for (EventRecord e : events.values()) {
@@ -62,8 +70,12 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
 
     /** First infusion; for an arm without infusion, randomization. */
     Instant anchor() {
+        return anchor(active());
+    }
+
+    private static Instant anchor(List<EventRecord> active) {
         Instant randomized = null;
-        for (EventRecord e : active()) {
+        for (EventRecord e : active) {
             if (e.type() == EventType.INFUSION) {
                 return e.at();
             }
@@ -87,8 +99,12 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
 
     /** Arm of the first randomization that names one, else of the first enrollment that does. */
     String arm() {
+        return arm(active());
+    }
+
+    private static String arm(List<EventRecord> active) {
         String enrolled = null;
-        for (EventRecord e : active()) {
+        for (EventRecord e : active) {
             if (e.arm() == null) {
                 continue;
             }
@@ -104,9 +120,13 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
 
     /** Strata labels of enrollment, overridden by those of randomization. */
     Map<String, String> strata() {
+        return strata(active());
+    }
+
+    private static Map<String, String> strata(List<EventRecord> active) {
         Map<String, String> strata = new TreeMap<>();
         for (EventType type : List.of(EventType.ENROLLED, EventType.RANDOMIZED)) {
-            for (EventRecord e : active()) {
+            for (EventRecord e : active) {
                 if (e.type() == type) {
                     strata.putAll(e.strata());
                 }
@@ -117,10 +137,14 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
 
     /** The first discharge or death at or after the anchor. */
     Optional<CensoringEvent> censoring(Instant anchor) {
+        return censoring(active(), anchor);
+    }
+
+    private static Optional<CensoringEvent> censoring(List<EventRecord> active, Instant anchor) {
         if (anchor == null) {
             return Optional.empty();
         }
-        for (EventRecord e : active()) {
+        for (EventRecord e : active) {
             if (e.at().isBefore(anchor)) {
                 continue;
             }
@@ -164,6 +188,8 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
             Instant at = in.readNullableInstant();
             String arm = in.readString();
             int strataSize = in.readInt();
+            // In the order written (sorted, RawClinicalEvent's): encoded again, the event keeps its bytes. A
+            // Map.copyOf iterated in an order of its JVM's, so the bytes of the patients store differed run to run.
             Map<String, String> strata = new LinkedHashMap<>();
             for (int s = 0; s < strataSize; s++) {
                 strata.put(in.readString(), in.readString());
@@ -177,7 +203,7 @@ public record PatientState(Map<String, EventRecord> events, boolean archived) {
                             type,
                             at,
                             arm,
-                            Map.copyOf(strata),
+                            Collections.unmodifiableMap(strata),
                             in.readString(),
                             in.readString(),
                             in.readBoolean()));

@@ -161,7 +161,10 @@ public final class Backfill {
                 t.setDaemon(true);
                 return t;
             });
-            Map<Integer, Future<Boolean>> running = new HashMap<>();
+            Map<Integer, Future<Outcome>> running = new HashMap<>();
+            // Committed, as this instance knows before the offsets show: a transaction's offsets appear in an offset
+            // fetch only once its commit markers are written, just after the commit returns.
+            Set<Integer> committedHere = new HashSet<>();
             int ran = 0;
             try (KafkaConsumer<byte[], byte[]> member = groupMember()) {
                 member.subscribe(List.of(topics.readings()), new ConsumerRebalanceListener() {
@@ -179,10 +182,11 @@ public final class Backfill {
                 });
                 while (true) {
                     member.poll(GROUP_POLL);
-                    // Finished tasks first: one that commits between the two would otherwise look unfinished and
-                    // not running, and be read all over again before it found its offsets committed.
-                    ran += finished(running);
+                    // A task that finished is done even while its offsets do not show yet: otherwise it would look
+                    // unfinished and not running, and be read all over again before it found them committed.
+                    ran += finished(running, committedHere);
                     Set<Integer> done = committedTasks(admin, partitions);
+                    done.addAll(committedHere);
                     if (done.size() == partitions && running.isEmpty()) {
                         break;
                     }
@@ -202,14 +206,32 @@ public final class Backfill {
         }
     }
 
-    /** Removes the tasks that finished; returns how many of them this instance wrote. */
-    private static int finished(Map<Integer, Future<Boolean>> running) throws InterruptedException {
+    /** What became of a task this instance ran. */
+    private enum Outcome {
+        /** Written and committed by this instance. */
+        WRITTEN,
+        /** Found committed by another instance, once this one's producer had fenced every earlier one. */
+        WRITTEN_ELSEWHERE,
+        /** Given to another instance while it read, or fenced by one while it wrote: that one has it now. */
+        GIVEN_AWAY
+    }
+
+    /**
+     * Removes the tasks that finished, adding those now committed to {@code committed}; returns how many of them
+     * this instance wrote.
+     */
+    private static int finished(Map<Integer, Future<Outcome>> running, Set<Integer> committed)
+            throws InterruptedException {
         int wrote = 0;
         for (var it = running.entrySet().iterator(); it.hasNext(); ) {
-            Future<Boolean> task = it.next().getValue();
-            if (task.isDone()) {
+            Map.Entry<Integer, Future<Outcome>> task = it.next();
+            if (task.getValue().isDone()) {
                 try {
-                    wrote += task.get() ? 1 : 0;
+                    Outcome outcome = task.getValue().get();
+                    wrote += outcome == Outcome.WRITTEN ? 1 : 0;
+                    if (outcome != Outcome.GIVEN_AWAY) {
+                        committed.add(task.getKey());
+                    }
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("backfill task failed: " + e.getCause(), e.getCause());
                 }
@@ -254,7 +276,7 @@ public final class Backfill {
      * One task: read into a spill, then fold it and write everything and commit its offsets in one transaction
      * ({@link #write}). A task whose partition the group gives to another instance while it reads is dropped.
      */
-    private boolean runTask(int partition, Map<TopicPartition, Long> ends, Admin admin) throws InterruptedException {
+    private Outcome runTask(int partition, Map<TopicPartition, Long> ends, Admin admin) throws InterruptedException {
         Topics topics = config.topics();
         TaskId id = new TaskId(0, partition);
         TopicPartition readings = new TopicPartition(topics.readings(), partition);
@@ -269,7 +291,7 @@ public final class Backfill {
                         groups(consumer, ends, readings, events))) {
             if (!read(consumer, spill, readings, events, ends)) {
                 log.info("Backfill task {} was given to another backfill instance: dropped", id);
-                return false;
+                return Outcome.GIVEN_AWAY;
             }
             return write(spill, id, readings, events, ends, admin);
         }
@@ -327,11 +349,11 @@ public final class Backfill {
 
     /**
      * Pass 2 and the hand-over: folds the spill and writes everything with the input offsets in one transaction.
-     * Returns whether it wrote: another instance may have taken the partition over in a rebalance and written it
-     * first (then this one finds its offsets committed once its own transactional producer has fenced every
-     * earlier one), or fence this one while it writes.
+     * Another instance may have taken the partition over in a rebalance and written it first (then this one finds
+     * its offsets committed once its own transactional producer has fenced every earlier one), or fence this one
+     * while it writes.
      */
-    private boolean write(
+    private Outcome write(
             TaskSpill spill,
             TaskId id,
             TopicPartition readings,
@@ -343,7 +365,7 @@ public final class Backfill {
             producer.initTransactions();
             if (committedTasks(admin, id.partition() + 1).contains(id.partition())) {
                 log.info("Backfill task {} was written by another backfill instance", id);
-                return false;
+                return Outcome.WRITTEN_ELSEWHERE;
             }
             producer.beginTransaction();
             spill.drain((topic, p, timestamp, key, value) -> {
@@ -358,10 +380,10 @@ public final class Backfill {
             producer.commitTransaction();
         } catch (ProducerFencedException e) {
             log.info("Backfill task {} was taken over by another backfill instance", id);
-            return false;
+            return Outcome.GIVEN_AWAY;
         }
         log.info("Backfill task {} written and its input offsets committed", id);
-        return true;
+        return Outcome.WRITTEN;
     }
 
     private void add(TaskSpill spill, ConsumerRecord<byte[], byte[]> r) {

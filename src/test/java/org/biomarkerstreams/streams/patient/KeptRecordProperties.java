@@ -31,25 +31,39 @@ class KeptRecordProperties {
     @Property(tries = 1000)
     void shouldKeepTheBytesOfTheCopyWithoutPatientWhenASummaryIsKept(@ForAll("summaries") BiomarkerSummary s)
             throws IOException {
-        BiomarkerSummary before = BiomarkerSummary.newBuilder(s).build();
-        byte[] expected = formerEncoding(BiomarkerSummary.newBuilder(s)
-                .setPatientId(PatientEmitter.KEPT_PATIENT)
-                .build());
-
-        assertThat(PatientEmitter.kept(s)).isEqualTo(expected);
-        assertThat(s).isEqualTo(before);
+        assertKeptAsBefore(
+                s,
+                r -> BiomarkerSummary.newBuilder(r).build(),
+                r -> BiomarkerSummary.newBuilder(r)
+                        .setPatientId(PatientEmitter.KEPT_PATIENT)
+                        .build(),
+                PatientEmitter::kept);
     }
 
     @Property(tries = 1000)
     void shouldKeepTheBytesOfTheCopyWithoutPatientWhenATimeToNormalizationIsKept(@ForAll("ttns") TimeToNormalization t)
             throws IOException {
-        TimeToNormalization before = TimeToNormalization.newBuilder(t).build();
-        byte[] expected = formerEncoding(TimeToNormalization.newBuilder(t)
-                .setPatientId(PatientEmitter.KEPT_PATIENT)
-                .build());
+        assertKeptAsBefore(
+                t,
+                r -> TimeToNormalization.newBuilder(r).build(),
+                r -> TimeToNormalization.newBuilder(r)
+                        .setPatientId(PatientEmitter.KEPT_PATIENT)
+                        .build(),
+                PatientEmitter::kept);
+    }
 
-        assertThat(PatientEmitter.kept(t)).isEqualTo(expected);
-        assertThat(t).isEqualTo(before);
+    /** {@code kept} gives the former bytes of the copy without patient, and leaves the record as it was. */
+    private static <V extends SpecificRecord> void assertKeptAsBefore(
+            V record,
+            java.util.function.UnaryOperator<V> copy,
+            java.util.function.UnaryOperator<V> withoutPatient,
+            java.util.function.Function<V, byte[]> kept)
+            throws IOException {
+        V before = copy.apply(record);
+        byte[] expected = formerEncoding(withoutPatient.apply(record));
+
+        assertThat(kept.apply(record)).isEqualTo(expected);
+        assertThat(record).isEqualTo(before);
     }
 
     /** What AvroBinary.encode did before it kept its writers: a new one per record, through a direct encoder. */

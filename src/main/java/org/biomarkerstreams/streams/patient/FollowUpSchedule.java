@@ -80,12 +80,17 @@ final class FollowUpSchedule {
     /** The earliest due time on the schedule, Long.MAX_VALUE when nothing is scheduled. */
     long nextDue() {
         if (nextDue == Long.MIN_VALUE) {
-            try (KeyValueIterator<Bytes, byte[]> it =
-                    schedule.range(StoreKeys.closeScheduleFrom(scannedFrom), StoreKeys.closeScheduleEnd())) {
-                nextDue = it.hasNext() ? StoreKeys.closeTime(it.next().key) : Long.MAX_VALUE;
-            }
+            nextDue = firstDueFrom(scannedFrom);
         }
         return nextDue;
+    }
+
+    /** The due time of the first entry at or after {@code fromMillis}, Long.MAX_VALUE when there is none. */
+    private long firstDueFrom(long fromMillis) {
+        try (KeyValueIterator<Bytes, byte[]> it =
+                schedule.range(StoreKeys.closeScheduleFrom(fromMillis), StoreKeys.closeScheduleEnd())) {
+            return it.hasNext() ? StoreKeys.closeTime(it.next().key) : Long.MAX_VALUE;
+        }
     }
 
     /** Whether {@code key} of the close-schedule store is the task's stream time reached, not one patient's. */
@@ -111,10 +116,7 @@ final class FollowUpSchedule {
             }
         }
         scannedFrom = streamTime + 1;
-        try (KeyValueIterator<Bytes, byte[]> it =
-                schedule.range(StoreKeys.closeScheduleFrom(scannedFrom), StoreKeys.closeScheduleEnd())) {
-            nextDue = it.hasNext() ? StoreKeys.closeTime(it.next().key) : Long.MAX_VALUE;
-        }
+        nextDue = firstDueFrom(scannedFrom);
         if (!due.isEmpty() && streamTime > reached) {
             reached = streamTime;
             schedule.put(

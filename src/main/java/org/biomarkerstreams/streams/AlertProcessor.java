@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -40,12 +39,15 @@ import org.biomarkerstreams.streams.patient.StoredReading;
  * id, which the stores are keyed by and a point may not show, comes from {@link AlertInputs}). The alert series is
  * derived on the fly: lymphocytes as reported, and PaO2/FiO2 as reported plus a ratio derived from every PaO2 that
  * has an FiO2 within 30 minutes and no reported ratio within 30 minutes. When a reading arrives, is corrected or
- * retracted, the series points within 30 minutes of where it is and was, and the point after them, are judged
- * against the point just before each in time, so a late reading is evaluated where it belongs. Judging a point
- * whose neighbours did not change gives the crossings it gave before, and alert ids (kind + reading id) already
- * raised are remembered in its one store, so nothing alerts twice; a new reading that crosses after a recovery
- * does. Points re-emitted for another reading (a new baseline, a moved anchor) change no value or time and are
- * not judged.
+ * retracted, the series points it can change where it is and was (its own point; for a reported ratio or an FiO2,
+ * every point within 30 minutes), and the point after them, are judged against the point just before each in time,
+ * so a late reading is evaluated where it belongs. The points of one window and their pairing partners are read
+ * with one range scan per analyte, so a dense series (readings minutes apart) costs a few scans per input, not a
+ * few per point in the window. Judging a point whose neighbours did not change gives the crossings it gave before,
+ * and alert ids (kind + reading id) already raised are remembered in its one store, so nothing alerts twice; a new
+ * reading that crosses after a recovery does ({@code AlertDetectorProperties} holds it to the whole series judged
+ * after every input). Points re-emitted for another reading (a new baseline, a moved anchor) change no value or
+ * time and are not judged.
  */
 final class AlertProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -138,13 +140,9 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 redeliveredSeries.clear();
             }
             if (redeliveredSeries.add(name)) {
-                evaluate(
-                        record,
-                        patient,
-                        shown,
-                        name,
-                        seriesBetween(patient, name, Long.MIN_VALUE, Long.MAX_VALUE),
-                        true);
+                TreeMap<Point, Point> all = new TreeMap<>(ORDER);
+                withPredecessors(patient, name, seriesBetween(patient, name, Long.MIN_VALUE, Long.MAX_VALUE), all);
+                evaluate(record, patient, shown, name, all, true);
             }
             return;
         }
@@ -152,7 +150,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             // Re-emitted for another input (a new baseline, a moved anchor): no value or time changed.
             return;
         }
-        Map<String, Set<Point>> toJudge = new TreeMap<>();
+        Map<String, TreeMap<Point, Point>> toJudge = new TreeMap<>();
         touch(toJudge, patient, p.getAnalyte(), p.getObservedAt().toEpochMilli());
         IndexEntry before = input.before();
         if (before != null && !before.deleted() && before.observedAt() != null && watches(before.analyte())) {
@@ -161,16 +159,31 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         toJudge.forEach((series, points) -> evaluate(record, patient, shown, series, points, false));
     }
 
-    /** The series points a change at {@code at} can affect: those within the pairing window, and the one after. */
-    private void touch(Map<String, Set<Point>> toJudge, String patient, String analyte, long at) {
+    /**
+     * Adds the series points a change of an {@code analyte} reading at {@code at} can affect, each with the point
+     * before it: a reported ratio or an FiO2 changes the derived ratios of every PaO2 within the pairing window, any
+     * other reading only its own point; and the point after them is judged against a new predecessor.
+     */
+    private void touch(Map<String, TreeMap<Point, Point>> toJudge, String patient, String analyte, long at) {
         String name = series(analyte);
-        long from = LYMPH.equals(name) ? at : at - PAIRING_MS;
-        long to = LYMPH.equals(name) ? at : at + PAIRING_MS;
-        Set<Point> points = toJudge.computeIfAbsent(name, n -> new TreeSet<>(ORDER));
-        points.addAll(seriesBetween(patient, name, from, to));
+        boolean pairs = OxygenationIndex.RATIO.equals(analyte) || OxygenationIndex.FIO2.equals(analyte);
+        long from = pairs ? at - PAIRING_MS : at;
+        long to = pairs ? at + PAIRING_MS : at;
+        List<Point> run = seriesBetween(patient, name, from, to);
         Point next = next(patient, name, to);
         if (next != null) {
-            points.add(next);
+            run.add(next);
+        }
+        withPredecessors(patient, name, run, toJudge.computeIfAbsent(name, n -> new TreeMap<>(ORDER)));
+    }
+
+    /**
+     * Puts each point of {@code run} (consecutive points of the series) with the point before it into {@code into}:
+     * the first's is looked up, the others' is the one before in the run.
+     */
+    private void withPredecessors(String patient, String name, List<Point> run, TreeMap<Point, Point> into) {
+        for (int i = 0; i < run.size(); i++) {
+            into.put(run.get(i), i == 0 ? previous(patient, name, run.get(0)) : run.get(i - 1));
         }
     }
 
@@ -185,13 +198,17 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             out.add(Point.of(r));
         }
         if (!LYMPH.equals(name)) {
-            for (StoredReading pao2 : readingsBetween(patient, OxygenationIndex.PAO2, from, to)) {
-                Point derived = derive(patient, pao2);
-                if (derived != null) {
-                    out.add(derived);
+            List<StoredReading> pao2s = readingsBetween(patient, OxygenationIndex.PAO2, from, to);
+            if (!pao2s.isEmpty()) {
+                Pairing pairing = pairing(patient, millis(pao2s.get(0)), millis(pao2s.get(pao2s.size() - 1)));
+                for (StoredReading pao2 : pao2s) {
+                    Point derived = pairing.derive(pao2);
+                    if (derived != null) {
+                        out.add(derived);
+                    }
                 }
+                out.sort(ORDER);
             }
-            out.sort(ORDER);
         }
         return out;
     }
@@ -262,32 +279,70 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
         return reported;
     }
 
-    /** The ratio of a PaO2 with the nearest FiO2 within 30 minutes (the later on a tie), unless a ratio was reported then. */
+    /** The derived ratio of {@code pao2}, or null ({@link Pairing#derive}). */
     private Point derive(String patient, StoredReading pao2) {
-        long at = pao2.observedAt().toEpochMilli();
-        long from = at - PAIRING_MS;
-        long to = at + PAIRING_MS;
-        if (!readingsBetween(patient, OxygenationIndex.RATIO, from, to).isEmpty()) {
-            return null;
-        }
-        StoredReading fio2 = null;
-        for (StoredReading f : readingsBetween(patient, OxygenationIndex.FIO2, from, to)) {
-            if (fio2 == null
-                    || Math.abs(f.observedAt().toEpochMilli() - at)
-                            <= Math.abs(fio2.observedAt().toEpochMilli() - at)) {
-                fio2 = f;
+        return pairing(patient, millis(pao2), millis(pao2)).derive(pao2);
+    }
+
+    /** The reported ratios and FiO2s a PaO2 observed in {@code [from, to]} can be paired with: one scan of each. */
+    private Pairing pairing(String patient, long from, long to) {
+        return new Pairing(
+                readingsBetween(patient, OxygenationIndex.RATIO, from - PAIRING_MS, to + PAIRING_MS),
+                readingsBetween(patient, OxygenationIndex.FIO2, from - PAIRING_MS, to + PAIRING_MS));
+    }
+
+    /** Reported ratios and FiO2s in time order, covering the pairing window of the PaO2s derived from them. */
+    private record Pairing(List<StoredReading> ratios, List<StoredReading> fio2s) {
+
+        /**
+         * The ratio of a PaO2 with the nearest FiO2 within 30 minutes (the later on a tie), unless a ratio was reported
+         * then.
+         */
+        Point derive(StoredReading pao2) {
+            long at = millis(pao2);
+            int ratio = firstFrom(ratios, at - PAIRING_MS);
+            if (ratio < ratios.size() && millis(ratios.get(ratio)) <= at + PAIRING_MS) {
+                return null;
             }
+            StoredReading fio2 = null;
+            for (int i = firstFrom(fio2s, at - PAIRING_MS);
+                    i < fio2s.size() && millis(fio2s.get(i)) <= at + PAIRING_MS;
+                    i++) {
+                StoredReading f = fio2s.get(i);
+                if (fio2 == null || Math.abs(millis(f) - at) <= Math.abs(millis(fio2) - at)) {
+                    fio2 = f;
+                }
+            }
+            if (fio2 == null || !(fio2.value() > 0 && fio2.value() <= 1)) {
+                return null;
+            }
+            return new Point(
+                    pao2.readingId(),
+                    at,
+                    OxygenationIndex.ratio(pao2.value(), fio2.value()),
+                    true,
+                    pao2.value(),
+                    fio2.value());
         }
-        if (fio2 == null || !(fio2.value() > 0 && fio2.value() <= 1)) {
-            return null;
+
+        /** The index of the first reading of {@code sorted} observed at or after {@code at}. */
+        private static int firstFrom(List<StoredReading> sorted, long at) {
+            int low = 0;
+            int high = sorted.size();
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (millis(sorted.get(mid)) < at) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            return low;
         }
-        return new Point(
-                pao2.readingId(),
-                at,
-                OxygenationIndex.ratio(pao2.value(), fio2.value()),
-                true,
-                pao2.value(),
-                fio2.value());
+    }
+
+    private static long millis(StoredReading r) {
+        return r.observedAt().toEpochMilli();
     }
 
     /** The patient's readings of {@code analyte} observed in {@code [from, to]}, in time order. */
@@ -304,7 +359,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     }
 
     /**
-     * Judges each point against its predecessor. With {@code again} every crossing among them is forwarded, also
+     * Judges each point against its predecessor (the map's value). With {@code again} every crossing among them is forwarded, also
      * those already emitted (a redelivery; counted once).
      */
     private void evaluate(
@@ -312,12 +367,13 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
             String patient,
             String shown,
             String name,
-            Iterable<Point> points,
+            TreeMap<Point, Point> points,
             boolean again) {
         Instant[] anchor = null;
-        for (Point point : points) {
-            Point before = previous(patient, name, point);
-            Double previous = before == null ? null : before.value();
+        for (Map.Entry<Point, Point> judged : points.entrySet()) {
+            Point point = judged.getKey();
+            Double previous =
+                    judged.getValue() == null ? null : judged.getValue().value();
             for (AlertKind kind : AlertKind.crossings(name, previous, point.value())) {
                 String alertId = kind.name() + ':' + pseudonym.ofReading(point.readingId());
                 String emittedKey = StoreKeys.patientReading(shown, alertId);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -62,6 +63,7 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
     private static final String LYMPH = "LYMPH";
     private static final byte[] EMITTED = {1};
     private static final long PAIRING_MS = OxygenationIndex.PAIRING.toMillis();
+    private static final int MAX_BATCH = 64;
 
     private final TopologyConfig config;
     private final PipelineCounters counters;
@@ -233,11 +235,9 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 : StoreKeys.readingsUpTo(patient, OxygenationIndex.PAO2, reported.at());
         try (KeyValueIterator<Bytes, StoredReading> it =
                 readings.range(StoreKeys.readingsFrom(patient, OxygenationIndex.PAO2, after + 1), upTo)) {
-            while (it.hasNext()) {
-                Point derived = derive(patient, it.next().value);
-                if (derived != null) {
-                    return reported == null || derived.before(reported) ? derived : reported;
-                }
+            Point derived = firstDerived(patient, () -> it.hasNext() ? it.next().value : null);
+            if (derived != null) {
+                return reported == null || derived.before(reported) ? derived : reported;
             }
         }
         return reported;
@@ -264,24 +264,50 @@ final class AlertProcessor implements Processor<String, SpecificRecord, String, 
                 : StoreKeys.readingsFrom(patient, OxygenationIndex.PAO2, reported.at());
         try (KeyValueIterator<Bytes, StoredReading> it = readings.reverseRange(
                 from, StoreKeys.reading(patient, OxygenationIndex.PAO2, point.at(), point.readingId()))) {
-            while (it.hasNext()) {
-                StoredReading r = it.next().value;
-                Point candidate = Point.of(r);
-                if (!candidate.before(point) || (reported != null && !reported.before(candidate))) {
-                    continue;
+            Point before = reported;
+            Point derived = firstDerived(patient, () -> {
+                while (it.hasNext()) {
+                    StoredReading r = it.next().value;
+                    Point candidate = Point.of(r);
+                    if (candidate.before(point) && (before == null || before.before(candidate))) {
+                        return r;
+                    }
                 }
-                Point derived = derive(patient, r);
-                if (derived != null) {
-                    return derived;
-                }
+                return null;
+            });
+            if (derived != null) {
+                return derived;
             }
         }
         return reported;
     }
 
-    /** The derived ratio of {@code pao2}, or null ({@link Pairing#derive}). */
-    private Point derive(String patient, StoredReading pao2) {
-        return pairing(patient, millis(pao2), millis(pao2)).derive(pao2);
+    /**
+     * The derived point of the first PaO2 {@code pao2s} gives (null at their end) that derives one, or null. They are
+     * paired in batches of 1, 2, 4, ... up to {@value #MAX_BATCH} with one scan of the ratios and one of the FiO2s
+     * around each batch, so a long run of PaO2s that pair with nothing (no FiO2 charted) costs a few scans, not two per
+     * PaO2, while the usual case (the first PaO2 pairs) costs the same two.
+     */
+    private Point firstDerived(String patient, Supplier<StoredReading> pao2s) {
+        List<StoredReading> batch = new ArrayList<>();
+        for (int size = 1; ; size = Math.min(2 * size, MAX_BATCH)) {
+            batch.clear();
+            for (StoredReading r; batch.size() < size && (r = pao2s.get()) != null; ) {
+                batch.add(r);
+            }
+            if (batch.isEmpty()) {
+                return null;
+            }
+            long first = millis(batch.get(0));
+            long last = millis(batch.get(batch.size() - 1));
+            Pairing pairing = pairing(patient, Math.min(first, last), Math.max(first, last));
+            for (StoredReading pao2 : batch) {
+                Point derived = pairing.derive(pao2);
+                if (derived != null) {
+                    return derived;
+                }
+            }
+        }
     }
 
     /** The reported ratios and FiO2s a PaO2 observed in {@code [from, to]} can be paired with: one scan of each. */

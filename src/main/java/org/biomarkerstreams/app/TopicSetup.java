@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,13 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -189,6 +193,7 @@ public final class TopicSetup {
             }
         }
         awaitVisible(admin, missing.keySet(), deadline);
+        awaitLeaders(admin, missing.keySet(), deadline);
     }
 
     /** How each existing topic differs from its spec, as one line per difference with its fix. */
@@ -345,6 +350,43 @@ public final class TopicSetup {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while waiting for created topics to show", e);
             }
+        }
+    }
+
+    /**
+     * Waits until the leader of every partition of the topics just created has the partition: until each answers
+     * a ListOffsets request, which the leader serves from the same partition state as a produce request. A broker
+     * shows a new topic in its metadata a moment before it has created the partitions. An idempotent producer that
+     * sends two requests to a partition in that moment can have the first refused (NOT_LEADER_OR_FOLLOWER) and the
+     * second appended; every retry of the first is then refused as out of order until its delivery timeout
+     * (KAFKA-15591, KAFKA-19880; seen with the 4.3.1 broker in CI: a replay right after creating its topics lost a
+     * batch after 120 s). The admin client retries NOT_LEADER_OR_FOLLOWER itself, so one call waits out that moment.
+     * A principal that may create topics but not describe them skips the wait (the race stays possible, not an error).
+     */
+    private static void awaitLeaders(Admin admin, Set<String> created, long deadline) {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        try {
+            for (TopicDescription topic : await(
+                            admin.describeTopics(created, new DescribeTopicsOptions().timeoutMs(millisLeft(deadline)))
+                                    .allTopicNames(),
+                            deadline,
+                            "describe the created topics")
+                    .values()) {
+                topic.partitions()
+                        .forEach(p ->
+                                partitions.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+            }
+            await(
+                    admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(millisLeft(deadline)))
+                            .all(),
+                    deadline,
+                    "reach the leaders of the created topics' partitions");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                log.debug("May not describe the created topics {}; not waiting for their leaders", created);
+                return;
+            }
+            throw failure("reach the leaders of the created topics' partitions", e);
         }
     }
 

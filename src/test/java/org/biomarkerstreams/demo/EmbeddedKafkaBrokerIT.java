@@ -135,6 +135,60 @@ class EmbeddedKafkaBrokerIT {
                 .hasMessageContaining("replication factor");
     }
 
+    /**
+     * A broker shows a new topic a moment before its partitions exist, and an idempotent producer that sends in that
+     * moment can lose a batch (TopicSetup.awaitLeaders). So when ensureTopics returns, every partition's leader must
+     * already answer: a ListOffsets from an admin client that never retries, and at once an idempotent producer with
+     * five requests in flight, whose every record must be acknowledged well within its delivery timeout.
+     */
+    @Test
+    void shouldLeaveEveryCreatedPartitionWritableWhenEnsureTopicsReturns() throws Exception {
+        List<NewTopic> topics = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            topics.add(new NewTopic(uniqueTopic("writable-" + i), 2, (short) 1));
+        }
+        TopicSetup.ensureTopics(admin, topics, TIMEOUT);
+
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions =
+                new java.util.HashMap<>();
+        topics.forEach(t -> {
+            for (int p = 0; p < 2; p++) {
+                partitions.put(
+                        new org.apache.kafka.common.TopicPartition(t.name(), p),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+        });
+        try (Admin once = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                AdminClientConfig.RETRIES_CONFIG,
+                0))) {
+            assertThat(once.listOffsets(partitions).all().get()).hasSize(40);
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            for (int round = 0; round < 10; round++) {
+                for (var partition : partitions.keySet()) {
+                    sent.add(producer.send(new ProducerRecord<>(
+                            partition.topic(), partition.partition(), "k", "record " + round + " of " + partition)));
+                }
+            }
+            for (var future : sent) {
+                future.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        assertThat(sent).hasSize(400);
+    }
+
     @Test
     void shouldNotCreateTopicWhenProducerWritesToAMissingOne() throws Exception {
         String topic = uniqueTopic("never-created");

@@ -92,15 +92,20 @@ public final class Hl7Mapper {
 
     public Hl7Mapper(Hl7Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.parser = new TokenizingPipeParser(hapiContext());
+        this.results = new ResultMapping(settings);
+        this.events = new EventMapping(settings);
+    }
+
+    /** HAPI as this mapper reads text: into v2.5.1, without validation, any version. */
+    static HapiContext hapiContext() {
         HapiContext context = new DefaultHapiContext(new CanonicalModelClassFactory(VERSION));
         context.setValidationContext(ValidationContextFactory.noValidation());
         // An OBX-5 whose OBX-2 is missing or not a data type is kept as text instead of failing the message.
         context.getParserConfiguration().setDefaultObx2Type("ST");
         context.getParserConfiguration().setInvalidObx2Type("ST");
         context.getParserConfiguration().setAllowUnknownVersions(true);
-        this.parser = context.getPipeParser();
-        this.results = new ResultMapping(settings);
-        this.events = new EventMapping(settings);
+        return context;
     }
 
     /**

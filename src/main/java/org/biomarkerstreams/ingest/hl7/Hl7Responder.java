@@ -66,23 +66,29 @@ final class Hl7Responder {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.senders = senders;
         this.connections = connections;
-        this.hapi = new DefaultHapiContext();
-        hapi.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
-        hapi.setValidationContext(ValidationContextFactory.noValidation());
-        hapi.getParserConfiguration().setValidating(false);
-        // Hl7Mapper's leniency for OBX-2, so a handler can map the message parsed here instead of
-        // parsing the text a second time (half the connection thread's CPU). Unknown versions are
-        // still refused here (AE): a live feed claiming 7.0 is misconfigured.
-        hapi.getParserConfiguration().setDefaultObx2Type("ST");
-        hapi.getParserConfiguration().setInvalidObx2Type("ST");
+        this.hapi = hapiContext();
         // HAPI's default ACK control-id generator writes an "id_file" into the working directory
         // (read-only in our container). Start time plus a counter: unique across restarts, and within
         // the 20 characters ST allows in MSH-10 before v2.7.
         String instance = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
         AtomicLong ackIds = new AtomicLong();
         hapi.getParserConfiguration().setIdGenerator(() -> instance + ackIds.incrementAndGet());
-        this.parser = hapi.getPipeParser();
+        this.parser = new TokenizingPipeParser(hapi);
         this.acks = new Acknowledgments(parser);
+    }
+
+    /** HAPI as a connection reads a message: into v2.5.1, without validation, known versions only. */
+    static HapiContext hapiContext() {
+        HapiContext context = new DefaultHapiContext();
+        context.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
+        context.setValidationContext(ValidationContextFactory.noValidation());
+        context.getParserConfiguration().setValidating(false);
+        // Hl7Mapper's leniency for OBX-2, so a handler can map the message parsed here instead of
+        // parsing the text a second time (half the connection thread's CPU). Unknown versions are
+        // still refused here (AE): a live feed claiming 7.0 is misconfigured.
+        context.getParserConfiguration().setDefaultObx2Type("ST");
+        context.getParserConfiguration().setInvalidObx2Type("ST");
+        return context;
     }
 
     /** The AAs of one connection; see {@link Acceptances}. */

@@ -48,8 +48,13 @@ final class TokenizingPipeParser extends PipeParser {
         if (text == null || text.isEmpty()) {
             return new String[0];
         }
-        int parts = 1;
-        for (int at = text.indexOf(delimiter); at >= 0; at = text.indexOf(delimiter, at + 1)) {
+        int first = text.indexOf(delimiter);
+        if (first < 0) {
+            // Most fields have one repetition, most components no subcomponents.
+            return new String[] {text};
+        }
+        int parts = 2;
+        for (int at = text.indexOf(delimiter, first + 1); at >= 0; at = text.indexOf(delimiter, at + 1)) {
             parts++;
         }
         boolean endsEmpty = text.charAt(text.length() - 1) == delimiter;

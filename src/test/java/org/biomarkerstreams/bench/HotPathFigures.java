@@ -19,6 +19,7 @@ public final class HotPathFigures {
             "avroDecode", "jmh_avro_decode_ns",
             "avroEncode", "jmh_avro_encode_ns",
             "unitConvert", "jmh_unit_convert_ns",
+            "hl7Map", "jmh_hl7_map_ns",
             "normalizeReading", "jmh_normalize_reading_ns",
             "topologyReading", "jmh_topology_reading_ttd_ns",
             "rocksdbPut", "jmh_rocksdb_put_ns",

@@ -227,7 +227,8 @@ class TokenizingPipeParserProperties {
                                     .collect(Collectors.joining());
                 });
         Arbitrary<String> segmentName = Arbitraries.of(
-                "PID", "PV1", "ORC", "OBR", "OBX", "OBX", "OBX", "NTE", "SPM", "EVN", "RXA", "ZXY", "MSH", "MFE", "MFE");
+                "PID", "PV1", "ORC", "OBR", "OBX", "OBX", "OBX", "NTE", "SPM", "EVN", "RXA", "ZXY", "MSH", "MFE",
+                "MFE");
         Arbitrary<String> obxType = Arbitraries.of("NM", "SN", "ST", "CE", "TX", "XX", "", "CWE");
         Arbitrary<String> segment = Combinators.combine(
                         segmentName, obxType, fieldText.list().ofMaxSize(16), Arbitraries.of("", String.valueOf(field)))

@@ -1,15 +1,12 @@
 package org.biomarkerstreams.ingest.hl7;
 
 import ca.uhn.hl7v2.AcknowledgmentCode;
-import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.Message;
-import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.util.Terser;
-import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -79,15 +76,12 @@ final class Hl7Responder {
 
     /** HAPI as a connection reads a message: into v2.5.1, without validation, known versions only. */
     static HapiContext hapiContext() {
-        HapiContext context = new DefaultHapiContext();
-        context.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
-        context.setValidationContext(ValidationContextFactory.noValidation());
+        // Hl7Mapper's context (its leniency for OBX-2 included), so a handler can map the message parsed
+        // here instead of parsing the text a second time (half the connection thread's CPU). Unknown
+        // versions are still refused here (AE): a live feed claiming 7.0 is misconfigured.
+        HapiContext context = Hl7Mapper.hapiContext();
+        context.getParserConfiguration().setAllowUnknownVersions(false);
         context.getParserConfiguration().setValidating(false);
-        // Hl7Mapper's leniency for OBX-2, so a handler can map the message parsed here instead of
-        // parsing the text a second time (half the connection thread's CPU). Unknown versions are
-        // still refused here (AE): a live feed claiming 7.0 is misconfigured.
-        context.getParserConfiguration().setDefaultObx2Type("ST");
-        context.getParserConfiguration().setInvalidObx2Type("ST");
         return context;
     }
 

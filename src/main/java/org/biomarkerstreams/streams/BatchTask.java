@@ -24,6 +24,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.biomarkerstreams.streams.patient.PatientInput;
 import org.biomarkerstreams.streams.patient.PatientProcessor;
 
@@ -61,6 +62,7 @@ public final class BatchTask {
     private final Map<String, Record<String, SpecificRecord>> enrolments = new LinkedHashMap<>();
 
     private final List<String> repartitions = new ArrayList<>();
+    private final List<String> sentStores = new ArrayList<>();
     private final List<Map<String, Record<String, Contribution>>> contributions = new ArrayList<>();
 
     private final InputDecoding<?> readings;
@@ -100,6 +102,7 @@ public final class BatchTask {
         });
         this.patient = subtopology.patientProcessor();
         for (CohortView cohort : subtopology.cohorts()) {
+            sentStores.add(cohort.sentStore());
             Map<String, Record<String, Contribution>> sent = new LinkedHashMap<>();
             contributions.add(sent);
             repartitions.add(PatientSubtopology.repartitionTopic(applicationId, cohort.repartition()));
@@ -108,7 +111,8 @@ public final class BatchTask {
             contributor.init(new Context<String, Contribution>(applicationId) {
                 @Override
                 void forwarded(Record<String, Contribution> record) {
-                    sent.put(record.key() + '\0' + record.value().member(), record);
+                    // One record per analyte and source: a later change of a group's member replaces the earlier.
+                    sent.merge(record.key() + '\0' + record.value().source(), record, BatchTask::merged);
                 }
             });
             contributors.add(contributor);
@@ -247,16 +251,26 @@ public final class BatchTask {
             String topic = repartitions.get(i);
             for (Record<String, Contribution> r : contributions.get(i).values()) {
                 // A removal of what was never written is nothing to the group processor: it is not sent.
-                if (r.value().payload() != null) {
+                List<Contribution.Change> changes =
+                        r.value().changes().stream().filter(c -> !c.removal()).toList();
+                if (!changes.isEmpty()) {
                     out.send(
                             topic,
                             null,
                             r.timestamp(),
                             keys.serialize(topic, r.key()),
-                            contribution.serializer().serialize(topic, r.value()));
+                            contribution
+                                    .serializer()
+                                    .serialize(topic, new Contribution(r.value().source(), changes)));
                 }
             }
             contributions.get(i).clear();
+        }
+        // Everything the sent stores hold has been sent as this release sends it: `run` has nothing to resend.
+        for (String sentStore : sentStores) {
+            @SuppressWarnings("unchecked")
+            KeyValueStore<String, byte[]> store = (KeyValueStore<String, byte[]>) stores.get(sentStore);
+            ContributionProcessor.markMigrated(store);
         }
         for (StoreSpec<?, ?> spec : PatientSubtopology.stores()) {
             String changelog = spec.changelog(applicationId);
@@ -264,6 +278,16 @@ public final class BatchTask {
                     .forEachSerialized((k, v) -> out.send(changelog, id.partition(), changelogTimestamp, k, v));
             stores.get(spec.name()).clear();
         }
+    }
+
+    /** Two contributions of one analyte and source as one: the later change of each group member wins. */
+    private static Record<String, Contribution> merged(
+            Record<String, Contribution> earlier, Record<String, Contribution> later) {
+        Map<ContributionProcessor.Target, Contribution.Change> changes = new LinkedHashMap<>();
+        for (Record<String, Contribution> r : List.of(earlier, later)) {
+            r.value().changes().forEach(c -> changes.put(new ContributionProcessor.Target(c.group(), c.member()), c));
+        }
+        return later.withValue(new Contribution(later.value().source(), List.copyOf(changes.values())));
     }
 
     private void route(Record<String, SpecificRecord> record) {

@@ -38,7 +38,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The persistent store (changelogged) is the source of truth; the processor reads it into memory
  * when it starts and treats every group as changed then, so what a crash kept from being emitted is
- * emitted after the restart (at the cost of re-sending identical records once).
+ * emitted after the restart (at the cost of re-sending identical records once). It holds one entry per
+ * {@link Contribution}'s analyte and source: the source's member key, payload and time of last change in each
+ * group of the analyte it is in, so a change is one write however many groups it touches.
  */
 final class CohortGroupProcessor implements Processor<String, Contribution, String, SpecificRecord> {
 
@@ -52,6 +54,9 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
          */
         Map<String, SpecificRecord> render(String group, SortedMap<String, byte[]> members, Instant updatedAt);
     }
+
+    /** A source's member in one group: its payload and the time of its last change. */
+    private record Member(long at, byte[] payload) {}
 
     private static final int VERSION = 1;
     private static final String UPDATED_AT = "updatedAt";
@@ -72,6 +77,9 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
     private final Map<String, SortedMap<String, byte[]>> groups = new HashMap<>();
+    /** The store's entries as read or last written: per analyte and source, its members by group. */
+    private final Map<String, Map<ContributionProcessor.Target, Member>> sources = new HashMap<>();
+
     private final Map<String, Long> updatedAt = new HashMap<>();
     private final Map<String, Map<String, byte[]>> emitted = new HashMap<>();
     /** Groups changed since the current round started, in the order they first changed. */
@@ -99,14 +107,13 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                StateCodec.Reader in = new StateCodec.Reader(kv.value, VERSION, "cohort group member");
-                String group = in.readString();
-                String member = in.readString();
-                long at = in.readLong();
-                byte[] payload = in.readBytes();
-                groups.computeIfAbsent(group, g -> new TreeMap<>()).put(member, payload);
-                updatedAt.merge(group, at, Math::max);
-                dirty.add(group);
+                Map<ContributionProcessor.Target, Member> entry = decode(kv.value);
+                entry.forEach((target, member) -> {
+                    groups.computeIfAbsent(target.group(), g -> new TreeMap<>()).put(target.member(), member.payload());
+                    updatedAt.merge(target.group(), member.at(), Math::max);
+                    dirty.add(target.group());
+                });
+                sources.put(kv.key, entry);
             }
         }
         Duration tick = interval.compareTo(TICK) < 0 ? interval : TICK;
@@ -115,35 +122,46 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
 
     @Override
     public void process(Record<String, Contribution> record) {
-        String group = record.key();
         Contribution c = record.value();
-        if (group == null || c == null) {
+        if (record.key() == null || c == null) {
             return;
         }
-        SortedMap<String, byte[]> members = groups.get(group);
-        byte[] current = members == null ? null : members.get(c.member());
-        if (c.removal() ? current == null : Arrays.equals(current, c.payload())) {
-            // Nothing changed (a contribution re-sent as it was, e.g. a redelivery): no write, and the
-            // group's updatedAt stays the time of its last real change.
+        String storeKey = CohortKey.join(record.key(), c.source());
+        Map<ContributionProcessor.Target, Member> entry = sources.getOrDefault(storeKey, Map.of());
+        Map<ContributionProcessor.Target, Member> changed = null;
+        for (Contribution.Change change : c.changes()) {
+            String group = change.group();
+            SortedMap<String, byte[]> members = groups.get(group);
+            byte[] current = members == null ? null : members.get(change.member());
+            if (change.removal() ? current == null : Arrays.equals(current, change.payload())) {
+                // Nothing changed (a contribution re-sent as it was, e.g. a redelivery): no write, and the
+                // group's updatedAt stays the time of its last real change.
+                continue;
+            }
+            if (changed == null) {
+                changed = new LinkedHashMap<>(entry);
+            }
+            ContributionProcessor.Target target = new ContributionProcessor.Target(group, change.member());
+            if (change.removal()) {
+                members.remove(change.member());
+                changed.remove(target);
+            } else {
+                groups.computeIfAbsent(group, g -> new TreeMap<>()).put(change.member(), change.payload());
+                changed.put(target, new Member(record.timestamp(), change.payload()));
+            }
+            updatedAt.merge(group, record.timestamp(), Math::max);
+            dirty.add(group);
+        }
+        if (changed == null) {
             return;
         }
-        String storeKey = CohortKey.join(group, c.member());
-        if (c.removal()) {
+        if (changed.isEmpty()) {
             store.delete(storeKey);
-            members.remove(c.member());
+            sources.remove(storeKey);
         } else {
-            store.put(
-                    storeKey,
-                    new StateCodec.Writer(VERSION)
-                            .writeString(group)
-                            .writeString(c.member())
-                            .writeLong(record.timestamp())
-                            .writeBytes(c.payload())
-                            .toByteArray());
-            groups.computeIfAbsent(group, g -> new TreeMap<>()).put(c.member(), c.payload());
+            store.put(storeKey, encode(changed));
+            sources.put(storeKey, changed);
         }
-        updatedAt.merge(group, record.timestamp(), Math::max);
-        dirty.add(group);
     }
 
     /** Starts a round when one is due, then renders the round's groups until the budget is spent. */
@@ -199,5 +217,25 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
         SpecificRecord copy = SpecificData.get().deepCopy(record.getSchema(), record);
         copy.put(field.pos(), Instant.EPOCH);
         return copy;
+    }
+
+    private static byte[] encode(Map<ContributionProcessor.Target, Member> entry) {
+        StateCodec.Writer out = new StateCodec.Writer(VERSION).writeInt(entry.size());
+        entry.forEach((t, m) -> out.writeString(t.group())
+                .writeString(t.member())
+                .writeLong(m.at())
+                .writeBytes(m.payload()));
+        return out.toByteArray();
+    }
+
+    private static Map<ContributionProcessor.Target, Member> decode(byte[] bytes) {
+        StateCodec.Reader in = new StateCodec.Reader(bytes, VERSION, "cohort group members");
+        int size = in.readInt();
+        Map<ContributionProcessor.Target, Member> entry = new LinkedHashMap<>();
+        for (int i = 0; i < size; i++) {
+            ContributionProcessor.Target target = new ContributionProcessor.Target(in.readString(), in.readString());
+            entry.put(target, new Member(in.readLong(), in.readBytes()));
+        }
+        return entry;
     }
 }

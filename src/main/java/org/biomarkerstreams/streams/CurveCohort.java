@@ -24,8 +24,14 @@ import org.biomarkerstreams.domain.Stratum;
 final class CurveCohort {
 
     static final String SENT_STORE = "cohort-curve-sent";
-    static final String MEMBERS_STORE = "cohort-curve-members";
-    static final String REPARTITION = "cohort-curve-contributions";
+    /**
+     * The group processor's store and the contributions' repartition topic, one entry and one record per change and
+     * analyte. Until issue 19 they were {@code cohort-curve-members} and {@code cohort-curve-contributions}, one per
+     * group and member (docs/architecture.md, "Upgrade contract").
+     */
+    static final String MEMBERS_STORE = "cohort-curve-member-sets";
+
+    static final String REPARTITION = "cohort-curve-changes";
 
     private static final int VERSION = 1;
 

@@ -38,8 +38,14 @@ import org.biomarkerstreams.domain.VisitValue;
 final class VisitCohort {
 
     static final String SENT_STORE = "cohort-visit-sent";
-    static final String MEMBERS_STORE = "cohort-visit-members";
-    static final String REPARTITION = "cohort-visit-contributions";
+    /**
+     * The group processor's store and the contributions' repartition topic, one entry and one record per change and
+     * analyte. Until issue 19 they were {@code cohort-visit-members} and {@code cohort-visit-contributions}, one per
+     * group and member (docs/architecture.md, "Upgrade contract").
+     */
+    static final String MEMBERS_STORE = "cohort-visit-member-sets";
+
+    static final String REPARTITION = "cohort-visit-changes";
 
     private static final int VERSION = 1;
 

@@ -59,6 +59,15 @@ class CohortGroupProcessorTest {
 
     private long wallClock = 1_000_000L;
 
+    /**
+     * One member's change in one group, as its contributor sends it: keyed by the analyte, from a source of its own
+     * (here the member key itself).
+     */
+    private static Record<String, Contribution> change(String group, String member, byte[] payload, long at) {
+        return new Record<>(
+                "CRP", new Contribution(member, List.of(new Contribution.Change(group, member, payload))), at);
+    }
+
     /** Fires the schedule once an interval (1 s) later than the last time. */
     private void punctuate(MockProcessorContext<String, SpecificRecord> context) {
         wallClock += 1_000L;
@@ -78,13 +87,13 @@ class CohortGroupProcessorTest {
         assertThat(context.scheduledPunctuators()).singleElement().satisfies(p -> assertThat(p.getInterval())
                 .isEqualTo(CohortGroupProcessor.TICK));
         for (int g = 0; g < 8; g++) {
-            processor.process(new Record<>("g" + g, new Contribution("t1", new byte[] {1}), 10L));
+            processor.process(change("g" + g, "t1", new byte[] {1}, 10L));
         }
 
         processor.onTick(5_000L);
         assertThat(rendered).containsExactly("g0", "g1", "g2");
         // A change to a group already rendered in this round waits for the next round.
-        processor.process(new Record<>("g0", new Contribution("t2", new byte[] {1}), 20L));
+        processor.process(change("g0", "t2", new byte[] {1}, 20L));
         processor.onTick(5_100L);
         assertThat(rendered).containsExactly("g0", "g1", "g2", "g3", "g4", "g5");
         processor.onTick(5_200L);
@@ -107,9 +116,9 @@ class CohortGroupProcessorTest {
                 new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1), 1);
         MockProcessorContext<String, SpecificRecord> context = started(processor);
         for (String token : List.of("t1", "t2", "t3")) {
-            processor.process(new Record<>("g1", new Contribution(token, new byte[] {1}), 10L));
+            processor.process(change("g1", token, new byte[] {1}, 10L));
         }
-        processor.process(new Record<>("g2", new Contribution("t1", new byte[] {1}), 10L));
+        processor.process(change("g2", "t1", new byte[] {1}, 10L));
 
         processor.onTick(5_000L);
         assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(
@@ -124,8 +133,8 @@ class CohortGroupProcessorTest {
         CohortGroupProcessor processor =
                 new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
         MockProcessorContext<String, SpecificRecord> context = started(processor);
-        processor.process(new Record<>("g1", new Contribution("t1", new byte[] {1}), 10L));
-        processor.process(new Record<>("g1", new Contribution("t2", new byte[] {1}), 20L));
+        processor.process(change("g1", "t1", new byte[] {1}, 10L));
+        processor.process(change("g1", "t2", new byte[] {1}, 20L));
         assertThat(context.forwarded()).isEmpty();
 
         punctuate(context);
@@ -135,7 +144,7 @@ class CohortGroupProcessorTest {
         assertThat(context.forwarded().get(0).record().timestamp()).isEqualTo(20L);
 
         context.resetForwards();
-        processor.process(new Record<>("g1", new Contribution("t2", new byte[] {2}), 30L));
+        processor.process(change("g1", "t2", new byte[] {2}, 30L));
         punctuate(context);
         assertThat(context.forwarded()).as("same count, only updatedAt differs").isEmpty();
     }
@@ -145,9 +154,9 @@ class CohortGroupProcessorTest {
         CohortGroupProcessor processor =
                 new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
         started(processor);
-        processor.process(new Record<>("g1", new Contribution("t1", new byte[] {1}), 10L));
-        processor.process(new Record<>("g1", new Contribution("t1", new byte[] {1}), 50L));
-        processor.process(new Record<>("g1", new Contribution("t9", null), 60L));
+        processor.process(change("g1", "t1", new byte[] {1}, 10L));
+        processor.process(change("g1", "t1", new byte[] {1}, 50L));
+        processor.process(change("g1", "t9", null, 60L));
 
         // A restart renders every group from the store: updatedAt must be the last real change (10).
         CohortGroupProcessor restarted =
@@ -166,11 +175,11 @@ class CohortGroupProcessorTest {
         CohortGroupProcessor processor =
                 new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
         MockProcessorContext<String, SpecificRecord> context = started(processor);
-        processor.process(new Record<>("g1", new Contribution("t1", new byte[] {1}), 10L));
+        processor.process(change("g1", "t1", new byte[] {1}, 10L));
         punctuate(context);
         context.resetForwards();
 
-        processor.process(new Record<>("g1", new Contribution("t1", null), 20L));
+        processor.process(change("g1", "t1", null, 20L));
         punctuate(context);
 
         assertThat(context.forwarded()).singleElement().satisfies(f -> {
@@ -186,18 +195,51 @@ class CohortGroupProcessorTest {
                 new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
         started(first);
         for (String token : List.of("t1", "t2", "t3")) {
-            first.process(new Record<>("g1", new Contribution(token, new byte[] {1}), 10L));
+            first.process(change("g1", token, new byte[] {1}, 10L));
         }
         // no punctuation: as if the instance crashed after committing the store but before emitting
 
         CohortGroupProcessor second =
                 new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
         MockProcessorContext<String, SpecificRecord> context = started(second);
-        second.process(new Record<>("g1", new Contribution("t4", new byte[] {1}), 40L));
+        second.process(change("g1", "t4", new byte[] {1}, 40L));
         punctuate(context);
 
         assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(
                         ((CohortVisitSummary) f.record().value()).getN())
                 .isEqualTo(4));
+    }
+
+    @Test
+    void shouldKeepOneEntryPerSourceAndAnalyteAndRebuildEveryGroupOfItWhenRestarted() {
+        CohortGroupProcessor first =
+                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        started(first);
+        List<Contribution.Change> three = List.of(
+                new Contribution.Change("g1", "t1", new byte[] {1}),
+                new Contribution.Change("g2", "t1", new byte[] {1}),
+                new Contribution.Change("g3", "ALL|t1", new byte[] {1}));
+        first.process(new Record<>("CRP", new Contribution("s1", three), 10L));
+        first.process(change("g3", "t2", new byte[] {1}, 20L));
+        assertThat(store.approximateNumEntries())
+                .as("one entry per source, however many groups")
+                .isEqualTo(2);
+        // The source leaves g2 only: the entry is rewritten, g1 and g3 keep it.
+        first.process(
+                new Record<>("CRP", new Contribution("s1", List.of(new Contribution.Change("g2", "t1", null))), 30L));
+        assertThat(store.approximateNumEntries()).isEqualTo(2);
+
+        CohortGroupProcessor second =
+                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        MockProcessorContext<String, SpecificRecord> context = started(second);
+        punctuate(context);
+        Map<String, Integer> n = new TreeMap<>();
+        Map<String, Long> at = new TreeMap<>();
+        context.forwarded().forEach(f -> {
+            n.put(f.record().key(), ((CohortVisitSummary) f.record().value()).getN());
+            at.put(f.record().key(), f.record().timestamp());
+        });
+        assertThat(n).containsExactlyInAnyOrderEntriesOf(Map.of("g1", 1, "g3", 2));
+        assertThat(at).as("each group's last change").containsExactlyInAnyOrderEntriesOf(Map.of("g1", 10L, "g3", 20L));
     }
 }

@@ -24,8 +24,8 @@ class TopologyNamesTest {
                 .contains(
                         "cohort-visit-contributor",
                         "cohort-curve-contributor",
-                        "cohort-visit-contributions-repartition",
-                        "cohort-curve-contributions-repartition",
+                        "cohort-visit-changes-repartition",
+                        "cohort-curve-changes-repartition",
                         "cohort-visit-summarizer",
                         "cohort-curve-estimator",
                         "alert-detector",
@@ -61,9 +61,9 @@ class TopologyNamesTest {
                         "unanchored-patients",
                         "alerts-emitted",
                         "cohort-visit-sent",
-                        "cohort-visit-members",
+                        "cohort-visit-member-sets",
                         "cohort-curve-sent",
-                        "cohort-curve-members");
+                        "cohort-curve-member-sets");
         assertThat(description.globalStores())
                 .extracting(g -> g.processor().stores().iterator().next())
                 .containsExactlyInAnyOrder("cohort-visits-view", "cohort-curves-view");

@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * folded group by group through the topology's processors on in-memory stores, so that a thread holds one
  * group's state at a time, not the task's. What it leaves is
  * written once, in one transaction per task: the last record per key of the latest-state outputs, every dead
- * letter and alert, the last contribution per cohort group member to the cohort repartition topics (the live
+ * letter and alert, each patient's last contributions (one record per analyte) to the cohort repartition topics (the live
  * application's cohort stages compute the cohort records from them), each store's final contents to its
  * changelog partition, and the input offsets read, committed for the group {@code run} uses (its application
  * id). {@code run} then restores its stores from the changelogs and goes on from those offsets.

@@ -33,8 +33,8 @@ import org.biomarkerstreams.streams.patient.PatientProcessor;
  * PatientSubtopology} (the topology's own, not a copy of their rules) on {@link SerializedStore}s, with a
  * processor context of its own whose forwards go where the topology sends them. What the topology would write
  * as it goes is kept instead and written once at the end ({@link #drain}): the last record per key of the
- * latest-state outputs, every dead letter and alert, the last contribution per group member of each cohort
- * view, and each store's final contents as its changelog.
+ * latest-state outputs, every dead letter and alert, each patient's last contributions to each cohort view (one
+ * record per analyte and source), and each store's final contents as its changelog.
  *
  * <p>Stream time is the task's, as in Kafka Streams: the largest timestamp of the records processed so far,
  * this one included. Wall-clock punctuations are not run: the only one of this sub-topology is the orphan tally,
@@ -213,7 +213,7 @@ public final class BatchTask {
 
     /**
      * Sends everything the task produced, once, then drops it: outputs, contributions (their repartition topic is
-     * partitioned by cohort group, as Kafka Streams does), and each store's contents to its changelog partition
+     * partitioned by analyte, as Kafka Streams does), and each store's contents to its changelog partition
      * (the task's partition).
      */
     public void drain(Output out, String applicationId) {

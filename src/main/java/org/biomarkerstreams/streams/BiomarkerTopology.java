@@ -91,8 +91,9 @@ public final class BiomarkerTopology {
 
     /**
      * A cohort view behind the patient processor: a contributor in the patient's sub-topology (keyed by patient,
-     * no repartition) sends what changed to a named repartition topic keyed by cohort group, where a group
-     * processor keeps the members and emits the group's records.
+     * no repartition) sends what changed to a named repartition topic keyed by analyte (one record per change and
+     * analyte, for all the groups of the analyte), where a group processor keeps the members and emits the groups'
+     * records.
      */
     private static void cohort(
             KStream<String, SpecificRecord> patientOutputs,

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -88,6 +89,7 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
     private final Set<String> due = new LinkedHashSet<>();
 
     private long nextRoundAt = Long.MIN_VALUE;
+    private Cancellable schedule;
 
     CohortGroupProcessor(String storeName, GroupView view, Duration interval) {
         this(storeName, view, interval, DEFAULT_MEMBER_BUDGET);
@@ -104,6 +106,18 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        // Kafka Streams may init the same instance again (a task revived after an aborted transaction), its store
+        // back at the last commit: what is in memory is rebuilt from it, not kept.
+        if (schedule != null) {
+            schedule.cancel();
+        }
+        groups.clear();
+        sources.clear();
+        updatedAt.clear();
+        emitted.clear();
+        dirty.clear();
+        due.clear();
+        nextRoundAt = Long.MIN_VALUE;
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
@@ -117,7 +131,7 @@ final class CohortGroupProcessor implements Processor<String, Contribution, Stri
             }
         }
         Duration tick = interval.compareTo(TICK) < 0 ? interval : TICK;
-        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
+        schedule = context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
     }
 
     @Override

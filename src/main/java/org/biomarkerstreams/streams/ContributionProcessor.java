@@ -73,6 +73,8 @@ final class ContributionProcessor implements Processor<String, SpecificRecord, S
     private Cancellable resend;
     /** The last sent key the resend has sent; null before its first slice. */
     private String resentUpTo;
+    /** The resend has sent the whole store and asked for a commit; the next tick marks it. */
+    private boolean sentAll;
 
     ContributionProcessor(String storeName, Contributor contributor) {
         this.storeName = storeName;
@@ -83,6 +85,11 @@ final class ContributionProcessor implements Processor<String, SpecificRecord, S
     public void init(ProcessorContext<String, Contribution> context) {
         this.context = context;
         this.sent = context.getStateStore(storeName);
+        // Kafka Streams may init the same instance again (a task revived after an aborted transaction): the store
+        // is then back at its last commit, and so must the resend be.
+        stopResend();
+        resentUpTo = null;
+        sentAll = false;
         if (sent.get(MIGRATED) == null) {
             resend = context.schedule(RESEND_TICK, PunctuationType.WALL_CLOCK_TIME, this::resend);
         }
@@ -137,9 +144,15 @@ final class ContributionProcessor implements Processor<String, SpecificRecord, S
     /**
      * One slice of the first start's resend: the next {@link #RESEND_SLICE} entries of the sent store, each sent
      * whole, stamped with the task's stream time (the wall clock would move the stream time of the tasks that read
-     * them); the last slice marks the store.
+     * them). After the last slice it asks for a commit, and marks the store at the next tick: under at_least_once the
+     * mark must not reach the changelog before the records it vouches for.
      */
     private void resend(long wallClock) {
+        if (sentAll || sent.get(MIGRATED) != null) {
+            markMigrated(sent);
+            stopResend();
+            return;
+        }
         long now = Math.max(0L, context.currentStreamTimeMs());
         int slice = 0;
         try (KeyValueIterator<String, byte[]> it = resentUpTo == null ? sent.all() : sent.range(resentUpTo, null)) {
@@ -164,9 +177,15 @@ final class ContributionProcessor implements Processor<String, SpecificRecord, S
                 resentUpTo = entry.key;
             }
         }
-        markMigrated(sent);
-        resend.cancel();
-        resend = null;
+        sentAll = true;
+        context.commit();
+    }
+
+    private void stopResend() {
+        if (resend != null) {
+            resend.cancel();
+            resend = null;
+        }
     }
 
     /** Marks a sent store as holding nothing that still has to be sent as version 2 contributions. */

@@ -156,8 +156,9 @@ public class BatchTaskProperties {
                     .isEqualTo(byKey(harness.deadLetterList, BatchTaskProperties::source));
             assertThat(byKey(out.all(topics.alerts(), serdes, BiomarkerAlert.class), BiomarkerAlert::getPatientId))
                     .isEqualTo(byKey(harness.alertList, BiomarkerAlert::getPatientId));
-            // A live task marks its contributors' sent stores at its first wall-clock tick (nothing to resend in a new
-            // deployment); a backfill marks them when it drains.
+            // A live task marks its contributors' sent stores at its second wall-clock tick (the first finds nothing to
+            // resend in a new deployment and asks for a commit); a backfill marks them when it drains.
+            harness.advanceWallClock(ContributionProcessor.RESEND_TICK);
             harness.advanceWallClock(ContributionProcessor.RESEND_TICK);
             for (StoreSpec<?, ?> spec : PatientSubtopology.stores()) {
                 assertThat(out.changelog(spec.changelog(APP)))

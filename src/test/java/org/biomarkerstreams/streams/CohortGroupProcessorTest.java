@@ -242,4 +242,28 @@ class CohortGroupProcessorTest {
         assertThat(n).containsExactlyInAnyOrderEntriesOf(Map.of("g1", 1, "g3", 2));
         assertThat(at).as("each group's last change").containsExactlyInAnyOrderEntriesOf(Map.of("g1", 10L, "g3", 20L));
     }
+
+    @Test
+    void shouldRebuildFromTheStoreNotAddToMemoryWhenTheSameInstanceIsInitAgain() {
+        CohortGroupProcessor processor =
+                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        MockProcessorContext<String, SpecificRecord> context = started(processor);
+        processor.process(change("g1", "t1", new byte[] {1}, 10L));
+        // As after an aborted transaction: the store lost what memory still holds.
+        processor.process(change("g1", "t2", new byte[] {1}, 20L));
+        store.delete(CohortKey.join("CRP", "t2"));
+
+        context.resetForwards();
+        processor.init(context);
+        assertThat(context.scheduledPunctuators()).hasSize(2);
+        assertThat(context.scheduledPunctuators().get(0).cancelled()).isTrue();
+        processor.process(change("g1", "t2", new byte[] {1}, 30L));
+        assertThat(store.get(CohortKey.join("CRP", "t2")))
+                .as("reprocessed, written again")
+                .isNotNull();
+        processor.onTick(5_000L);
+        assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(
+                        ((CohortVisitSummary) f.record().value()).getN())
+                .isEqualTo(2));
+    }
 }

@@ -124,6 +124,11 @@ class ContributionProcessorTest {
         assertThat(tick.cancelled()).isFalse();
         tick.getPunctuator().punctuate(10_099_999L);
         assertThat(context.forwarded()).hasSize(patients);
+        assertThat(sent.get(ContributionProcessor.MIGRATED))
+                .as("marked only at the tick after the commit the last slice asked for")
+                .isNull();
+        tick.getPunctuator().punctuate(10_199_999L);
+        assertThat(context.forwarded()).hasSize(patients);
         assertThat(sent.get(ContributionProcessor.MIGRATED)).isNotNull();
         assertThat(tick.cancelled()).isTrue();
 
@@ -138,6 +143,37 @@ class ContributionProcessorTest {
         // Marked: the next start sends nothing.
         ContributionProcessor again = new ContributionProcessor(SENT, ContributionProcessorTest::contributions);
         assertThat(started(again).scheduledPunctuators()).isEmpty();
+    }
+
+    @Test
+    void shouldStartTheResendAgainWhenTheSameInstanceIsInitAgain() {
+        ContributionProcessor before = new ContributionProcessor(SENT, ContributionProcessorTest::contributions);
+        started(before);
+        int patients = ContributionProcessor.RESEND_SLICE + 10;
+        for (int p = 0; p < patients; p++) {
+            before.process(new Record<>("P" + p, summary("P" + p, "MSC", "CRP", 1), 5L));
+        }
+        sent.delete(ContributionProcessor.MIGRATED);
+
+        ContributionProcessor processor = new ContributionProcessor(SENT, ContributionProcessorTest::contributions);
+        MockProcessorContext<String, Contribution> context = started(processor);
+        context.setCurrentStreamTimeMs(5L);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(1L);
+        assertThat(context.forwarded()).hasSize(ContributionProcessor.RESEND_SLICE);
+
+        // A revived task: the same instance, init again, its transaction (the first slice) aborted.
+        context.resetForwards();
+        processor.init(context);
+        assertThat(context.scheduledPunctuators()).hasSize(2);
+        assertThat(context.scheduledPunctuators().get(0).cancelled()).isTrue();
+        MockProcessorContext.CapturedPunctuator again =
+                context.scheduledPunctuators().get(1);
+        again.getPunctuator().punctuate(2L);
+        again.getPunctuator().punctuate(3L);
+        again.getPunctuator().punctuate(4L);
+        assertThat(context.forwarded()).as("every entry again, from the first").hasSize(patients);
+        assertThat(sent.get(ContributionProcessor.MIGRATED)).isNotNull();
+        assertThat(again.cancelled()).isTrue();
     }
 
     @Test

@@ -101,7 +101,9 @@ public final class PatientStores extends ReadablePatientStores {
     /**
      * Whether {@code key} of {@code store} is the task's rather than one patient's. A backfill that folds a task's
      * patients group by group ({@code TaskSpill}) merges the groups' values of such a key ({@link
-     * #mergeTaskWide}). The only one is the stream time up to which follow-ups closed.
+     * #mergeTaskWide}). The only one is the stream time up to which follow-ups closed. (The cohort contributors'
+     * mark in their {@code sent} stores is the task's too, but the same in every group: written once per group, the
+     * changelog keeps one.)
      */
     public static boolean isTaskWide(String store, byte[] key) {
         return CLOSE_SCHEDULE.equals(store) && FollowUpSchedule.isReached(key);

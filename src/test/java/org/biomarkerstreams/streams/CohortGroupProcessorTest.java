@@ -59,6 +59,11 @@ class CohortGroupProcessorTest {
 
     private long wallClock = 1_000_000L;
 
+    /** A group processor rendering {@link #count}, emitting once a second. */
+    private static CohortGroupProcessor counting() {
+        return new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+    }
+
     /**
      * One member's change in one group, as its contributor sends it: keyed by the analyte, from a source of its own
      * (here the member key itself).
@@ -130,8 +135,7 @@ class CohortGroupProcessorTest {
 
     @Test
     void shouldEmitOnlyWhenTheScheduleFiresAndSkipUnchangedGroups() {
-        CohortGroupProcessor processor =
-                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        CohortGroupProcessor processor = counting();
         MockProcessorContext<String, SpecificRecord> context = started(processor);
         processor.process(change("g1", "t1", new byte[] {1}, 10L));
         processor.process(change("g1", "t2", new byte[] {1}, 20L));
@@ -151,16 +155,14 @@ class CohortGroupProcessorTest {
 
     @Test
     void shouldKeepUpdatedAtAndTheStoreWhenAContributionIsResentUnchanged() {
-        CohortGroupProcessor processor =
-                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        CohortGroupProcessor processor = counting();
         started(processor);
         processor.process(change("g1", "t1", new byte[] {1}, 10L));
         processor.process(change("g1", "t1", new byte[] {1}, 50L));
         processor.process(change("g1", "t9", null, 60L));
 
         // A restart renders every group from the store: updatedAt must be the last real change (10).
-        CohortGroupProcessor restarted =
-                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        CohortGroupProcessor restarted = counting();
         MockProcessorContext<String, SpecificRecord> context = started(restarted);
         punctuate(context);
 
@@ -172,8 +174,7 @@ class CohortGroupProcessorTest {
 
     @Test
     void shouldTombstoneGroupWhenItsLastMemberLeaves() {
-        CohortGroupProcessor processor =
-                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        CohortGroupProcessor processor = counting();
         MockProcessorContext<String, SpecificRecord> context = started(processor);
         processor.process(change("g1", "t1", new byte[] {1}, 10L));
         punctuate(context);
@@ -191,16 +192,14 @@ class CohortGroupProcessorTest {
 
     @Test
     void shouldRebuildMembersFromTheStoreAndEmitThemWhenRestarted() {
-        CohortGroupProcessor first =
-                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        CohortGroupProcessor first = counting();
         started(first);
         for (String token : List.of("t1", "t2", "t3")) {
             first.process(change("g1", token, new byte[] {1}, 10L));
         }
         // no punctuation: as if the instance crashed after committing the store but before emitting
 
-        CohortGroupProcessor second =
-                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        CohortGroupProcessor second = counting();
         MockProcessorContext<String, SpecificRecord> context = started(second);
         second.process(change("g1", "t4", new byte[] {1}, 40L));
         punctuate(context);
@@ -212,8 +211,7 @@ class CohortGroupProcessorTest {
 
     @Test
     void shouldKeepOneEntryPerSourceAndAnalyteAndRebuildEveryGroupOfItWhenRestarted() {
-        CohortGroupProcessor first =
-                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        CohortGroupProcessor first = counting();
         started(first);
         List<Contribution.Change> three = List.of(
                 new Contribution.Change("g1", "t1", new byte[] {1}),
@@ -229,8 +227,7 @@ class CohortGroupProcessorTest {
                 new Record<>("CRP", new Contribution("s1", List.of(new Contribution.Change("g2", "t1", null))), 30L));
         assertThat(store.approximateNumEntries()).isEqualTo(2);
 
-        CohortGroupProcessor second =
-                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        CohortGroupProcessor second = counting();
         MockProcessorContext<String, SpecificRecord> context = started(second);
         punctuate(context);
         Map<String, Integer> n = new TreeMap<>();
@@ -245,8 +242,7 @@ class CohortGroupProcessorTest {
 
     @Test
     void shouldRebuildFromTheStoreNotAddToMemoryWhenTheSameInstanceIsInitAgain() {
-        CohortGroupProcessor processor =
-                new CohortGroupProcessor(STORE, CohortGroupProcessorTest::count, Duration.ofSeconds(1));
+        CohortGroupProcessor processor = counting();
         MockProcessorContext<String, SpecificRecord> context = started(processor);
         processor.process(change("g1", "t1", new byte[] {1}, 10L));
         // As after an aborted transaction: the store lost what memory still holds.
